@@ -1,0 +1,80 @@
+package io.genrestack.common.kafka;
+
+import io.genrestack.common.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates GenreStack's topics when they are missing (every service does this at start-up, so start order does not
+ * matter). Data topics and dead letters get {@code partitions} partitions (12 by default: up to 12 instances of a
+ * stage share the work); {@code run-events} and {@code stage-progress} one (total order; the latter compacted);
+ * {@code trainer-jobs} four (one per source, so four trainers train in parallel); other job topics one.
+ */
+public final class TopicAdmin {
+    private static final Logger LOG = Logger.getLogger(TopicAdmin.class);
+
+    private TopicAdmin() {
+    }
+
+    public static List<NewTopic> plan(int partitions, short replication) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String t : Topics.DATA_TOPICS) {
+            topics.add(new NewTopic(t, partitions, replication));
+        }
+        topics.add(new NewTopic(Topics.DEAD_LETTERS, partitions, replication));
+        topics.add(new NewTopic(Topics.RUN_EVENTS, 1, replication));
+        topics.add(new NewTopic(Topics.STAGE_PROGRESS, 1, replication)
+                .configs(Map.of("cleanup.policy", "compact")));
+        for (String stage : Topics.STAGES) {
+            int n = Topics.STAGE_TRAINER.equals(stage) ? 4 : 1;
+            topics.add(new NewTopic(Topics.jobs(stage), n, replication));
+        }
+        return topics;
+    }
+
+    public static void ensureTopics(String bootstrap, int partitions, short replication) {
+        Properties p = KafkaClients.base(bootstrap, "genrestack-admin");
+        p.put("request.timeout.ms", "15000");
+        p.put("default.api.timeout.ms", "30000");
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = plan(partitions, replication).stream()
+                    .filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var e : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                    LOG.infof("created topic %s", e.getKey());
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw ex;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create GenreStack topics on Kafka at " + bootstrap + ": " + e, e);
+        }
+    }
+
+    /** Number of partitions of a topic. */
+    public static int partitions(String bootstrap, String topic) {
+        try (var c = KafkaClients.reader(bootstrap, "genrestack-partitions")) {
+            return c.partitionsFor(topic).size();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.genrestack.common.model;
+
+import java.util.List;
+
+/**
+ * Everything that defines a run, carried in every {@link StageJob} and stored as {@code runs/<id>/run.json}.
+ *
+ * @param inputs folders, {@code .tar.bz2} archives or JSON files of AcousticBrainz low-level documents
+ * @param groundTruth ground-truth TSV files or folders holding {@code acousticbrainz-mediaeval-<source>-*.tsv}
+ * @param givenSplit true: use the TSVs' own train/validation names instead of the seeded 80/20 split
+ * @param preset feature preset ({@code paper} = 2669 inputs, {@code full} = 2675)
+ * @param exclusions extra feature-name prefixes removed on top of the preset
+ * @param trainFraction share of release groups on the train side (0.8)
+ * @param seed seed of the split, weight init, dropout and shuffling
+ */
+public record RunConfig(List<String> inputs, List<String> groundTruth, boolean givenSplit, String preset,
+        List<String> exclusions, double trainFraction, long seed, TrainParams base, TrainParams stacked) {
+
+    public RunConfig {
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        groundTruth = groundTruth == null ? List.of() : List.copyOf(groundTruth);
+        exclusions = exclusions == null ? List.of() : List.copyOf(exclusions);
+        preset = preset == null ? "paper" : preset;
+        trainFraction = trainFraction <= 0 ? 0.8 : trainFraction;
+        base = base == null ? TrainParams.paperBase() : base;
+        stacked = stacked == null ? TrainParams.paperStacked() : stacked;
+    }
+
+    public static RunConfig defaults(List<String> inputs, List<String> groundTruth) {
+        return new RunConfig(inputs, groundTruth, false, "paper", List.of(), 0.8, 42, null, null);
+    }
+}

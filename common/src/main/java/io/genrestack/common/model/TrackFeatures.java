@@ -1,0 +1,40 @@
+package io.genrestack.common.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Topic {@code track-features}, key = recording MBID. One record per track and run, written by the extractor.
+ *
+ * @param runId the run
+ * @param mbid recording MBID (from the file name)
+ * @param split train or validation, the same for every source
+ * @param releaseGroup the release group used for the split (first source that names one)
+ * @param sourceFile where the JSON came from (path, or {@code archive!/entry})
+ * @param labels per source that tags this track: label indices into that source's vocabulary (run's
+ *        {@code labels/<source>.json}); sources that do not tag the track are absent
+ * @param features the flattened feature vector in the run manifest's order; NaN = missing value
+ */
+public record TrackFeatures(String runId, String mbid, Split split, String releaseGroup, String sourceFile,
+        Map<String, List<Integer>> labels, float[] features) {
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrackFeatures t && Objects.equals(runId, t.runId) && Objects.equals(mbid, t.mbid)
+                && split == t.split && Objects.equals(releaseGroup, t.releaseGroup)
+                && Objects.equals(sourceFile, t.sourceFile) && Objects.equals(labels, t.labels)
+                && Vectors.eq(features, t.features);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(runId, mbid, split, releaseGroup, sourceFile, labels) * 31 + Vectors.hash(features);
+    }
+
+    @Override
+    public String toString() {
+        return "TrackFeatures[" + runId + ", " + mbid + ", " + split + ", " + labels + ", "
+                + Vectors.brief(features) + "]";
+    }
+}

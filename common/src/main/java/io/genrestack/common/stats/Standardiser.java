@@ -1,0 +1,57 @@
+package io.genrestack.common.stats;
+
+/**
+ * Applies train statistics to a vector: {@code (x - mean) / std}; a missing value (NaN) becomes the train mean,
+ * i.e. 0 after scaling; a feature whose std is below {@link #MIN_STD} (zero or near-zero variance, e.g. the constant
+ * {@code tonal.thpcp.0}) becomes 0; a feature never seen in train becomes 0.
+ */
+public final class Standardiser {
+    /** Standard deviations at or below this are treated as zero variance. */
+    public static final double MIN_STD = 1e-8;
+
+    private final float[] mean;
+    private final float[] invStd; // 0 for zero-variance features
+    private final boolean[] zeroVariance;
+
+    public Standardiser(FeatureStats stats) {
+        int n = stats.size();
+        mean = new float[n];
+        invStd = new float[n];
+        zeroVariance = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            mean[i] = (float) stats.mean(i);
+            double s = stats.std(i);
+            zeroVariance[i] = stats.count(i) == 0 || s <= MIN_STD * Math.max(1.0, Math.abs(stats.mean(i)));
+            invStd[i] = zeroVariance[i] ? 0f : (float) (1.0 / s);
+        }
+    }
+
+    public int size() {
+        return mean.length;
+    }
+
+    public boolean zeroVariance(int i) {
+        return zeroVariance[i];
+    }
+
+    public int zeroVarianceCount() {
+        int c = 0;
+        for (boolean z : zeroVariance) {
+            c += z ? 1 : 0;
+        }
+        return c;
+    }
+
+    /** Standardises into a new array. */
+    public float[] apply(float[] x) {
+        if (x.length != mean.length) {
+            throw new IllegalArgumentException("vector has " + x.length + " values, statistics have " + mean.length);
+        }
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            float v = x[i];
+            out[i] = Float.isNaN(v) || zeroVariance[i] ? 0f : (v - mean[i]) * invStd[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,79 @@
+package io.genrestack.common.storage;
+
+/**
+ * The object layout of a run (bucket {@code genrestack} by default). Everything a run writes lives under
+ * {@code runs/<run-id>/}; re-doing a step overwrites the same keys, never duplicates.
+ *
+ * <pre>
+ * runs/&lt;run&gt;/run.json                          RunConfig, inputs, versions (extractor)
+ * runs/&lt;run&gt;/features/manifest.json            feature names and JSON paths, preset, version (extractor)
+ * runs/&lt;run&gt;/labels/&lt;source&gt;.json              label vocabulary, index → "genre---subgenre" (extractor)
+ * runs/&lt;run&gt;/extractor/summary.json            counts: read, published, dead-lettered, per split/source
+ * runs/&lt;run&gt;/scaler/stats.bin, stats.md          mean/std/counts/missing (binary) + human summary (scaler)
+ * runs/&lt;run&gt;/models/&lt;source&gt;/base/params         base model parameters (trainer)
+ * runs/&lt;run&gt;/models/&lt;source&gt;/base/provenance.json
+ * runs/&lt;run&gt;/models/&lt;source&gt;/base/checkpoints/   epoch-&lt;n&gt; checkpoints
+ * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/params      stacked model parameters (stacker)
+ * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/provenance.json
+ * runs/&lt;run&gt;/reports/report.{json,md,html}      + roc-&lt;source&gt;-&lt;model&gt;.svg, mediaeval-&lt;source&gt;.tsv (evaluator)
+ * </pre>
+ */
+public final class RunPaths {
+    private RunPaths() {
+    }
+
+    public static final String RUNS = "runs/";
+
+    public static String run(String runId) {
+        return RUNS + runId + "/";
+    }
+
+    public static String runJson(String runId) {
+        return run(runId) + "run.json";
+    }
+
+    public static String manifest(String runId) {
+        return run(runId) + "features/manifest.json";
+    }
+
+    public static String labels(String runId, String source) {
+        return run(runId) + "labels/" + source + ".json";
+    }
+
+    public static String extractorSummary(String runId) {
+        return run(runId) + "extractor/summary.json";
+    }
+
+    public static String scalerStats(String runId) {
+        return run(runId) + "scaler/stats.bin";
+    }
+
+    public static String scalerSummary(String runId) {
+        return run(runId) + "scaler/stats.md";
+    }
+
+    public static String model(String runId, String source, String kind) {
+        return run(runId) + "models/" + source + "/" + kind + "/";
+    }
+
+    public static String modelParams(String runId, String source, String kind) {
+        return model(runId, source, kind) + "params";
+    }
+
+    public static String provenance(String runId, String source, String kind) {
+        return model(runId, source, kind) + "provenance.json";
+    }
+
+    public static String checkpoints(String runId, String source, String kind) {
+        return model(runId, source, kind) + "checkpoints/";
+    }
+
+    public static String reports(String runId) {
+        return run(runId) + "reports/";
+    }
+
+    /** Stage bookkeeping (e.g. where a stage's output started in Kafka), written once per run and unit. */
+    public static String stageState(String runId, String stage, String unit, String name) {
+        return run(runId) + "state/" + stage + "/" + unit + "/" + name;
+    }
+}

@@ -1,0 +1,96 @@
+package io.genrestack.common.kafka;
+
+import io.genrestack.common.Topics;
+import io.genrestack.common.model.ProgressMark;
+import io.genrestack.common.model.TopicRange;
+import io.genrestack.testkit.LocalInfra;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A step that "crashes" after committing some chunks and while a chunk is open is resumed by a new writer: the
+ * committed output holds every record exactly once and the output range covers exactly the run's records.
+ */
+class ExactlyOnceWriterTest {
+    static String bootstrap;
+
+    @BeforeAll
+    static void infra() {
+        bootstrap = LocalInfra.ensureStarted().kafkaBootstrap();
+        TopicAdmin.ensureTopics(bootstrap, 3, (short) 1);
+    }
+
+    @Test
+    void crashMidChunkThenResumeGivesEveryRecordExactlyOnce() throws Exception {
+        String run = "eos-" + UUID.randomUUID();
+        int total = 1000;
+        int chunk = 100;
+        // first incarnation: commits 3 chunks, then sends half a chunk and "dies" (never commits, never closes)
+        ExactlyOnceWriter first = ExactlyOnceWriter.open(bootstrap, run, "test", "all", "copy");
+        assertNull(first.resumePoint());
+        int i = 0;
+        for (; i < 3 * chunk; i++) {
+            first.send(Topics.SCALED_FEATURES, "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8));
+            if ((i + 1) % chunk == 0) {
+                first.count("items", chunk);
+                first.checkpoint(Map.of(-1, (long) i + 1));
+            }
+        }
+        for (; i < 3 * chunk + 50; i++) {
+            first.send(Topics.SCALED_FEATURES, "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        first.count("items", 50);
+        // second incarnation: fences the first, sees 300 done
+        try (ExactlyOnceWriter second = ExactlyOnceWriter.open(bootstrap, run, "test", "all", "copy")) {
+            ProgressMark mark = second.resumePoint();
+            assertNotNull(mark);
+            assertEquals(300L, mark.position().get(-1));
+            assertEquals(300L, second.count("items"));
+            for (int j = mark.position().get(-1).intValue(); j < total; j++) {
+                second.send(Topics.SCALED_FEATURES, "k" + j, ("v" + j).getBytes(StandardCharsets.UTF_8));
+                if ((j + 1) % chunk == 0) {
+                    second.count("items", chunk);
+                    if (j + 1 == total) {
+                        second.finish(Map.of(-1, (long) total));
+                    } else {
+                        second.checkpoint(Map.of(-1, (long) j + 1));
+                    }
+                }
+            }
+            TopicRange range = second.outputRange(Topics.SCALED_FEATURES);
+            assertEquals(total, range.expectedRecords());
+            Map<String, Integer> seen = new HashMap<>();
+            List<String> order = new ArrayList<>();
+            long n = RangeReader.read(bootstrap, range, r -> {
+                seen.merge(r.key(), 1, Integer::sum);
+                order.add(r.key());
+            });
+            assertEquals(total, n, "committed records in range");
+            assertEquals(total, seen.size());
+            assertTrue(seen.values().stream().allMatch(c -> c == 1), "no duplicates");
+            assertTrue(ExactlyOnceWriter.latestMark(bootstrap, ProgressMark.key(run, "test", "all", "copy")).done());
+        }
+        try {
+            first.close();
+        } catch (Exception fenced) {
+            // the first producer was fenced: expected
+        }
+        // a third open sees the step as done and would do nothing
+        try (ExactlyOnceWriter third = ExactlyOnceWriter.open(bootstrap, run, "test", "all", "copy")) {
+            assertTrue(third.resumePoint().done());
+            assertEquals(total, third.outputRange(Topics.SCALED_FEATURES).expectedRecords());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.genrestack.common.kafka;
+
+import io.genrestack.common.Topics;
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.RunEvent;
+import io.genrestack.common.model.StageJob;
+import io.genrestack.common.serde.Json;
+import io.genrestack.testkit.LocalInfra;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Jobs run off the poll loop, are committed after completion, retried, and reported when they keep failing. */
+class JobWorkerTest {
+    static String bootstrap;
+
+    @BeforeAll
+    static void infra() {
+        bootstrap = LocalInfra.ensureStarted().kafkaBootstrap();
+        TopicAdmin.ensureTopics(bootstrap, 3, (short) 1);
+    }
+
+    @Test
+    void runsJobsRetriesAndReportsFailures() throws Exception {
+        String run = "jobs-" + UUID.randomUUID();
+        String stage = Topics.STAGE_EVALUATOR;
+        List<String> done = new CopyOnWriteArrayList<>();
+        AtomicInteger flakyAttempts = new AtomicInteger();
+        try (EventPublisher pub = new EventPublisher(bootstrap, "job-test")) {
+            // skip older test jobs left in the topic by earlier runs of this test
+            JobWorker.Handler handler = job -> {
+                if (!job.runId().equals(run)) {
+                    return;
+                }
+                if (job.unit().equals("flaky") && flakyAttempts.incrementAndGet() < 2) {
+                    throw new IllegalStateException("transient");
+                }
+                if (job.unit().equals("broken")) {
+                    throw new IllegalArgumentException("always broken");
+                }
+                Thread.sleep(300);
+                done.add(job.unit());
+            };
+            RunConfig cfg = RunConfig.defaults(List.of(), List.of());
+            for (String unit : List.of("a", "flaky", "broken", "b")) {
+                JobWorker.submit(pub, JobWorker.newJob(run, stage, unit, cfg, Map.of(), Map.of()));
+            }
+            try (JobWorker w = new JobWorker(bootstrap, stage, handler, 2, pub).start()) {
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (done.size() < 3 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(List.of("a", "flaky", "b"), done);
+                assertEquals(2, flakyAttempts.get());
+                assertTrue(w.lastError().contains("always broken"), w.lastError());
+            }
+        }
+        // the broken job was reported on run-events
+        List<RunEvent> failures = new CopyOnWriteArrayList<>();
+        try (var c = KafkaClients.reader(bootstrap, "job-test-events")) {
+            var tp = new org.apache.kafka.common.TopicPartition(Topics.RUN_EVENTS, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            while (c.position(tp) < end) {
+                for (var r : c.poll(Duration.ofMillis(300))) {
+                    RunEvent e = Json.read(r.value(), RunEvent.class);
+                    if (e.runId().equals(run) && e.type().equals(RunEvent.STAGE_FAILED)) {
+                        failures.add(e);
+                    }
+                }
+            }
+        }
+        assertEquals(1, failures.size());
+        assertEquals("broken", failures.get(0).unit());
+        // committed: a new worker in the same group receives none of these jobs again
+        List<StageJob> again = new CopyOnWriteArrayList<>();
+        try (EventPublisher pub = new EventPublisher(bootstrap, "job-test-2");
+                JobWorker w2 = new JobWorker(bootstrap, stage, job -> {
+                    if (job.runId().equals(run)) {
+                        again.add(job);
+                    }
+                }, 1, pub).start()) {
+            Thread.sleep(4000);
+        }
+        assertEquals(List.of(), again);
+    }
+}

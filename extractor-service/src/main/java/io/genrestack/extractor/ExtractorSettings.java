@@ -1,0 +1,34 @@
+package io.genrestack.extractor;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+import java.util.Optional;
+
+/** {@code genrestack.extractor.*} (env {@code GENRESTACK_EXTRACTOR_*}). */
+@ConfigMapping(prefix = "genrestack.extractor")
+public interface ExtractorSettings {
+    /** Items per exactly-once chunk (one Kafka transaction + progress mark). */
+    @WithDefault("500")
+    int checkpointEvery();
+
+    /** Largest accepted JSON document (bytes); larger ones are dead-lettered unread. */
+    @WithDefault("16777216")
+    long maxDocumentBytes();
+
+    /** Seconds between progress log lines and progress events. */
+    @WithDefault("5")
+    int progressSeconds();
+
+    /**
+     * Submit one run at start-up (docker-compose / Kubernetes jobs): when set, the extractor publishes an extraction
+     * job for these inputs unless a run with {@link #autoRunId()} already exists.
+     */
+    Optional<List<String>> autoRunInputs();
+
+    Optional<List<String>> autoRunGroundTruth();
+
+    @WithDefault("auto")
+    String autoRunId();
+}

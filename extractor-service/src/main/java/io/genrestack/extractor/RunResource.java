@@ -1,0 +1,153 @@
+package io.genrestack.extractor;
+
+import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.JobWorker;
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.RunEvent;
+import io.genrestack.common.model.StageJob;
+import io.genrestack.common.model.TrainParams;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.platform.Infrastructure;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Starts runs. {@code POST /runs} with a {@link RunRequest} publishes {@code run-started} and the extraction job;
+ * the rest of the pipeline follows through the job topics. Paths are paths as the extractor sees them (inside its
+ * container: mount the data there).
+ */
+@Path("/runs")
+public class RunResource {
+    private static final Logger LOG = Logger.getLogger(RunResource.class);
+    private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+    @Inject
+    Infrastructure infra;
+
+    @Inject
+    ExtractorSettings settings;
+
+    /**
+     * A run request. Only {@code inputs} and {@code groundTruth} are required; the rest default to the paper's
+     * settings ({@code preset=paper}, seed 42, 80/20 joint split, 100 epochs, patience 4).
+     */
+    public record RunRequest(String runId, List<String> inputs, List<String> groundTruth, Boolean givenSplit,
+            String preset, List<String> exclusions, Double trainFraction, Long seed, Integer maxEpochs,
+            Integer patience, Integer batchSize) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response start(RunRequest req) {
+        if (req == null || req.inputs() == null || req.inputs().isEmpty() || req.groundTruth() == null
+                || req.groundTruth().isEmpty()) {
+            return bad("'inputs' (folders, .tar.bz2 archives or JSON files) and 'groundTruth' (TSV files or folders) are required");
+        }
+        for (String p : req.inputs()) {
+            if (!Files.exists(java.nio.file.Path.of(p))) {
+                return bad("input does not exist on the extractor: " + p);
+            }
+        }
+        for (String p : req.groundTruth()) {
+            if (!Files.exists(java.nio.file.Path.of(p))) {
+                return bad("ground truth does not exist on the extractor: " + p);
+            }
+        }
+        String runId = req.runId() == null || req.runId().isBlank()
+                ? "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                : req.runId();
+        if (!RUN_ID.matcher(runId).matches()) {
+            return bad("runId must match " + RUN_ID.pattern());
+        }
+        if (req.preset() != null && !List.of("paper", "full").contains(req.preset())) {
+            return bad("preset must be 'paper' or 'full'");
+        }
+        if (!infra.initialised()) {
+            return Response.status(503).entity(Map.of("error", "not ready: " + infra.initError())).build();
+        }
+        if (infra.store().exists(RunPaths.runJson(runId))) {
+            return Response.status(409).entity(Map.of("error", "run " + runId + " exists already")).build();
+        }
+        TrainParams base = TrainParams.paperBase();
+        TrainParams stacked = TrainParams.paperStacked();
+        if (req.maxEpochs() != null || req.patience() != null || req.batchSize() != null) {
+            base = new TrainParams(base.hidden(), base.dropout(), base.learningRate(),
+                    req.batchSize() != null ? req.batchSize() : base.batchSize(),
+                    req.maxEpochs() != null ? req.maxEpochs() : base.maxEpochs(),
+                    req.patience() != null ? req.patience() : base.patience());
+            stacked = new TrainParams(stacked.hidden(), stacked.dropout(), stacked.learningRate(), base.batchSize(),
+                    base.maxEpochs(), base.patience());
+        }
+        RunConfig cfg = new RunConfig(req.inputs(), req.groundTruth(), Boolean.TRUE.equals(req.givenSplit()),
+                req.preset(), req.exclusions(), req.trainFraction() == null ? 0.8 : req.trainFraction(),
+                req.seed() == null ? 42 : req.seed(), base, stacked);
+        submit(runId, cfg);
+        return Response.accepted(Map.of("runId", runId, "config", cfg)).build();
+    }
+
+    void submit(String runId, RunConfig cfg) {
+        infra.events().publish(RunEvent.of(runId, RunEvent.RUN_STARTED, Topics.STAGE_EXTRACTOR, StageJob.ALL,
+                "run submitted", null, null));
+        JobWorker.submit(infra.events(),
+                JobWorker.newJob(runId, Topics.STAGE_EXTRACTOR, StageJob.ALL, cfg, Map.of(), Map.of()));
+        LOG.infof("[%s] run submitted: inputs %s, ground truth %s", runId, cfg.inputs(), cfg.groundTruth());
+    }
+
+    @GET
+    @Path("/{runId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response get(@PathParam("runId") String runId) {
+        if (!RUN_ID.matcher(runId).matches()) {
+            return bad("bad run id");
+        }
+        return infra.store().getIfExists(RunPaths.runJson(runId))
+                .map(b -> Response.ok(b, MediaType.APPLICATION_JSON).build())
+                .orElse(Response.status(404).entity(Map.of("error", "no run " + runId)).build());
+    }
+
+    private static Response bad(String message) {
+        return Response.status(400).entity(Map.of("error", message)).build();
+    }
+
+    /** Optional run at start-up ({@code genrestack.extractor.auto-run-inputs}). */
+    void autoRun(@Observes StartupEvent ev) {
+        if (settings.autoRunInputs().isEmpty() || settings.autoRunGroundTruth().isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            while (!infra.initialised()) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            String id = settings.autoRunId();
+            if (infra.store().exists(RunPaths.runJson(id))) {
+                LOG.infof("auto run %s exists already; not submitting again", id);
+                return;
+            }
+            submit(id, RunConfig.defaults(settings.autoRunInputs().get(), settings.autoRunGroundTruth().get()));
+        }, "auto-run");
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -1,0 +1,194 @@
+package io.genrestack.extractor;
+
+import io.genrestack.common.Sources;
+import io.genrestack.common.features.FeatureManifest;
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.Split;
+import io.genrestack.common.storage.ObjectStore;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.extractor.groundtruth.GroundTruth;
+import io.genrestack.extractor.groundtruth.LabelVocabulary;
+import io.genrestack.extractor.split.GivenSplit;
+import io.genrestack.extractor.split.JointSplit;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Everything a run needs before it reads a single document: the ground truth of the four sources, the train /
+ * validation side of every recording, the label vocabularies (from TRAIN rows only) and the feature manifest.
+ *
+ * <p>
+ * Ground-truth files are found by name: {@code ...<source>...-train.tsv}, {@code ...-validation.tsv}, or any other
+ * {@code ...<source>....tsv} (e.g. the synthetic generator's {@code -all.tsv}). With the default joint split every
+ * row of every file is re-split (seeded 80/20 by connected release groups across sources); with
+ * {@code givenSplit} the files' own train/validation names are used and conflicts are reported.
+ */
+public final class RunSetup {
+    private static final Logger LOG = Logger.getLogger(RunSetup.class);
+
+    private final FeatureManifest manifest;
+    private final Map<String, Map<String, GroundTruth.Row>> rows; // source → mbid → row
+    private final Map<String, Split> sides;
+    private final Map<String, LabelVocabulary> vocabularies;
+    private final List<GroundTruth.Problem> problems;
+
+    private RunSetup(FeatureManifest manifest, Map<String, Map<String, GroundTruth.Row>> rows, Map<String, Split> sides,
+            Map<String, LabelVocabulary> vocabularies, List<GroundTruth.Problem> problems) {
+        this.manifest = manifest;
+        this.rows = rows;
+        this.sides = sides;
+        this.vocabularies = vocabularies;
+        this.problems = problems;
+    }
+
+    public static RunSetup prepare(String run, RunConfig cfg) throws IOException {
+        FeatureManifest manifest = FeatureManifest.forPreset(cfg.preset(), cfg.exclusions());
+        List<GroundTruth> train = new ArrayList<>();
+        List<GroundTruth> validation = new ArrayList<>();
+        List<GroundTruth> other = new ArrayList<>();
+        for (Path f : tsvFiles(cfg.groundTruth())) {
+            String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+            String source = Sources.ALL.stream().filter(name::contains).findFirst().orElse(null);
+            if (source == null) {
+                LOG.warnf("[%s] ignoring %s: its name names none of the sources %s", run, f, Sources.ALL);
+                continue;
+            }
+            GroundTruth gt = GroundTruth.read(source, f);
+            if (name.contains("validation")) {
+                validation.add(gt);
+            } else if (name.contains("train")) {
+                train.add(gt);
+            } else {
+                other.add(gt);
+            }
+        }
+        if (train.isEmpty() && validation.isEmpty() && other.isEmpty()) {
+            throw new IllegalArgumentException("no ground-truth TSV found in " + cfg.groundTruth()
+                    + " (expected names like acousticbrainz-mediaeval-<source>-train.tsv)");
+        }
+        List<GroundTruth.Problem> problems = new ArrayList<>();
+        Map<String, Map<String, GroundTruth.Row>> rows = new TreeMap<>();
+        List<GroundTruth> all = new ArrayList<>(train);
+        all.addAll(validation);
+        all.addAll(other);
+        for (GroundTruth gt : all) {
+            problems.addAll(gt.problems());
+            Map<String, GroundTruth.Row> bySource = rows.computeIfAbsent(gt.source(), s -> new LinkedHashMap<>());
+            for (GroundTruth.Row r : gt.rows().values()) {
+                if (bySource.putIfAbsent(r.mbid(), r) != null) {
+                    problems.add(new GroundTruth.Problem(gt.source(), gt.file(), r.line(), r.mbid(),
+                            "recording listed twice for this source (kept the first row)"));
+                }
+            }
+        }
+        Map<String, Split> sides = new java.util.HashMap<>();
+        if (cfg.givenSplit()) {
+            if (!other.isEmpty()) {
+                throw new IllegalArgumentException("given split needs -train.tsv and -validation.tsv files; "
+                        + other.size() + " file(s) name neither");
+            }
+            GivenSplit given = GivenSplit.of(train, validation);
+            given.conflicts().forEach(c -> LOG.warnf("[%s] given split conflict: %s %s %s", run, c.kind(), c.id(),
+                    c.detail()));
+            given.assignments().forEach((m, s) -> sides.put(m, Split.valueOf(s.name())));
+        } else {
+            List<GroundTruth.Row> allRows = new ArrayList<>();
+            rows.values().forEach(m -> allRows.addAll(m.values()));
+            JointSplit joint = JointSplit.computeRows(allRows, cfg.seed(), cfg.trainFraction());
+            joint.assignments().forEach((m, s) -> sides.put(m, Split.valueOf(s.name())));
+            LOG.infof("[%s] joint split: %d recordings in %d release-group components, %d train (seed %d)", run,
+                    joint.assignments().size(), joint.components(), joint.trainCount(), cfg.seed());
+        }
+        Map<String, LabelVocabulary> vocabularies = new TreeMap<>();
+        for (var e : rows.entrySet()) {
+            Collection<GroundTruth.Row> trainRows = e.getValue().values().stream()
+                    .filter(r -> sides.get(r.mbid()) == Split.TRAIN).toList();
+            if (!trainRows.isEmpty()) {
+                vocabularies.put(e.getKey(), LabelVocabulary.fromRows(e.getKey(), trainRows));
+            } else {
+                LOG.warnf("[%s] source %s has no TRAIN rows: no model for it in this run", run, e.getKey());
+            }
+        }
+        return new RunSetup(manifest, rows, sides, vocabularies, problems);
+    }
+
+    /** TSV files among the given files and folders (folders searched recursively), sorted. */
+    static List<Path> tsvFiles(List<String> locations) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String loc : locations) {
+            Path p = Path.of(loc);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".tsv"))
+                            .forEach(files::add);
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new IllegalArgumentException("ground-truth location does not exist: " + p);
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /** Writes run.json, the feature manifest and the label vocabularies under the run. */
+    public void store(ObjectStore store, String run, RunConfig cfg) {
+        Map<String, Object> runJson = new LinkedHashMap<>();
+        runJson.put("runId", run);
+        runJson.put("config", cfg);
+        runJson.put("featureCount", manifest.size());
+        runJson.put("featureManifestVersion", manifest.version());
+        runJson.put("labels", vocabularies.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size())));
+        runJson.put("recordings", sides.size());
+        runJson.put("genrestackVersion", RunSetup.class.getPackage().getImplementationVersion());
+        runJson.put("java", System.getProperty("java.version"));
+        store.putJson(RunPaths.runJson(run), runJson);
+        store.putJson(RunPaths.manifest(run), manifest);
+        vocabularies.forEach((s, v) -> store.putJson(RunPaths.labels(run, s), v));
+    }
+
+    public FeatureManifest manifest() {
+        return manifest;
+    }
+
+    public Map<String, LabelVocabulary> vocabularies() {
+        return vocabularies;
+    }
+
+    public List<GroundTruth.Problem> problems() {
+        return problems;
+    }
+
+    public Split split(String mbid) {
+        return sides.get(mbid);
+    }
+
+    public GroundTruth.Row row(String source, String mbid) {
+        Map<String, GroundTruth.Row> m = rows.get(source);
+        return m == null ? null : m.get(mbid);
+    }
+
+    /** The release group of a recording: from the first source (in {@link Sources#ALL} order) that has a row. */
+    public String releaseGroup(String mbid) {
+        for (String s : Sources.ALL) {
+            GroundTruth.Row r = row(s, mbid);
+            if (r != null) {
+                return r.releaseGroup();
+            }
+        }
+        return null;
+    }
+}

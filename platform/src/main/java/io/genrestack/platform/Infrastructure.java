@@ -1,0 +1,159 @@
+package io.genrestack.platform;
+
+import io.genrestack.common.kafka.EventPublisher;
+import io.genrestack.common.kafka.JobWorker;
+import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.kafka.TopicAdmin;
+import io.genrestack.common.model.Instances;
+import io.genrestack.common.storage.ObjectStore;
+import io.genrestack.common.storage.StorageConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The connections every service holds: the Kafka bootstrap address, an {@link ObjectStore}, an
+ * {@link EventPublisher}, and the stage's {@link JobWorker}. At start-up a background thread creates the topics and
+ * the bucket, retrying with backoff until Kafka and object storage answer (the service reports not-ready meanwhile),
+ * then starts the job worker. Start order of Kafka, MinIO and the services therefore does not matter.
+ */
+@ApplicationScoped
+public class Infrastructure {
+    private static final Logger LOG = Logger.getLogger(Infrastructure.class);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    S3Settings s3;
+
+    @Inject
+    PlatformSettings platform;
+
+    @Inject
+    Instance<StageHandler> handlers;
+
+    private volatile ObjectStore store;
+    private volatile EventPublisher events;
+    private volatile JobWorker worker;
+    private volatile boolean initialised;
+    private volatile String initError = "starting";
+    private Thread initThread;
+
+    void onStart(@Observes StartupEvent ev) {
+        initThread = new Thread(this::initialise, "genrestack-init");
+        initThread.setDaemon(true);
+        initThread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        if (initThread != null) {
+            initThread.interrupt();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private void initialise() {
+        long backoff = 500;
+        while (!initialised && !Thread.currentThread().isInterrupted()) {
+            try {
+                TopicAdmin.ensureTopics(bootstrap, platform.topicPartitions(), platform.topicReplication());
+                store().ensureBucket();
+                initialised = true;
+                initError = null;
+                LOG.infof("infrastructure ready: kafka=%s, s3=%s bucket=%s, instance=%s", bootstrap, s3.endpoint(),
+                        s3.bucket(), Instances.id());
+            } catch (Exception e) {
+                initError = e.getMessage();
+                LOG.warnf("waiting for infrastructure (retry in %d ms): %s", backoff, e.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 10_000);
+            }
+        }
+        if (initialised && platform.workerEnabled() && handlers.isResolvable()) {
+            StageHandler h = handlers.get();
+            worker = new JobWorker(bootstrap, h.stage(), h::handle, platform.jobMaxAttempts(), events()).start();
+            LOG.infof("%s job worker started", h.stage());
+        }
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    public synchronized ObjectStore store() {
+        if (store == null) {
+            String access = s3.accessKey().orElseThrow(() -> new IllegalStateException(
+                    "genrestack.s3.access-key is not set (env GENRESTACK_S3_ACCESS_KEY)"));
+            String secret = s3.secretKey().orElseThrow(() -> new IllegalStateException(
+                    "genrestack.s3.secret-key is not set (env GENRESTACK_S3_SECRET_KEY)"));
+            store = new ObjectStore(new StorageConfig(s3.endpoint(), access, secret, s3.bucket(), s3.region(),
+                    s3.maxAttempts(), 250));
+        }
+        return store;
+    }
+
+    public synchronized EventPublisher events() {
+        if (events == null) {
+            events = new EventPublisher(bootstrap, "genrestack-events-" + Instances.id());
+        }
+        return events;
+    }
+
+    public Path workDir() {
+        return Path.of(platform.workDir());
+    }
+
+    public boolean initialised() {
+        return initialised;
+    }
+
+    public String initError() {
+        return initError;
+    }
+
+    public JobWorker worker() {
+        return worker;
+    }
+
+    public boolean workerExpected() {
+        return platform.workerEnabled() && handlers.isResolvable();
+    }
+
+    /** A quick broker round trip (describeCluster within 3 s). */
+    public boolean kafkaReachable() {
+        Properties p = KafkaClients.base(bootstrap, "genrestack-health");
+        p.put("request.timeout.ms", "3000");
+        p.put("default.api.timeout.ms", "3000");
+        p.put("socket.connection.setup.timeout.ms", "2000");
+        p.put("socket.connection.setup.timeout.max.ms", "2000");
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.genrestack.platform;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/**
+ * Object storage settings, {@code genrestack.s3.*} (env {@code GENRESTACK_S3_ENDPOINT}, {@code GENRESTACK_S3_ACCESS_KEY},
+ * {@code GENRESTACK_S3_SECRET_KEY}, {@code GENRESTACK_S3_BUCKET}, {@code GENRESTACK_S3_REGION}). Credentials have no
+ * default: they come from the environment or a Kubernetes Secret, never from an image.
+ */
+@ConfigMapping(prefix = "genrestack.s3")
+public interface S3Settings {
+    @WithDefault("http://localhost:9000")
+    String endpoint();
+
+    Optional<String> accessKey();
+
+    Optional<String> secretKey();
+
+    @WithDefault("genrestack")
+    String bucket();
+
+    @WithDefault("us-east-1")
+    String region();
+
+    /** Attempts per operation on transient errors. */
+    @WithDefault("6")
+    int maxAttempts();
+}

@@ -1,0 +1,194 @@
+package io.genrestack.scaler;
+
+import io.genrestack.common.Sources;
+import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.EosPass;
+import io.genrestack.common.kafka.ExactlyOnceWriter;
+import io.genrestack.common.kafka.JobWorker;
+import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.model.DeadLetter;
+import io.genrestack.common.model.RunEvent;
+import io.genrestack.common.model.ScaledFeatures;
+import io.genrestack.common.model.Split;
+import io.genrestack.common.model.StageJob;
+import io.genrestack.common.model.TopicRange;
+import io.genrestack.common.model.TrackFeatures;
+import io.genrestack.common.serde.Json;
+import io.genrestack.common.stats.FeatureStats;
+import io.genrestack.common.stats.Standardiser;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.platform.Infrastructure;
+import io.genrestack.platform.StageHandler;
+import io.genrestack.platform.StageMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scaler's job for a run: pass 1 reads the run's {@code track-features} range and computes per-feature
+ * statistics over TRAIN records only (one mergeable {@link FeatureStats} per input partition, merged in partition
+ * order); they go to object storage ({@code scaler/stats.bin} + {@code stats.md}). Pass 2 reads the range again and
+ * publishes a standardised vector for every record, train and validation, exactly once (chunked Kafka transactions
+ * with progress marks), then, in the last transaction, one trainer job per source. Nothing is held in memory but
+ * the statistics: the input is re-read from Kafka's log.
+ */
+@ApplicationScoped
+public class ScalerStage implements StageHandler {
+    private static final Logger LOG = Logger.getLogger(ScalerStage.class);
+    public static final String STEP = "standardise";
+
+    @Inject
+    Infrastructure infra;
+
+    @Inject
+    ScalerSettings settings;
+
+    @Inject
+    StageMetrics metrics;
+
+    private final Map<String, Boolean> faultInjected = new ConcurrentHashMap<>();
+
+    @Override
+    public String stage() {
+        return Topics.STAGE_SCALER;
+    }
+
+    @Override
+    public void handle(StageJob job) throws Exception {
+        String run = job.runId();
+        TopicRange input = job.inputs().get("features");
+        if (input == null) {
+            throw new IllegalArgumentException("scaler job " + job.key() + " has no 'features' input range");
+        }
+        var events = infra.events();
+        try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), job.unit(), STEP)) {
+            if (writer.resumePoint() != null && writer.resumePoint().done()) {
+                LOG.infof("[%s] scaler already finished; nothing to do", run);
+                return;
+            }
+            events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
+                    "scaling " + input.expectedRecords() + " records", null, null));
+            FeatureStats stats = computeStats(job, input);
+            Standardiser standardiser = new Standardiser(stats);
+            String statsKey = RunPaths.scalerStats(run);
+            infra.store().put(statsKey, stats.toBytes(), "application/octet-stream");
+            infra.store().putText(RunPaths.scalerSummary(run), StatsSummary.markdown(run, stats, standardiser, job),
+                    "text/markdown");
+            events.publish(RunEvent.of(run, RunEvent.STATS_READY, stage(), job.unit(),
+                    "statistics of " + stats.vectors() + " train vectors, " + standardiser.zeroVarianceCount()
+                            + " zero-variance features",
+                    Map.of("train", stats.vectors(), "zeroVariance", (long) standardiser.zeroVarianceCount()),
+                    Map.of("stats", statsKey, "summary", RunPaths.scalerSummary(run))));
+
+            long failAfter = settings.failAfterRecords().orElse(-1);
+            boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
+            long[] seen = { 0 };
+            long t0 = System.nanoTime();
+            EosPass.run(infra.bootstrap(), writer, input, settings.checkpointEvery(), r -> {
+                if (inject && seen[0]++ >= failAfter) {
+                    throw new IllegalStateException("injected fault after " + failAfter + " records (genrestack.scaler.fail-after-records)");
+                }
+                TrackFeatures t;
+                try {
+                    t = Json.read(r.value(), TrackFeatures.class);
+                } catch (IllegalArgumentException e) {
+                    writer.send(Topics.DEAD_LETTERS, r.key(), Json.bytes(DeadLetter.of(run, stage(), r.key(), null,
+                            "undecodable track-features record: " + e.getMessage(), r.value())));
+                    writer.count("deadLetters", 1);
+                    return;
+                }
+                if (!run.equals(t.runId())) {
+                    return;
+                }
+                if (t.features() == null || t.features().length != stats.size()) {
+                    writer.send(Topics.DEAD_LETTERS, t.mbid(), Json.bytes(DeadLetter.of(run, stage(), t.mbid(),
+                            t.sourceFile(), "feature vector has " + (t.features() == null ? 0 : t.features().length)
+                                    + " values, the run's statistics have " + stats.size(),
+                            null)));
+                    writer.count("deadLetters", 1);
+                    return;
+                }
+                ScaledFeatures s = new ScaledFeatures(run, t.mbid(), t.split(), t.labels(),
+                        standardiser.apply(t.features()));
+                writer.send(Topics.SCALED_FEATURES, t.mbid(), Json.bytes(s));
+                writer.count(t.split() == Split.TRAIN ? "train" : "validation", 1);
+            });
+            writer.flush();
+            TopicRange output = writer.outputRange(Topics.SCALED_FEATURES);
+            Map<String, String> objects = new TreeMap<>(job.objects());
+            objects.put("stats", statsKey);
+            for (String source : Sources.ALL) {
+                if (job.objects().containsKey("labels." + source)) {
+                    StageJob next = JobWorker.newJob(run, Topics.STAGE_TRAINER, source, job.config(),
+                            Map.of("features", output), objects);
+                    writer.send(Topics.jobs(Topics.STAGE_TRAINER), JobWorker.partitionFor(next), next.key(),
+                            Json.bytes(next));
+                }
+            }
+            writer.finish(EosPass.end(input));
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("train", writer.count("train"));
+            counts.put("validation", writer.count("validation"));
+            counts.put("scaled", output.expectedRecords());
+            counts.put("deadLetters", writer.count("deadLetters"));
+            metrics.add(stage(), "published", output.expectedRecords());
+            metrics.add(stage(), "dead-lettered", writer.count("deadLetters"));
+            events.publish(RunEvent.of(run, RunEvent.SCALING_FINISHED, stage(), job.unit(),
+                    String.format("standardised %d records in %.1f s", output.expectedRecords(),
+                            (System.nanoTime() - t0) / 1e9),
+                    counts, Map.of("stats", statsKey)));
+        }
+    }
+
+    /** Pass 1: train-only statistics, one partial per partition, merged in partition order. */
+    FeatureStats computeStats(StageJob job, TopicRange input) throws Exception {
+        String run = job.runId();
+        Map<Integer, FeatureStats> partials = new TreeMap<>();
+        long[] counts = new long[3]; // run records, train, undecodable
+        int[] size = { -1 };
+        long t0 = System.nanoTime();
+        RangeReader.read(infra.bootstrap(), input, r -> {
+            TrackFeatures t;
+            try {
+                t = Json.read(r.value(), TrackFeatures.class);
+            } catch (IllegalArgumentException e) {
+                counts[2]++;
+                return;
+            }
+            if (!run.equals(t.runId())) {
+                return;
+            }
+            counts[0]++;
+            metrics.add(stage(), "read", 1);
+            if (t.split() != Split.TRAIN || t.features() == null) {
+                return;
+            }
+            if (size[0] < 0) {
+                size[0] = t.features().length;
+            }
+            if (t.features().length != size[0]) {
+                return; // dead-lettered in pass 2
+            }
+            partials.computeIfAbsent(r.partition(), p -> new FeatureStats(size[0])).add(t.features());
+            counts[1]++;
+        });
+        if (counts[0] + counts[2] < input.expectedRecords() || counts[0] > input.expectedRecords()) {
+            throw new IllegalStateException("run " + run + ": the extractor announced " + input.expectedRecords()
+                    + " records in " + input.topic() + " but the range holds " + counts[0] + " (+" + counts[2]
+                    + " undecodable); refusing to scale a partial set");
+        }
+        if (partials.isEmpty()) {
+            throw new IllegalStateException("run " + run + " has no TRAIN records to compute statistics from");
+        }
+        FeatureStats merged = new FeatureStats(size[0]);
+        partials.values().forEach(merged::merge);
+        LOG.infof("[%s] statistics over %d train vectors (%d partitions) in %.1f s", run, merged.vectors(),
+                partials.size(), (System.nanoTime() - t0) / 1e9);
+        return merged;
+    }
+}
