@@ -21,12 +21,13 @@ import java.util.Map;
  * release group; its connected components are the units of the split, so a release group (and every
  * recording that carries it in any source, and every other release group those recordings carry elsewhere)
  * is never on both sides. Each component gets a key, SHA-256 of {@code "<seed>:<smallest recording MBID>"}
- * (first 8 bytes, unsigned), and the components are ordered by key (ties by the MBID). Walking that order,
- * components go to TRAIN while the recordings already in TRAIN are fewer than
- * {@code round(trainFraction × recordings)}, then to VALIDATION. So the order, and hence the split, depends
- * only on the seed and the graph, never on input order; the achieved fraction (over distinct recordings) is
- * within one component of the target; and a different seed gives a different split. Adding rows can move the
- * cut and therefore move some components; re-running on the same rows is bit-for-bit stable.
+ * (first 8 bytes, unsigned), and the components are ordered by key (ties by the MBID). Walking that order
+ * with target {@code T = round(trainFraction × recordings)}, a component of {@code n} recordings goes to TRAIN
+ * when that brings the TRAIN count closer to {@code T} (i.e. {@code train + n/2 ≤ T}), else to VALIDATION.
+ * So the order, and hence the split, depends only on the seed and the graph, never on input order; the
+ * achieved fraction (over distinct recordings) is within half a component of the target, weighting by
+ * recordings rather than by components; and a different seed gives a different split. Adding rows can move
+ * the cut and therefore move some components; re-running on the same rows is bit-for-bit stable.
  */
 public final class JointSplit {
 
@@ -80,7 +81,7 @@ public final class JointSplit {
         long train = 0;
         Map<String, Split> out = new HashMap<>(graph.recordingCount() * 2);
         for (Unit u : units) {
-            Split side = train < target ? Split.TRAIN : Split.VALIDATION;
+            Split side = train + u.members().size() / 2.0 <= target ? Split.TRAIN : Split.VALIDATION;
             if (side == Split.TRAIN) {
                 train += u.members().size();
             }
