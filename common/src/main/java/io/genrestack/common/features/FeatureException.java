@@ -18,7 +18,7 @@ public class FeatureException extends RuntimeException {
     }
 
     public FeatureException(String path, String reason, Throwable cause) {
-        super(path == null ? reason : path + ": " + reason, cause);
+        super(path == null || path.isEmpty() ? reason : path + ": " + reason, cause);
         this.path = path;
         this.reason = reason;
     }
