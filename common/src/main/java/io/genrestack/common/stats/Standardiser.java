@@ -9,20 +9,20 @@ public final class Standardiser {
     /** Standard deviations at or below this are treated as zero variance. */
     public static final double MIN_STD = 1e-8;
 
-    private final float[] mean;
-    private final float[] invStd; // 0 for zero-variance features
+    private final double[] mean;
+    private final double[] invStd; // 0 for zero-variance features
     private final boolean[] zeroVariance;
 
     public Standardiser(FeatureStats stats) {
         int n = stats.size();
-        mean = new float[n];
-        invStd = new float[n];
+        mean = new double[n];
+        invStd = new double[n];
         zeroVariance = new boolean[n];
         for (int i = 0; i < n; i++) {
-            mean[i] = (float) stats.mean(i);
+            mean[i] = stats.mean(i);
             double s = stats.std(i);
             zeroVariance[i] = stats.count(i) == 0 || s <= MIN_STD * Math.max(1.0, Math.abs(stats.mean(i)));
-            invStd[i] = zeroVariance[i] ? 0f : (float) (1.0 / s);
+            invStd[i] = zeroVariance[i] ? 0 : 1.0 / s;
         }
     }
 
@@ -50,7 +50,7 @@ public final class Standardiser {
         float[] out = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             float v = x[i];
-            out[i] = Float.isNaN(v) || zeroVariance[i] ? 0f : (v - mean[i]) * invStd[i];
+            out[i] = Float.isNaN(v) || zeroVariance[i] ? 0f : (float) ((v - mean[i]) * invStd[i]); // double: large means, small stds
         }
         return out;
     }
