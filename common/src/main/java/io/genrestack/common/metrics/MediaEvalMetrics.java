@@ -78,57 +78,46 @@ public final class MediaEvalMetrics {
      * @param trainTruth  same shape
      */
     public static float[] tuneThresholds(float[][] trainScores, boolean[][] trainTruth) {
-        int n = trainScores.length;
-        int labels = checkShape(trainScores.length, n == 0 ? 0 : trainScores[0].length, trainTruth, "trainTruth");
-        for (int i = 0; i < n; i++) {
-            if (trainScores[i].length != labels) {
-                throw new IllegalArgumentException("trainScores row " + i + " has " + trainScores[i].length
-                        + " columns, expected " + labels);
-            }
-        }
+        int labels = SortedColumns.checkShape(trainScores, trainTruth);
         float[] thresholds = new float[labels];
-        long[] keys = new long[n];
-        for (int l = 0; l < labels; l++) {
+        SortedColumns.forEach(trainScores, trainTruth, SortedColumns.defaultThreads(), (task, label, keys, n) -> {
             long totalPos = 0;
             for (int i = 0; i < n; i++) {
-                keys[i] = ScoreKeys.key(trainScores[i][l], trainTruth[i][l]);
-                if (trainTruth[i][l]) {
+                if (ScoreKeys.positive(keys[i])) {
                     totalPos++;
                 }
             }
-            if (totalPos == 0) {
-                thresholds[l] = Float.POSITIVE_INFINITY;
-                continue;
-            }
-            Arrays.sort(keys);
-            // F1 = 2tp / (2tp + fp + fn) = 2tp / (tp + fp + totalPos); compare tp/(tp+fp+totalPos) exactly.
-            long bestNum = -1;
-            long bestDen = 1;
-            int bestScore = 0;
-            long tp = 0;
-            long fp = 0;
-            int i = n - 1;
-            while (i >= 0) {
-                int score = ScoreKeys.scoreOf(keys[i]);
-                while (i >= 0 && ScoreKeys.scoreOf(keys[i]) == score) {
-                    if (ScoreKeys.positive(keys[i])) {
-                        tp++;
-                    } else {
-                        fp++;
-                    }
-                    i--;
-                }
-                long num = tp;
-                long den = tp + fp + totalPos;
-                if (num * bestDen > bestNum * den) {
-                    bestNum = num;
-                    bestDen = den;
-                    bestScore = score;
-                }
-            }
-            thresholds[l] = ScoreKeys.unsortable(bestScore);
-        }
+            thresholds[label] = totalPos == 0 ? Float.POSITIVE_INFINITY : bestF1Threshold(keys, n, totalPos);
+        });
         return thresholds;
+    }
+
+    /** Walks the sorted keys from the top; F1 = 2tp / (tp + fp + positives), compared exactly as fractions. */
+    private static float bestF1Threshold(long[] keys, int n, long totalPos) {
+        long bestNum = -1;
+        long bestDen = 1;
+        int bestScore = 0;
+        long tp = 0;
+        long fp = 0;
+        int i = n - 1;
+        while (i >= 0) {
+            int score = ScoreKeys.scoreOf(keys[i]);
+            while (i >= 0 && ScoreKeys.scoreOf(keys[i]) == score) {
+                if (ScoreKeys.positive(keys[i])) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+                i--;
+            }
+            long den = tp + fp + totalPos;
+            if (tp * bestDen > bestNum * den) { // strictly better: on equal F1 the higher threshold stays
+                bestNum = tp;
+                bestDen = den;
+                bestScore = score;
+            }
+        }
+        return ScoreKeys.unsortable(bestScore);
     }
 
     /**

@@ -30,9 +30,6 @@ public final class RocAuc {
 
     private static final Logger LOG = Logger.getLogger(RocAuc.class);
 
-    /** Columns gathered per pass over the rows in {@link #macro}: keeps row reads contiguous. */
-    private static final int BLOCK = 16;
-
     private RocAuc() {
     }
 
@@ -82,53 +79,52 @@ public final class RocAuc {
      * @param truth  same shape as {@code scores}
      */
     public static MacroResult macro(float[][] scores, boolean[][] truth) {
+        return macro(scores, truth, SortedColumns.defaultThreads());
+    }
+
+    /**
+     * As {@link #macro(float[][], boolean[][])} with at most {@code threads} label columns sorted at the
+     * same time (on the common fork-join pool). Extra memory per thread: 16 × rows + 16 × positive cells
+     * bytes, e.g. about 40 MB for 300 000 rows with 750 000 positive cells. The result does not depend on
+     * {@code threads}.
+     */
+    public static MacroResult macro(float[][] scores, boolean[][] truth, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        int labels = SortedColumns.checkShape(scores, truth);
         int n = scores.length;
-        if (truth.length != n) {
-            throw new IllegalArgumentException("scores has " + n + " rows, truth " + truth.length);
-        }
-        int labels = n == 0 ? 0 : scores[0].length;
-        for (int i = 0; i < n; i++) {
-            if (scores[i].length != labels || truth[i].length != labels) {
-                throw new IllegalArgumentException("row " + i + " has " + scores[i].length + " scores and "
-                        + truth[i].length + " truths, expected " + labels);
-            }
-        }
 
         // Distinct scores of the positive cells (ascending) with their multiplicities: the micro AUC is
-        // accumulated against these while each column is sorted anyway for its own AUC.
+        // accumulated against these while each column is sorted anyway for its own AUC. One set of
+        // counters per task, summed at the end (integer counts: the order does not matter).
         MicroAccumulator micro = MicroAccumulator.of(scores, truth);
+        int tasks = SortedColumns.tasks(labels, threads);
+        MicroAccumulator[] parts = new MicroAccumulator[tasks];
+        parts[0] = micro;
+        for (int k = 1; k < tasks; k++) {
+            parts[k] = micro.emptyCopy();
+        }
 
         double[] perLabel = new double[labels];
-        List<Integer> skipped = new ArrayList<>();
-        long[][] block = new long[Math.min(BLOCK, Math.max(labels, 1))][n];
-        for (int start = 0; start < labels; start += BLOCK) {
-            int width = Math.min(BLOCK, labels - start);
-            for (int i = 0; i < n; i++) {
-                float[] s = scores[i];
-                boolean[] t = truth[i];
-                for (int c = 0; c < width; c++) {
-                    block[c][i] = ScoreKeys.key(s[start + c], t[start + c]);
-                }
-            }
-            for (int c = 0; c < width; c++) {
-                long[] keys = block[c];
-                Arrays.sort(keys);
-                double a = aucOfSorted(keys, n);
-                perLabel[start + c] = a;
-                if (Double.isNaN(a)) {
-                    skipped.add(start + c);
-                }
-                micro.addSortedColumn(keys, n);
-            }
+        SortedColumns.forEach(scores, truth, threads, (task, label, keys, rows) -> {
+            perLabel[label] = aucOfSorted(keys, rows);
+            parts[task].addSortedColumn(keys, rows);
+        });
+        for (int k = 1; k < tasks; k++) {
+            micro.add(parts[k]);
         }
 
-        int evaluated = labels - skipped.size();
+        List<Integer> skipped = new ArrayList<>();
         double sum = 0;
-        for (double a : perLabel) {
-            if (!Double.isNaN(a)) {
-                sum += a;
+        for (int l = 0; l < labels; l++) {
+            if (Double.isNaN(perLabel[l])) {
+                skipped.add(l);
+            } else {
+                sum += perLabel[l];
             }
         }
+        int evaluated = labels - skipped.size();
         double macro = evaluated == 0 ? Double.NaN : sum / evaluated;
         if (!skipped.isEmpty()) {
             LOG.debugf("ROC-AUC: %d of %d labels have a single class and were skipped", skipped.size(), labels);
@@ -279,6 +275,19 @@ public final class RocAuc {
                 counts[d]++;
             }
             return new MicroAccumulator(values, counts, count);
+        }
+
+        MicroAccumulator emptyCopy() {
+            return new MicroAccumulator(values, posCount, positives);
+        }
+
+        void add(MicroAccumulator other) {
+            for (int j = 0; j < negBetween.length; j++) {
+                negBetween[j] += other.negBetween[j];
+            }
+            for (int j = 0; j < negEqual.length; j++) {
+                negEqual[j] += other.negEqual[j];
+            }
         }
 
         void addSortedColumn(long[] keys, int n) {

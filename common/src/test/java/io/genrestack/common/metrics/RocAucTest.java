@@ -113,6 +113,31 @@ class RocAucTest {
     }
 
     @Test
+    void resultDoesNotDependOnThreads() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        int n = 500;
+        int labels = 70; // 5 blocks of 16 columns: 1, 2, 4 and 8 threads split them differently
+        float[][] s = new float[n][labels];
+        boolean[][] t = new boolean[n][labels];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < labels; l++) {
+                t[i][l] = l % 9 != 0 && rnd.nextDouble() < 0.1; // every 9th label single-class
+                s[i][l] = rnd.nextInt(20) / 20f + (t[i][l] ? 0.1f : 0f);
+            }
+        }
+        RocAuc.MacroResult one = RocAuc.macro(s, t, 1);
+        for (int threads : new int[] {2, 4, 8}) {
+            RocAuc.MacroResult many = RocAuc.macro(s, t, threads);
+            assertArrayEquals(one.perLabel(), many.perLabel(), 0.0);
+            assertEquals(one.macro(), many.macro(), 0.0);
+            assertEquals(one.micro(), many.micro(), 0.0);
+            assertEquals(one.skipped(), many.skipped());
+        }
+        assertEquals(List.of(0, 9, 18, 27, 36, 45, 54, 63), one.skipped());
+        assertThrows(IllegalArgumentException.class, () -> RocAuc.macro(s, t, 0));
+    }
+
+    @Test
     void macroRejectsRaggedRows() {
         assertThrows(IllegalArgumentException.class, () -> RocAuc.macro(new float[][] {{0.1f, 0.2f}, {0.3f}},
                 new boolean[][] {{T, F}, {T}}));
