@@ -19,20 +19,43 @@ public final class EosPass {
     /** @return records read in this incarnation */
     public static long run(String bootstrap, ExactlyOnceWriter writer, TopicRange input, int checkpointEvery,
             RangeReader.Sink sink) throws Exception {
+        return run(bootstrap, writer, input, checkpointEvery, sink, null);
+    }
+
+    /**
+     * As {@link #run(String, ExactlyOnceWriter, TopicRange, int, RangeReader.Sink)}, for sinks that buffer records
+     * (e.g. to run a model on a batch): {@code beforeCheckpoint} must send everything buffered; it runs before each
+     * chunk commit and once at the end of the range.
+     */
+    public static long run(String bootstrap, ExactlyOnceWriter writer, TopicRange input, int checkpointEvery,
+            RangeReader.Sink sink, ThrowingRunnable beforeCheckpoint) throws Exception {
         ProgressMark resume = writer.resumePoint();
         Map<Integer, Long> from = resume == null ? null : resume.position();
         Map<Integer, Long> positions = new HashMap<>();
         input.partitions().forEach((p, r) -> positions.put(p,
                 from != null && from.containsKey(p) ? from.get(p) : r.from()));
         long[] since = { 0 };
-        return RangeReader.read(bootstrap, input, from, r -> {
+        long n = RangeReader.read(bootstrap, input, from, r -> {
             sink.accept(r);
             positions.put(r.partition(), r.offset() + 1);
             if (++since[0] >= checkpointEvery) {
+                if (beforeCheckpoint != null) {
+                    beforeCheckpoint.run();
+                }
                 writer.checkpoint(new HashMap<>(positions));
                 since[0] = 0;
             }
         }, null);
+        if (beforeCheckpoint != null) {
+            beforeCheckpoint.run();
+        }
+        return n;
+    }
+
+    /** A runnable that may throw. */
+    @FunctionalInterface
+    public interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     /** The end positions of a range (where a finished pass stands). */
