@@ -51,7 +51,7 @@ WORK=$(abs_dir "${GENRESTACK_INFRA_WORK:-$REPO_ROOT/.work/infra}")
 readonly CACHE WORK
 readonly ACCESS_KEY=${GENRESTACK_S3_ACCESS_KEY:-genrestack}
 readonly SECRET_KEY=${GENRESTACK_S3_SECRET_KEY:-genrestack-secret}
-readonly START_TIMEOUT=${GENRESTACK_INFRA_START_TIMEOUT:-120}
+readonly START_TIMEOUT=${GENRESTACK_INFRA_START_TIMEOUT:-180}
 readonly STOP_TIMEOUT=${GENRESTACK_INFRA_STOP_TIMEOUT:-30}
 if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then JAVA=$JAVA_HOME/bin/java; else JAVA=java; fi
 readonly JAVA
@@ -135,14 +135,16 @@ http_answers() {
     [[ $line == HTTP/* ]]' _ "$1" 2>/dev/null
 }
 
-# True when port $1 is not in use on this host in any TCP state (checked in /proc/net/tcp* on
-# Linux, else by trying to connect).
+# True when port $1 is not in use on this host (checked in /proc/net/tcp* on Linux, else by
+# trying to connect). Sockets in TIME_WAIT (state 06) do not count: Java servers bind with
+# SO_REUSEADDR, so a port is usable again right after a stop.
 port_free() {
   local port=$1
   if [[ -r /proc/net/tcp ]]; then
     local hex
     hex=$(printf ':%04X' "$port")
-    ! cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | awk '{print $2}' | grep -q -- "$hex\$"
+    ! cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+      awk -v p="$hex" 'substr($2, length($2) - 4) == p && $4 != "06" { found = 1 } END { exit !found }'
   else
     ! port_open "$port"
   fi
@@ -377,6 +379,8 @@ print_addresses() {
   printf 'env      %s  (eval "$(%s env)")\n' "$ENV_FILE" "$SCRIPT_DIR/local-infra.sh"
 }
 
+both_alive() { is_ours "$(read_pid "$KAFKA_PID")" "$KAFKA_CONF" && is_ours "$(read_pid "$S3_PID")" "$S3_CONF"; }
+
 # ---------------------------------------------------------------------------------------------
 # State: 0 = both running and answering, 3 = nothing running, 1 = partial.
 
@@ -423,8 +427,15 @@ live_leases() {
 do_start() {
   check_keys
   lock_work
-  local rc=0
+  local rc=0 deadline=$((SECONDS + 30))
   state || rc=$?
+  # Alive but not answering (a busy machine, or a server still starting): give it a while
+  # before restarting anything, since other test JVMs may be using these servers.
+  while ((rc == EXIT_PARTIAL && SECONDS < deadline)) && both_alive; do
+    sleep 1
+    rc=0
+    state || rc=$?
+  done
   if ((rc == 0)); then
     add_lease
     # A start by hand makes the servers manual: no test JVM will stop them then.
