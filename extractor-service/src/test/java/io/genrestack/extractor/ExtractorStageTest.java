@@ -106,6 +106,7 @@ class ExtractorStageTest {
         tsv(gt.resolve("acousticbrainz-mediaeval-lastfm-all.tsv"), lastfm);
         tsv(gt.resolve("acousticbrainz-mediaeval-tagtraum-all.tsv"), tagtraum);
 
+        awaitReady();
         String runId = "ext-" + UUID.randomUUID().toString().substring(0, 8);
         // trainFraction 1.0: every recording on the train side, so every label is in the vocabulary
         String body = Json.MAPPER.writeValueAsString(Map.of("runId", runId,
@@ -166,6 +167,16 @@ class ExtractorStageTest {
         assertEquals(List.of("pop", "pop---dance", "rock", "rock---indie"),
                 Json.MAPPER.convertValue(vocab.get("labels"), List.class));
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("genrestack_records_total"));
+    }
+
+    static void awaitReady() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (given().when().get("/q/health/ready").statusCode() != 200) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("service not ready: " + given().when().get("/q/health/ready").asString());
+            }
+            Thread.sleep(300);
+        }
     }
 
     RunEvent awaitEvent(String runId, String type) throws Exception {

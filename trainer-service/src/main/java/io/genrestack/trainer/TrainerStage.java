@@ -1,0 +1,339 @@
+package io.genrestack.trainer;
+
+import ai.djl.engine.Engine;
+import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.EosPass;
+import io.genrestack.common.kafka.ExactlyOnceWriter;
+import io.genrestack.common.kafka.JobWorker;
+import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.metrics.RocAuc;
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.RunEvent;
+import io.genrestack.common.model.ScaledFeatures;
+import io.genrestack.common.model.Split;
+import io.genrestack.common.model.StageJob;
+import io.genrestack.common.model.TopicRange;
+import io.genrestack.common.model.TrackActivations;
+import io.genrestack.common.model.TrainParams;
+import io.genrestack.common.serde.Json;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.ml.FloatRowStore;
+import io.genrestack.ml.MlpModel;
+import io.genrestack.ml.MlpSpec;
+import io.genrestack.ml.MlpTrainer;
+import io.genrestack.ml.RowStoreDataset;
+import io.genrestack.ml.TrainConfig;
+import io.genrestack.ml.TrainResult;
+import io.genrestack.platform.Infrastructure;
+import io.genrestack.platform.StageHandler;
+import io.genrestack.platform.StageMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The trainer's job for one (run, source): materialise the source's train and validation rows of the run's
+ * {@code scaled-features} range into memory-mapped float32 files on local disk; train the paper's MLP (DJL,
+ * PyTorch engine) with early stopping on validation loss, checkpointing every epoch to object storage (a restarted
+ * trainer resumes there); store parameters and provenance; then publish, exactly once, the 256-d hidden activations
+ * (inference mode) and the sigmoid scores of EVERY track of the run, and, in the same last transaction, the
+ * stacker's job for this source.
+ */
+@ApplicationScoped
+public class TrainerStage implements StageHandler {
+    private static final Logger LOG = Logger.getLogger(TrainerStage.class);
+    public static final String STEP = "activations";
+
+    @Inject
+    Infrastructure infra;
+
+    @Inject
+    TrainerSettings settings;
+
+    @Inject
+    StageMetrics metrics;
+
+    @Override
+    public String stage() {
+        return Topics.STAGE_TRAINER;
+    }
+
+    /** Where a source's rows were materialised. */
+    record Materialised(int inputDim, int train, int validation, long runRecords, Path dir) {
+    }
+
+    @Override
+    public void handle(StageJob job) throws Exception {
+        String run = job.runId();
+        String source = job.unit();
+        TopicRange input = job.inputs().get("features");
+        if (input == null) {
+            throw new IllegalArgumentException("trainer job " + job.key() + " has no 'features' input range");
+        }
+        var events = infra.events();
+        try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), source, STEP)) {
+            if (writer.resumePoint() != null && writer.resumePoint().done()) {
+                LOG.infof("[%s] %s: base model and activations already published; nothing to do", run, source);
+                return;
+            }
+            List<String> labels = vocabulary(job, source);
+            events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), source,
+                    "training the " + source + " base model (" + labels.size() + " labels) on " + settings.device(),
+                    null, null));
+            Path dir = infra.workDir().resolve(run).resolve("trainer").resolve(source);
+            Materialised m = materialise(run, source, input, labels.size(), dir);
+            TrainParams p = job.config().base();
+            MlpSpec spec = new MlpSpec(m.inputDim(), p.hidden(), labels.size(), p.dropout(), 0.05);
+            TrainConfig cfg = TrainConfig.defaults().withLr(p.learningRate()).withBatchSize(p.batchSize())
+                    .withMaxEpochs(p.maxEpochs()).withPatience(p.patience()).withSeed(job.config().seed())
+                    .withDevice(settings.device()).withThreads(settings.threads());
+            String paramsKey = RunPaths.modelParams(run, source, "base");
+            MlpModel model;
+            Map<String, Object> provenance;
+            if (writer.resumePoint() != null && infra.store().exists(paramsKey)) {
+                // training finished before a crash during publishing: reuse the stored model
+                model = MlpModel.load(spec, infra.store().get(paramsKey), cfg.resolveDevice());
+                provenance = null;
+            } else {
+                model = MlpModel.create(spec, job.config().seed(), cfg.resolveDevice());
+                provenance = train(job, source, model, spec, cfg, m, labels);
+                infra.store().put(paramsKey, model.saveParameters(), "application/octet-stream");
+                infra.store().putJson(RunPaths.provenance(run, source, "base"), provenance);
+                events.publish(RunEvent.of(run, RunEvent.BASE_MODEL_FINISHED, stage(), source,
+                        String.format("%s base model: best epoch %s, validation macro AUC %.4f", source,
+                                provenance.get("bestEpoch"), (Double) provenance.get("bestValidationMacroAuc")),
+                        Map.of("train", (long) m.train(), "validation", (long) m.validation()),
+                        Map.of("params", paramsKey, "provenance", RunPaths.provenance(run, source, "base"))));
+            }
+            try (model) {
+                publishActivations(job, source, model, input, writer);
+            }
+            writer.flush();
+            TopicRange out = writer.outputRange(Topics.ACTIVATIONS);
+            if (out.expectedRecords() != m.runRecords()) {
+                throw new IllegalStateException("published " + out.expectedRecords() + " activations for "
+                        + m.runRecords() + " tracks");
+            }
+            Map<String, String> objects = new TreeMap<>(job.objects());
+            objects.put("model." + source + ".base", paramsKey);
+            StageJob next = JobWorker.newJob(run, Topics.STAGE_STACKER, source, job.config(),
+                    Map.of("activations", out), objects);
+            writer.send(Topics.jobs(Topics.STAGE_STACKER), 0, next.key(), Json.bytes(next));
+            writer.finish(EosPass.end(input));
+            metrics.add(stage(), "published", out.expectedRecords());
+            events.publish(RunEvent.of(run, RunEvent.ACTIVATIONS_FINISHED, stage(), source,
+                    "published " + out.expectedRecords() + " activation records of the " + source + " model",
+                    Map.of("activations", out.expectedRecords()), Map.of("params", paramsKey)));
+            deleteRecursively(dir);
+        }
+    }
+
+    private List<String> vocabulary(StageJob job, String source) {
+        String key = job.objects().get("labels." + source);
+        if (key == null) {
+            throw new IllegalArgumentException("trainer job " + job.key() + " names no vocabulary for " + source);
+        }
+        var node = Json.read(infra.store().get(key), com.fasterxml.jackson.databind.JsonNode.class);
+        List<String> labels = new ArrayList<>();
+        node.get("labels").forEach(n -> labels.add(n.asText()));
+        return labels;
+    }
+
+    /** Writes the source's train/validation rows (features + multi-hot labels) to float32 files; counts the run. */
+    Materialised materialise(String run, String source, TopicRange input, int nLabels, Path dir) throws Exception {
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        long t0 = System.nanoTime();
+        FloatRowStore.Writer[] w = new FloatRowStore.Writer[4]; // trainX, trainY, valX, valY
+        int[] dim = { -1 };
+        long[] counts = new long[3]; // run records, train, validation
+        try {
+            RangeReader.read(infra.bootstrap(), input, r -> {
+                ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
+                if (!run.equals(s.runId())) {
+                    return;
+                }
+                counts[0]++;
+                List<Integer> idx = s.labels().get(source);
+                if (idx == null) {
+                    return; // not tagged by this source: activations only
+                }
+                if (dim[0] < 0) {
+                    dim[0] = s.features().length;
+                    w[0] = FloatRowStore.create(dir.resolve("train-x.f32"), dim[0]);
+                    w[1] = FloatRowStore.create(dir.resolve("train-y.f32"), nLabels);
+                    w[2] = FloatRowStore.create(dir.resolve("val-x.f32"), dim[0]);
+                    w[3] = FloatRowStore.create(dir.resolve("val-y.f32"), nLabels);
+                }
+                float[] y = new float[nLabels];
+                for (int i : idx) {
+                    y[i] = 1f;
+                }
+                int side = s.split() == Split.TRAIN ? 0 : 2;
+                w[side].append(s.features());
+                w[side + 1].append(y);
+                counts[s.split() == Split.TRAIN ? 1 : 2]++;
+            });
+        } finally {
+            for (FloatRowStore.Writer x : w) {
+                if (x != null) {
+                    x.close();
+                }
+            }
+        }
+        if (counts[0] != input.expectedRecords()) {
+            throw new IllegalStateException("run " + run + ": the scaler announced " + input.expectedRecords()
+                    + " records but the range holds " + counts[0] + "; refusing to train on a partial set");
+        }
+        if (counts[1] == 0 || counts[2] == 0) {
+            throw new IllegalStateException("run " + run + ": source " + source + " has " + counts[1] + " train and "
+                    + counts[2] + " validation tracks; both are needed (training and early stopping)");
+        }
+        LOG.infof("[%s] %s: materialised %d train + %d validation rows × %d features in %.1f s (%s)", run, source,
+                counts[1], counts[2], dim[0], (System.nanoTime() - t0) / 1e9, dir);
+        return new Materialised(dim[0], (int) counts[1], (int) counts[2], counts[0], dir);
+    }
+
+    private Map<String, Object> train(StageJob job, String source, MlpModel model, MlpSpec spec, TrainConfig cfg,
+            Materialised m, List<String> labels) throws Exception {
+        String run = job.runId();
+        List<Map<String, Object>> history = new ArrayList<>();
+        double[] bestAuc = { Double.NaN };
+        try (FloatRowStore trainX = FloatRowStore.open(m.dir().resolve("train-x.f32"));
+                FloatRowStore trainY = FloatRowStore.open(m.dir().resolve("train-y.f32"));
+                FloatRowStore valX = FloatRowStore.open(m.dir().resolve("val-x.f32"));
+                FloatRowStore valY = FloatRowStore.open(m.dir().resolve("val-y.f32"))) {
+            boolean[][] valTruth = new boolean[valY.rows()][];
+            float[] row = new float[valY.cols()];
+            for (int i = 0; i < valY.rows(); i++) {
+                valY.readRow(i, row);
+                valTruth[i] = new boolean[row.length];
+                for (int j = 0; j < row.length; j++) {
+                    valTruth[i][j] = row[j] > 0.5f;
+                }
+            }
+            RowStoreDataset train = RowStoreDataset.builder().features(trainX).labels(trainY)
+                    .batchSize(cfg.batchSize()).shuffle(true).seed(cfg.seed()).build();
+            RowStoreDataset val = RowStoreDataset.builder().features(valX).labels(valY).batchSize(cfg.batchSize())
+                    .shuffle(false).build();
+            long t0 = System.nanoTime();
+            TrainResult result = new MlpTrainer().train(model, train, val, cfg, (report, valScores) -> {
+                RocAuc.MacroResult auc = RocAuc.macro(valScores, valTruth);
+                if (report.best()) {
+                    bestAuc[0] = auc.macro();
+                }
+                Map<String, Object> h = new LinkedHashMap<>();
+                h.put("epoch", report.epoch());
+                h.put("trainLoss", report.trainLoss());
+                h.put("validationLoss", report.valLoss());
+                h.put("validationMacroAuc", auc.macro());
+                h.put("samplesPerSecond", report.samplesPerSecond());
+                h.put("seconds", report.seconds());
+                history.add(h);
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                String line = String.format(
+                        "%s epoch %d/%d: train loss %.4f, val loss %.4f, val macro AUC %.4f, %.0f samples/s, %.1f s/epoch%s",
+                        source, report.epoch(), cfg.maxEpochs(), report.trainLoss(), report.valLoss(), auc.macro(),
+                        report.samplesPerSecond(), report.seconds(), report.best() ? " (best)" : "");
+                LOG.infof("[%s] %s (elapsed %.0f s, at most %.0f s left)", run, line, elapsed,
+                        report.seconds() * (cfg.maxEpochs() - report.epoch()));
+                infra.events().publish(RunEvent.of(run, RunEvent.EPOCH_FINISHED, stage(), source, line,
+                        Map.of("epoch", (long) report.epoch()), null));
+            }, new ObjectStoreCheckpointer(infra.store(), RunPaths.checkpoints(run, source, "base")));
+            Map<String, Object> prov = new LinkedHashMap<>();
+            prov.put("runId", run);
+            prov.put("source", source);
+            prov.put("model", "base");
+            prov.put("spec", spec);
+            prov.put("parameterCount", model.parameterCount());
+            prov.put("train", cfg);
+            prov.put("seed", cfg.seed());
+            prov.put("labels", labels.size());
+            prov.put("trainTracks", m.train());
+            prov.put("validationTracks", m.validation());
+            prov.put("inputRange", job.inputs().get("features"));
+            prov.put("featureManifest", job.objects().get("manifest"));
+            prov.put("scalerStats", job.objects().get("stats"));
+            prov.put("bestEpoch", result.bestEpoch());
+            prov.put("bestValidationLoss", result.bestValLoss());
+            prov.put("bestValidationMacroAuc", bestAuc[0]);
+            prov.put("stoppedEarly", result.stoppedEarly());
+            prov.put("resumedFromEpoch", result.resumedFromEpoch());
+            prov.put("history", history);
+            prov.put("device", result.device());
+            prov.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+            prov.put("djl", Engine.getDjlVersion());
+            prov.put("java", System.getProperty("java.version"));
+            prov.put("wallSeconds", result.seconds());
+            prov.put("finished", Instant.now().toString());
+            return prov;
+        }
+    }
+
+    /** Pass 2: hidden activations and scores of every track of the run, in batches, exactly once. */
+    private void publishActivations(StageJob job, String source, MlpModel model, TopicRange input,
+            ExactlyOnceWriter writer) throws Exception {
+        String run = job.runId();
+        int batch = settings.inferenceBatch();
+        int every = Math.max(batch, settings.checkpointEvery() / batch * batch);
+        List<ScaledFeatures> buffer = new ArrayList<>(batch);
+        long t0 = System.nanoTime();
+        EosPass.ThrowingRunnable flush = () -> {
+            if (buffer.isEmpty()) {
+                return;
+            }
+            int dim = buffer.get(0).features().length;
+            float[] x = new float[buffer.size() * dim];
+            for (int i = 0; i < buffer.size(); i++) {
+                System.arraycopy(buffer.get(i).features(), 0, x, i * dim, dim);
+            }
+            float[] hidden = model.hidden(x, buffer.size());
+            float[] scores = model.predict(x, buffer.size());
+            int h = model.spec().hiddenDim();
+            int n = model.spec().nLabels();
+            for (int i = 0; i < buffer.size(); i++) {
+                ScaledFeatures s = buffer.get(i);
+                TrackActivations a = new TrackActivations(run, s.mbid(), source, s.split(), s.labels(),
+                        java.util.Arrays.copyOfRange(hidden, i * h, (i + 1) * h),
+                        java.util.Arrays.copyOfRange(scores, i * n, (i + 1) * n));
+                writer.send(Topics.ACTIVATIONS, s.mbid(), Json.bytes(a));
+            }
+            buffer.clear();
+        };
+        EosPass.run(infra.bootstrap(), writer, input, every, r -> {
+            ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
+            if (!run.equals(s.runId())) {
+                return;
+            }
+            buffer.add(s);
+            if (buffer.size() >= batch) {
+                flush.run();
+            }
+        }, flush);
+        LOG.infof("[%s] %s: activations published in %.1f s", run, source, (System.nanoTime() - t0) / 1e9);
+    }
+
+    static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static RunConfig config(StageJob job) {
+        return job.config();
+    }
+}
