@@ -148,7 +148,10 @@ class ExtractorStageTest {
         assertTrue(byKey.get(mNoSection).contains("rhythm"), byKey.get(mNoSection));
         assertTrue(byKey.get(M_00C).contains("duplicate recording MBID"), byKey.get(M_00C));
         long duplicates = letters.stream().filter(l -> l.reason().contains("duplicate recording MBID")).count();
-        assertEquals(6, duplicates, "4 + 3 submissions of 00c47ea6, one published");
+        // 4 + 3 submissions of 00c47ea6 (one published) and the two archive JSONs that lowlevel/ holds too
+        assertEquals(8, duplicates);
+        assertEquals(2, letters.stream().filter(l -> l.reason().contains("duplicate recording MBID")
+                && l.sourceFile().contains(".tar.bz2!")).count());
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("not a recording MBID")));
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("not a .json file")));
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("ground truth")), "empty label row");
