@@ -59,7 +59,7 @@ public final class RunSetup {
         List<GroundTruth> other = new ArrayList<>();
         for (Path f : tsvFiles(cfg.groundTruth())) {
             String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-            String source = Sources.ALL.stream().filter(name::contains).findFirst().orElse(null);
+            String source = io.genrestack.extractor.groundtruth.Sources.fromFileName(name).orElse(null);
             if (source == null) {
                 LOG.warnf("[%s] ignoring %s: its name names none of the sources %s", run, f, Sources.ALL);
                 continue;
@@ -101,12 +101,12 @@ public final class RunSetup {
             GivenSplit given = GivenSplit.of(train, validation);
             given.conflicts().forEach(c -> LOG.warnf("[%s] given split conflict: %s %s %s", run, c.kind(), c.id(),
                     c.detail()));
-            given.assignments().forEach((m, s) -> sides.put(m, Split.valueOf(s.name())));
+            sides.putAll(given.assignments());
         } else {
             List<GroundTruth.Row> allRows = new ArrayList<>();
             rows.values().forEach(m -> allRows.addAll(m.values()));
             JointSplit joint = JointSplit.computeRows(allRows, cfg.seed(), cfg.trainFraction());
-            joint.assignments().forEach((m, s) -> sides.put(m, Split.valueOf(s.name())));
+            sides.putAll(joint.assignments());
             LOG.infof("[%s] joint split: %d recordings in %d release-group components, %d train (seed %d)", run,
                     joint.assignments().size(), joint.components(), joint.trainCount(), cfg.seed());
         }

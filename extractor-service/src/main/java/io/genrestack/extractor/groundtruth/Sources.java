@@ -10,7 +10,7 @@ import java.util.Optional;
 public final class Sources {
 
     /** allmusic, discogs, lastfm, tagtraum, in that order. */
-    public static final List<String> ALL = List.of("allmusic", "discogs", "lastfm", "tagtraum");
+    public static final List<String> ALL = io.genrestack.common.Sources.ALL;
 
     private Sources() {
     }

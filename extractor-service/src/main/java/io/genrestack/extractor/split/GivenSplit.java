@@ -1,5 +1,6 @@
 package io.genrestack.extractor.split;
 
+import io.genrestack.common.model.Split;
 import io.genrestack.extractor.groundtruth.GroundTruth;
 import io.genrestack.extractor.groundtruth.Sources;
 import java.io.IOException;

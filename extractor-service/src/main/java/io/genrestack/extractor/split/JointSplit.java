@@ -1,5 +1,6 @@
 package io.genrestack.extractor.split;
 
+import io.genrestack.common.model.Split;
 import io.genrestack.extractor.groundtruth.GroundTruth;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

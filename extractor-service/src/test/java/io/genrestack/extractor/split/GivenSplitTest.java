@@ -1,5 +1,6 @@
 package io.genrestack.extractor.split;
 
+import io.genrestack.common.model.Split;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.genrestack.extractor.groundtruth.GroundTruth;

@@ -1,7 +1,0 @@
-package io.genrestack.extractor.split;
-
-/** The side of the train/validation split a recording is on. */
-public enum Split {
-    TRAIN,
-    VALIDATION
-}
