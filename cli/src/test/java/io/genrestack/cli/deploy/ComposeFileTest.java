@@ -1,0 +1,246 @@
+package io.genrestack.cli.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * docker-compose.yml and docker-compose.cpu.yml against the code: every service built from its own Dockerfile,
+ * probed on the port its application.properties declares, given only variables its code reads, Kafka and MinIO
+ * healthy first, only the trainer on a GPU, no credentials other than the documented development placeholders.
+ */
+class ComposeFileTest {
+    private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)(/\\S*)");
+
+    private final Path root = DeployFiles.repoRoot();
+    private final JsonNode compose = DeployFiles.document(root.resolve("docker-compose.yml"));
+    private final JsonNode cpu = DeployFiles.document(root.resolve("docker-compose.cpu.yml"));
+
+    private JsonNode service(String name) {
+        JsonNode s = compose.path("services").path(name);
+        assertTrue(s.isObject(), "docker-compose.yml has no service " + name);
+        return s;
+    }
+
+    @Test
+    void everyServiceModuleIsBuiltFromItsOwnDockerfile() {
+        List<String> modules = DeployFiles.serviceModules(root);
+        assertEquals(5, modules.size(), modules::toString);
+        for (String m : modules) {
+            JsonNode build = service(m).path("build");
+            Path context = root.resolve(build.path("context").asText("")).normalize();
+            assertEquals(root.resolve(m), context, m + ": build context");
+            Path dockerfile = context.resolve(build.path("dockerfile").asText("Dockerfile"));
+            assertTrue(Files.isRegularFile(dockerfile), m + ": " + dockerfile + " missing");
+            assertTrue(dockerfile.startsWith(context.resolve("src/main/docker")), m + ": " + dockerfile);
+            assertTrue(service(m).path("image").asText().contains("/" + m + ":"), m + ": image name");
+        }
+    }
+
+    @Test
+    void healthchecksAndPortsUseTheDeclaredHttpPort() {
+        for (String m : DeployFiles.serviceModules(root)) {
+            int port = DeployFiles.httpPort(root, m);
+            JsonNode test = service(m).path("healthcheck").path("test");
+            assertTrue(test.isArray() && test.size() > 1, m + ": healthcheck.test");
+            String cmd = String.join(" ", texts(test));
+            assertTrue(cmd.contains("curl") || cmd.contains("wget"), m + ": " + cmd);
+            Matcher u = HEALTH_URL.matcher(cmd);
+            assertTrue(u.find(), m + ": no URL in " + cmd);
+            assertEquals(port, Integer.parseInt(u.group(1)), m + ": healthcheck port");
+            assertEquals("/q/health/ready", u.group(2), m + ": healthcheck path");
+            for (String p : texts(service(m).path("ports"))) {
+                String container = p.substring(p.lastIndexOf(':') + 1).replace("/tcp", "");
+                assertEquals(String.valueOf(port), container, m + ": published port " + p);
+            }
+            for (String p : texts(service(m).path("expose"))) {
+                assertEquals(String.valueOf(port), p, m + ": exposed port");
+            }
+            String explicit = environment(service(m)).get("QUARKUS_HTTP_PORT");
+            assertTrue(explicit == null || explicit.equals(String.valueOf(port)), m + ": QUARKUS_HTTP_PORT");
+        }
+        assertTrue(service("trainer-service").path("ports").isMissingNode(),
+                "trainer-service must publish no host port, or --scale trainer-service=4 clashes");
+        assertTrue(service("trainer-service").path("container_name").isMissingNode(), "trainer: no container_name");
+    }
+
+    @Test
+    void servicesWaitForHealthyKafkaAndMinio() {
+        for (String infra : List.of("kafka", "minio")) {
+            JsonNode hc = service(infra).path("healthcheck").path("test");
+            assertTrue(hc.isArray() && hc.size() > 1, infra + " needs a healthcheck");
+        }
+        assertTrue(service("kafka").path("image").asText().contains("apache/kafka"), "official Kafka image");
+        assertTrue(environment(service("kafka")).get("KAFKA_PROCESS_ROLES").contains("controller"), "KRaft");
+        assertTrue(service("kafka-ui").isObject(), "kafka-ui");
+        for (String m : DeployFiles.serviceModules(root)) {
+            for (String infra : List.of("kafka", "minio")) {
+                assertEquals("service_healthy", service(m).path("depends_on").path(infra).path("condition").asText(),
+                        m + " depends_on " + infra);
+            }
+            Map<String, String> env = environment(service(m));
+            assertEquals("kafka:9092", env.get("KAFKA_BOOTSTRAP_SERVERS"), m);
+            assertEquals("http://minio:9000", env.get("GENRESTACK_S3_ENDPOINT"), m);
+            assertNotNull(env.get("GENRESTACK_S3_ACCESS_KEY"), m);
+            assertNotNull(env.get("GENRESTACK_S3_SECRET_KEY"), m);
+        }
+    }
+
+    @Test
+    void everyConfigVariableMapsToAKeyTheServiceReads() {
+        List<String> problems = new ArrayList<>();
+        for (String m : DeployFiles.serviceModules(root)) {
+            problems.addAll(EnvCheck.unmapped(root, m, environment(service(m)).keySet(), "docker-compose.yml"));
+            JsonNode override = cpu.path("services").path(m);
+            if (override.isObject()) {
+                problems.addAll(EnvCheck.unmapped(root, m, environment(override).keySet(), "docker-compose.cpu.yml"));
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void theExtractorReadsDataReadOnlyAndAutoRunsFromIt() {
+        JsonNode extractor = service("extractor-service");
+        boolean mounted = false;
+        for (String v : texts(extractor.path("volumes"))) {
+            String[] parts = resolved(v).split(":");
+            if (parts.length == 3 && parts[1].equals("/data")) {
+                assertEquals("ro", parts[2], "read-only /data");
+                assertTrue(parts[0].endsWith("./data"), v);
+                mounted = true;
+            }
+        }
+        assertTrue(mounted, "./data must be mounted at /data");
+        Map<String, String> env = environment(extractor);
+        for (String key : List.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH")) {
+            String value = resolved(env.get(key));
+            assertTrue(value.startsWith("/data/"), key + " = " + value);
+        }
+    }
+
+    @Test
+    void onlyTheTrainerGetsAGpuAndTheCpuOverrideTakesItAway() {
+        for (var it = compose.path("services").fields(); it.hasNext();) {
+            var e = it.next();
+            JsonNode devices = e.getValue().path("deploy").path("resources").path("reservations").path("devices");
+            if (e.getKey().equals("trainer-service")) {
+                assertEquals(1, devices.size(), "trainer: one device request");
+                JsonNode d = devices.get(0);
+                assertEquals("nvidia", d.path("driver").asText());
+                assertEquals(1, d.path("count").asInt());
+                assertTrue(texts(d.path("capabilities")).contains("gpu"));
+            } else {
+                assertTrue(devices.isMissingNode() || devices.isEmpty(), e.getKey() + " must not reserve a GPU");
+                assertFalse(e.getValue().toString().contains("\"gpu\""), e.getKey() + " mentions a gpu");
+            }
+        }
+        JsonNode trainer = service("trainer-service");
+        assertEquals("src/main/docker/Dockerfile.cuda", trainer.path("build").path("dockerfile").asText());
+        assertEquals("gpu", environment(trainer).get("GENRESTACK_TRAINER_DEVICE"));
+
+        // docker-compose.cpu.yml overrides only existing services, and for the trainer: JVM image, no GPU, cpu.
+        for (var it = cpu.path("services").fieldNames(); it.hasNext();) {
+            String name = it.next();
+            assertTrue(compose.path("services").has(name), "override names unknown service " + name);
+        }
+        JsonNode t = cpu.path("services").path("trainer-service");
+        String dockerfile = t.path("build").path("dockerfile").asText();
+        assertEquals("src/main/docker/Dockerfile.jvm", dockerfile);
+        assertTrue(Files.isRegularFile(root.resolve("trainer-service").resolve(dockerfile)));
+        assertEquals("cpu", environment(t).get("GENRESTACK_TRAINER_DEVICE"));
+        JsonNode devices = t.path("deploy").path("resources").path("reservations").path("devices");
+        assertTrue(devices.isArray() && devices.isEmpty(), "override must reset the device reservation: " + devices);
+        assertTrue(DeployFiles.read(root.resolve("docker-compose.cpu.yml")).contains("devices: !reset []"),
+                "the reset needs the !reset tag, or compose merges the device lists");
+        assertFalse(t.path("image").asText().equals(trainer.path("image").asText()),
+                "CPU trainer image must not overwrite the CUDA image's tag");
+    }
+
+    @Test
+    void credentialsAreOnlyDocumentedPlaceholders() {
+        String docs = DeployFiles.read(root.resolve("docs/deployment.md"));
+        List<String> problems = new ArrayList<>();
+        for (var it = compose.path("services").fields(); it.hasNext();) {
+            var e = it.next();
+            environment(e.getValue()).forEach((k, v) -> {
+                if (isCredential(k)) {
+                    DeployFiles.Interpolated i = DeployFiles.Interpolated.of(v);
+                    if (i.variable() == null) {
+                        problems.add(e.getKey() + ": " + k + " is a literal; use ${VARIABLE:-placeholder}");
+                    } else if (i.defaultValue() != null && !docs.contains("`" + i.defaultValue() + "`")) {
+                        problems.add(e.getKey() + ": default of " + k + " (" + i.defaultValue()
+                                + ") is not documented as a placeholder in docs/deployment.md");
+                    }
+                }
+            });
+        }
+        // The .env example holds the same placeholders and nothing else secret.
+        for (String line : DeployFiles.read(root.resolve("deploy/compose.env.example")).split("\n")) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0 && isCredential(line.substring(0, eq))) {
+                String value = line.substring(eq + 1).trim();
+                if (!docs.contains("`" + value + "`")) {
+                    problems.add("compose.env.example: " + line + " is not a documented placeholder");
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    static boolean isCredential(String name) {
+        String n = name.toUpperCase();
+        return n.contains("PASSWORD") || n.contains("SECRET") || n.contains("ACCESS_KEY") || n.endsWith("ROOT_USER")
+                || n.contains("TOKEN");
+    }
+
+    /** A value with its ${VAR:-default} resolved to the default (what compose uses when VAR is unset). */
+    private static String resolved(String value) {
+        assertNotNull(value);
+        Matcher m = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)}").matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1)));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** The environment of a compose service, map or list form. */
+    static Map<String, String> environment(JsonNode service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        JsonNode e = service.path("environment");
+        if (e.isObject()) {
+            e.fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText()));
+        } else if (e.isArray()) {
+            for (JsonNode n : e) {
+                String s = n.asText();
+                int eq = s.indexOf('=');
+                env.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? null : s.substring(eq + 1));
+            }
+        }
+        return env;
+    }
+
+    static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        for (Iterator<JsonNode> it = array.elements(); it.hasNext();) {
+            out.add(it.next().asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,181 @@
+package io.genrestack.cli.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The services' Dockerfiles against the build and the code: JRE 17 base, the fast-jar copied from target/quarkus-app
+ * in layers, the declared port exposed, a numeric non-root user, no HEALTHCHECK, no credentials, only variables the
+ * code reads, and for the trainer's CUDA image a libtorch of the PyTorch version the poms use.
+ */
+class DockerfilesTest {
+    private static final Pattern ROOT_PYTORCH = Pattern.compile("<pytorch.version>([^<]+)</pytorch.version>");
+
+    private final Path root = DeployFiles.repoRoot();
+
+    /** One instruction per entry (continuations joined, comments dropped): keyword → arguments, in order. */
+    record Instruction(String keyword, String args) {
+    }
+
+    static List<Instruction> parse(Path dockerfile) {
+        List<Instruction> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String raw : DeployFiles.read(dockerfile).split("\n")) {
+            String line = raw.strip();
+            if (line.startsWith("#") || (line.isEmpty() && cur.isEmpty())) {
+                continue;
+            }
+            boolean more = line.endsWith("\\");
+            cur.append(more ? line.substring(0, line.length() - 1) : line).append(' ');
+            if (!more) {
+                String s = cur.toString().strip();
+                int sp = s.indexOf(' ');
+                out.add(new Instruction(s.substring(0, sp).toUpperCase(), s.substring(sp + 1).strip()));
+                cur.setLength(0);
+            }
+        }
+        return out;
+    }
+
+    /** ENV of the final stage: name → value, with ${ARG} replaced by the ARG defaults in scope. */
+    static Map<String, String> env(List<Instruction> ins) {
+        Map<String, String> args = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
+        Pattern pair = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|\\S*)");
+        for (Instruction i : ins) {
+            switch (i.keyword()) {
+                case "FROM" -> env.clear();
+                case "ARG" -> {
+                    int eq = i.args().indexOf('=');
+                    String name = eq < 0 ? i.args() : i.args().substring(0, eq);
+                    if (eq >= 0 || !args.containsKey(name)) {
+                        args.put(name, eq < 0 ? "" : i.args().substring(eq + 1));
+                    }
+                }
+                case "ENV" -> {
+                    Matcher m = pair.matcher(i.args());
+                    while (m.find()) {
+                        String v = m.group(2).replaceAll("^\"|\"$", "");
+                        for (var a : args.entrySet()) {
+                            v = v.replace("${" + a.getKey() + "}", a.getValue());
+                        }
+                        env.put(m.group(1), v);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return env;
+    }
+
+    private static List<Instruction> finalStage(List<Instruction> ins) {
+        int from = 0;
+        for (int i = 0; i < ins.size(); i++) {
+            if (ins.get(i).keyword().equals("FROM")) {
+                from = i;
+            }
+        }
+        return ins.subList(from, ins.size());
+    }
+
+    private void checkCommon(String module, Path dockerfile, List<String> problems) {
+        assertTrue(Files.isRegularFile(dockerfile), dockerfile + " missing");
+        List<Instruction> all = parse(dockerfile);
+        List<Instruction> last = finalStage(all);
+        String where = root.relativize(dockerfile).toString();
+        int port = DeployFiles.httpPort(root, module);
+
+        List<String> exposed = last.stream().filter(i -> i.keyword().equals("EXPOSE")).map(Instruction::args).toList();
+        assertEquals(List.of(String.valueOf(port)), exposed, where + ": EXPOSE");
+        assertTrue(all.stream().noneMatch(i -> i.keyword().equals("HEALTHCHECK")), where + ": no HEALTHCHECK");
+        String user = last.stream().filter(i -> i.keyword().equals("USER")).reduce((a, b) -> b)
+                .map(Instruction::args).orElse("");
+        assertTrue(user.matches("[1-9]\\d*(:\\d+)?"), where + ": USER must be a numeric non-root uid, got " + user);
+
+        // The fast-jar in layers: lib, launcher, app, quarkus; nothing else copied from the build context.
+        List<String> copies = last.stream().filter(i -> i.keyword().equals("COPY") && !i.args().contains("--from="))
+                .map(i -> i.args().replaceAll("--\\S+\\s+", "").split("\\s+")[0]).toList();
+        assertEquals(List.of("target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
+                "target/quarkus-app/quarkus/"), copies, where + ": COPY layers");
+        String entry = last.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).map(Instruction::args)
+                .findFirst().orElse("");
+        assertTrue(entry.contains("quarkus-run.jar"), where + ": ENTRYPOINT runs quarkus-run.jar");
+
+        // Only the built app reaches the builder.
+        Path ignore = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
+        assertTrue(Files.isRegularFile(ignore), ignore + " missing");
+        List<String> lines = DeployFiles.read(ignore).lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+        assertEquals("*", lines.get(0), ignore + " starts by ignoring everything");
+        assertTrue(lines.contains("!target/quarkus-app/*"), ignore + " re-includes target/quarkus-app");
+
+        Map<String, String> env = env(all);
+        env.keySet().forEach(k -> assertFalse(ComposeFileTest.isCredential(k), where + " sets credential " + k));
+        problems.addAll(EnvCheck.unmapped(root, module, env.keySet(), where));
+    }
+
+    @Test
+    void everyServiceHasAJvmDockerfileOnTemurin17() {
+        List<String> problems = new ArrayList<>();
+        for (String m : DeployFiles.serviceModules(root)) {
+            Path f = root.resolve(m).resolve("src/main/docker/Dockerfile.jvm");
+            checkCommon(m, f, problems);
+            List<Instruction> from = parse(f).stream().filter(i -> i.keyword().equals("FROM")).toList();
+            assertEquals(1, from.size(), f + ": one stage");
+            assertTrue(from.get(0).args().startsWith("eclipse-temurin:17-jre"), f + ": " + from.get(0).args());
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void servicesThatRunDjlAreOfflineWithAWritableCache() {
+        for (String m : DeployFiles.serviceModules(root)) {
+            if (!ConfigKeys.withDependencies(root, m).contains("ml")) {
+                continue;
+            }
+            Map<String, String> env = env(parse(root.resolve(m).resolve("src/main/docker/Dockerfile.jvm")));
+            assertEquals("true", env.get("DJL_OFFLINE"), m);
+            assertTrue(env.getOrDefault("DJL_CACHE_DIR", "").startsWith("/var/lib/genrestack/"), m + ": DJL_CACHE_DIR");
+        }
+    }
+
+    @Test
+    void theTrainerCudaImagePointsDjlAtTheInstalledLibtorch() {
+        Path f = root.resolve("trainer-service/src/main/docker/Dockerfile.cuda");
+        List<String> problems = new ArrayList<>();
+        checkCommon("trainer-service", f, problems);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        List<Instruction> ins = parse(f);
+        Map<String, String> env = env(ins);
+        Matcher pv = ROOT_PYTORCH.matcher(DeployFiles.read(root.resolve("pom.xml")));
+        assertTrue(pv.find(), "root pom: pytorch.version");
+        assertEquals(pv.group(1), env.get("PYTORCH_VERSION"), "libtorch must be the PyTorch version of the poms' DJL");
+        // pytorch-jni 2.7.1-0.36.0 ships JNI glue for cpu and cu128 only: the flavor must be one it has.
+        assertEquals("cu128", env.get("PYTORCH_FLAVOR"));
+        assertEquals("/opt/libtorch/lib", env.get("PYTORCH_LIBRARY_PATH"));
+        assertEquals("true", env.get("DJL_OFFLINE"));
+        assertEquals("gpu", env.get("GENRESTACK_TRAINER_DEVICE"));
+        String cudaBase = ins.stream().filter(i -> i.keyword().equals("ARG") && i.args().startsWith("CUDA_IMAGE="))
+                .map(i -> i.args().substring("CUDA_IMAGE=".length())).findFirst().orElse("");
+        assertTrue(cudaBase.matches("nvidia/cuda:12\\.8\\.\\d+-cudnn-runtime-ubuntu\\d+\\.\\d+"), cudaBase);
+        String fetch = ins.stream().filter(i -> i.keyword().equals("ARG") && i.args().startsWith("LIBTORCH_URL="))
+                .map(Instruction::args).findFirst().orElse("");
+        assertTrue(fetch.contains("${LIBTORCH_VERSION}%2B${LIBTORCH_FLAVOR}"), fetch);
+        assertTrue(ins.stream().anyMatch(i -> i.keyword().equals("COPY")
+                && i.args().contains("--from=libtorch /opt/libtorch /opt/libtorch")), "libtorch copied to /opt/libtorch");
+        assertTrue(ins.stream().anyMatch(i -> i.keyword().equals("COPY") && i.args().contains("--from=jre")),
+                "JRE 17 copied from the Temurin image");
+    }
+}

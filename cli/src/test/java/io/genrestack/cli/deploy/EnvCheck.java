@@ -1,0 +1,42 @@
+package io.genrestack.cli.deploy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks variable names a deployment hands to a service against the keys the service's code declares
+ * ({@link ConfigKeys}). Names starting with {@code GENRESTACK_} or {@code KAFKA_} are configuration and must map
+ * to a declared key; others (JAVA_OPTS, DJL_*, PYTORCH_*, ...) belong to the JVM or libraries and are not checked.
+ */
+final class EnvCheck {
+    private EnvCheck() {
+    }
+
+    static boolean isConfig(String name) {
+        return name.startsWith("GENRESTACK_") || name.startsWith("KAFKA_");
+    }
+
+    /**
+     * Problems with the names (empty when all is well). Names in {@link DeployFiles#PENDING_ENV} that the code does
+     * not declare yet are accepted with a printed note.
+     */
+    static List<String> unmapped(Path root, String module, Iterable<String> names, String where) {
+        Map<String, String> declared = ConfigKeys.declaredEnv(root, module);
+        List<String> problems = new ArrayList<>();
+        for (String name : names) {
+            if (!isConfig(name) || declared.containsKey(name)) {
+                continue;
+            }
+            if (DeployFiles.PENDING_ENV.containsKey(name)) {
+                System.out.printf("NOTE: %s sets %s for %s, which no code declares yet (allowed: %s)%n", where, name,
+                        module, DeployFiles.PENDING_ENV.get(name));
+                continue;
+            }
+            problems.add(where + ": " + module + " gets " + name + ", but no config key of " + module
+                    + " (or the modules it depends on) has that environment form");
+        }
+        return problems;
+    }
+}

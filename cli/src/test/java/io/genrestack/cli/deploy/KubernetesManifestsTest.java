@@ -1,0 +1,429 @@
+package io.genrestack.cli.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.genrestack.cli.deploy.Kustomize.Resource;
+import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.TopicAdmin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The kustomize tree under deploy/ against the code: every YAML parses, every kustomization names existing files,
+ * one Deployment + Service per service module on its declared port with probes on the real health endpoints,
+ * resources requested and limited, only the trainer on a GPU (and not in the cpu overlay), every referenced
+ * ConfigMap / Secret / key / claim defined, every configuration variable read by the code, credentials only as
+ * placeholders, and the autoscaling examples matching the job topic and its consumer group.
+ */
+class KubernetesManifestsTest {
+    private static final String GPU = "nvidia.com/gpu";
+
+    private final Path root = DeployFiles.repoRoot();
+    private final Path deploy = root.resolve("deploy");
+    private final List<Resource> base = Kustomize.build(deploy.resolve("base"));
+
+    private Resource find(List<Resource> in, String kind, String name) {
+        return in.stream().filter(r -> r.kind().equals(kind) && r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in deploy/base"));
+    }
+
+    @Test
+    void everyYamlUnderDeployParses() {
+        List<Path> files = DeployFiles.yamlFiles(deploy);
+        assertTrue(files.size() >= 10, files::toString);
+        for (Path f : files) {
+            List<JsonNode> docs = DeployFiles.documents(f);
+            assertFalse(docs.isEmpty(), f + " is empty");
+            for (JsonNode d : docs) {
+                if (d.isArray()) { // a JSON 6902 patch
+                    for (JsonNode op : d) {
+                        assertTrue(op.has("op") && op.path("path").asText().startsWith("/"), f + ": " + op);
+                    }
+                    continue;
+                }
+                assertTrue(d.hasNonNull("apiVersion") && d.hasNonNull("kind"), f + ": apiVersion/kind missing");
+                if (!d.path("kind").asText().equals("Kustomization")) {
+                    assertFalse(d.path("metadata").path("name").asText().isEmpty(), f + ": metadata.name missing");
+                }
+            }
+        }
+    }
+
+    @Test
+    void kustomizationsNameExistingFilesAndTheBaseLeavesNoFileOut() {
+        for (Path f : DeployFiles.yamlFiles(deploy)) {
+            if (!f.getFileName().toString().equals("kustomization.yaml")) {
+                continue;
+            }
+            JsonNode k = DeployFiles.document(f);
+            Path dir = f.getParent();
+            for (JsonNode r : k.path("resources")) {
+                Path p = dir.resolve(r.asText()).normalize();
+                assertTrue(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml")),
+                        f + " names missing " + r.asText());
+            }
+            for (JsonNode p : k.path("patches")) {
+                assertTrue(Files.isRegularFile(dir.resolve(p.path("path").asText())), f + ": patch " + p);
+            }
+        }
+        Set<String> listed = new HashSet<>();
+        DeployFiles.document(deploy.resolve("base/kustomization.yaml")).path("resources")
+                .forEach(r -> listed.add(r.asText()));
+        for (Path f : DeployFiles.yamlFiles(deploy.resolve("base"))) {
+            String rel = deploy.resolve("base").relativize(f).toString();
+            assertTrue(rel.equals("kustomization.yaml") || listed.contains(rel), "deploy/base/" + rel + " not in kustomization");
+        }
+        assertEquals("genrestack", DeployFiles.document(deploy.resolve("base/kustomization.yaml")).path("namespace").asText());
+        find(base, "Namespace", "genrestack");
+    }
+
+    @Test
+    void everyServiceHasADeploymentAndAServiceOnItsDeclaredPort() {
+        for (String m : DeployFiles.serviceModules(root)) {
+            int port = DeployFiles.httpPort(root, m);
+            JsonNode dep = find(base, "Deployment", m).doc();
+            JsonNode labels = dep.path("spec").path("template").path("metadata").path("labels");
+            dep.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(
+                    e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": selector vs pod labels"));
+            JsonNode c = container(dep, m);
+            assertTrue(c.path("image").asText().startsWith("genrestack/" + m + ":"), m + ": image " + c.path("image"));
+            assertEquals(port, containerPort(c, "http"), m + ": containerPort");
+
+            JsonNode svc = find(base, "Service", m).doc();
+            svc.path("spec").path("selector").fields().forEachRemaining(
+                    e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": Service selector"));
+            JsonNode sp = svc.path("spec").path("ports").get(0);
+            assertEquals(port, sp.path("port").asInt(), m + ": Service port");
+            assertEquals(port, resolvePort(c, sp.path("targetPort")), m + ": Service targetPort");
+        }
+    }
+
+    @Test
+    void probesHitTheHealthEndpointsOnTheServicePort() {
+        for (String m : DeployFiles.serviceModules(root)) {
+            int port = DeployFiles.httpPort(root, m);
+            JsonNode c = container(find(base, "Deployment", m).doc(), m);
+            Map<String, String> expected = Map.of("readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live");
+            for (var e : expected.entrySet()) {
+                JsonNode get = c.path(e.getKey()).path("httpGet");
+                assertEquals(e.getValue(), get.path("path").asText(), m + ": " + e.getKey());
+                assertEquals(port, resolvePort(c, get.path("port")), m + ": " + e.getKey() + " port");
+            }
+            JsonNode startup = c.path("startupProbe").path("httpGet");
+            if (!startup.isMissingNode()) {
+                assertTrue(startup.path("path").asText().startsWith("/q/health/"), m + ": startupProbe");
+                assertEquals(port, resolvePort(c, startup.path("port")), m + ": startupProbe port");
+            }
+        }
+    }
+
+    @Test
+    void everyContainerRequestsAndLimitsResources() {
+        for (Resource r : base) {
+            for (JsonNode c : Kustomize.containers(r.doc())) {
+                JsonNode res = c.path("resources");
+                String what = r.kind() + " " + r.name() + "/" + c.path("name").asText();
+                assertTrue(res.path("requests").has("cpu") && res.path("requests").has("memory"), what + ": requests");
+                assertTrue(res.path("limits").has("memory"), what + ": memory limit");
+            }
+        }
+    }
+
+    @Test
+    void onlyTheTrainerAsksForAGpu() {
+        List<String> gpuUsers = gpuContainers(base);
+        assertEquals(List.of("trainer-service/trainer-service"), gpuUsers);
+        JsonNode trainer = find(base, "Deployment", "trainer-service").doc();
+        JsonNode c = container(trainer, "trainer-service");
+        assertEquals(1, c.path("resources").path("limits").path(GPU).asInt());
+        JsonNode pod = Kustomize.podSpec(trainer);
+        assertFalse(pod.path("nodeSelector").isEmpty(), "trainer: GPU nodeSelector example");
+        assertTrue(pod.path("tolerations").toString().contains(GPU), "trainer: GPU toleration example");
+        // The work directory the trainer is told to use is a sized emptyDir.
+        String workDir = environment(c).getOrDefault("GENRESTACK_PLATFORM_WORK_DIR", "");
+        assertFalse(workDir.isEmpty(), "trainer: GENRESTACK_PLATFORM_WORK_DIR");
+        String volume = null;
+        for (JsonNode vm : c.path("volumeMounts")) {
+            if (vm.path("mountPath").asText().equals(workDir)) {
+                volume = vm.path("name").asText();
+            }
+        }
+        assertNotNull(volume, "trainer: no volume mounted at " + workDir);
+        for (JsonNode v : pod.path("volumes")) {
+            if (v.path("name").asText().equals(volume)) {
+                assertTrue(v.path("emptyDir").has("sizeLimit"), "trainer: work volume must be a sized emptyDir");
+            }
+        }
+        for (String dir : List.of("autoscaling", "examples")) {
+            for (Path f : DeployFiles.yamlFiles(deploy.resolve(dir))) {
+                assertFalse(DeployFiles.read(f).contains(GPU + ":"), f + " requests a GPU");
+            }
+        }
+    }
+
+    @Test
+    void theCpuOverlayRemovesTheGpuAndSwitchesTheDevice() {
+        List<Resource> cpu = Kustomize.build(deploy.resolve("overlays/cpu"));
+        assertEquals(base.size(), cpu.size());
+        assertEquals(List.of(), gpuContainers(cpu));
+        JsonNode pod = Kustomize.podSpec(find(cpu, "Deployment", "trainer-service").doc());
+        assertTrue(pod.path("nodeSelector").isMissingNode() && pod.path("tolerations").isMissingNode(),
+                "cpu overlay: no GPU placement");
+        JsonNode c = container(find(cpu, "Deployment", "trainer-service").doc(), "trainer-service");
+        assertEquals("cpu", environmentIn(cpu, c).get("GENRESTACK_TRAINER_DEVICE"));
+        assertEquals("gpu", environment(container(find(base, "Deployment", "trainer-service").doc(), "trainer-service"))
+                .get("GENRESTACK_TRAINER_DEVICE"));
+        assertFalse(c.path("image").asText().endsWith("-cuda"), "cpu overlay: JVM trainer image, got " + c.path("image"));
+        for (String m : DeployFiles.serviceModules(root)) {
+            if (!m.equals("trainer-service")) {
+                assertEquals(find(base, "Deployment", m).doc(), find(cpu, "Deployment", m).doc(), m + " changed");
+            }
+        }
+    }
+
+    @Test
+    void referencedConfigMapsSecretsKeysAndClaimsExist() {
+        List<Resource> all = new ArrayList<>(base);
+        for (Path f : DeployFiles.yamlFiles(deploy.resolve("examples"))) {
+            DeployFiles.documents(f).forEach(d -> all.add(new Resource(f, (com.fasterxml.jackson.databind.node.ObjectNode) d)));
+        }
+        List<String> problems = new ArrayList<>();
+        for (Resource r : all) {
+            JsonNode pod = Kustomize.podSpec(r.doc());
+            for (JsonNode c : Kustomize.containers(r.doc())) {
+                for (JsonNode ef : c.path("envFrom")) {
+                    check(problems, r, ef.path("configMapRef").path("name"), "ConfigMap", null);
+                    check(problems, r, ef.path("secretRef").path("name"), "Secret", null);
+                }
+                for (JsonNode e : c.path("env")) {
+                    JsonNode sk = e.path("valueFrom").path("secretKeyRef");
+                    check(problems, r, sk.path("name"), "Secret", sk.path("key").asText(null));
+                    JsonNode ck = e.path("valueFrom").path("configMapKeyRef");
+                    check(problems, r, ck.path("name"), "ConfigMap", ck.path("key").asText(null));
+                }
+            }
+            for (JsonNode v : pod.path("volumes")) {
+                check(problems, r, v.path("persistentVolumeClaim").path("claimName"), "PersistentVolumeClaim", null);
+                check(problems, r, v.path("configMap").path("name"), "ConfigMap", null);
+                check(problems, r, v.path("secret").path("secretName"), "Secret", null);
+            }
+        }
+        List<Resource> scaling = Kustomize.build(deploy.resolve("autoscaling"));
+        for (Resource r : scaling) {
+            JsonNode ref = r.doc().path("spec").path("scaleTargetRef");
+            assertEquals("Deployment", ref.path("kind").asText(), r.name());
+            find(base, "Deployment", ref.path("name").asText());
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    private void check(List<String> problems, Resource from, JsonNode name, String kind, String key) {
+        if (name.isMissingNode() || name.isNull()) {
+            return;
+        }
+        var target = base.stream().filter(r -> r.kind().equals(kind) && r.name().equals(name.asText())).findFirst();
+        if (target.isEmpty()) {
+            problems.add(from.kind() + " " + from.name() + " references missing " + kind + " " + name.asText());
+        } else if (key != null && !target.get().doc().path("data").has(key)
+                && !target.get().doc().path("stringData").has(key)) {
+            problems.add(from.kind() + " " + from.name() + " references missing key " + key + " of " + name.asText());
+        }
+    }
+
+    @Test
+    void everyConfigVariableMapsToAKeyTheServiceReads() {
+        List<String> problems = new ArrayList<>();
+        for (String m : DeployFiles.serviceModules(root)) {
+            JsonNode c = container(find(base, "Deployment", m).doc(), m);
+            problems.addAll(EnvCheck.unmapped(root, m, environment(c).keySet(), "deploy/base " + m));
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    void credentialsAreOnlyPlaceholders() {
+        String docs = DeployFiles.read(root.resolve("docs/deployment.md"));
+        List<Resource> secrets = base.stream().filter(r -> r.kind().equals("Secret")).toList();
+        assertFalse(secrets.isEmpty());
+        for (Resource s : secrets) {
+            assertTrue(s.doc().path("data").isMissingNode(), s.name() + ": use stringData placeholders, not data");
+            s.doc().path("stringData").fields().forEachRemaining(e -> {
+                assertTrue(e.getValue().asText().startsWith("REPLACE-ME"), s.name() + "/" + e.getKey()
+                        + " must be a REPLACE-ME placeholder");
+                assertTrue(docs.contains(e.getValue().asText()), e.getValue().asText() + " undocumented");
+            });
+        }
+        List<Resource> everything = new ArrayList<>(base);
+        everything.addAll(Kustomize.build(deploy.resolve("autoscaling")));
+        for (Resource r : everything) {
+            for (JsonNode c : Kustomize.containers(r.doc())) {
+                for (JsonNode e : c.path("env")) {
+                    if (ComposeFileTest.isCredential(e.path("name").asText())) {
+                        assertTrue(e.path("value").isMissingNode(),
+                                r.name() + ": " + e.path("name").asText() + " must come from a Secret (valueFrom)");
+                    }
+                }
+            }
+            if (r.kind().equals("ConfigMap")) {
+                r.doc().path("data").fieldNames().forEachRemaining(k -> assertFalse(ComposeFileTest.isCredential(k),
+                        "ConfigMap " + r.name() + " holds credential " + k));
+            }
+        }
+    }
+
+    @Test
+    void trainerAutoscalingFollowsTheJobTopicAndItsConsumerGroup() throws IOException {
+        String topic = Topics.jobs(Topics.STAGE_TRAINER);
+        int partitions = TopicAdmin.plan(12, (short) 1).stream().filter(t -> t.name().equals(topic))
+                .mapToInt(NewTopic::numPartitions).findFirst().orElseThrow();
+        String worker = Files.readString(root.resolve("common/src/main/java/io/genrestack/common/kafka/JobWorker.java"));
+        assertTrue(Pattern.compile("groupConsumer\\([^,]+,\\s*\"genrestack-\"\\s*\\+\\s*stage").matcher(worker).find(),
+                "JobWorker no longer names its group genrestack-<stage>: update the ScaledObject");
+        List<Resource> scaling = Kustomize.build(deploy.resolve("autoscaling"));
+        JsonNode so = find(scaling, "ScaledObject", "trainer-service").doc();
+        assertEquals("trainer-service", so.path("spec").path("scaleTargetRef").path("name").asText());
+        assertTrue(so.path("spec").path("maxReplicaCount").asInt() <= partitions,
+                "more trainers than " + topic + " partitions (" + partitions + ") would idle");
+        JsonNode trig = so.path("spec").path("triggers").get(0);
+        assertEquals("kafka", trig.path("type").asText());
+        assertEquals(topic, trig.path("metadata").path("topic").asText());
+        assertEquals("genrestack-" + Topics.STAGE_TRAINER, trig.path("metadata").path("consumerGroup").asText());
+        assertEquals(find(base, "ConfigMap", "genrestack-config").doc().path("data").path("KAFKA_BOOTSTRAP_SERVERS").asText(),
+                trig.path("metadata").path("bootstrapServers").asText());
+        JsonNode hpa = find(scaling, "HorizontalPodAutoscaler", "stacker-service").doc();
+        assertEquals("cpu", hpa.path("spec").path("metrics").get(0).path("resource").path("name").asText());
+        assertTrue(container(find(base, "Deployment", "stacker-service").doc(), "stacker-service")
+                .path("resources").path("requests").has("cpu"), "a CPU HPA needs a CPU request");
+    }
+
+    /** With kubectl installed, the real kustomize must render each kustomization, with the GPU where expected. */
+    @Test
+    void kubectlKustomizeRendersEveryKustomization() throws Exception {
+        Assumptions.assumeTrue(onPath("kubectl"), "kubectl not installed: skipped");
+        Map<String, Integer> gpuContainers = Map.of("base", 1, "overlays/cpu", 0, "autoscaling", 0);
+        for (var e : gpuContainers.entrySet()) {
+            Path out = Files.createTempFile("kustomize", ".yaml");
+            try {
+                Process p = new ProcessBuilder("kubectl", "kustomize", deploy.resolve(e.getKey()).toString())
+                        .redirectErrorStream(false).redirectOutput(out.toFile()).start();
+                String err = new String(p.getErrorStream().readAllBytes());
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize timed out");
+                assertEquals(0, p.exitValue(), "kubectl kustomize deploy/" + e.getKey() + ": " + err);
+                List<Resource> rendered = new ArrayList<>();
+                DeployFiles.documents(out).forEach(d -> rendered.add(new Resource(out,
+                        (com.fasterxml.jackson.databind.node.ObjectNode) d)));
+                assertEquals((int) e.getValue(), gpuContainers(rendered).size(), "deploy/" + e.getKey());
+                for (Resource r : rendered) {
+                    if (!r.kind().equals("Namespace")) {
+                        assertEquals("genrestack", r.doc().path("metadata").path("namespace").asText(),
+                                "deploy/" + e.getKey() + ": " + r.kind() + " " + r.name());
+                    }
+                }
+                if (e.getKey().equals("overlays/cpu")) {
+                    List<Resource> mine = Kustomize.build(deploy.resolve("overlays/cpu"));
+                    assertEquals(names(mine), names(rendered), "in-test kustomize vs kubectl");
+                    assertEquals(container(find(mine, "Deployment", "trainer-service").doc(), "trainer-service"),
+                            container(find(rendered, "Deployment", "trainer-service").doc(), "trainer-service"),
+                            "in-test kustomize renders the trainer like kubectl");
+                }
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        }
+    }
+
+    private static Set<String> names(List<Resource> rs) {
+        Set<String> s = new LinkedHashSet<>();
+        rs.forEach(r -> s.add(r.kind() + "/" + r.name()));
+        return new java.util.TreeSet<>(s);
+    }
+
+    private static boolean onPath(String exe) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, exe))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> gpuContainers(List<Resource> rs) {
+        List<String> out = new ArrayList<>();
+        for (Resource r : rs) {
+            for (JsonNode c : Kustomize.containers(r.doc())) {
+                JsonNode res = c.path("resources");
+                if (res.path("limits").has(GPU) || res.path("requests").has(GPU)) {
+                    out.add(r.name() + "/" + c.path("name").asText());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode container(JsonNode workload, String name) {
+        for (JsonNode c : Kustomize.containers(workload)) {
+            if (c.path("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no container " + name);
+    }
+
+    private static int containerPort(JsonNode container, String name) {
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals(name)) {
+                return p.path("containerPort").asInt();
+            }
+        }
+        throw new AssertionError("no port named " + name + " in " + container.path("name"));
+    }
+
+    /** A probe / targetPort: a number, or the name of one of the container's ports. */
+    private static int resolvePort(JsonNode container, JsonNode port) {
+        return port.isInt() || port.asText().matches("\\d+") ? port.asInt() : containerPort(container, port.asText());
+    }
+
+    /** The container's variables: env[] plus the data keys of every ConfigMap / Secret it loads with envFrom. */
+    private Map<String, String> environment(JsonNode container) {
+        return environmentIn(base, container);
+    }
+
+    private static Map<String, String> environmentIn(List<Resource> rs, JsonNode container) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (JsonNode ef : container.path("envFrom")) {
+            for (String kind : List.of("ConfigMap", "Secret")) {
+                JsonNode ref = ef.path(kind.equals("ConfigMap") ? "configMapRef" : "secretRef").path("name");
+                rs.stream().filter(r -> r.kind().equals(kind) && r.name().equals(ref.asText())).forEach(r -> {
+                    r.doc().path("data").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
+                    r.doc().path("stringData").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
+                });
+            }
+        }
+        for (JsonNode e : container.path("env")) {
+            env.put(e.path("name").asText(), e.path("value").asText(null));
+        }
+        return env;
+    }
+}
