@@ -28,10 +28,8 @@ final class DeployFiles {
     static final YAMLMapper YAML = new YAMLMapper();
 
     /** Variables the deployment sets before the code that reads them has landed: name → why it is accepted. */
-    static final Map<String, String> PENDING_ENV = Map.of(
-            // TODO(trainer): remove once trainer-service declares genrestack.trainer.device (@ConfigMapping
-            // prefix "genrestack.trainer", method device()); the check then finds it in code like every other key.
-            "GENRESTACK_TRAINER_DEVICE", "trainer settings (genrestack.trainer.device) not in the code yet");
+    /** Env vars allowed although no config key declares them yet (none). */
+    static final Map<String, String> PENDING_ENV = Map.of();
 
     /**
      * The port convention (docs/deployment.md), used ONLY for a service whose application.properties does not yet
