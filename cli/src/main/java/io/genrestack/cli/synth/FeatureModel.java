@@ -294,7 +294,7 @@ final class FeatureModel {
         int[][] subs = new int[genres.length][];
         for (int gi = 0; gi < genres.length; gi++) {
             double x = r.nextDouble();
-            int count = x < 0.15 ? 0 : x < 0.70 ? 1 : x < 0.95 ? 2 : 3;
+            int count = x < 0.10 ? 0 : x < 0.55 ? 1 : x < 0.90 ? 2 : 3;
             double[] share = latent.genres().get(genres[gi]).subShare().clone();
             int[] chosen = new int[Math.min(count, share.length)];
             for (int k = 0; k < chosen.length; k++) {

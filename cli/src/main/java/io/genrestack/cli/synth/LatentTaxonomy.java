@@ -134,11 +134,11 @@ final class LatentTaxonomy {
                 subs.add(name + " style " + (subs.size() + k));
             }
             // Popularity: a mild Zipf law over the genre index (rock first), so every genre has enough tracks.
-            double pop = 1.0 / (i + 3);
+            double pop = 1.0 / (i + 4);
             double[] share = new double[subs.size()];
             double sum = 0;
             for (int s = 0; s < share.length; s++) {
-                share[s] = StrictMath.pow(s + 2, -0.8);
+                share[s] = StrictMath.pow(s + 2, -1.0);
                 sum += share[s];
             }
             for (int s = 0; s < share.length; s++) {

@@ -36,8 +36,8 @@ final class SourceTaxonomy {
     static final List<Spec> SPECS = List.of(
         new Spec("allmusic", 766, 0.36, 0.80, 0.30, 0.05, 0.05, false),
         new Spec("discogs", 315, 0.30, 0.85, 0.25, 0.04, 0.05, false),
-        new Spec("lastfm", 327, 0.19, 0.55, 0.45, 0.12, 0.10, true),
-        new Spec("tagtraum", 296, 0.15, 0.50, 0.50, 0.10, 0.08, true));
+        new Spec("lastfm", 327, 0.19, 0.65, 0.45, 0.12, 0.10, true),
+        new Spec("tagtraum", 296, 0.15, 0.60, 0.50, 0.10, 0.08, true));
 
     /** What a release group truly is: latent genres (first = main) and, per genre, its latent sub-genre indices. */
     record Truth(int[] genres, int[][] subs) {
@@ -113,7 +113,7 @@ final class SourceTaxonomy {
         for (LatentTaxonomy.Genre ge : latent.genres()) {
             for (int s = 0; s < ge.subs().size(); s++) {
                 String label = top[ge.index()] + "---" + render(ge.subs().get(s), spec.squash());
-                double p = ge.popularity() * ge.subShare()[s] * StrictMath.exp(0.8 * Rng.gaussian(rng));
+                double p = ge.popularity() * ge.subShare()[s] * StrictMath.exp(0.35 * Rng.gaussian(rng));
                 if (!labels.contains(label)) {
                     priority.merge(label, p, Double::sum);
                 }
