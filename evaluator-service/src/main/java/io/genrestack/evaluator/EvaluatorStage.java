@@ -113,7 +113,7 @@ public class EvaluatorStage implements StageHandler {
             throw new IllegalStateException("run " + run + " has no predictions to evaluate");
         }
 
-        ReportBuilder.Built built = ReportBuilder.build(run, Instant.now(), input.expectedRecords(), evaluations,
+        ReportBuilder.Built built = ReportBuilder.build(run, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), input.expectedRecords(), evaluations,
                 withoutPredictions, new java.util.TreeMap<>(job.objects()));
         String prefix = RunPaths.reports(run);
         List<String> names = new ArrayList<>(built.files().keySet());

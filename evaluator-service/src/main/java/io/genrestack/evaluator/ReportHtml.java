@@ -29,7 +29,7 @@ final class ReportHtml {
             table{border-collapse:collapse;margin:.6rem 0 1rem}th,td{border:1px solid #d0d0d0;padding:.25rem .55rem}
             th{background:#f5f5f7;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
             tr.stacked td{background:#f7fbff}.better{color:#0a7a2f}.worse{color:#b3261e}
-            .figures{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{color:#555;font-size:.9rem}
+            .figures{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;max-width:460px}figcaption{color:#555;font-size:.9rem}
             .skipped{font-size:.9rem;color:#444}details{margin:.5rem 0}summary{cursor:pointer}
             table.per-label{font-size:.85rem}
             """;
@@ -45,7 +45,7 @@ final class ReportHtml {
                 .append(CSS).append("</style>\n</head>\n<body>\n");
         b.append("<h1>GenreStack evaluation report</h1>\n<p class=\"meta\">Run <code id=\"run-id\">")
                 .append(xml(r.runId())).append("</code> · generated ")
-                .append(xml(DateTimeFormatter.ISO_INSTANT.format(r.generatedAt()))).append(" · ")
+                .append(xml(DateTimeFormatter.ISO_INSTANT.format(r.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))).append(" · ")
                 .append(r.counts().predictions()).append(" predictions (")
                 .append(r.counts().trainTracks()).append(" train, ").append(r.counts().validationTracks())
                 .append(" validation source × track pairs)</p>\n");

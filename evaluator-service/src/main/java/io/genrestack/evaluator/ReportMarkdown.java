@@ -20,7 +20,7 @@ final class ReportMarkdown {
     static String render(EvaluationReport r) {
         StringBuilder b = new StringBuilder(16 * 1024);
         b.append("# GenreStack evaluation report: run `").append(r.runId()).append("`\n\n");
-        b.append("Generated ").append(DateTimeFormatter.ISO_INSTANT.format(r.generatedAt())).append(" from ")
+        b.append("Generated ").append(DateTimeFormatter.ISO_INSTANT.format(r.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append(" from ")
                 .append(r.counts().predictions()).append(" predictions (").append(r.counts().trainTracks())
                 .append(" train, ").append(r.counts().validationTracks())
                 .append(" validation source × track pairs).\n\n");

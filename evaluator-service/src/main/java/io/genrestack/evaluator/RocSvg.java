@@ -62,7 +62,14 @@ public final class RocSvg {
                 .append(") rotate(-90)\" text-anchor=\"middle\">true positive rate</text>\n");
         // curves
         int drawn = 0;
-        int legendY = TOP + SIZE - 10 - 16 * (int) curves.stream().filter(c -> c != null).count();
+        int count = (int) curves.stream().filter(c -> c != null).count();
+        int legendY = TOP + SIZE - 10 - 16 * count;
+        StringBuilder legend = new StringBuilder();
+        if (count > 0) { // drawn after the curves, over them
+            legend.append("<rect class=\"legend\" x=\"").append(LEFT + SIZE - 212).append("\" y=\"").append(legendY - 2)
+                    .append("\" width=\"206\" height=\"").append(16 * count + 8)
+                    .append("\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n");
+        }
         for (int i = 0; i < curves.size(); i++) {
             RocCurves.Curve c = curves.get(i);
             if (c == null) {
@@ -79,14 +86,15 @@ public final class RocSvg {
             }
             b.append("\"><title>").append(Text.xml(c.name())).append("</title></polyline>\n");
             int ly = legendY + 16 * drawn + 12;
-            b.append("<line x1=\"").append(LEFT + SIZE - 206).append("\" y1=\"").append(ly - 4).append("\" x2=\"")
+            legend.append("<line x1=\"").append(LEFT + SIZE - 206).append("\" y1=\"").append(ly - 4).append("\" x2=\"")
                     .append(LEFT + SIZE - 186).append("\" y2=\"").append(ly - 4).append("\" stroke=\"").append(colour)
                     .append("\" stroke-width=\"").append(drawn == 0 ? "2.5" : "1.4").append("\"/>\n");
-            b.append("<text x=\"").append(LEFT + SIZE - 182).append("\" y=\"").append(ly).append("\">")
+            legend.append("<text x=\"").append(LEFT + SIZE - 182).append("\" y=\"").append(ly).append("\">")
                     .append(Text.xml(Text.shorten(c.name(), 22))).append(" (").append(Text.num(c.auc(), 3))
                     .append(")</text>\n");
             drawn++;
         }
+        b.append(legend);
         if (drawn == 0) {
             b.append("<text x=\"").append(LEFT + SIZE / 2).append("\" y=\"").append(TOP + SIZE / 2)
                     .append("\" text-anchor=\"middle\">no label with both classes in validation</text>\n");

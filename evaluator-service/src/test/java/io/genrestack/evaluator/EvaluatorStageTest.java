@@ -104,7 +104,7 @@ class EvaluatorStageTest {
                 for (int l = 0; l < labels.size(); l++) {
                     double y = truth.contains(l) ? 1 : 0;
                     base[l] = sigmoid(0.8 * y + r.nextGaussian());
-                    stacked[l] = sigmoid(3.0 * y - 1 + 0.6 * r.nextGaussian());
+                    stacked[l] = sigmoid(1.8 * y - 0.9 + 0.7 * r.nextGaussian());
                 }
                 String mbid = new UUID(seed, Sources.index(source) * 1000L + i).toString();
                 records.add(new TrackPredictions(runId, mbid, source, split, truth, base, stacked));
