@@ -1,0 +1,216 @@
+package io.genrestack.evaluator;
+
+import io.genrestack.common.Sources;
+import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.model.RunEvent;
+import io.genrestack.common.model.StageJob;
+import io.genrestack.common.model.TopicRange;
+import io.genrestack.common.model.TrackPredictions;
+import io.genrestack.common.serde.Json;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.platform.Infrastructure;
+import io.genrestack.platform.StageHandler;
+import io.genrestack.platform.StageMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The evaluator's job for a run (stage {@code evaluator}, unit {@code all}), submitted by the stacker at the end:
+ * reads the run's whole {@code predictions} range (train and validation, every source), refuses a partial set
+ * (the run's record count must equal the range's expected count, no record may be unreadable or inconsistent),
+ * evaluates every source ({@link SourceEvaluation}), writes the report files under {@code runs/<run>/reports/}
+ * (report.json last, so its presence means a complete report) and publishes {@code report-ready}. Re-running
+ * overwrites the same keys. A failed attempt leaves {@code reports/failure.json} with the reason (removed by the
+ * next success), so {@code GET /runs} can say why a run has no report.
+ */
+@ApplicationScoped
+public class EvaluatorStage implements StageHandler {
+    private static final Logger LOG = Logger.getLogger(EvaluatorStage.class);
+    public static final String INPUT = "predictions";
+    public static final String FAILURE = "failure.json";
+
+    @Inject
+    Infrastructure infra;
+
+    @Inject
+    EvaluatorSettings settings;
+
+    @Inject
+    StageMetrics metrics;
+
+    /** What {@code reports/failure.json} holds. */
+    public record Failure(String runId, Instant time, String message) {
+    }
+
+    @Override
+    public String stage() {
+        return Topics.STAGE_EVALUATOR;
+    }
+
+    @Override
+    public void handle(StageJob job) throws Exception {
+        String run = job.runId();
+        try {
+            evaluate(job);
+        } catch (Exception e) {
+            try {
+                infra.store().putJson(RunPaths.reports(run) + FAILURE, new Failure(run, Instant.now(),
+                        String.valueOf(e.getMessage())));
+            } catch (RuntimeException storeFailure) {
+                e.addSuppressed(storeFailure);
+            }
+            throw e;
+        }
+    }
+
+    private void evaluate(StageJob job) throws Exception {
+        String run = job.runId();
+        TopicRange input = job.inputs().get(INPUT);
+        if (input == null) {
+            throw new IllegalArgumentException("evaluator job " + job.key() + " has no '" + INPUT + "' input range");
+        }
+        long t0 = System.nanoTime();
+        infra.events().publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
+                "evaluating " + input.expectedRecords() + " predictions", null, null));
+
+        Map<String, LabelList> vocabularies = vocabularies(job);
+        Map<String, List<TrackPredictions>> bySource = read(run, input);
+        for (String s : bySource.keySet()) {
+            if (!vocabularies.containsKey(s)) {
+                throw new IllegalStateException("run " + run + " has predictions for source '" + s
+                        + "' but the job names no vocabulary for it (objects labels." + s + ")");
+            }
+        }
+
+        List<SourceEvaluation> evaluations = new ArrayList<>();
+        List<String> withoutPredictions = new ArrayList<>();
+        Map<String, Long> tracks = new LinkedHashMap<>();
+        for (Map.Entry<String, LabelList> v : vocabularies.entrySet()) {
+            String source = v.getKey();
+            List<TrackPredictions> records = bySource.remove(source); // released once evaluated
+            if (records == null || records.isEmpty()) {
+                withoutPredictions.add(source);
+                continue;
+            }
+            SourcePredictions p = SourcePredictions.of(source, v.getValue().labels(), records);
+            records = null;
+            evaluations.add(SourceEvaluation.evaluate(p, provenance(job, source), settings.options()));
+            tracks.put(source, (long) (p.train().tracks() + p.validation().tracks()));
+            LOG.infof("[%s] evaluated %s: %d train, %d validation tracks, %d labels", run, source,
+                    p.train().tracks(), p.validation().tracks(), p.labels().size());
+        }
+        if (evaluations.isEmpty()) {
+            throw new IllegalStateException("run " + run + " has no predictions to evaluate");
+        }
+
+        ReportBuilder.Built built = ReportBuilder.build(run, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), input.expectedRecords(), evaluations,
+                withoutPredictions, new java.util.TreeMap<>(job.objects()));
+        String prefix = RunPaths.reports(run);
+        List<String> names = new ArrayList<>(built.files().keySet());
+        names.remove(ReportBuilder.JSON);
+        names.add(ReportBuilder.JSON); // last: its presence means the report is complete
+        for (String name : names) {
+            ReportBuilder.ReportFile f = built.files().get(name);
+            infra.store().put(prefix + name, f.bytes(), f.contentType());
+        }
+        if (infra.store().exists(prefix + FAILURE)) {
+            infra.store().delete(prefix + FAILURE);
+        }
+        metrics.add(stage(), "published", evaluations.size());
+
+        StringBuilder msg = new StringBuilder("report ready");
+        built.report().sources().forEach((s, r) -> msg.append(String.format(java.util.Locale.ROOT,
+                "; %s macro AUC base %s stacked %s", s, Text.num(r.base().macroAuc(), 4),
+                Text.num(r.stacked().macroAuc(), 4))));
+        msg.append(String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
+        infra.events().publish(RunEvent.of(run, RunEvent.REPORT_READY, stage(), job.unit(), msg.toString(), tracks,
+                built.report().files()));
+    }
+
+    /** The vocabularies named by the job ({@code labels.<source>}), in {@link Sources#ALL} order, then by name. */
+    private Map<String, LabelList> vocabularies(StageJob job) {
+        TreeSet<String> names = new TreeSet<>((a, b) -> {
+            int ia = Sources.ALL.indexOf(a);
+            int ib = Sources.ALL.indexOf(b);
+            if (ia >= 0 || ib >= 0) {
+                return ia < 0 ? 1 : ib < 0 ? -1 : Integer.compare(ia, ib);
+            }
+            return a.compareTo(b);
+        });
+        for (String key : job.objects().keySet()) {
+            if (key.startsWith("labels.")) {
+                names.add(key.substring("labels.".length()));
+            }
+        }
+        Map<String, LabelList> out = new LinkedHashMap<>();
+        for (String source : names) {
+            String key = job.objects().get("labels." + source);
+            LabelList l = infra.store().getJson(key, LabelList.class);
+            if (l.labels() == null || l.labels().isEmpty()) {
+                throw new IllegalStateException("vocabulary " + key + " of " + source + " has no labels");
+            }
+            if (l.source() != null && !l.source().equals(source)) {
+                throw new IllegalStateException("vocabulary " + key + " is of source '" + l.source()
+                        + "', the job names it labels." + source);
+            }
+            out.put(source, l);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("evaluator job " + job.key() + " names no vocabulary (labels.<source>)");
+        }
+        return out;
+    }
+
+    /** Reads the whole range: the run's records grouped by source; fails on any unreadable record or a bad count. */
+    private Map<String, List<TrackPredictions>> read(String run, TopicRange input) throws Exception {
+        Map<String, List<TrackPredictions>> bySource = new HashMap<>();
+        long[] count = { 0 };
+        RangeReader.read(infra.bootstrap(), input, r -> {
+            TrackPredictions p;
+            try {
+                p = Json.read(r.value(), TrackPredictions.class);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("unreadable predictions record at " + r.topic() + "-" + r.partition()
+                        + "@" + r.offset() + " (key " + r.key() + "): " + e.getMessage()
+                        + "; refusing to report on a partial set", e);
+            }
+            if (!run.equals(p.runId())) {
+                return;
+            }
+            count[0]++;
+            bySource.computeIfAbsent(String.valueOf(p.source()), s -> new ArrayList<>()).add(p);
+        });
+        metrics.add(stage(), "read", count[0]);
+        if (count[0] != input.expectedRecords()) {
+            throw new IllegalStateException("run " + run + ": the stacker announced " + input.expectedRecords()
+                    + " predictions in " + input.topic() + " but the range holds " + count[0]
+                    + " of the run; refusing to report on a partial set");
+        }
+        return bySource;
+    }
+
+    /** The source's provenance: vocabulary and model keys from the job. */
+    private static Map<String, String> provenance(StageJob job, String source) {
+        Map<String, String> o = new LinkedHashMap<>();
+        put(o, "labels", job.objects().get("labels." + source));
+        put(o, "baseModel", job.objects().get("model." + source + ".base"));
+        put(o, "stackedModel", job.objects().get("model." + source + ".stacked"));
+        return o;
+    }
+
+    private static void put(Map<String, String> m, String k, String v) {
+        if (v != null) {
+            m.put(k, v);
+        }
+    }
+}
