@@ -1,0 +1,80 @@
+package io.genrestack.ml;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import org.jboss.logging.Logger;
+
+/**
+ * Optimiser and loop settings for {@link MlpTrainer}. Defaults follow the paper's Keras setup: Adam(1e-3, 0.9,
+ * 0.999, 1e-8), batch 32, up to 100 epochs, early stopping with patience 4 on validation loss.
+ *
+ * @param lr Adam learning rate
+ * @param beta1 Adam first-moment decay
+ * @param beta2 Adam second-moment decay
+ * @param eps Adam epsilon
+ * @param batchSize mini-batch size (used by datasets built from this config)
+ * @param maxEpochs upper bound on epochs
+ * @param patience epochs without validation-loss improvement before stopping
+ * @param seed seed for initialisation, shuffling and dropout
+ * @param device "cpu", "gpu" (first GPU) or "gpu:N"
+ * @param threads PyTorch intra-op threads for the process; 0 leaves the engine default
+ */
+public record TrainConfig(double lr, double beta1, double beta2, double eps, int batchSize, int maxEpochs,
+                          int patience, long seed, String device, int threads) {
+
+    private static final Logger LOG = Logger.getLogger(TrainConfig.class);
+
+    public TrainConfig {
+        if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be > 0");
+        if (maxEpochs <= 0) throw new IllegalArgumentException("maxEpochs must be > 0");
+        if (patience <= 0) throw new IllegalArgumentException("patience must be > 0");
+        if (threads < 0) throw new IllegalArgumentException("threads must be >= 0");
+        if (device == null || device.isBlank()) device = "cpu";
+    }
+
+    /** The paper's settings, seed 42, CPU, engine-default threads. */
+    public static TrainConfig defaults() {
+        return new TrainConfig(1e-3, 0.9, 0.999, 1e-8, 32, 100, 4, 42L, "cpu", 0);
+    }
+
+    public TrainConfig withLr(double v) { return new TrainConfig(v, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, device, threads); }
+    public TrainConfig withBeta1(double v) { return new TrainConfig(lr, v, beta2, eps, batchSize, maxEpochs, patience, seed, device, threads); }
+    public TrainConfig withBeta2(double v) { return new TrainConfig(lr, beta1, v, eps, batchSize, maxEpochs, patience, seed, device, threads); }
+    public TrainConfig withEps(double v) { return new TrainConfig(lr, beta1, beta2, v, batchSize, maxEpochs, patience, seed, device, threads); }
+    public TrainConfig withBatchSize(int v) { return new TrainConfig(lr, beta1, beta2, eps, v, maxEpochs, patience, seed, device, threads); }
+    public TrainConfig withMaxEpochs(int v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, v, patience, seed, device, threads); }
+    public TrainConfig withPatience(int v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, v, seed, device, threads); }
+    public TrainConfig withSeed(long v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, v, device, threads); }
+    public TrainConfig withDevice(String v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, v, threads); }
+    public TrainConfig withThreads(int v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, device, v); }
+
+    /** Resolves {@link #device()} to a DJL device; see {@link #resolveDevice(String)}. */
+    public Device resolveDevice() {
+        return resolveDevice(device);
+    }
+
+    /**
+     * Parses "cpu", "gpu" or "gpu:N". A GPU request on a machine (or native build) without CUDA falls back to the
+     * CPU with a warning, so a GPU-configured service still runs in a CPU image.
+     */
+    public static Device resolveDevice(String spec) {
+        String s = spec == null ? "cpu" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.isEmpty() || s.equals("cpu")) {
+            return Device.cpu();
+        }
+        int id;
+        if (s.equals("gpu") || s.equals("cuda")) {
+            id = 0;
+        } else if (s.startsWith("gpu:") || s.startsWith("cuda:")) {
+            id = Integer.parseInt(s.substring(s.indexOf(':') + 1));
+        } else {
+            throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + spec + "'");
+        }
+        int gpus = Engine.getInstance().getGpuCount();
+        if (id >= gpus) {
+            LOG.warnf("device %s requested but the engine sees %d GPU(s); using cpu", spec, gpus);
+            return Device.cpu();
+        }
+        return Device.gpu(id);
+    }
+}
