@@ -137,13 +137,20 @@ class StackerStageTest {
 
     /** Publishes each model's activations as the trainer does; returns the ranges. */
     Map<String, TopicRange> publish(Synthetic s) throws InterruptedException {
+        return publish(s, null);
+    }
+
+    /** As {@link #publish(Synthetic)}; {@code renamed} (model → MBID replacement of track 0) makes sets differ. */
+    Map<String, TopicRange> publish(Synthetic s, Map<String, String> renamed) throws InterruptedException {
         awaitInfrastructure(infra);
         Map<String, TopicRange> ranges = new LinkedHashMap<>();
         for (String model : Sources.ALL) {
             try (ExactlyOnceWriter w = ExactlyOnceWriter.open(infra.bootstrap(), s.runId(), Topics.STAGE_TRAINER,
                     model, "activations")) {
                 for (int t = 0; t < s.mbids().size(); t++) {
-                    TrackActivations a = new TrackActivations(s.runId(), s.mbids().get(t), model, s.split()[t],
+                    String mbid = t == 0 && renamed != null && renamed.containsKey(model) ? renamed.get(model)
+                            : s.mbids().get(t);
+                    TrackActivations a = new TrackActivations(s.runId(), mbid, model, s.split()[t],
                             s.labels()[t], s.hidden().get(model)[t], s.scores().get(model)[t]);
                     w.send(Topics.ACTIVATIONS, a.mbid(), Json.bytes(a));
                 }
@@ -341,6 +348,31 @@ class StackerStageTest {
             sum += done.counts().get(src + ".train") + done.counts().get(src + ".validation");
         }
         assertEquals(tagged, sum, "per-source counts balance");
+    }
+
+    RunEvent awaitFailure(String runId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            var failed = events(runId).stream().filter(e -> e.type().equals(RunEvent.STAGE_FAILED)).findFirst();
+            if (failed.isPresent()) {
+                return failed.get();
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("the stacker job of " + runId + " did not fail within 120 s");
+    }
+
+    @Test
+    void modelsCoveringDifferentTracksFailTheJobNamingTheDifference() throws Exception {
+        String runId = "stacker-tracks-" + UUID.randomUUID();
+        Synthetic s = generate(runId, 30, 3);
+        String stranger = new UUID(999, 999).toString();
+        submit(runId, publish(s, Map.of("discogs", stranger)));
+        RunEvent failed = awaitFailure(runId);
+        assertTrue(failed.message().contains("cover different tracks"), failed.message());
+        assertTrue(failed.message().contains(s.mbids().get(0)), failed.message());
+        assertTrue(failed.message().contains(stranger), failed.message());
+        assertEquals(null, findEvaluatorJob(runId, 1000));
     }
 
     @Test
