@@ -217,6 +217,7 @@ public class StackerStage implements StageHandler {
         boolean[][] truth = rows.truth(rows.validation);
         TrainConfig cfg = new TrainConfig(p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), p.maxEpochs(),
                 p.patience(), config.seed(), settings.device(), settings.threads());
+        double baseAuc = baseMacroAuc(data, m, rows, truth); // before training: its matrix is freed meanwhile
         List<Double> aucs = new ArrayList<>();
         var events = infra.events();
         MlpModel model = MlpModel.create(spec, config.seed(), settings.device());
@@ -233,13 +234,10 @@ public class StackerStage implements StageHandler {
                 events.publish(RunEvent.of(run, RunEvent.EPOCH_FINISHED, stage(), source, line,
                         Map.of("epoch", (long) report.epoch()), null));
             }, null);
-            float[][] valScores = predictRows(model, data, rows.tracks, rows.validation);
-            double stackedAuc = RocAuc.macro(valScores, truth).macro();
-            float[][] baseScores = new float[rows.validation.length][];
-            for (int i = 0; i < rows.validation.length; i++) {
-                baseScores[i] = data.baseScores(m, rows.tracks[rows.validation[i]]);
-            }
-            double baseAuc = RocAuc.macro(baseScores, truth).macro();
+            // the restored model is the best epoch's: its validation AUC was measured then
+            double stackedAuc = result.bestEpoch() >= 1 && result.bestEpoch() <= aucs.size()
+                    ? aucs.get(result.bestEpoch() - 1)
+                    : RocAuc.macro(predictRows(model, data, rows.tracks, rows.validation), truth).macro();
             store.put(paramsKey, model.saveParameters(), "application/octet-stream");
             List<StackedProvenance.Epoch> history = new ArrayList<>();
             for (int i = 0; i < result.history().size(); i++) {
@@ -271,6 +269,16 @@ public class StackerStage implements StageHandler {
             model.close();
             throw e;
         }
+    }
+
+    /** Validation macro ROC-AUC of base model {@code m}'s own scores. */
+    private static double baseMacroAuc(StackingInputs data, int m, StackingInputs.SourceRows rows,
+            boolean[][] truth) {
+        float[][] base = new float[rows.validation.length][];
+        for (int i = 0; i < rows.validation.length; i++) {
+            base[i] = data.baseScores(m, rows.tracks[rows.validation[i]]);
+        }
+        return RocAuc.macro(base, truth).macro();
     }
 
     /** Stacked scores of the given positions of a source's tagged tracks. */
