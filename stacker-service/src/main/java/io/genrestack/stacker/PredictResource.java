@@ -1,0 +1,90 @@
+package io.genrestack.stacker;
+
+import io.genrestack.common.features.FeatureException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /predict?run=<id>}: genre predictions for one AcousticBrainz low-level JSON document, from the run's
+ * base models and stacked models (default run: the latest with stacked models). Response
+ * {@code {run, taxonomies: {<source>: [{label, score}, ... top 10, best first]}}}. 400 for malformed JSON or a
+ * document that cannot be flattened (the reason names the offending path), 413 above
+ * {@code genrestack.stacker.predict-max-bytes}, 404 when the run (or any run with stacked models) does not exist,
+ * 503 when object storage or the models cannot be read.
+ */
+@Path("/predict")
+public class PredictResource {
+    private static final Logger LOG = Logger.getLogger(PredictResource.class);
+
+    @Inject
+    ModelRegistry registry;
+
+    @Inject
+    StackerSettings settings;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response predict(@QueryParam("run") String run, InputStream body) {
+        int max = settings.predictMaxBytes();
+        byte[] doc;
+        try {
+            doc = body == null ? new byte[0] : body.readNBytes(max + 1);
+        } catch (IOException e) {
+            return error(Response.Status.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
+        }
+        if (doc.length > max) {
+            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+                    "document larger than " + max + " bytes (genrestack.stacker.predict-max-bytes)");
+        }
+        if (doc.length == 0) {
+            return error(Response.Status.BAD_REQUEST, "empty body: expected one AcousticBrainz low-level JSON document");
+        }
+        String target = run;
+        RunModels models;
+        try {
+            if (target == null || target.isBlank()) {
+                Optional<String> latest = registry.latestRun();
+                if (latest.isEmpty()) {
+                    return error(Response.Status.NOT_FOUND,
+                            "no run with stacked models in object storage yet: finish a run first");
+                }
+                target = latest.get();
+            }
+            models = registry.get(target);
+        } catch (RunModels.NotFoundException e) {
+            return error(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "cannot load the models of run %s", target);
+            return error(Response.Status.SERVICE_UNAVAILABLE, "cannot load the models of run " + target + ": " + e);
+        }
+        try {
+            Map<String, List<RunModels.Scored>> taxonomies = models.predict(doc);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("run", models.run);
+            out.put("taxonomies", taxonomies);
+            return Response.ok(out, MediaType.APPLICATION_JSON_TYPE).build();
+        } catch (FeatureException e) {
+            return error(Response.Status.BAD_REQUEST, e.reason());
+        }
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("status", status.getStatusCode(), "error", message)).build();
+    }
+}

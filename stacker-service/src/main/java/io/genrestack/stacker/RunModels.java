@@ -1,0 +1,195 @@
+package io.genrestack.stacker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.genrestack.common.Sources;
+import io.genrestack.common.features.FeatureManifest;
+import io.genrestack.common.features.Flattener;
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.serde.Json;
+import io.genrestack.common.stats.FeatureStats;
+import io.genrestack.common.stats.Standardiser;
+import io.genrestack.common.storage.ObjectStore;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.ml.MlpModel;
+import io.genrestack.ml.MlpSpec;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything {@code /predict} needs of one run, loaded from object storage: the feature manifest (→ {@link Flattener}),
+ * the scaler's train statistics (→ {@link Standardiser}), the base and stacked model of every source that has a
+ * stacked model, and the label vocabularies. Owns native memory (the models): close it. Predictions are serialised
+ * on this object (DJL models are not thread-safe; one prediction takes a few milliseconds).
+ */
+final class RunModels implements AutoCloseable {
+    /** Labels returned per taxonomy. */
+    static final int TOP = 10;
+
+    /** One scored label. */
+    record Scored(String label, float score) {
+    }
+
+    final String run;
+    final List<String> sources;
+    private final Flattener flattener;
+    private final Standardiser standardiser;
+    private final List<MlpModel> base;
+    private final List<MlpModel> stacked;
+    private final List<List<String>> vocabularies;
+
+    private RunModels(String run, List<String> sources, Flattener flattener, Standardiser standardiser,
+            List<MlpModel> base, List<MlpModel> stacked, List<List<String>> vocabularies) {
+        this.run = run;
+        this.sources = sources;
+        this.flattener = flattener;
+        this.standardiser = standardiser;
+        this.base = base;
+        this.stacked = stacked;
+        this.vocabularies = vocabularies;
+    }
+
+    /** Sources of a run that have a stacked model, in {@link Sources#ALL} order. */
+    static List<String> stackedSources(ObjectStore store, String run) {
+        List<String> out = new ArrayList<>();
+        for (String s : Sources.ALL) {
+            if (store.exists(RunPaths.modelParams(run, s, StackerStage.KIND))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Loads a run.
+     *
+     * @throws NotFoundException when the run has no stacked model or lacks an object serving needs
+     */
+    static RunModels load(ObjectStore store, String run) {
+        List<String> sources = stackedSources(store, run);
+        if (sources.isEmpty()) {
+            throw new NotFoundException("run '" + run + "' has no stacked models (no "
+                    + RunPaths.model(run, "<source>", StackerStage.KIND) + "params)");
+        }
+        FeatureManifest manifest = Json.read(require(store, RunPaths.manifest(run)), FeatureManifest.class);
+        FeatureStats stats = FeatureStats.fromBytes(require(store, RunPaths.scalerStats(run)));
+        if (stats.size() != manifest.size()) {
+            throw new IllegalStateException("run " + run + ": scaler statistics have " + stats.size()
+                    + " features, the manifest " + manifest.size());
+        }
+        int hidden = baseHidden(store, run);
+        List<MlpModel> base = new ArrayList<>();
+        List<MlpModel> stacked = new ArrayList<>();
+        List<List<String>> vocabularies = new ArrayList<>();
+        try {
+            for (String s : sources) {
+                vocabularies.add(vocabulary(require(store, RunPaths.labels(run, s)), RunPaths.labels(run, s)));
+            }
+            for (int i = 0; i < sources.size(); i++) {
+                String s = sources.get(i);
+                int n = vocabularies.get(i).size();
+                base.add(MlpModel.load(MlpSpec.paper(manifest.size(), n).withHiddenDim(hidden),
+                        require(store, RunPaths.modelParams(run, s, "base"))));
+            }
+            for (int i = 0; i < sources.size(); i++) {
+                String s = sources.get(i);
+                int n = vocabularies.get(i).size();
+                stacked.add(MlpModel.load(MlpSpec.stacked(hidden * sources.size(), n),
+                        require(store, RunPaths.modelParams(run, s, StackerStage.KIND))));
+            }
+            return new RunModels(run, List.copyOf(sources), new Flattener(manifest), new Standardiser(stats), base,
+                    stacked, vocabularies);
+        } catch (RuntimeException e) {
+            base.forEach(MlpModel::close);
+            stacked.forEach(MlpModel::close);
+            throw e;
+        }
+    }
+
+    /** Hidden width of the run's base models: {@code config.base.hidden} of run.json, else the paper's 256. */
+    private static int baseHidden(ObjectStore store, String run) {
+        return store.getIfExists(RunPaths.runJson(run)).map(bytes -> {
+            try {
+                JsonNode config = Json.MAPPER.readTree(bytes).get("config");
+                if (config == null || config.isNull()) {
+                    return MlpSpec.PAPER_HIDDEN;
+                }
+                RunConfig c = Json.MAPPER.treeToValue(config, RunConfig.class);
+                return c.base().hidden() > 0 ? c.base().hidden() : MlpSpec.PAPER_HIDDEN;
+            } catch (IOException e) {
+                throw new IllegalStateException(RunPaths.runJson(run) + " is not readable: " + e.getMessage(), e);
+            }
+        }).orElse(MlpSpec.PAPER_HIDDEN);
+    }
+
+    private static List<String> vocabulary(byte[] json, String key) {
+        try {
+            JsonNode labels = Json.MAPPER.readTree(json).get("labels");
+            if (labels == null || !labels.isArray() || labels.isEmpty()) {
+                throw new IllegalStateException(key + " has no labels");
+            }
+            List<String> out = new ArrayList<>();
+            labels.forEach(l -> out.add(l.asText()));
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(key + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] require(ObjectStore store, String key) {
+        return store.getIfExists(key).orElseThrow(() -> new NotFoundException("object " + key + " is missing"));
+    }
+
+    /**
+     * Flattens and standardises one low-level document, runs every base model's hidden layer, builds the stacked
+     * input and returns each source's top labels.
+     *
+     * @throws io.genrestack.common.features.FeatureException for a document that cannot be flattened
+     */
+    Map<String, List<Scored>> predict(byte[] document) {
+        float[] x = standardiser.apply(flattener.flatten(document));
+        Map<String, List<Scored>> out = new LinkedHashMap<>();
+        synchronized (this) {
+            float[][] blocks = new float[base.size()][];
+            for (int i = 0; i < base.size(); i++) {
+                blocks[i] = base.get(i).hidden(x, 1);
+            }
+            float[] input = StackedInput.of(blocks);
+            for (int i = 0; i < stacked.size(); i++) {
+                float[] scores = stacked.get(i).predict(input, 1);
+                out.put(sources.get(i), top(scores, vocabularies.get(i)));
+            }
+        }
+        return out;
+    }
+
+    static List<Scored> top(float[] scores, List<String> labels) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            idx.add(i);
+        }
+        idx.sort(Comparator.<Integer>comparingDouble(i -> scores[i]).reversed().thenComparing(i -> i));
+        List<Scored> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(TOP, idx.size()); i++) {
+            out.add(new Scored(labels.get(idx.get(i)), scores[idx.get(i)]));
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void close() {
+        base.forEach(MlpModel::close);
+        stacked.forEach(MlpModel::close);
+    }
+
+    /** A run or an object of it does not exist. */
+    static final class NotFoundException extends RuntimeException {
+        NotFoundException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.genrestack.stacker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.OptionalLong;
+
+/** {@code genrestack.stacker.*} (env {@code GENRESTACK_STACKER_*}). */
+@ConfigMapping(prefix = "genrestack.stacker")
+public interface StackerSettings {
+    /** Where the stacked models train: {@code cpu}, {@code gpu} or {@code gpu:N} (no GPU visible: CPU, with a warning). */
+    @WithDefault("cpu")
+    String device();
+
+    /** PyTorch intra-op threads for training (0 = engine default, one per core; 1 is fastest on a shared node). */
+    @WithDefault("0")
+    int threads();
+
+    /** Published predictions per exactly-once chunk (one Kafka transaction + progress mark). */
+    @WithDefault("5000")
+    int checkpointEvery();
+
+    /** Largest accepted {@code POST /predict} body in bytes; larger bodies get 413. */
+    @WithDefault("8388608")
+    int predictMaxBytes();
+
+    /** Runs whose models {@code /predict} keeps loaded (least recently used ones are closed). */
+    @WithDefault("2")
+    int predictCachedRuns();
+
+    /** Seconds {@code /predict} remembers which run is the latest before listing object storage again. */
+    @WithDefault("30")
+    int latestRunCacheSeconds();
+
+    /**
+     * Fault injection for tests and drills: the first attempt of a run's publishing fails after this many predictions
+     * (the job is retried and resumes after the last committed chunk). Unset in production.
+     */
+    OptionalLong failAfterPredictions();
+}

@@ -1,0 +1,375 @@
+package io.genrestack.stacker;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.genrestack.common.Sources;
+import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.ExactlyOnceWriter;
+import io.genrestack.common.kafka.JobWorker;
+import io.genrestack.common.metrics.RocAuc;
+import io.genrestack.common.model.Instances;
+import io.genrestack.common.model.ProgressMark;
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.RunEvent;
+import io.genrestack.common.model.StageJob;
+import io.genrestack.common.model.TopicRange;
+import io.genrestack.common.model.TrackPredictions;
+import io.genrestack.common.model.TrainParams;
+import io.genrestack.common.serde.Json;
+import io.genrestack.common.storage.ObjectStore;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.ml.MlpModel;
+import io.genrestack.ml.MlpSpec;
+import io.genrestack.ml.MlpTrainer;
+import io.genrestack.ml.TrainConfig;
+import io.genrestack.ml.TrainResult;
+import io.genrestack.platform.Infrastructure;
+import io.genrestack.platform.StageHandler;
+import io.genrestack.platform.StageMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The stacker's jobs. The trainer sends one job per source once that source's base model has published the hidden
+ * activations of every track of the run. Each job is recorded under {@code state/stacker/<source>/input.json}; when
+ * every source of the run (the job's {@code labels.*} objects) has one, the run is stacked: the activations are
+ * materialised on disk ({@link StackingInputs}), one {@code Dropout → Dense(n)} model per source is trained on the
+ * L2-normalised, concatenated activations of all base models (train tracks tagged by the source, early stopping on
+ * its validation tracks), saved with provenance, and one {@link TrackPredictions} per source × tagged track is
+ * published exactly once, followed in the last transaction by the evaluator's job.
+ */
+@ApplicationScoped
+public class StackerStage implements StageHandler {
+    private static final Logger LOG = Logger.getLogger(StackerStage.class);
+    /** Exactly-once step of the run's output (unit {@code all}). */
+    public static final String STEP = "predictions";
+    /** File name of a recorded job under {@link RunPaths#stageState}. */
+    public static final String INPUT = "input.json";
+    static final String KIND = "stacked";
+    private static final int PREDICT_CHUNK = 1024;
+
+    @Inject
+    Infrastructure infra;
+
+    @Inject
+    StackerSettings settings;
+
+    @Inject
+    StageMetrics metrics;
+
+    private final Map<String, Boolean> faultInjected = new ConcurrentHashMap<>();
+
+    @Override
+    public String stage() {
+        return Topics.STAGE_STACKER;
+    }
+
+    @Override
+    public void handle(StageJob job) throws Exception {
+        String run = job.runId();
+        String unit = job.unit();
+        if (!job.inputs().containsKey("activations")) {
+            throw new IllegalArgumentException("stacker job " + job.key() + " has no 'activations' input range");
+        }
+        List<String> expected = expectedSources(job);
+        if (!expected.contains(unit)) {
+            throw new IllegalArgumentException("stacker job " + job.key() + " is for source '" + unit
+                    + "' but the run's label vocabularies are " + expected);
+        }
+        ObjectStore store = infra.store();
+        store.putJson(RunPaths.stageState(run, stage(), unit, INPUT), job);
+        Map<String, StageJob> jobs = new LinkedHashMap<>();
+        List<String> waiting = new ArrayList<>();
+        for (String s : expected) {
+            Optional<StageJob> j = s.equals(unit) ? Optional.of(job)
+                    : store.getJsonIfExists(RunPaths.stageState(run, stage(), s, INPUT), StageJob.class);
+            if (j.isPresent()) {
+                jobs.put(s, j.get());
+            } else {
+                waiting.add(s);
+            }
+        }
+        if (!waiting.isEmpty()) {
+            LOG.infof("[%s] stacker input of %s recorded; waiting for %s", run, unit, waiting);
+            return;
+        }
+        stack(run, job, jobs);
+    }
+
+    /** The run's sources: the {@code labels.<source>} objects of the job, in {@link Sources#ALL} order. */
+    static List<String> expectedSources(StageJob job) {
+        List<String> out = new ArrayList<>();
+        for (String key : job.objects().keySet()) {
+            if (key.startsWith("labels.")) {
+                Sources.index(key.substring("labels.".length())); // rejects unknown sources
+            }
+        }
+        for (String s : Sources.ALL) {
+            if (job.objects().containsKey("labels." + s)) {
+                out.add(s);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("stacker job " + job.key() + " names no labels.<source> objects");
+        }
+        return out;
+    }
+
+    private void stack(String run, StageJob trigger, Map<String, StageJob> jobs) throws Exception {
+        var events = infra.events();
+        ObjectStore store = infra.store();
+        RunConfig config = trigger.config();
+        try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), StageJob.ALL, STEP)) {
+            ProgressMark resume = writer.resumePoint();
+            if (resume != null && resume.done()) {
+                LOG.infof("[%s] stacker already finished; nothing to do", run);
+                return;
+            }
+            long t0 = System.nanoTime();
+            List<String> sources = new ArrayList<>(jobs.keySet());
+            events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), StageJob.ALL,
+                    "stacking " + sources + (resume != null ? " (resuming after " + resume.position() + ")" : ""),
+                    null, null));
+            Map<String, String> objects = new TreeMap<>();
+            jobs.values().forEach(j -> objects.putAll(j.objects()));
+            objects.putAll(trigger.objects());
+            List<StackingInputs.ModelInput> inputs = new ArrayList<>();
+            Map<String, TopicRange> ranges = new LinkedHashMap<>();
+            for (String s : sources) {
+                TopicRange range = jobs.get(s).inputs().get("activations");
+                if (range == null) {
+                    throw new IllegalArgumentException("stacker job for " + s + " of run " + run
+                            + " has no 'activations' input range");
+                }
+                ranges.put(s, range);
+                inputs.add(new StackingInputs.ModelInput(s, range, vocabularySize(store, objects, s)));
+            }
+            List<MlpModel> open = new ArrayList<>();
+            try (StackingInputs data = StackingInputs.build(infra.bootstrap(), run, inputs,
+                    infra.workDir().resolve(run).resolve(stage()))) {
+                MlpModel[] models = new MlpModel[sources.size()];
+                for (int m = 0; m < sources.size(); m++) {
+                    models[m] = trainOrReuse(run, config, data, m, ranges);
+                    open.add(models[m]);
+                }
+                publish(run, config, data, models, objects, writer, resume, t0);
+            } finally {
+                open.forEach(MlpModel::close);
+            }
+        }
+    }
+
+    private static int vocabularySize(ObjectStore store, Map<String, String> objects, String source) {
+        String key = objects.get("labels." + source);
+        JsonNode vocab;
+        try {
+            vocab = Json.MAPPER.readTree(store.get(key));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("label vocabulary " + key + " is not JSON: " + e.getMessage(), e);
+        }
+        JsonNode labels = vocab.get("labels");
+        if (labels == null || !labels.isArray() || labels.isEmpty()) {
+            throw new IllegalStateException("label vocabulary " + key + " has no labels");
+        }
+        return labels.size();
+    }
+
+    /** Trains source {@code m}'s stacked model, or loads the one an earlier attempt saved for the same inputs. */
+    private MlpModel trainOrReuse(String run, RunConfig config, StackingInputs data, int m,
+            Map<String, TopicRange> ranges) throws Exception {
+        StackingInputs.SourceRows rows = data.sources[m];
+        String source = rows.source;
+        ObjectStore store = infra.store();
+        TrainParams p = config.stacked();
+        MlpSpec spec = MlpSpec.stacked(data.inputDim(), rows.nLabels).withDropout(p.dropout());
+        String paramsKey = RunPaths.modelParams(run, source, KIND);
+        String provKey = RunPaths.provenance(run, source, KIND);
+        Optional<StackedProvenance> earlier = store.getJsonIfExists(provKey, StackedProvenance.class);
+        if (earlier.isPresent() && ranges.equals(earlier.get().inputs()) && store.exists(paramsKey)) {
+            LOG.infof("[%s] stacked %s: reusing the model saved at %s for the same inputs", run, source,
+                    earlier.get().finished());
+            return MlpModel.load(spec, store.get(paramsKey), TrainConfig.resolveDevice(settings.device()));
+        }
+        if (rows.train.length == 0) {
+            throw new IllegalStateException("run " + run + ": no TRAIN track is tagged by " + source);
+        }
+        if (rows.validation.length == 0) {
+            throw new IllegalStateException("run " + run + ": no VALIDATION track is tagged by " + source
+                    + "; early stopping needs some");
+        }
+        long t0 = System.nanoTime();
+        int valBatch = Math.max(256, p.batchSize());
+        JoinedRowDataset train = JoinedRowDataset.of(data.stacked, rows.trackRows(rows.train), rows.labels,
+                rows.train, p.batchSize(), true, config.seed());
+        JoinedRowDataset validation = JoinedRowDataset.of(data.stacked, rows.trackRows(rows.validation),
+                rows.labels, rows.validation, valBatch, false, 0);
+        boolean[][] truth = rows.truth(rows.validation);
+        TrainConfig cfg = new TrainConfig(p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), p.maxEpochs(),
+                p.patience(), config.seed(), settings.device(), settings.threads());
+        double baseAuc = baseMacroAuc(data, m, rows, truth); // before training: its matrix is freed meanwhile
+        List<Double> aucs = new ArrayList<>();
+        var events = infra.events();
+        MlpModel model = MlpModel.create(spec, config.seed(), settings.device());
+        try {
+            LOG.infof("[%s] stacked %s: %d inputs (%s) → %d labels; %d train / %d validation tracks", run, source,
+                    data.inputDim(), data.models, rows.nLabels, rows.train.length, rows.validation.length);
+            TrainResult result = new MlpTrainer().train(model, train, validation, cfg, (report, scores) -> {
+                double auc = RocAuc.macro(scores, truth).macro();
+                aucs.add(auc);
+                String line = String.format("stacked %s epoch %d/%d: train loss %.5f, val loss %.5f%s, val macro AUC %.4f, %.1f s",
+                        source, report.epoch(), cfg.maxEpochs(), report.trainLoss(), report.valLoss(),
+                        report.best() ? " *" : "", auc, report.seconds());
+                LOG.infof("[%s] %s", run, line);
+                events.publish(RunEvent.of(run, RunEvent.EPOCH_FINISHED, stage(), source, line,
+                        Map.of("epoch", (long) report.epoch()), null));
+            }, null);
+            // the restored model is the best epoch's: its validation AUC was measured then
+            double stackedAuc = result.bestEpoch() >= 1 && result.bestEpoch() <= aucs.size()
+                    ? aucs.get(result.bestEpoch() - 1)
+                    : RocAuc.macro(predictRows(model, data, rows.tracks, rows.validation), truth).macro();
+            store.put(paramsKey, model.saveParameters(), "application/octet-stream");
+            List<StackedProvenance.Epoch> history = new ArrayList<>();
+            for (int i = 0; i < result.history().size(); i++) {
+                var r = result.history().get(i);
+                history.add(new StackedProvenance.Epoch(r.epoch(), r.trainLoss(), r.valLoss(),
+                        i < aucs.size() ? aucs.get(i) : Double.NaN, r.seconds(), r.best()));
+            }
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("tracks", (long) data.tracks());
+            counts.put("tagged", (long) rows.tracks.length);
+            counts.put("train", (long) rows.train.length);
+            counts.put("validation", (long) rows.validation.length);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            StackedProvenance prov = new StackedProvenance(run, source, data.models, data.inputDim(), rows.nLabels,
+                    spec.dropout(), p, config.seed(), result.device(), MlpTrainer.intraOpThreads(), counts, ranges,
+                    history, result.bestEpoch(), result.bestValLoss(), result.stoppedEarly(), baseAuc, stackedAuc,
+                    seconds, Engine.getDjlVersion(), Engine.getInstance().getEngineName(),
+                    Engine.getInstance().getVersion(), Instances.id(), paramsKey, Instant.now());
+            store.putJson(provKey, prov);
+            Map<String, Long> eventCounts = new LinkedHashMap<>(counts);
+            eventCounts.put("epochs", (long) result.epochs());
+            eventCounts.put("bestEpoch", (long) result.bestEpoch());
+            events.publish(RunEvent.of(run, RunEvent.STACKED_MODEL_FINISHED, stage(), source,
+                    String.format("stacked %s: validation macro AUC base %.4f → stacked %.4f (best epoch %d of %d, %.1f s)",
+                            source, baseAuc, stackedAuc, result.bestEpoch(), result.epochs(), seconds),
+                    eventCounts, Map.of("params", paramsKey, "provenance", provKey)));
+            return model;
+        } catch (Exception | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Validation macro ROC-AUC of base model {@code m}'s own scores. */
+    private static double baseMacroAuc(StackingInputs data, int m, StackingInputs.SourceRows rows,
+            boolean[][] truth) {
+        float[][] base = new float[rows.validation.length][];
+        for (int i = 0; i < rows.validation.length; i++) {
+            base[i] = data.baseScores(m, rows.tracks[rows.validation[i]]);
+        }
+        return RocAuc.macro(base, truth).macro();
+    }
+
+    /** Stacked scores of the given positions of a source's tagged tracks. */
+    private static float[][] predictRows(MlpModel model, StackingInputs data, int[] tracks, int[] positions) {
+        int n = model.spec().nLabels();
+        int[] rows = new int[positions.length];
+        for (int i = 0; i < positions.length; i++) {
+            rows[i] = tracks[positions[i]];
+        }
+        float[][] out = new float[positions.length][];
+        for (int from = 0; from < rows.length; from += PREDICT_CHUNK) {
+            int k = Math.min(PREDICT_CHUNK, rows.length - from);
+            float[] y = model.predict(data.stackedRows(rows, from, k), k);
+            for (int i = 0; i < k; i++) {
+                out[from + i] = Arrays.copyOfRange(y, i * n, (i + 1) * n);
+            }
+        }
+        return out;
+    }
+
+    /** Publishes every source's predictions and the evaluator job, exactly once, resuming after the last chunk. */
+    private void publish(String run, RunConfig config, StackingInputs data, MlpModel[] models,
+            Map<String, String> objects, ExactlyOnceWriter writer, ProgressMark resume, long t0) {
+        long skip = resume == null ? 0 : resume.position().getOrDefault(-1, 0L);
+        long failAfter = settings.failAfterPredictions().orElse(-1);
+        boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
+        int every = Math.max(1, settings.checkpointEvery());
+        long pos = 0;
+        long sent = 0;
+        long sinceCheckpoint = 0;
+        long total = 0;
+        for (int m = 0; m < models.length; m++) {
+            StackingInputs.SourceRows rows = data.sources[m];
+            int n = rows.nLabels;
+            int[] tracks = rows.tracks;
+            total += tracks.length;
+            for (int from = 0; from < tracks.length; from += PREDICT_CHUNK) {
+                int k = Math.min(PREDICT_CHUNK, tracks.length - from);
+                if (pos + k <= skip) {
+                    pos += k;
+                    continue;
+                }
+                float[] y = models[m].predict(data.stackedRows(tracks, from, k), k);
+                for (int i = 0; i < k; i++) {
+                    if (pos < skip) {
+                        pos++;
+                        continue;
+                    }
+                    if (inject && sent >= failAfter) {
+                        throw new IllegalStateException("injected fault after " + failAfter
+                                + " predictions (genrestack.stacker.fail-after-predictions)");
+                    }
+                    int t = tracks[from + i];
+                    TrackPredictions tp = new TrackPredictions(run, data.mbids[t], rows.source, data.split(t),
+                            rows.labelIndices(from + i), data.baseScores(m, t),
+                            Arrays.copyOfRange(y, i * n, (i + 1) * n));
+                    writer.send(Topics.PREDICTIONS, tp.mbid(), Json.bytes(tp));
+                    writer.count(rows.source + "." + tp.split().name().toLowerCase(java.util.Locale.ROOT), 1);
+                    pos++;
+                    sent++;
+                    if (++sinceCheckpoint >= every) {
+                        writer.checkpoint(Map.of(-1, pos));
+                        sinceCheckpoint = 0;
+                    }
+                }
+            }
+        }
+        writer.flush();
+        TopicRange output = writer.outputRange(Topics.PREDICTIONS);
+        if (output.expectedRecords() != total) {
+            throw new IllegalStateException("run " + run + ": " + output.expectedRecords()
+                    + " predictions committed, expected " + total);
+        }
+        Map<String, String> next = new TreeMap<>(objects);
+        for (String s : data.models) {
+            next.put("model." + s + "." + KIND, RunPaths.modelParams(run, s, KIND));
+        }
+        StageJob evaluator = JobWorker.newJob(run, Topics.STAGE_EVALUATOR, StageJob.ALL, config,
+                Map.of("predictions", output), next);
+        writer.send(Topics.jobs(Topics.STAGE_EVALUATOR), 0, evaluator.key(), Json.bytes(evaluator));
+        writer.finish(Map.of(-1, pos));
+        metrics.add(stage(), "published", sent);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String s : data.models) {
+            counts.put(s + ".train", writer.count(s + ".train"));
+            counts.put(s + ".validation", writer.count(s + ".validation"));
+        }
+        counts.put("predictions", output.expectedRecords());
+        infra.events().publish(RunEvent.of(run, RunEvent.PREDICTIONS_FINISHED, stage(), StageJob.ALL,
+                String.format("published %d predictions of %d sources (%d in this attempt) in %.1f s",
+                        output.expectedRecords(), data.models.size(), sent, (System.nanoTime() - t0) / 1e9),
+                counts, Map.of()));
+    }
+}
