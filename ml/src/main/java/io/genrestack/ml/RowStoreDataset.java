@@ -182,22 +182,24 @@ public final class RowStoreDataset extends RandomAccessDataset {
         };
     }
 
-    /** Builds one Batch per position list with one bulk copy per input. */
+    /**
+     * Builds one Batch per position list: the rows are copied in bulk from the mapping into a direct buffer, which the
+     * engine wraps without a further copy. Buffers are pooled: one is reused only once the array that wrapped it has
+     * been closed (normally when its batch is closed), so steady-state training allocates nothing per batch and a
+     * consumer that keeps batches open still sees correct data.
+     */
     private final class BatchIterator implements Iterator<Batch> {
         private final NDManager manager;
         private final Iterator<int[]> positions;
         private final long total;
-        private final boolean copyOut;
-        private ByteBuffer xBuf;
-        private ByteBuffer yBuf;
+        private final List<Slot> xPool = new ArrayList<>();
+        private final List<Slot> yPool = new ArrayList<>();
         private long progress;
 
         BatchIterator(NDManager manager, Iterator<int[]> positions, long total) {
             this.manager = manager;
             this.positions = positions;
             this.total = total < 0 ? numBatches(rowCount()) : total;
-            // On the CPU the engine wraps a direct buffer without copying; we reuse our buffers, so copy them out.
-            this.copyOut = !manager.getDevice().isGpu();
         }
 
         @Override
@@ -211,10 +213,10 @@ public final class RowStoreDataset extends RandomAccessDataset {
             int n = pos.length;
             int fc = features.cols();
             int lc = labels.cols();
-            xBuf = ensure(xBuf, n * fc);
-            yBuf = ensure(yBuf, n * lc);
-            FloatBuffer xf = xBuf.asFloatBuffer();
-            FloatBuffer yf = yBuf.asFloatBuffer();
+            Slot xs = take(xPool, n * fc, batchSize * fc);
+            Slot ys = take(yPool, n * lc, batchSize * lc);
+            FloatBuffer xf = xs.buffer.asFloatBuffer();
+            FloatBuffer yf = ys.buffer.asFloatBuffer();
             List<Integer> storeRows = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int r = storeRow(pos[i]);
@@ -224,8 +226,8 @@ public final class RowStoreDataset extends RandomAccessDataset {
             }
             NDManager sub = manager.newSubManager();
             try {
-                NDArray x = toArray(sub, xBuf, n * fc, new Shape(n, fc));
-                NDArray y = toArray(sub, yBuf, n * lc, new Shape(n, lc));
+                NDArray x = xs.wrap(sub, n * fc, new Shape(n, fc));
+                NDArray y = ys.wrap(sub, n * lc, new Shape(n, lc));
                 return new Batch(sub, new NDList(x), new NDList(y), n, Batchifier.STACK, Batchifier.STACK,
                         progress++, total, storeRows);
             } catch (RuntimeException e) {
@@ -234,23 +236,38 @@ public final class RowStoreDataset extends RandomAccessDataset {
             }
         }
 
-        private NDArray toArray(NDManager sub, ByteBuffer buf, int count, Shape shape) {
-            ByteBuffer view = buf.duplicate().order(ByteOrder.nativeOrder());
-            view.position(0).limit(count * 4);
-            NDArray wrapped = sub.create(view, shape, DataType.FLOAT32);
-            if (!copyOut) {
-                return wrapped;
+        private Slot take(List<Slot> pool, int floats, int fullBatchFloats) {
+            for (Slot s : pool) {
+                if (s.free() && s.buffer.capacity() >= floats * 4) return s;
             }
-            NDArray owned = wrapped.duplicate();
-            wrapped.close();
-            return owned;
+            int bytes = (Math.max(floats, fullBatchFloats) * 4 + 63) & ~63;
+            // 64-byte aligned for the vectorised kernels; alignedSlice trims both ends to the alignment
+            Slot s = new Slot(ByteBuffer.allocateDirect(bytes + 64).alignedSlice(64).order(ByteOrder.nativeOrder()));
+            pool.add(s);
+            return s;
+        }
+    }
+
+    /** A direct buffer and the array currently wrapping it. */
+    private static final class Slot {
+        final ByteBuffer buffer;
+        NDArray user;
+
+        Slot(ByteBuffer buffer) {
+            this.buffer = buffer;
         }
 
-        private ByteBuffer ensure(ByteBuffer b, int floats) {
-            if (b == null || b.capacity() < floats * 4) {
-                return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder());
-            }
-            return b;
+        boolean free() {
+            return user == null || user.isReleased();
+        }
+
+        NDArray wrap(NDManager sub, int floats, Shape shape) {
+            ByteBuffer view = buffer.duplicate().order(ByteOrder.nativeOrder());
+            view.position(0).limit(floats * 4);
+            NDArray a = sub.create(view, shape, DataType.FLOAT32);
+            // on a GPU the engine copies to the device, so the buffer is free at once
+            user = a.getDevice().isGpu() ? null : a;
+            return a;
         }
     }
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Seconds per training epoch: DJL MlpTrainer (memory-mapped RowStoreDataset and in-memory ArrayDataset) vs the same
+# network in PyTorch from Python, on the same synthetic data (ROWS x 2669 -> 256 -> 327, batch 32), same thread count.
+#
+#   bench/trainer/run.sh                       # 20 000 rows, 3 epochs, 1 thread
+#   THREADS=2 EPOCHS=4 ROWS=20000 bench/trainer/run.sh
+#
+# Needs: the Maven build's dependencies cached (-o) and /usr/bin/python3 with python3-torch (apt-get install -y
+# python3-torch). Results: bench/results/trainer/{djl,torch}.json and a summary on stdout. The first epoch of each
+# run includes warm-up; the summary uses the median of the epochs after the first.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROWS=${ROWS:-20000}
+EPOCHS=${EPOCHS:-3}
+THREADS=${THREADS:-1}
+OUT=$(pwd)/bench/results/trainer
+mkdir -p "$OUT"
+
+mvn -B -q -o -pl testkit,common,ml test -Dtest='io.genrestack.ml.bench.TrainerBench' -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dgenrestack.bench=true -Dgenrestack.bench.dir="$OUT" -Dgenrestack.bench.rows="$ROWS" \
+  -Dgenrestack.bench.epochs="$EPOCHS" -Dgenrestack.bench.threads="$THREADS" -DtrimStackTrace=false 2>&1 \
+  | grep -E '^BENCH|ERROR|FAIL' || true
+test -s "$OUT/djl.json" || { echo "Java bench produced no result" >&2; exit 1; }
+
+OMP_NUM_THREADS=$THREADS /usr/bin/python3 bench/trainer/torch_mlp.py "$OUT" "$THREADS" "$EPOCHS" | grep '^BENCH' || true
+
+/usr/bin/python3 - "$OUT" <<'PY'
+import json, statistics, sys
+d = sys.argv[1]
+j = json.load(open(d + "/djl.json")); t = json.load(open(d + "/torch.json"))
+def med(v): return statistics.median(v[1:] if len(v) > 1 else v)
+rs, ar, pt = med(j["djl_rowstore_epoch_s"]), med(j["djl_arraydataset_epoch_s"]), med(t["torch_epoch_s"])
+print(f"rows {j['rows']}, threads DJL {j['threads']} / torch {t['threads']} (PyTorch {t['torch']} from Python)")
+print(f"DJL MlpTrainer, RowStoreDataset (mmap): {rs:.2f} s/epoch  {j['djl_rowstore_epoch_s']}")
+print(f"DJL MlpTrainer, ArrayDataset (memory) : {ar:.2f} s/epoch  {j['djl_arraydataset_epoch_s']}")
+print(f"PyTorch (Python)                      : {pt:.2f} s/epoch  {t['torch_epoch_s']}")
+print(f"ratio DJL(mmap) / PyTorch      = {rs / pt:.2f}")
+print(f"ratio RowStore / ArrayDataset  = {rs / ar:.2f}")
+PY

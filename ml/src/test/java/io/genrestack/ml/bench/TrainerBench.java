@@ -1,0 +1,107 @@
+package io.genrestack.ml.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.ArrayDataset;
+import io.genrestack.ml.EpochListener;
+import io.genrestack.ml.EpochReport;
+import io.genrestack.ml.FloatRowStore;
+import io.genrestack.ml.MlpModel;
+import io.genrestack.ml.MlpSpec;
+import io.genrestack.ml.MlpTrainer;
+import io.genrestack.ml.RowStoreDataset;
+import io.genrestack.ml.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Seconds per training epoch of {@link MlpTrainer} on the paper's network (rows × 2669 → 256 → 327, batch 32) with
+ * the memory-mapped {@link RowStoreDataset} and with an in-memory DJL {@link ArrayDataset}. Writes the synthetic data
+ * as float row stores so bench/trainer/torch_mlp.py trains the same network in PyTorch on the same numbers.
+ * Run through bench/trainer/run.sh; skipped unless {@code -Dgenrestack.bench=true}.
+ */
+@EnabledIfSystemProperty(named = "genrestack.bench", matches = "true")
+class TrainerBench {
+
+    static final int IN = 2669;
+    static final int LABELS = 327;
+
+    @Test
+    void secondsPerEpoch() throws Exception {
+        Path out = Path.of(System.getProperty("genrestack.bench.dir", "target/bench"));
+        int rows = Integer.getInteger("genrestack.bench.rows", 20_000);
+        int epochs = Integer.getInteger("genrestack.bench.epochs", 3);
+        int threads = Integer.getInteger("genrestack.bench.threads", 1);
+        Files.createDirectories(out);
+        Path fx = out.resolve("features.f32");
+        Path fy = out.resolve("labels.f32");
+        if (!Files.exists(fx) || !Files.exists(fy) || FloatRowStore.open(fx).rows() != rows) {
+            writeData(fx, fy, rows);
+        }
+        TrainConfig cfg = TrainConfig.defaults().withThreads(threads).withMaxEpochs(epochs).withPatience(1000).withSeed(1);
+        int[] all = java.util.stream.IntStream.range(0, rows).toArray();
+        int[] valRows = Arrays.copyOf(all, 256);
+        StringBuilder json = new StringBuilder("{");
+        try (FloatRowStore x = FloatRowStore.open(fx); FloatRowStore y = FloatRowStore.open(fy)) {
+            RowStoreDataset train = RowStoreDataset.builder().features(x).labels(y).batchSize(32).shuffle(true).seed(1).build();
+            RowStoreDataset val = RowStoreDataset.builder().features(x).labels(y).rows(valRows).batchSize(256).shuffle(false).build();
+            List<Double> mmap = run(train, val, cfg, rows);
+            List<Double> mem;
+            try (NDManager m = NDManager.newBaseManager()) {
+                ArrayDataset memTrain = new ArrayDataset.Builder()
+                        .setData(m.create(x.toArray()))
+                        .optLabels(m.create(y.toArray()))
+                        .setSampling(32, true)
+                        .build();
+                mem = run(memTrain, val, cfg, rows);
+            }
+            json.append("\"rows\":").append(rows).append(",\"threads\":").append(MlpTrainer.intraOpThreads())
+                    .append(",\"djl_rowstore_epoch_s\":").append(mmap)
+                    .append(",\"djl_arraydataset_epoch_s\":").append(mem).append('}');
+        }
+        Files.writeString(out.resolve("djl.json"), json + "\n");
+        System.out.println("BENCH " + json);
+    }
+
+    /** Trains a fresh paper model for cfg.maxEpochs() and returns each epoch's training-phase seconds. */
+    private static List<Double> run(ai.djl.training.dataset.Dataset train, RowStoreDataset val, TrainConfig cfg, int rows)
+            throws Exception {
+        List<Double> secs = new ArrayList<>();
+        try (MlpModel model = MlpModel.create(MlpSpec.paper(IN, LABELS), cfg.seed())) {
+            new MlpTrainer().train(model, train, val, cfg, new EpochListener() {
+                @Override
+                public void onEpoch(EpochReport r, float[][] scores) {
+                    secs.add(Math.round(rows / r.samplesPerSecond() * 1000) / 1000.0);
+                }
+
+                @Override
+                public boolean wantsScores() {
+                    return false;
+                }
+            }, null);
+        }
+        return secs;
+    }
+
+    /** Standard-normal features; each row has 1–4 labels drawn from a skewed distribution. */
+    private static void writeData(Path fx, Path fy, int rows) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(2018);
+        try (FloatRowStore.Writer wx = FloatRowStore.create(fx, IN); FloatRowStore.Writer wy = FloatRowStore.create(fy, LABELS)) {
+            float[] x = new float[IN];
+            float[] y = new float[LABELS];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < IN; j++) x[j] = (float) (rnd.nextDouble() * 2 - 1) * 1.7f;
+                Arrays.fill(y, 0f);
+                int k = 1 + rnd.nextInt(4);
+                for (int i = 0; i < k; i++) y[(int) (LABELS * Math.pow(rnd.nextDouble(), 2))] = 1f;
+                wx.append(x);
+                wy.append(y);
+            }
+        }
+    }
+}
