@@ -7,7 +7,9 @@
 #
 # Needs: the Maven build's dependencies cached (-o) and /usr/bin/python3 with python3-torch (apt-get install -y
 # python3-torch). Results: bench/results/trainer/{djl,torch}.json and a summary on stdout. The first epoch of each
-# run includes warm-up; the summary uses the median of the epochs after the first.
+# run includes warm-up; the summary uses the median of the epochs after the first. Wall times are only comparable on
+# an otherwise idle machine; the CPU seconds (training thread for DJL, process for Python; use THREADS=1) are the
+# robust comparison on a shared one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-20000}
@@ -29,11 +31,15 @@ import json, statistics, sys
 d = sys.argv[1]
 j = json.load(open(d + "/djl.json")); t = json.load(open(d + "/torch.json"))
 def med(v): return statistics.median(v[1:] if len(v) > 1 else v)
-rs, ar, pt = med(j["djl_rowstore_epoch_s"]), med(j["djl_arraydataset_epoch_s"]), med(t["torch_epoch_s"])
-print(f"rows {j['rows']}, threads DJL {j['threads']} / torch {t['threads']} (PyTorch {t['torch']} from Python)")
-print(f"DJL MlpTrainer, RowStoreDataset (mmap): {rs:.2f} s/epoch  {j['djl_rowstore_epoch_s']}")
-print(f"DJL MlpTrainer, ArrayDataset (memory) : {ar:.2f} s/epoch  {j['djl_arraydataset_epoch_s']}")
-print(f"PyTorch (Python)                      : {pt:.2f} s/epoch  {t['torch_epoch_s']}")
-print(f"ratio DJL(mmap) / PyTorch      = {rs / pt:.2f}")
-print(f"ratio RowStore / ArrayDataset  = {rs / ar:.2f}")
+rows = [("DJL MlpTrainer, RowStoreDataset (mmap)", j["djl_rowstore_epoch_s"], j["djl_rowstore_epoch_cpu_s"]),
+        ("DJL MlpTrainer, ArrayDataset (memory) ", j["djl_arraydataset_epoch_s"], j["djl_arraydataset_epoch_cpu_s"]),
+        ("PyTorch from Python (memory)         ", t["torch_epoch_s"], t["torch_epoch_cpu_s"])]
+print(f"rows {j['rows']}, threads DJL {j['threads']} / torch {t['threads']} (PyTorch {t['torch']} from Python); "
+      "median of epochs after the first; wall = training phase, cpu = CPU seconds of the epoch")
+for name, wall, cpu in rows:
+    print(f"{name}: wall {med(wall):7.2f} s/epoch {wall}   cpu {med(cpu):7.2f} s/epoch {cpu}")
+(_, rw, rc), (_, aw, ac), (_, pw, pc) = rows
+print(f"ratio DJL(mmap) / PyTorch     : wall {med(rw) / med(pw):.2f}  cpu {med(rc) / med(pc):.2f}")
+print(f"ratio DJL(memory) / PyTorch   : wall {med(aw) / med(pw):.2f}  cpu {med(ac) / med(pc):.2f}")
+print(f"ratio RowStore / ArrayDataset : wall {med(rw) / med(aw):.2f}  cpu {med(rc) / med(ac):.2f}")
 PY

@@ -10,6 +10,8 @@ import io.genrestack.ml.MlpSpec;
 import io.genrestack.ml.MlpTrainer;
 import io.genrestack.ml.RowStoreDataset;
 import io.genrestack.ml.TrainConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,8 +52,7 @@ class TrainerBench {
         try (FloatRowStore x = FloatRowStore.open(fx); FloatRowStore y = FloatRowStore.open(fy)) {
             RowStoreDataset train = RowStoreDataset.builder().features(x).labels(y).batchSize(32).shuffle(true).seed(1).build();
             RowStoreDataset val = RowStoreDataset.builder().features(x).labels(y).rows(valRows).batchSize(256).shuffle(false).build();
-            List<Double> mmap = run(train, val, cfg, rows);
-            List<Double> mem;
+            List<double[]> mem;
             try (NDManager m = NDManager.newBaseManager()) {
                 ArrayDataset memTrain = new ArrayDataset.Builder()
                         .setData(m.create(x.toArray()))
@@ -60,23 +61,34 @@ class TrainerBench {
                         .build();
                 mem = run(memTrain, val, cfg, rows);
             }
+            List<double[]> mmap = run(train, val, cfg, rows);
             json.append("\"rows\":").append(rows).append(",\"threads\":").append(MlpTrainer.intraOpThreads())
-                    .append(",\"djl_rowstore_epoch_s\":").append(mmap)
-                    .append(",\"djl_arraydataset_epoch_s\":").append(mem).append('}');
+                    .append(",\"djl_rowstore_epoch_s\":").append(col(mmap, 0))
+                    .append(",\"djl_rowstore_epoch_cpu_s\":").append(col(mmap, 1))
+                    .append(",\"djl_arraydataset_epoch_s\":").append(col(mem, 0))
+                    .append(",\"djl_arraydataset_epoch_cpu_s\":").append(col(mem, 1)).append('}');
         }
         Files.writeString(out.resolve("djl.json"), json + "\n");
         System.out.println("BENCH " + json);
     }
 
-    /** Trains a fresh paper model for cfg.maxEpochs() and returns each epoch's training-phase seconds. */
-    private static List<Double> run(ai.djl.training.dataset.Dataset train, RowStoreDataset val, TrainConfig cfg, int rows)
+    /**
+     * Trains a fresh paper model for cfg.maxEpochs() and returns, per epoch, the training-phase wall seconds and the
+     * CPU seconds of the training thread over the whole epoch (robust when the machine is shared; with one intra-op
+     * thread PyTorch runs every kernel on the calling thread).
+     */
+    private static List<double[]> run(ai.djl.training.dataset.Dataset train, RowStoreDataset val, TrainConfig cfg, int rows)
             throws Exception {
-        List<Double> secs = new ArrayList<>();
+        List<double[]> secs = new ArrayList<>();
+        ThreadMXBean tb = ManagementFactory.getThreadMXBean();
+        long[] last = {tb.getCurrentThreadCpuTime()};
         try (MlpModel model = MlpModel.create(MlpSpec.paper(IN, LABELS), cfg.seed())) {
             new MlpTrainer().train(model, train, val, cfg, new EpochListener() {
                 @Override
                 public void onEpoch(EpochReport r, float[][] scores) {
-                    secs.add(Math.round(rows / r.samplesPerSecond() * 1000) / 1000.0);
+                    long now = tb.getCurrentThreadCpuTime();
+                    secs.add(new double[] {round(rows / r.samplesPerSecond()), round((now - last[0]) / 1e9)});
+                    last[0] = now;
                 }
 
                 @Override
@@ -86,6 +98,14 @@ class TrainerBench {
             }, null);
         }
         return secs;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static List<Double> col(List<double[]> v, int i) {
+        return v.stream().map(a -> a[i]).toList();
     }
 
     /** Standard-normal features; each row has 1–4 labels drawn from a skewed distribution. */
