@@ -46,11 +46,13 @@ public class RunResource {
 
     /**
      * A run request. Only {@code inputs} and {@code groundTruth} are required; the rest default to the paper's
-     * settings ({@code preset=paper}, seed 42, 80/20 joint split, 100 epochs, patience 4).
+     * settings ({@code preset=paper}, seed 42, 80/20 joint split, 100 epochs, patience 4). {@code maxEpochs},
+     * {@code patience} and {@code batchSize} apply to the base models (and patience/batch to the stacked ones);
+     * {@code stackedMaxEpochs} caps the stacked models (default 100: they are cheap, a linear layer on 1024 inputs).
      */
     public record RunRequest(String runId, List<String> inputs, List<String> groundTruth, Boolean givenSplit,
             String preset, List<String> exclusions, Double trainFraction, Long seed, Integer maxEpochs,
-            Integer patience, Integer batchSize) {
+            Integer patience, Integer batchSize, Integer stackedMaxEpochs) {
     }
 
     @POST
@@ -94,7 +96,10 @@ public class RunResource {
                     req.maxEpochs() != null ? req.maxEpochs() : base.maxEpochs(),
                     req.patience() != null ? req.patience() : base.patience());
             stacked = new TrainParams(stacked.hidden(), stacked.dropout(), stacked.learningRate(), base.batchSize(),
-                    base.maxEpochs(), base.patience());
+                    stacked.maxEpochs(), base.patience());
+        }
+        if (req.stackedMaxEpochs() != null) {
+            stacked = stacked.withMaxEpochs(req.stackedMaxEpochs());
         }
         RunConfig cfg = new RunConfig(req.inputs(), req.groundTruth(), Boolean.TRUE.equals(req.givenSplit()),
                 req.preset(), req.exclusions(), req.trainFraction() == null ? 0.8 : req.trainFraction(),

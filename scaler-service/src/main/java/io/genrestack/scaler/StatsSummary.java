@@ -14,7 +14,8 @@ final class StatsSummary {
         b.append("# Scaler statistics of run `").append(run).append("`\n\n");
         b.append("Computed over the TRAIN split only (").append(s.vectors()).append(" vectors, ")
                 .append(s.size()).append(" features). Missing values are imputed with the train mean (0 after scaling); ")
-                .append("features with std ≤ ").append(Standardiser.MIN_STD).append(" (relative) are set to 0.\n\n");
+                .append("features with zero variance (std ≤ ").append(Standardiser.MIN_STD).append(" or ≤ ")
+                .append(Standardiser.MIN_RELATIVE_STD).append(" × |mean|) are set to 0.\n\n");
         b.append("Binary statistics: `stats.bin` (count, missing, mean, M2 per feature).\n\n");
         long withMissing = 0;
         for (int i = 0; i < s.size(); i++) {

@@ -2,12 +2,17 @@ package io.genrestack.common.stats;
 
 /**
  * Applies train statistics to a vector: {@code (x - mean) / std}; a missing value (NaN) becomes the train mean,
- * i.e. 0 after scaling; a feature whose std is below {@link #MIN_STD} (zero or near-zero variance, e.g. the constant
- * {@code tonal.thpcp.0}) becomes 0; a feature never seen in train becomes 0.
+ * i.e. 0 after scaling; a zero-variance feature becomes 0 (e.g. the constant {@code tonal.thpcp.0}); a feature never
+ * seen in train becomes 0. Zero variance means std = 0, std below {@link #MIN_STD}, or std below
+ * {@link #MIN_RELATIVE_STD} × |mean| — variation within float32 rounding of the mean, which scaling would only blow
+ * up into noise. Features with tiny values but real relative variation (e.g. dispersions around 1e-9) are kept.
  */
 public final class Standardiser {
-    /** Standard deviations at or below this are treated as zero variance. */
-    public static final double MIN_STD = 1e-8;
+    /** Absolute floor: standard deviations at or below this are zero variance. */
+    public static final double MIN_STD = 1e-30;
+
+    /** Relative floor: std at or below this fraction of |mean| is float32 rounding noise, i.e. zero variance. */
+    public static final double MIN_RELATIVE_STD = 1e-6;
 
     private final double[] mean;
     private final double[] invStd; // 0 for zero-variance features
@@ -21,7 +26,7 @@ public final class Standardiser {
         for (int i = 0; i < n; i++) {
             mean[i] = stats.mean(i);
             double s = stats.std(i);
-            zeroVariance[i] = stats.count(i) == 0 || s <= MIN_STD * Math.max(1.0, Math.abs(stats.mean(i)));
+            zeroVariance[i] = stats.count(i) == 0 || s <= MIN_STD || s <= MIN_RELATIVE_STD * Math.abs(stats.mean(i));
             invStd[i] = zeroVariance[i] ? 0 : 1.0 / s;
         }
     }
