@@ -2,18 +2,13 @@ package io.genrestack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
-import io.genrestack.common.Topics;
-import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.RunEvent;
-import io.genrestack.common.serde.Json;
 import io.genrestack.testkit.LocalInfra;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -77,22 +72,7 @@ class EndToEndTest {
                 .orElseThrow(() -> new AssertionError("no " + type + " for " + unit));
     }
 
-    static List<RunEvent> events(String bootstrap, String runId) {
-        List<RunEvent> out = new ArrayList<>();
-        try (var c = KafkaClients.reader(bootstrap, "e2e-test")) {
-            TopicPartition tp = new TopicPartition(Topics.RUN_EVENTS, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (var r : c.poll(Duration.ofMillis(300))) {
-                    RunEvent e = Json.read(r.value(), RunEvent.class);
-                    if (runId.equals(e.runId())) {
-                        out.add(e);
-                    }
-                }
-            }
-        }
-        return out;
+    static List<RunEvent> events(String bootstrap, String runId) throws Exception {
+        return TopicScan.runEvents(bootstrap, runId);
     }
 }

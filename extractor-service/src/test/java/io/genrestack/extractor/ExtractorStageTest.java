@@ -2,7 +2,7 @@ package io.genrestack.extractor;
 
 import io.genrestack.common.Topics;
 import io.genrestack.common.features.FeatureManifest;
-import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.RunEvent;
@@ -16,14 +16,12 @@ import io.genrestack.testkit.SharedData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -211,20 +209,7 @@ class ExtractorStageTest {
         return readAll(Topics.DEAD_LETTERS, DeadLetter.class).stream().filter(d -> runId.equals(d.runId())).toList();
     }
 
-    <T> List<T> readAll(String topic, Class<T> type) {
-        List<T> out = new ArrayList<>();
-        try (var c = KafkaClients.reader(infra.bootstrap(), "ext-test")) {
-            List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (var r : c.poll(Duration.ofMillis(300))) {
-                    out.add(Json.read(r.value(), type));
-                }
-            }
-        }
-        return out;
+    <T> List<T> readAll(String topic, Class<T> type) throws Exception {
+        return TopicScan.readAll(infra.bootstrap(), topic, type);
     }
 }

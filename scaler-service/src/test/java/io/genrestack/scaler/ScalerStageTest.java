@@ -4,6 +4,7 @@ import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
@@ -116,22 +117,7 @@ class ScalerStageTest {
     }
 
     List<RunEvent> events(String runId) throws Exception {
-        List<RunEvent> out = new ArrayList<>();
-        try (var c = KafkaClients.reader(infra.bootstrap(), "scaler-test-events")) {
-            var tp = new TopicPartition(Topics.RUN_EVENTS, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (var rec : c.poll(Duration.ofMillis(300))) {
-                    RunEvent e = Json.read(rec.value(), RunEvent.class);
-                    if (e.runId().equals(runId)) {
-                        out.add(e);
-                    }
-                }
-            }
-        }
-        return out;
+        return TopicScan.runEvents(infra.bootstrap(), runId);
     }
 
     @Test

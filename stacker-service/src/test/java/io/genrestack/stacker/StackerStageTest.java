@@ -5,6 +5,7 @@ import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.common.model.RunConfig;
@@ -209,23 +210,8 @@ class StackerStageTest {
         return null;
     }
 
-    List<RunEvent> events(String runId) {
-        List<RunEvent> out = new ArrayList<>();
-        try (var c = KafkaClients.reader(infra.bootstrap(), "stacker-test-events")) {
-            var tp = new TopicPartition(Topics.RUN_EVENTS, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (var rec : c.poll(Duration.ofMillis(300))) {
-                    RunEvent e = Json.read(rec.value(), RunEvent.class);
-                    if (e.runId().equals(runId)) {
-                        out.add(e);
-                    }
-                }
-            }
-        }
-        return out;
+    List<RunEvent> events(String runId) throws Exception {
+        return TopicScan.runEvents(infra.bootstrap(), runId);
     }
 
     @Test
@@ -350,7 +336,7 @@ class StackerStageTest {
         assertEquals(tagged, sum, "per-source counts balance");
     }
 
-    RunEvent awaitFailure(String runId) throws InterruptedException {
+    RunEvent awaitFailure(String runId) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             var failed = events(runId).stream().filter(e -> e.type().equals(RunEvent.STAGE_FAILED)).findFirst();

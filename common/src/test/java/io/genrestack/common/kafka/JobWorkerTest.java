@@ -4,12 +4,10 @@ import io.genrestack.common.Topics;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
-import io.genrestack.common.serde.Json;
 import io.genrestack.testkit.LocalInfra;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,21 +63,8 @@ class JobWorkerTest {
             }
         }
         // the broken job was reported on run-events
-        List<RunEvent> failures = new CopyOnWriteArrayList<>();
-        try (var c = KafkaClients.reader(bootstrap, "job-test-events")) {
-            var tp = new org.apache.kafka.common.TopicPartition(Topics.RUN_EVENTS, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (var r : c.poll(Duration.ofMillis(300))) {
-                    RunEvent e = Json.read(r.value(), RunEvent.class);
-                    if (e.runId().equals(run) && e.type().equals(RunEvent.STAGE_FAILED)) {
-                        failures.add(e);
-                    }
-                }
-            }
-        }
+        List<RunEvent> failures = TopicScan.runEvents(bootstrap, run).stream()
+                .filter(e -> e.type().equals(RunEvent.STAGE_FAILED)).toList();
         assertEquals(1, failures.size());
         assertEquals("broken", failures.get(0).unit());
         // committed: a new worker in the same group receives none of these jobs again
