@@ -49,7 +49,7 @@ final class FeatureModel {
     record Params(double genreScale, double subScale, double secondWeight, double rgNoise, double trackNoise,
                   double leafSignal, double leafNoise, double tau) {
         static Params defaults() {
-            return new Params(1.0, 0.8, 0.6, 0.45, 0.55, 0.45, 1.0, 0.25);
+            return new Params(1.0, 0.8, 0.6, 0.45, 0.55, 0.15, 1.0, 0.25);
         }
     }
 
