@@ -60,8 +60,9 @@ public class ModelRegistry {
 
     /**
      * The run whose stacked models are newest (by their provenance's {@code finished} time; runs without provenance
-     * count as oldest, ties broken by run id), among runs where every source with a model folder has
-     * {@code models/<source>/stacked/params}. Remembered for {@code latest-run-cache-seconds}.
+     * count as oldest, ties broken by run id), among runs that can be served: manifest and scaler statistics present
+     * and every source with a model folder has base and stacked params. Remembered for
+     * {@code latest-run-cache-seconds}.
      */
     public Optional<String> latestRun() {
         long now = System.currentTimeMillis();
@@ -91,8 +92,15 @@ public class ModelRegistry {
         return Optional.ofNullable(best);
     }
 
-    /** When every model folder of the run has stacked params: the newest provenance time (EPOCH if none). */
+    /**
+     * When the run can be served — its feature manifest and scaler statistics exist and every model folder has base
+     * and stacked params — the newest stacked provenance time (EPOCH if none); otherwise empty, so a partial run (or
+     * one whose inputs were cleaned) is never chosen as the default.
+     */
     private static Optional<Instant> completeStackedRun(ObjectStore store, String run) {
+        if (!store.exists(RunPaths.manifest(run)) || !store.exists(RunPaths.scalerStats(run))) {
+            return Optional.empty();
+        }
         List<String> keys = store.list(RunPaths.run(run) + "models/");
         List<String> withModels = new ArrayList<>();
         for (String s : Sources.ALL) {
@@ -106,7 +114,8 @@ public class ModelRegistry {
         }
         Instant newest = Instant.EPOCH;
         for (String s : withModels) {
-            if (!keys.contains(RunPaths.modelParams(run, s, StackerStage.KIND))) {
+            if (!keys.contains(RunPaths.modelParams(run, s, StackerStage.KIND))
+                    || !keys.contains(RunPaths.modelParams(run, s, "base"))) {
                 return Optional.empty();
             }
             if (keys.contains(RunPaths.provenance(run, s, StackerStage.KIND))) {
