@@ -255,10 +255,11 @@ public final class LocalRun {
             env.put("DJL_CACHE_DIR", repo.resolve(".cache/djl").toString());
             env.put("DJL_OFFLINE", "true");
             env.put("GENRESTACK_INSTANCE", s + "-local");
-            // five services share this machine's cores: one intra-op thread each trains far faster than
-            // oversubscribed thread pools (measured: ~6000 vs ~150 samples/s on 2 busy cores)
-            env.putIfAbsent("GENRESTACK_TRAINER_THREADS", "1");
-            env.putIfAbsent("GENRESTACK_STACKER_THREADS", "1");
+            // the trainer and the stacker are the only busy services while they train: give each the machine's
+            // cores explicitly (measured on 2 cores: 2 500 tracks end to end in 2.6 min with 2 threads, 3.3 min with 1)
+            String cores = String.valueOf(Runtime.getRuntime().availableProcessors());
+            env.putIfAbsent("GENRESTACK_TRAINER_THREADS", cores);
+            env.putIfAbsent("GENRESTACK_STACKER_THREADS", cores);
             String heap = s.equals("trainer") || s.equals("stacker") ? "-Xmx2g" : "-Xmx1g";
             Path logFile = opts.work().resolve("logs/" + s + ".log");
             ProcessBuilder pb = new ProcessBuilder(java, heap, "-Dai.djl.offline=true", "-jar", jar.toString())
