@@ -42,6 +42,7 @@ public final class RowStoreDataset extends RandomAccessDataset {
     private final FloatRowStore features;
     private final FloatRowStore labels;
     private final int[] rows;
+    private final int[] labelRows;
     private final int batchSize;
     private final boolean shuffle;
     private final boolean dropLast;
@@ -53,6 +54,7 @@ public final class RowStoreDataset extends RandomAccessDataset {
         this.features = b.features;
         this.labels = b.labels;
         this.rows = b.rows;
+        this.labelRows = b.labelRows;
         this.batchSize = b.batchSize;
         this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
@@ -85,6 +87,11 @@ public final class RowStoreDataset extends RandomAccessDataset {
         return rows == null ? i : rows[i];
     }
 
+    /** Label-store row behind dataset position {@code i} (the feature row unless label rows were given). */
+    public int labelRow(int i) {
+        return labelRows == null ? storeRow(i) : labelRows[i];
+    }
+
     /** Sets the epoch whose shuffle order the next {@link #getData(NDManager)} uses (0-based). */
     public synchronized void setEpoch(int epoch) {
         this.nextEpoch = epoch;
@@ -108,8 +115,9 @@ public final class RowStoreDataset extends RandomAccessDataset {
 
     @Override
     public Record get(NDManager manager, long index) {
-        int r = storeRow(Math.toIntExact(index));
-        return new Record(new NDList(manager.create(features.row(r))), new NDList(manager.create(labels.row(r))));
+        int i = Math.toIntExact(index);
+        return new Record(new NDList(manager.create(features.row(storeRow(i)))),
+                new NDList(manager.create(labels.row(labelRow(i)))));
     }
 
     @Override
@@ -222,7 +230,7 @@ public final class RowStoreDataset extends RandomAccessDataset {
                 int r = storeRow(pos[i]);
                 storeRows.add(r);
                 features.copyRow(r, xf, i * fc);
-                labels.copyRow(r, yf, i * lc);
+                labels.copyRow(labelRow(pos[i]), yf, i * lc);
             }
             NDManager sub = manager.newSubManager();
             try {
@@ -276,6 +284,7 @@ public final class RowStoreDataset extends RandomAccessDataset {
         private FloatRowStore features;
         private FloatRowStore labels;
         private int[] rows;
+        private int[] labelRows;
         private int batchSize = 32;
         private boolean shuffle = true;
         private boolean dropLast;
@@ -294,6 +303,16 @@ public final class RowStoreDataset extends RandomAccessDataset {
         /** Restricts the dataset to these store rows, iterated in this order when not shuffling. */
         public Builder rows(int[] subset) {
             this.rows = subset == null ? null : subset.clone();
+            return this;
+        }
+
+        /**
+         * Label-store rows, one per entry of {@link #rows(int[])}: position i pairs feature row {@code rows[i]} with
+         * label row {@code labelRows[i]}, so the labels may live in a smaller store of their own (e.g. the stacker
+         * keeps one input store for every track and one label store per source for the tracks it tags).
+         */
+        public Builder labelRows(int[] rows) {
+            this.labelRows = rows == null ? null : rows.clone();
             return this;
         }
 
@@ -324,8 +343,17 @@ public final class RowStoreDataset extends RandomAccessDataset {
 
         public RowStoreDataset build() {
             if (features == null || labels == null) throw new IllegalArgumentException("features and labels are required");
-            if (features.rows() != labels.rows()) {
+            if (labelRows == null && features.rows() != labels.rows()) {
                 throw new IllegalArgumentException("features have " + features.rows() + " rows, labels " + labels.rows());
+            }
+            if (labelRows != null) {
+                if (rows == null || rows.length != labelRows.length) {
+                    throw new IllegalArgumentException("labelRows needs rows of the same length ("
+                            + (rows == null ? "no rows" : rows.length + " rows") + ", " + labelRows.length + " label rows)");
+                }
+                for (int r : labelRows) {
+                    if (r < 0 || r >= labels.rows()) throw new IndexOutOfBoundsException("label row " + r);
+                }
             }
             if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be > 0");
             if (rows != null) {

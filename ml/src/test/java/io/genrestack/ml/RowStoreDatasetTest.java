@@ -111,4 +111,25 @@ class RowStoreDatasetTest {
             }
         }
     }
+
+    @Test
+    void labelRowsPairFeatureRowsWithRowsOfASmallerLabelStore() throws Exception {
+        // features for 10 tracks; labels only for tracks 7, 2, 5 (in a 3-row store, rows 0..2)
+        TestData d = TestData.linear(10, 4, 3, 5);
+        FloatRowStore[] s = d.write(dir);
+        float[][] small = { d.y[7], d.y[2], d.y[5] };
+        Path lp = dir.resolve("small-labels.f32");
+        FloatRowStore.write(lp, small);
+        try (FloatRowStore labels = FloatRowStore.open(lp); NDManager m = NDManager.newBaseManager()) {
+            RowStoreDataset ds = RowStoreDataset.builder().features(s[0]).rows(new int[] { 7, 2, 5 }).labels(labels)
+                    .labelRows(new int[] { 0, 1, 2 }).batchSize(2).shuffle(true).seed(9).build();
+            List<Integer> seen = epoch(ds, m, d, null); // checks x and y of every row against the full data
+            assertEquals(List.of(2, 5, 7), seen.stream().sorted().toList());
+            assertArrayEquals(d.y[5], ds.get(m, 2).getLabels().singletonOrThrow().toFloatArray());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> RowStoreDataset.builder()
+                    .features(s[0]).rows(new int[] { 7, 2 }).labels(labels).labelRows(new int[] { 0, 1, 2 }).build());
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> RowStoreDataset
+                    .builder().features(s[0]).rows(new int[] { 7 }).labels(labels).labelRows(new int[] { 3 }).build());
+        }
+    }
 }

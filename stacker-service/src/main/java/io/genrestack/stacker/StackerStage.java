@@ -21,6 +21,7 @@ import io.genrestack.common.storage.RunPaths;
 import io.genrestack.ml.MlpModel;
 import io.genrestack.ml.MlpSpec;
 import io.genrestack.ml.MlpTrainer;
+import io.genrestack.ml.RowStoreDataset;
 import io.genrestack.ml.TrainConfig;
 import io.genrestack.ml.TrainResult;
 import io.genrestack.platform.Infrastructure;
@@ -210,10 +211,12 @@ public class StackerStage implements StageHandler {
         }
         long t0 = System.nanoTime();
         int valBatch = Math.max(256, p.batchSize());
-        JoinedRowDataset train = JoinedRowDataset.of(data.stacked, rows.trackRows(rows.train), rows.labels,
-                rows.train, p.batchSize(), true, config.seed());
-        JoinedRowDataset validation = JoinedRowDataset.of(data.stacked, rows.trackRows(rows.validation),
-                rows.labels, rows.validation, valBatch, false, 0);
+        RowStoreDataset train = RowStoreDataset.builder().features(data.stacked).rows(rows.trackRows(rows.train))
+                .labels(rows.labels).labelRows(rows.train).batchSize(p.batchSize()).shuffle(true).seed(config.seed())
+                .build();
+        RowStoreDataset validation = RowStoreDataset.builder().features(data.stacked)
+                .rows(rows.trackRows(rows.validation)).labels(rows.labels).labelRows(rows.validation)
+                .batchSize(valBatch).shuffle(false).build();
         boolean[][] truth = rows.truth(rows.validation);
         TrainConfig cfg = new TrainConfig(p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), p.maxEpochs(),
                 p.patience(), config.seed(), settings.device(), settings.threads());
