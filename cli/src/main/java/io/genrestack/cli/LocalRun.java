@@ -58,12 +58,33 @@ public final class LocalRun {
     private final List<Process> processes = new ArrayList<>();
     private final Map<Process, String> names = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final Map<String, Process> byService = new HashMap<>();
+    private final Map<String, String> serviceEnv = new HashMap<>();
+    private final Map<String, String> heaps = new HashMap<>();
     private boolean startedInfra;
     private Map<String, String> infraEnv;
 
     LocalRun(Options opts, Path repo) {
         this.opts = opts;
         this.repo = repo;
+    }
+
+    /** A run against Kafka and S3 that are already up ({@code GENRESTACK_KAFKA_BOOTSTRAP}, {@code GENRESTACK_S3_*}). */
+    LocalRun(Options opts, Path repo, Map<String, String> infraEnv) {
+        this(opts, repo);
+        this.infraEnv = new HashMap<>(infraEnv);
+    }
+
+    /** Adds an environment variable to every service started from now on. */
+    LocalRun env(String name, String value) {
+        serviceEnv.put(name, value);
+        return this;
+    }
+
+    /** Sets a service's maximum heap ({@code -Xmx} value, e.g. {@code 128m}) for its next start. */
+    LocalRun heap(String service, String xmx) {
+        heaps.put(service, xmx);
+        return this;
     }
 
     static int main(List<String> args) throws Exception {
@@ -156,6 +177,24 @@ public final class LocalRun {
         step("services", this::startServices);
         String runId = opts.runId() != null ? opts.runId()
                 : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        long offset = submit(runId, inputs, gt);
+        follow(runId, offset, e -> {
+        });
+        JsonNode report = report(runId);
+        log("finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s", (System.nanoTime() - t0) / 6e10,
+                runId, url("evaluator", "/runs/" + runId + "/report.html"));
+        return report;
+    }
+
+    /** The synthetic data set of these options (written when missing): its lowlevel/ and groundtruth/ folders. */
+    Path syntheticData() throws Exception {
+        Path dir = opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed());
+        synth(dir);
+        return dir;
+    }
+
+    /** Submits a run to the extractor; returns the end of {@code run-events} before it, for {@link #follow}. */
+    long submit(String runId, List<String> inputs, List<String> gt) throws Exception {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("runId", runId);
         body.put("inputs", inputs);
@@ -171,14 +210,22 @@ public final class LocalRun {
             throw new StageFailure("extractor", "run was not accepted (HTTP " + r.statusCode() + "): " + r.body());
         }
         log("run %s submitted: %s", runId, inputs);
-        follow(runId, offset);
+        return offset;
+    }
+
+    /** The evaluator's report of a finished run. */
+    JsonNode report(String runId) throws Exception {
         HttpResponse<String> rep = get(url("evaluator", "/runs/" + runId + "/report"));
         if (rep.statusCode() != 200) {
             throw new StageFailure("evaluator", "report not available (HTTP " + rep.statusCode() + "): " + rep.body());
         }
-        log("finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s", (System.nanoTime() - t0) / 6e10,
-                runId, url("evaluator", "/runs/" + runId + "/report.html"));
         return Json.MAPPER.readTree(rep.body());
+    }
+
+    /** Sees each event of the followed run. */
+    @FunctionalInterface
+    interface EventHook {
+        void accept(RunEvent e) throws Exception;
     }
 
     @FunctionalInterface
@@ -197,6 +244,9 @@ public final class LocalRun {
     }
 
     private void startInfra() throws Exception {
+        if (infraEnv != null) {
+            return; // given
+        }
         Path script = repo.resolve("scripts/local-infra.sh");
         boolean running = new ProcessBuilder("bash", script.toString(), "status").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
@@ -239,58 +289,100 @@ public final class LocalRun {
     }
 
     private void startServices() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (String s : SERVICES) {
-            Path jar = repo.resolve(s + "-service/target/quarkus-app/quarkus-run.jar");
-            if (!Files.exists(jar)) {
-                throw new StageFailure(s, jar + " is missing: build first (mvn -DskipTests package)");
-            }
-            Map<String, String> env = new HashMap<>(System.getenv());
-            env.put("KAFKA_BOOTSTRAP_SERVERS", infraEnv.get("GENRESTACK_KAFKA_BOOTSTRAP"));
-            env.put("GENRESTACK_S3_ENDPOINT", infraEnv.get("GENRESTACK_S3_ENDPOINT"));
-            env.put("GENRESTACK_S3_ACCESS_KEY", infraEnv.get("GENRESTACK_S3_ACCESS_KEY"));
-            env.put("GENRESTACK_S3_SECRET_KEY", infraEnv.get("GENRESTACK_S3_SECRET_KEY"));
-            env.put("QUARKUS_HTTP_PORT", String.valueOf(port(s)));
-            env.put("GENRESTACK_PLATFORM_WORK_DIR", opts.work().resolve("scratch/" + s).toString());
-            env.put("DJL_CACHE_DIR", repo.resolve(".cache/djl").toString());
-            env.put("DJL_OFFLINE", "true");
-            env.put("GENRESTACK_INSTANCE", s + "-local");
-            // the trainer and the stacker are the only busy services while they train: give each the machine's
-            // cores explicitly (measured on 2 cores: 2 500 tracks end to end in 2.6 min with 2 threads, 3.3 min with 1)
-            String cores = String.valueOf(Runtime.getRuntime().availableProcessors());
-            env.putIfAbsent("GENRESTACK_TRAINER_THREADS", cores);
-            env.putIfAbsent("GENRESTACK_STACKER_THREADS", cores);
-            String heap = s.equals("trainer") || s.equals("stacker") ? "-Xmx2g" : "-Xmx1g";
-            Path logFile = opts.work().resolve("logs/" + s + ".log");
-            ProcessBuilder pb = new ProcessBuilder(java, heap, "-Dai.djl.offline=true", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(logFile.toFile());
-            pb.environment().clear();
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            processes.add(p);
-            names.put(p, s);
-            log("started %s-service (pid %d, port %d, log %s)", s, p.pid(), port(s), logFile);
+            startService(s);
         }
-        long deadline = System.currentTimeMillis() + 240_000;
-        Set<String> waiting = new TreeSet<>(SERVICES);
+        awaitReady(SERVICES, 240);
+    }
+
+    /** Starts one service as a child process (its log appended to logs/SERVICE.log). */
+    void startService(String s) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path jar = repo.resolve(s + "-service/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new StageFailure(s, jar + " is missing: build first (mvn -DskipTests package)");
+        }
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", infraEnv.get("GENRESTACK_KAFKA_BOOTSTRAP"));
+        env.put("GENRESTACK_S3_ENDPOINT", infraEnv.get("GENRESTACK_S3_ENDPOINT"));
+        env.put("GENRESTACK_S3_ACCESS_KEY", infraEnv.get("GENRESTACK_S3_ACCESS_KEY"));
+        env.put("GENRESTACK_S3_SECRET_KEY", infraEnv.get("GENRESTACK_S3_SECRET_KEY"));
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port(s)));
+        env.put("GENRESTACK_PLATFORM_WORK_DIR", opts.work().resolve("scratch/" + s).toString());
+        env.put("DJL_CACHE_DIR", repo.resolve(".cache/djl").toString());
+        env.put("DJL_OFFLINE", "true");
+        env.put("GENRESTACK_INSTANCE", s + "-local");
+        // the trainer and the stacker are the only busy services while they train: give each the machine's
+        // cores explicitly (measured on 2 cores: 2 500 tracks end to end in 2.6 min with 2 threads, 3.3 min with 1)
+        String cores = String.valueOf(Runtime.getRuntime().availableProcessors());
+        env.putIfAbsent("GENRESTACK_TRAINER_THREADS", cores);
+        env.putIfAbsent("GENRESTACK_STACKER_THREADS", cores);
+        env.putAll(serviceEnv);
+        String heap = "-Xmx" + heaps.getOrDefault(s, s.equals("trainer") || s.equals("stacker") ? "2g" : "1g");
+        Path logFile = opts.work().resolve("logs/" + s + ".log");
+        ProcessBuilder pb = new ProcessBuilder(java, heap, "-Dai.djl.offline=true", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        Process old = byService.put(s, p);
+        if (old != null) {
+            processes.remove(old);
+            names.remove(old);
+        }
+        processes.add(p);
+        names.put(p, s);
+        log("started %s-service (pid %d, port %d, log %s)", s, p.pid(), port(s), logFile);
+    }
+
+    /** The running process of a service. */
+    Process process(String s) {
+        return byService.get(s);
+    }
+
+    /** Kills a service with SIGKILL (no shutdown hooks, no graceful close) and waits until it is gone. */
+    void kill(String s) throws InterruptedException {
+        Process p = byService.get(s);
+        processes.remove(p);
+        names.remove(p);
+        p.destroyForcibly();
+        p.waitFor();
+        log("killed %s-service (pid %d) with SIGKILL", s, p.pid());
+    }
+
+    /** Waits until each service answers {@code /q/health/ready} with 200; fails when one exits or time runs out. */
+    void awaitReady(java.util.Collection<String> services, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        Set<String> waiting = new TreeSet<>(services);
         while (!waiting.isEmpty()) {
             checkProcesses();
             for (String s : List.copyOf(waiting)) {
-                try {
-                    if (get(url(s, "/q/health/ready")).statusCode() == 200) {
-                        waiting.remove(s);
-                        log("%s-service is ready", s);
-                    }
-                } catch (IOException notYet) {
-                    // starting
+                if (ready(s)) {
+                    waiting.remove(s);
+                    log("%s-service is ready", s);
                 }
             }
             if (System.currentTimeMillis() > deadline) {
                 String s = waiting.iterator().next();
-                throw new StageFailure(s, s + "-service not ready after 240 s; see " + opts.work().resolve("logs/" + s + ".log"));
+                throw new StageFailure(s, s + "-service not ready after " + seconds + " s; see "
+                        + opts.work().resolve("logs/" + s + ".log"));
             }
             Thread.sleep(500);
         }
+    }
+
+    /** True when the service answers {@code /q/health/ready} with 200 now. */
+    boolean ready(String s) throws InterruptedException {
+        try {
+            return get(url(s, "/q/health/ready")).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** The URL of a service's path on this run's ports. */
+    String serviceUrl(String service, String path) {
+        return url(service, path);
     }
 
     private int port(String s) {
@@ -318,8 +410,11 @@ public final class LocalRun {
         }
     }
 
-    /** Follows the run's events until report-ready; fails on stage-failed, a dead service or the time limit. */
-    private void follow(String runId, long from) {
+    /**
+     * Follows the run's events until report-ready, handing each to {@code onEvent} (on this thread, so it may kill
+     * and restart services); fails on stage-failed, a dead service or the time limit.
+     */
+    void follow(String runId, long from, EventHook onEvent) throws Exception {
         long deadline = System.currentTimeMillis() + opts.timeoutMinutes() * 60_000L;
         try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(infraEnv.get("GENRESTACK_KAFKA_BOOTSTRAP"), "genrestack-run")) {
             TopicPartition tp = new TopicPartition(Topics.RUN_EVENTS, 0);
@@ -342,6 +437,7 @@ public final class LocalRun {
                     if (RunEvent.STAGE_FAILED.equals(e.type())) {
                         throw new StageFailure(e.stage(), e.message());
                     }
+                    onEvent.accept(e);
                     if (RunEvent.REPORT_READY.equals(e.type())) {
                         return;
                     }

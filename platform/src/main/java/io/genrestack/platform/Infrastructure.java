@@ -1,6 +1,7 @@
 package io.genrestack.platform;
 
 import io.genrestack.common.kafka.EventPublisher;
+import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.kafka.TopicAdmin;
@@ -51,6 +52,7 @@ public class Infrastructure {
     private Thread initThread;
 
     void onStart(@Observes StartupEvent ev) {
+        ExactlyOnceWriter.chunkPause(platform.chunkPause());
         initThread = new Thread(this::initialise, "genrestack-init");
         initThread.setDaemon(true);
         initThread.start();
@@ -94,7 +96,8 @@ public class Infrastructure {
         }
         if (initialised && platform.workerEnabled() && handlers.isResolvable()) {
             StageHandler h = handlers.get();
-            worker = new JobWorker(bootstrap, h.stage(), h::handle, platform.jobMaxAttempts(), events()).start();
+            worker = new JobWorker(bootstrap, h.stage(), h::handle, platform.jobMaxAttempts(), events(),
+                    (int) platform.groupSessionTimeout().toMillis()).start();
             LOG.infof("%s job worker started", h.stage());
         }
     }

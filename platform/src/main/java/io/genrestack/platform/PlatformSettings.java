@@ -21,6 +21,20 @@ public interface PlatformSettings {
     @WithDefault("${java.io.tmpdir}/genrestack")
     String workDir();
 
+    /**
+     * Group session timeout of the job consumer: a killed instance keeps its job this long before another (or the
+     * restarted) instance takes it over. The broker allows 6 s to 30 min by default.
+     */
+    @WithDefault("10s")
+    java.time.Duration groupSessionTimeout();
+
+    /**
+     * Pause after each committed output chunk. 0 in production; fault drills stretch a stage with it so that a kill
+     * lands in the middle of the stage's output (ReliabilityDrillTest, docs/reliability.md).
+     */
+    @WithDefault("0s")
+    java.time.Duration chunkPause();
+
     /** Start the stage's job worker (false: REST-only instance). */
     @WithDefault("true")
     boolean workerEnabled();

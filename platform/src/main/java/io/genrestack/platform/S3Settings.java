@@ -25,7 +25,10 @@ public interface S3Settings {
     @WithDefault("us-east-1")
     String region();
 
-    /** Attempts per operation on transient errors. */
-    @WithDefault("6")
+    /**
+     * Attempts per operation on transient errors (unreachable server, 5xx); the backoff starts at 250 ms and doubles up
+     * to 10 s, so the default 10 rides out about 45 s of outage before the operation (and the job attempt) fails.
+     */
+    @WithDefault("10")
     int maxAttempts();
 }

@@ -68,7 +68,14 @@ public class TrainerStage implements StageHandler {
     }
 
     /** Where a source's rows were materialised. */
-    record Materialised(int inputDim, int train, int validation, long runRecords, Path dir) {
+    /**
+     * The materialised rows of a source. The row files hold the tracks in arrival order, which depends on how the
+     * reader interleaves partitions; {@code trainOrder}/{@code validationOrder} list the rows in MBID order, and
+     * training iterates (and shuffles) that canonical order, so the same seed gives the same model in every run and
+     * after a restart (docs/reliability.md).
+     */
+    record Materialised(int inputDim, int train, int validation, long runRecords, Path dir, int[] trainOrder,
+            int[] validationOrder) {
     }
 
     @Override
@@ -156,6 +163,8 @@ public class TrainerStage implements StageHandler {
         FloatRowStore.Writer[] w = new FloatRowStore.Writer[4]; // trainX, trainY, valX, valY
         int[] dim = { -1 };
         long[] counts = new long[3]; // run records, train, validation
+        List<String> trainMbids = new ArrayList<>();
+        List<String> valMbids = new ArrayList<>();
         try {
             RangeReader.read(infra.bootstrap(), input, r -> {
                 ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
@@ -181,6 +190,7 @@ public class TrainerStage implements StageHandler {
                 int side = s.split() == Split.TRAIN ? 0 : 2;
                 w[side].append(s.features());
                 w[side + 1].append(y);
+                (side == 0 ? trainMbids : valMbids).add(s.mbid());
                 counts[s.split() == Split.TRAIN ? 1 : 2]++;
             });
         } finally {
@@ -200,7 +210,22 @@ public class TrainerStage implements StageHandler {
         }
         LOG.infof("[%s] %s: materialised %d train + %d validation rows × %d features in %.1f s (%s)", run, source,
                 counts[1], counts[2], dim[0], (System.nanoTime() - t0) / 1e9, dir);
-        return new Materialised(dim[0], (int) counts[1], (int) counts[2], counts[0], dir);
+        return new Materialised(dim[0], (int) counts[1], (int) counts[2], counts[0], dir, mbidOrder(trainMbids),
+                mbidOrder(valMbids));
+    }
+
+    /** Row numbers sorted by MBID. */
+    static int[] mbidOrder(List<String> mbids) {
+        Integer[] idx = new Integer[mbids.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, java.util.Comparator.comparing(mbids::get));
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = idx[i];
+        }
+        return out;
     }
 
     private Map<String, Object> train(StageJob job, String source, MlpModel model, MlpSpec spec, TrainConfig cfg,
@@ -214,16 +239,18 @@ public class TrainerStage implements StageHandler {
                 FloatRowStore valY = FloatRowStore.open(m.dir().resolve("val-y.f32"))) {
             boolean[][] valTruth = new boolean[valY.rows()][];
             float[] row = new float[valY.cols()];
+            int[] valOrder = m.validationOrder();
             for (int i = 0; i < valY.rows(); i++) {
-                valY.readRow(i, row);
+                valY.readRow(valOrder[i], row);
                 valTruth[i] = new boolean[row.length];
                 for (int j = 0; j < row.length; j++) {
                     valTruth[i][j] = row[j] > 0.5f;
                 }
             }
-            RowStoreDataset train = RowStoreDataset.builder().features(trainX).labels(trainY)
+            RowStoreDataset train = RowStoreDataset.builder().features(trainX).labels(trainY).rows(m.trainOrder())
                     .batchSize(cfg.batchSize()).shuffle(true).seed(cfg.seed()).build();
-            RowStoreDataset val = RowStoreDataset.builder().features(valX).labels(valY).batchSize(cfg.batchSize())
+            RowStoreDataset val = RowStoreDataset.builder().features(valX).labels(valY).rows(valOrder)
+                    .batchSize(cfg.batchSize())
                     .shuffle(false).build();
             long t0 = System.nanoTime();
             TrainResult result = new MlpTrainer().train(model, train, val, cfg, (report, valScores) -> {

@@ -48,6 +48,15 @@ public final class ExactlyOnceWriter implements AutoCloseable {
     private final Map<String, Long> counts = new TreeMap<>();
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
     private boolean inTransaction;
+    private static volatile long chunkPauseMillis;
+
+    /**
+     * Sets a pause after every committed chunk of every writer in this process (0: none, the default). Fault drills
+     * use it to stretch a stage's output so that a kill lands in its middle.
+     */
+    public static void chunkPause(Duration pause) {
+        chunkPauseMillis = pause == null ? 0 : Math.max(0, pause.toMillis());
+    }
 
     private ExactlyOnceWriter(String bootstrap, String runId, String stage, String unit, String step) {
         this.bootstrap = bootstrap;
@@ -163,6 +172,15 @@ public final class ExactlyOnceWriter implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.STAGE_PROGRESS, 0, mark.key(), Json.bytes(mark)));
         producer.commitTransaction();
         inTransaction = false;
+        long pause = chunkPauseMillis;
+        if (pause > 0 && !done) {
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted after a chunk of " + mark.key(), e);
+            }
+        }
     }
 
     private void restoreRanges(Map<String, Long> saved) {

@@ -47,6 +47,7 @@ public final class JobWorker implements AutoCloseable {
     private final String stage;
     private final Handler handler;
     private final int maxAttempts;
+    private final int sessionTimeoutMs;
     private final EventPublisher events;
     private final ExecutorService work;
     private final Thread pollThread;
@@ -59,6 +60,16 @@ public final class JobWorker implements AutoCloseable {
     private KafkaConsumer<String, byte[]> consumer;
 
     public JobWorker(String bootstrap, String stage, Handler handler, int maxAttempts, EventPublisher events) {
+        this(bootstrap, stage, handler, maxAttempts, events, KafkaClients.DEFAULT_SESSION_TIMEOUT_MS);
+    }
+
+    /**
+     * @param sessionTimeoutMs the job consumer's group session timeout: how long a killed instance keeps its job
+     *                         partitions before the group gives them (and the uncommitted job) to another member
+     */
+    public JobWorker(String bootstrap, String stage, Handler handler, int maxAttempts, EventPublisher events,
+            int sessionTimeoutMs) {
+        this.sessionTimeoutMs = sessionTimeoutMs;
         this.bootstrap = bootstrap;
         this.stage = stage;
         this.handler = handler;
@@ -103,7 +114,7 @@ public final class JobWorker implements AutoCloseable {
         String topic = Topics.jobs(stage);
         while (running) {
             try (KafkaConsumer<String, byte[]> c = KafkaClients.groupConsumer(bootstrap, "genrestack-" + stage,
-                    stage + "-worker")) {
+                    stage + "-worker", sessionTimeoutMs)) {
                 consumer = c;
                 c.subscribe(java.util.List.of(topic), new ConsumerRebalanceListener() {
                     @Override

@@ -65,9 +65,25 @@ public final class KafkaClients {
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** Session timeout of job consumers unless configured: a killed instance's job moves on after this long. */
+    public static final int DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+
     /** A member of consumer group {@code group}, manual commits, committed records only. */
     public static KafkaConsumer<String, byte[]> groupConsumer(String bootstrap, String group, String clientId) {
+        return groupConsumer(bootstrap, group, clientId, DEFAULT_SESSION_TIMEOUT_MS);
+    }
+
+    /**
+     * A member of consumer group {@code group} whose session expires {@code sessionTimeoutMs} after its last
+     * heartbeat (heartbeats every third of it, from the client's background thread): how long a killed member keeps
+     * its partitions before the group hands them to a live or restarted one. The broker bounds it
+     * ({@code group.min.session.timeout.ms}, 6 s by default).
+     */
+    public static KafkaConsumer<String, byte[]> groupConsumer(String bootstrap, String group, String clientId,
+            int sessionTimeoutMs) {
         Properties p = base(bootstrap, clientId);
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeoutMs));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, sessionTimeoutMs / 3)));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -62,6 +62,15 @@ public final class InputScanner {
     public static final String CORRUPT_ARCHIVE = "corrupt archive: ";
     /** Prefix of the reason of an oversize file or entry. */
     public static final String TOO_LARGE = "too large: ";
+    /** Prefix of the reason of an archive that expands far beyond any real dump (the rest of it is not read). */
+    public static final String BOMB = "decompression bomb refused: ";
+    /**
+     * Expansion ratio (bytes out of bzip2 per compressed byte read) beyond which an archive is refused, once it has
+     * produced {@link #BOMB_MIN_BYTES}. Real AcousticBrainz dumps expand about 10×; a bzip2 bomb of zeros 175 000×.
+     */
+    public static final long BOMB_RATIO = 1000;
+    /** Output below which the ratio is not checked (small, very regular archives are fine). */
+    public static final long BOMB_MIN_BYTES = 64L << 20;
 
     private static final Logger LOG = Logger.getLogger(InputScanner.class);
     private static final int CHUNK = 64 * 1024;
@@ -317,7 +326,7 @@ public final class InputScanner {
                 } catch (IOException | RuntimeException e) {
                     // RuntimeException: commons-compress reports some malformed headers as IllegalArgumentException.
                     LOG.debugf("archive %s damaged after %d entries: %s", archiveName, entries, e);
-                    sink.accept(new BadItem(archiveName, CORRUPT_ARCHIVE + message(e)));
+                    sink.accept(new BadItem(archiveName, bombMessage(e).orElse(CORRUPT_ARCHIVE + message(e))));
                     return;
                 }
                 if (item != null) {
@@ -332,12 +341,86 @@ public final class InputScanner {
     private static TarArchiveInputStream openTarBz2(Path archive) throws IOException {
         InputStream raw = Files.newInputStream(archive);
         try {
-            BZip2CompressorInputStream bz = new BZip2CompressorInputStream(new BufferedInputStream(raw, CHUNK), true);
-            return new TarArchiveInputStream(bz);
+            CountingStream compressed = new CountingStream(raw, null);
+            BZip2CompressorInputStream bz = new BZip2CompressorInputStream(new BufferedInputStream(compressed, CHUNK),
+                    true);
+            return new TarArchiveInputStream(new CountingStream(bz, compressed));
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
         }
+    }
+
+    /**
+     * Counts the bytes read through it; the decompressed side (with {@code compressed} set) throws once the
+     * expansion passes {@link #BOMB_RATIO} beyond {@link #BOMB_MIN_BYTES}, so a bomb costs a bounded amount of
+     * CPU and no memory. Skipping an entry reads through here too (TarArchiveInputStream skips by reading).
+     */
+    static final class CountingStream extends java.io.FilterInputStream {
+        private final CountingStream compressed;
+        long count;
+
+        CountingStream(InputStream in, CountingStream compressed) {
+            super(in);
+            this.compressed = compressed;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // read instead of skipping so that every byte is counted
+            byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(1, n))];
+            long done = 0;
+            while (done < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
+                if (r < 0) {
+                    break;
+                }
+                done += r;
+            }
+            return done;
+        }
+
+        private void add(long n) throws IOException {
+            count += n;
+            if (compressed != null && count > BOMB_MIN_BYTES && count > BOMB_RATIO * Math.max(1, compressed.count)) {
+                throw new BombException(BOMB + count + " bytes out of " + compressed.count
+                        + " compressed bytes (more than " + BOMB_RATIO + "×); the rest of the archive is not read");
+            }
+        }
+    }
+
+    /** Thrown by {@link CountingStream} when an archive expands like a bomb. */
+    static final class BombException extends IOException {
+        BombException(String message) {
+            super(message);
+        }
+    }
+
+    private static Optional<String> bombMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BombException b) {
+                return Optional.of(b.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The item for one tar entry, or null when the entry is skipped (directory, junk). */

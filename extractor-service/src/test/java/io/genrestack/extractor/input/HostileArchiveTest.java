@@ -179,4 +179,35 @@ class HostileArchiveTest {
                 }));
         assertEquals("sink down", thrown.getMessage());
     }
+
+    @Test
+    void bzip2BombIsRefusedAfterBoundedWorkAndTheEntriesBeforeItComeThrough(@TempDir Path tmp) throws IOException {
+        Path good = TestData.lowlevel().resolve(A_REAL + ".json");
+        io.genrestack.testkit.HostileCorpus.Corpus corpus = io.genrestack.testkit.HostileCorpus.write(tmp,
+                Files.readAllBytes(good), A_REAL, 1);
+        assertTrue(Files.size(corpus.archive()) < 64 * 1024, "the bomb is small: " + Files.size(corpus.archive()));
+
+        List<InputItem> items = scan(new InputScanner(), corpus.archive());
+        Map<String, String> bad = bad(items);
+        corpus.expected().forEach((name, fragment) -> {
+            if (name.startsWith("hostile.tar.bz2")) {
+                if (name.endsWith("!/d/" + A_REAL + ".json")) {
+                    // a valid document: the scanner passes it on; the extractor refuses the duplicate MBID
+                    assertEquals(A_REAL, docs(items).get(0).mbid());
+                } else {
+                    assertTrue(bad.containsKey(name), name + " not reported: " + bad);
+                    assertTrue(bad.get(name).toLowerCase(java.util.Locale.ROOT).contains(fragment),
+                            name + ": " + bad.get(name));
+                }
+            }
+        });
+        String reason = bad.get("hostile.tar.bz2");
+        assertTrue(reason.startsWith(InputScanner.BOMB), reason);
+        long out = Long.parseLong(reason.substring(InputScanner.BOMB.length()).split(" ")[0]);
+        assertTrue(out > InputScanner.BOMB_MIN_BYTES && out < io.genrestack.testkit.HostileCorpus.BOMB_BYTES / 4,
+                "stopped early, after " + out + " of " + io.genrestack.testkit.HostileCorpus.BOMB_BYTES + " bytes");
+        assertEquals(7, items.size(), items::toString);
+    }
+
+    private static final String A_REAL = "0dad432b-16cc-4bf0-8961-fd31d124b01b";
 }
