@@ -288,7 +288,7 @@ public final class LocalRun {
                 io.genrestack.cli.synth.SyntheticGenerator.Options.of(opts.tracks(), opts.seed(), dir));
     }
 
-    private void startServices() throws Exception {
+    void startServices() throws Exception {
         for (String s : SERVICES) {
             startService(s);
         }
@@ -320,6 +320,7 @@ public final class LocalRun {
         env.putAll(serviceEnv);
         String heap = "-Xmx" + heaps.getOrDefault(s, s.equals("trainer") || s.equals("stacker") ? "2g" : "1g");
         Path logFile = opts.work().resolve("logs/" + s + ".log");
+        Files.createDirectories(logFile.getParent());
         ProcessBuilder pb = new ProcessBuilder(java, heap, "-Dai.djl.offline=true", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().clear();

@@ -208,6 +208,11 @@ public final class JobWorker implements AutoCloseable {
             failed.incrementAndGet();
         }
         c.commitSync(Map.of(tp, new OffsetAndMetadata(r.offset() + 1)));
+        if (c.assignment().contains(tp)) {
+            // after a rebalance during the job (e.g. a broker restart) the fetch position went back to the last
+            // commit; without this the finished job would be fetched and redone (a no-op, but a wasted attempt)
+            c.seek(tp, r.offset() + 1);
+        }
         currentJob.set(null);
         c.resume(c.assignment());
     }

@@ -3,6 +3,9 @@ package io.genrestack.extractor.input;
 import static io.genrestack.extractor.input.InputScannerTest.bad;
 import static io.genrestack.extractor.input.InputScannerTest.docs;
 import static io.genrestack.extractor.input.InputScannerTest.scan;
+import static io.genrestack.testkit.HostileCorpus.bzip2;
+import static io.genrestack.testkit.HostileCorpus.file;
+import static io.genrestack.testkit.HostileCorpus.link;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -39,34 +42,10 @@ class HostileArchiveTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void file(TarArchiveOutputStream tar, String name, byte[] data, boolean preserveAbsolute)
-            throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name, preserveAbsolute);
-        e.setSize(data.length);
-        tar.putArchiveEntry(e);
-        tar.write(data);
-        tar.closeArchiveEntry();
-    }
-
-    private static void link(TarArchiveOutputStream tar, String name, byte type, String target) throws IOException {
-        TarArchiveEntry e = new TarArchiveEntry(name, type);
-        e.setLinkName(target);
-        tar.putArchiveEntry(e);
-        tar.closeArchiveEntry();
-    }
-
     private static TarArchiveOutputStream tarOver(OutputStream out) {
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         return tar;
-    }
-
-    private static byte[] bzip2(byte[] data) throws IOException {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(bos)) {
-            bz.write(data);
-        }
-        return bos.toByteArray();
     }
 
     @Test
