@@ -193,6 +193,39 @@ public final class ObjectStore implements AutoCloseable {
         });
     }
 
+    /** An object directly under a prefix, with its modification time (null when the server gives none). */
+    public record Entry(String key, java.time.Instant lastModified) {
+    }
+
+    /** The objects directly under a prefix ending in '/' (not in its sub-folders), with modification times. */
+    public List<Entry> listFiles(String prefix) {
+        return call("list " + prefix, () -> {
+            List<Entry> out = new ArrayList<>();
+            for (Result<Item> r : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(false).build())) {
+                Item item = r.get();
+                if (!item.isDir()) {
+                    out.add(new Entry(item.objectName(),
+                            item.lastModified() == null ? null : item.lastModified().toInstant()));
+                }
+            }
+            out.sort(java.util.Comparator.comparing(Entry::key));
+            return out;
+        });
+    }
+
+    /** True when any object is stored under the prefix (at any depth). */
+    public boolean anyUnder(String prefix) {
+        return call("list " + prefix, () -> {
+            for (Result<Item> r : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(false).maxKeys(1).build())) {
+                r.get();
+                return true;
+            }
+            return false;
+        });
+    }
+
     /** Immediate "folders" under a prefix ending in '/', e.g. run ids under {@code runs/}. */
     public List<String> listPrefixes(String prefix) {
         return call("list " + prefix, () -> {

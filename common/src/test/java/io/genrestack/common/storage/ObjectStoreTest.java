@@ -65,6 +65,14 @@ class ObjectStoreTest {
         }
 
         assertEquals(List.of(run + "a.bin", run + "b.json", run + "c/f.bin", run + "d.bin"), store.list(run));
+        var files = store.listFiles(run);
+        assertEquals(List.of(run + "a.bin", run + "b.json", run + "d.bin"),
+                files.stream().map(ObjectStore.Entry::key).toList(), "direct children only");
+        java.time.Instant now = java.time.Instant.now();
+        files.forEach(x -> assertTrue(x.lastModified() != null && x.lastModified().isAfter(now.minusSeconds(600))
+                && !x.lastModified().isAfter(now.plusSeconds(60)), x.toString()));
+        assertTrue(store.anyUnder(run + "c/"));
+        assertFalse(store.anyUnder(run + "nothing/"));
         assertTrue(store.exists(run + "a.bin"));
         assertFalse(store.exists(run + "missing"));
         assertTrue(store.getIfExists(run + "missing").isEmpty());
