@@ -52,7 +52,14 @@ final class DecodeCommand {
                 Args.env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")));
         try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(bootstrap, "genrestack-decode")) {
             List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+            try {
+                c.partitionsFor(topic, Duration.ofSeconds(15)).forEach(p -> parts.add(new TopicPartition(topic,
+                        p.partition())));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                err.printf("genrestack decode: no answer from Kafka at %s within 15 s (set --bootstrap HOST:PORT or"
+                        + " GENRESTACK_KAFKA_BOOTSTRAP; `scripts/local-infra.sh env` prints the local one)%n", bootstrap);
+                return 1;
+            }
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
