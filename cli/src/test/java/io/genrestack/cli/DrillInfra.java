@@ -3,7 +3,6 @@ package io.genrestack.cli;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.testkit.InfraScript;
 import io.genrestack.testkit.LocalInfra;
-import org.apache.kafka.clients.admin.Admin;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -16,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -95,15 +93,7 @@ final class DrillInfra implements AutoCloseable {
     }
 
     boolean kafkaAnswers() {
-        Properties p = KafkaClients.base(bootstrap(), "drill-probe");
-        p.put("request.timeout.ms", "3000");
-        p.put("default.api.timeout.ms", "3000");
-        try (Admin a = Admin.create(p)) {
-            a.describeCluster().clusterId().get(3, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+        return KafkaClients.clusterAnswers(bootstrap(), "drill-probe", 3000);
     }
 
     boolean s3Answers() {

@@ -53,6 +53,24 @@ public final class KafkaClients {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * True when the cluster answers a metadata request (describeCluster) within {@code timeoutMs}: the probe of
+     * readiness checks and tests.
+     */
+    public static boolean clusterAnswers(String bootstrap, String clientId, int timeoutMs) {
+        Properties p = base(bootstrap, clientId);
+        p.put("request.timeout.ms", String.valueOf(timeoutMs));
+        p.put("default.api.timeout.ms", String.valueOf(timeoutMs));
+        p.put("socket.connection.setup.timeout.ms", String.valueOf(Math.max(500, timeoutMs * 2 / 3)));
+        p.put("socket.connection.setup.timeout.max.ms", String.valueOf(Math.max(500, timeoutMs * 2 / 3)));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            admin.describeCluster().clusterId().get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** A group-less reader (assign + seek) of committed records. */
     public static KafkaConsumer<String, byte[]> reader(String bootstrap, String clientId) {
         Properties p = base(bootstrap, clientId);
