@@ -22,8 +22,8 @@ import java.util.UUID;
  * Writes a corpus of hostile AcousticBrainz input next to good data: every item is something an extractor must
  * dead-letter with a reason (and survive with bounded memory), derived from one good low-level document.
  *
- * <p>{@link #write} returns, per item, the name the extractor's scanner reports (path relative to the
- * {@code hostile/} folder, or {@code hostile.tar.bz2!/entry}) and a fragment its dead-letter reason must contain (lower case). Documents that the
+ * <p>{@link #write} returns, per item, the name the extractor's scanner reports ({@code hostile/<path>} or
+ * {@code hostile.tar.bz2!/<entry>}) and a fragment its dead-letter reason must contain (lower case). Documents that the
  * extractor must parse to find the fault get MBIDs of their own, listed in {@link Corpus#mbids()}: give them
  * ground-truth rows, or they are refused earlier as unknown recordings.
  */
@@ -56,7 +56,7 @@ public final class HostileCorpus {
             mbids.add(mbid);
             Path f = folder.resolve(mbid + ".json");
             Files.write(f, bytes);
-            expected.put(mbid + ".json", reason);
+            expected.put("hostile/" + mbid + ".json", reason);
             return mbid;
         };
         doc.write("truncated", Arrays.copyOf(good, good.length / 2), "json");
@@ -78,13 +78,13 @@ public final class HostileCorpus {
 
         Files.createDirectories(folder.resolve("dup"));
         Files.write(folder.resolve("dup/" + existing + ".json"), good);
-        expected.put("dup/" + existing + ".json", "duplicate recording mbid");
+        expected.put("hostile/dup/" + existing + ".json", "duplicate recording mbid");
         Files.writeString(folder.resolve("notes.txt"), "not a document");
-        expected.put("notes.txt", "not a .json file");
+        expected.put("hostile/notes.txt", "not a .json file");
         Files.writeString(folder.resolve("not-an-mbid.json"), "{}");
-        expected.put("not-an-mbid.json", "not a recording mbid");
+        expected.put("hostile/not-an-mbid.json", "not a recording mbid");
         Files.createSymbolicLink(folder.resolve(new UUID(7, 7) + ".json"), Path.of("/etc/passwd"));
-        expected.put(new UUID(7, 7) + ".json", "link");
+        expected.put("hostile/" + new UUID(7, 7) + ".json", "link");
 
         Path archive = dir.resolve("hostile.tar.bz2");
         String a = "hostile.tar.bz2!/";

@@ -174,7 +174,7 @@ public final class InputScanner {
                 sink.accept(new BadItem(display, "input unreadable: " + message(e)));
                 return;
             }
-            walkFolder(root, root, sink);
+            walkFolder(root, root, display + "/", sink);
         } else if (isArchiveName(display)) {
             scanArchive(input, display, sink);
         } else if (isJsonName(display)) {
@@ -184,14 +184,18 @@ public final class InputScanner {
         }
     }
 
-    private void walkFolder(Path root, Path dir, Consumer<InputItem> sink) {
+    /**
+     * Items of a folder input are named {@code <folder name>/<path inside it>}, e.g. {@code lowlevel/00/x.json}, so
+     * that dead letters of two input folders holding the same relative paths can be told apart.
+     */
+    private void walkFolder(Path root, Path dir, String prefix, Consumer<InputItem> sink) {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path child : ds) {
                 children.add(child);
             }
         } catch (IOException e) {
-            sink.accept(new BadItem(relative(root, dir), "folder unreadable: " + message(e)));
+            sink.accept(new BadItem(prefix + relative(root, dir), "folder unreadable: " + message(e)));
             return;
         }
         children.sort(Comparator.comparing(p -> p.getFileName().toString()));
@@ -200,41 +204,42 @@ public final class InputScanner {
             if (isJunk(rel)) {
                 continue;
             }
+            String name = prefix + rel;
             BasicFileAttributes attrs;
             try {
                 attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (IOException e) {
-                sink.accept(new BadItem(rel, "unreadable: " + message(e)));
+                sink.accept(new BadItem(name, "unreadable: " + message(e)));
                 continue;
             }
             if (attrs.isDirectory()) {
-                walkFolder(root, child, sink);
+                walkFolder(root, child, prefix, sink);
             } else if (attrs.isSymbolicLink()) {
-                followFileLink(root, child, rel, sink);
+                followFileLink(root, child, name, sink);
             } else if (!attrs.isRegularFile()) {
-                sink.accept(new BadItem(rel, "not a regular file"));
+                sink.accept(new BadItem(name, "not a regular file"));
             } else {
-                fileItem(child, rel, attrs.size(), sink);
+                fileItem(child, name, attrs.size(), sink);
             }
         }
     }
 
     /** A symlink inside a folder: read only when it points to a regular file inside the same folder tree. */
-    private void followFileLink(Path root, Path link, String rel, Consumer<InputItem> sink) {
+    private void followFileLink(Path root, Path link, String name, Consumer<InputItem> sink) {
         try {
             Path target = link.toRealPath();
             if (!target.startsWith(root)) {
-                sink.accept(new BadItem(rel, LINK_REFUSED + " (target outside the input folder)"));
+                sink.accept(new BadItem(name, LINK_REFUSED + " (target outside the input folder)"));
                 return;
             }
             BasicFileAttributes t = Files.readAttributes(target, BasicFileAttributes.class);
             if (!t.isRegularFile()) {
-                sink.accept(new BadItem(rel, LINK_REFUSED + " (target is not a regular file)"));
+                sink.accept(new BadItem(name, LINK_REFUSED + " (target is not a regular file)"));
                 return;
             }
-            fileItem(target, rel, t.size(), sink);
+            fileItem(target, name, t.size(), sink);
         } catch (IOException e) {
-            sink.accept(new BadItem(rel, LINK_REFUSED + " (" + message(e) + ")"));
+            sink.accept(new BadItem(name, LINK_REFUSED + " (" + message(e) + ")"));
         }
     }
 

@@ -43,13 +43,13 @@ class FolderRulesTest {
         InputScanner scanner = new InputScanner();
         List<InputItem> items = scan(scanner, root);
         // depth-first, each folder's entries by name: "a/b" (folder b) sorts before "a/bbbbbbbb-...".
-        assertEquals(List.of("a/" + A + "-3.json", "a/b/" + A + "-1.json", "a/" + B + "-4.json", "b/" + B + ".json"),
+        assertEquals(List.of("in/a/" + A + "-3.json", "in/a/b/" + A + "-1.json", "in/a/" + B + "-4.json", "in/b/" + B + ".json"),
                 docs(items).stream().map(JsonDoc::name).toList());
         assertEquals(List.of(A, A, B, B), docs(items).stream().map(JsonDoc::mbid).toList());
         Map<String, String> bad = bad(items);
         assertEquals(2, bad.size(), bad::toString);
-        assertEquals(InputScanner.LINK_REFUSED + " (target outside the input folder)", bad.get("a/" + B + "-5.json"));
-        assertEquals(InputScanner.LINK_REFUSED + " (target is not a regular file)", bad.get("loop"));
+        assertEquals(InputScanner.LINK_REFUSED + " (target outside the input folder)", bad.get("in/a/" + B + "-5.json"));
+        assertEquals(InputScanner.LINK_REFUSED + " (target is not a regular file)", bad.get("in/loop"));
         // junk and the __MACOSX folder are not counted; files and links are
         assertEquals(6, scanner.countCandidates(List.of(root)));
     }

@@ -83,7 +83,7 @@ class InputScannerTest {
 
         List<String> names = docs.stream().map(JsonDoc::name).toList();
         assertEquals(names.stream().sorted().toList(), names, "sorted path order");
-        assertEquals("00c47ea6-3a10-4a32-b1f1-990ac756c6a0-1.json", names.get(0));
+        assertEquals("lowlevel/00c47ea6-3a10-4a32-b1f1-990ac756c6a0-1.json", names.get(0), "named after the input folder");
 
         Map<String, Long> perMbid = docs.stream()
                 .collect(Collectors.groupingBy(JsonDoc::mbid, TreeMap::new, Collectors.counting()));
@@ -92,7 +92,7 @@ class InputScannerTest {
         assertEquals(new TreeSet<>(List.of("00c47ea6", "01a0a332", "01a1a77a", "0dad432b", "a3b8950a", "be9e01e5",
                 "e8afe383")), perMbid.keySet().stream().map(m -> m.substring(0, 8)).collect(Collectors.toCollection(TreeSet::new)));
         for (JsonDoc d : docs) {
-            assertArrayEquals(Files.readAllBytes(dir.resolve(d.name())), d.bytes(), d.name());
+            assertArrayEquals(Files.readAllBytes(dir.getParent().resolve(d.name())), d.bytes(), d.name());
         }
     }
 
@@ -103,8 +103,8 @@ class InputScannerTest {
         List<InputItem> items = scan(scanner, dir);
         assertEquals(6, items.size());
         assertEquals(6, scanner.countCandidates(List.of(dir)));
-        assertEquals(Map.of("335679c30222c2b482337ef4570fe758.json", InputScanner.NOT_AN_MBID,
-                "README.md", InputScanner.NOT_JSON), bad(items));
+        assertEquals(Map.of("lowlevel-edge/335679c30222c2b482337ef4570fe758.json", InputScanner.NOT_AN_MBID,
+                "lowlevel-edge/README.md", InputScanner.NOT_JSON), bad(items));
         assertEquals(List.of("00c47ea6-3a10-4a32-b1f1-990ac756c6a0", "00c47ea6-3a10-4a32-b1f1-990ac756c6a0",
                         "00c47ea6-3a10-4a32-b1f1-990ac756c6a0", "cd3f5efa-bc5e-4064-a765-960494ad4bb4"),
                 docs(items).stream().map(JsonDoc::mbid).toList());
@@ -118,10 +118,10 @@ class InputScannerTest {
         List<InputItem> items = scan(scanner, dir);
         List<String> docNames = docs(items).stream().map(JsonDoc::name).toList();
         assertEquals(2 + 10 + 4, docNames.size());
-        assertEquals("archives/" + TRAIN_ARCHIVE
+        assertEquals("acousticbrainz/archives/" + TRAIN_ARCHIVE
                 + "!/acousticbrainz-mediaeval-train/01/01a0a332-d340-4806-a88b-cb60a05355c0.json", docNames.get(0));
-        assertEquals("lowlevel/00c47ea6-3a10-4a32-b1f1-990ac756c6a0-1.json", docNames.get(2));
-        assertEquals("lowlevel-edge/00c47ea6-3a10-4a32-b1f1-990ac756c6a0-0.json", docNames.get(12));
+        assertEquals("acousticbrainz/lowlevel/00c47ea6-3a10-4a32-b1f1-990ac756c6a0-1.json", docNames.get(2));
+        assertEquals("acousticbrainz/lowlevel-edge/00c47ea6-3a10-4a32-b1f1-990ac756c6a0-0.json", docNames.get(12));
         assertEquals(2, bad(items).size());
     }
 
@@ -153,7 +153,7 @@ class InputScannerTest {
         Map<String, String> bad = bad(items);
         assertEquals(6, bad.size());
         assertEquals(InputScanner.TOO_LARGE + "120684 bytes exceeds the limit of 60000 bytes",
-                bad.get("a3b8950a-d1f8-49b9-b88f-89f38726f332.json"));
+                bad.get("lowlevel/a3b8950a-d1f8-49b9-b88f-89f38726f332.json"));
 
         // Same limit on the archive entries: 66227 is refused, 63015 too; limit 64000 lets 63015 through.
         Path dir = TestData.archives();
