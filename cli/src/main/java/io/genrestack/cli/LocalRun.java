@@ -55,10 +55,9 @@ public final class LocalRun {
 
     private final Options opts;
     private final Path repo;
-    private final List<Process> processes = new ArrayList<>();
-    private final Map<Process, String> names = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final Map<String, Process> byService = new HashMap<>();
+    /** The running process of each started service, in start order. */
+    private final Map<String, Process> byService = new LinkedHashMap<>();
     private final Map<String, String> serviceEnv = new HashMap<>();
     private final Map<String, String> heaps = new HashMap<>();
     private boolean startedInfra;
@@ -166,7 +165,7 @@ public final class LocalRun {
         List<String> inputs;
         List<String> gt;
         if (opts.data().isEmpty()) {
-            Path dir = opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed());
+            Path dir = syntheticDir();
             step("synthetic data", () -> synth(dir));
             inputs = List.of(dir.resolve("lowlevel").toString());
             gt = List.of(dir.resolve("groundtruth").toString());
@@ -188,9 +187,13 @@ public final class LocalRun {
 
     /** The synthetic data set of these options (written when missing): its lowlevel/ and groundtruth/ folders. */
     Path syntheticData() throws Exception {
-        Path dir = opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed());
+        Path dir = syntheticDir();
         synth(dir);
         return dir;
+    }
+
+    private Path syntheticDir() {
+        return opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed());
     }
 
     /** Submits a run to the extractor; returns the end of {@code run-events} before it, for {@link #follow}. */
@@ -326,13 +329,7 @@ public final class LocalRun {
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();
-        Process old = byService.put(s, p);
-        if (old != null) {
-            processes.remove(old);
-            names.remove(old);
-        }
-        processes.add(p);
-        names.put(p, s);
+        byService.put(s, p);
         log("started %s-service (pid %d, port %d, log %s)", s, p.pid(), port(s), logFile);
     }
 
@@ -343,9 +340,7 @@ public final class LocalRun {
 
     /** Kills a service with SIGKILL (no shutdown hooks, no graceful close) and waits until it is gone. */
     void kill(String s) throws InterruptedException {
-        Process p = byService.get(s);
-        processes.remove(p);
-        names.remove(p);
+        Process p = byService.remove(s);
         p.destroyForcibly();
         p.waitFor();
         log("killed %s-service (pid %d) with SIGKILL", s, p.pid());
@@ -395,9 +390,10 @@ public final class LocalRun {
     }
 
     private void checkProcesses() {
-        for (Process p : processes) {
+        for (var e : byService.entrySet()) {
+            Process p = e.getValue();
             if (!p.isAlive()) {
-                String s = names.get(p);
+                String s = e.getKey();
                 throw new StageFailure(s, s + "-service exited with code " + p.exitValue() + "; see "
                         + opts.work().resolve("logs/" + s + ".log"));
             }
@@ -482,12 +478,12 @@ public final class LocalRun {
     }
 
     synchronized void stopAll() {
-        for (Process p : processes) {
+        for (Process p : byService.values()) {
             if (p.isAlive()) {
                 p.destroy();
             }
         }
-        for (Process p : processes) {
+        for (Process p : byService.values()) {
             try {
                 if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                     p.destroyForcibly();
@@ -496,10 +492,10 @@ public final class LocalRun {
                 p.destroyForcibly();
             }
         }
-        if (!processes.isEmpty()) {
-            log("stopped %d service(s)", processes.size());
+        if (!byService.isEmpty()) {
+            log("stopped %d service(s)", byService.size());
         }
-        processes.clear();
+        byService.clear();
         if (startedInfra) {
             try {
                 new ProcessBuilder("bash", repo.resolve("scripts/local-infra.sh").toString(), "stop").inheritIO().start()

@@ -205,16 +205,26 @@ class ReliabilityDrillTest {
         }
 
         private ProgressMark awaitMark(String stage, String unit, String step) throws Exception {
+            ProgressMark m = findMark(stage, unit, step, 300);
+            if (m == null) {
+                throw new AssertionError("no progress mark " + ProgressMark.key(runId, stage, unit, step)
+                        + " within 300 s");
+            }
+            return m;
+        }
+
+        /** The step's latest committed progress mark, waiting up to {@code seconds} for one; null if none came. */
+        private ProgressMark findMark(String stage, String unit, String step, int seconds) throws Exception {
             String key = ProgressMark.key(runId, stage, unit, step);
-            long deadline = System.currentTimeMillis() + 300_000;
+            long deadline = System.currentTimeMillis() + seconds * 1000L;
             while (System.currentTimeMillis() < deadline) {
                 ProgressMark m = ExactlyOnceWriter.latestMark(infra.bootstrap(), key);
                 if (m != null) {
                     return m;
                 }
-                Thread.sleep(100);
+                Thread.sleep(50);
             }
-            throw new AssertionError("no progress mark " + key + " within 300 s");
+            return null;
         }
 
         private void s3Outage(String unit) throws Exception {
@@ -230,13 +240,7 @@ class ReliabilityDrillTest {
 
         private void kafkaRestart(String unitFinished) throws Exception {
             // while the trainer publishes activations: the model that finished, or the next one
-            ProgressMark m = null;
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (m == null && System.currentTimeMillis() < deadline) {
-                m = ExactlyOnceWriter.latestMark(infra.bootstrap(),
-                        ProgressMark.key(runId, Topics.STAGE_TRAINER, unitFinished, "activations"));
-                Thread.sleep(50);
-            }
+            ProgressMark m = findMark(Topics.STAGE_TRAINER, unitFinished, "activations", 120);
             long t0 = System.nanoTime();
             infra.killKafka();
             watchReadiness(KAFKA_DOWN_SECONDS, notReadyInKafkaOutage);
