@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
  * @param maxEpochs upper bound on epochs
  * @param patience epochs without validation-loss improvement before stopping
  * @param seed seed for initialisation, shuffling and dropout
- * @param device "cpu", "gpu" (first GPU) or "gpu:N"
+ * @param device "cpu", "gpu" (first GPU), "gpu:N" (fail without that GPU) or "auto" (first GPU, else CPU)
  * @param threads PyTorch intra-op threads for the process; 0 leaves the engine default
  */
 public record TrainConfig(double lr, double beta1, double beta2, double eps, int batchSize, int maxEpochs,
@@ -54,27 +54,50 @@ public record TrainConfig(double lr, double beta1, double beta2, double eps, int
     }
 
     /**
-     * Parses "cpu", "gpu" or "gpu:N". A GPU request on a machine (or native build) without CUDA falls back to the
-     * CPU with a warning, so a GPU-configured service still runs in a CPU image.
+     * Parses "cpu", "gpu" / "gpu:N" (also "cuda" / "cuda:N") or "auto" against the GPUs the engine sees.
+     *
+     * @throws IllegalStateException when a GPU is asked for and the engine does not see it: a GPU-configured trainer
+     *         must not train on the CPU unnoticed. Only "auto" falls back to the CPU.
      */
     public static Device resolveDevice(String spec) {
-        String s = spec == null ? "cpu" : spec.trim().toLowerCase(java.util.Locale.ROOT);
-        if (s.isEmpty() || s.equals("cpu")) {
+        String s = normalise(spec);
+        // Only ask the engine when the answer matters (cpu never needs it).
+        return resolveDevice(spec, s.equals("cpu") ? 0 : Engine.getInstance().getGpuCount());
+    }
+
+    /** {@link #resolveDevice(String)} with the number of GPUs the engine sees given. */
+    static Device resolveDevice(String spec, int gpus) {
+        String s = normalise(spec);
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (s.equals("auto")) {
+            if (gpus > 0) {
+                return Device.gpu(0);
+            }
+            LOG.infof("device auto: the engine sees no GPU; using cpu");
             return Device.cpu();
         }
         int id;
         if (s.equals("gpu") || s.equals("cuda")) {
             id = 0;
-        } else if (s.startsWith("gpu:") || s.startsWith("cuda:")) {
+        } else if (s.matches("(gpu|cuda):\\d{1,4}")) {
             id = Integer.parseInt(s.substring(s.indexOf(':') + 1));
         } else {
-            throw new IllegalArgumentException("device must be cpu, gpu or gpu:N, got '" + spec + "'");
+            throw new IllegalArgumentException("device must be cpu, gpu, gpu:N or auto, got '" + spec + "'");
         }
-        int gpus = Engine.getInstance().getGpuCount();
         if (id >= gpus) {
-            LOG.warnf("device %s requested but the engine sees %d GPU(s); using cpu", spec, gpus);
-            return Device.cpu();
+            throw new IllegalStateException("device '" + spec + "' was requested (setting device: "
+                    + "genrestack.trainer.device / GENRESTACK_TRAINER_DEVICE, genrestack.stacker.device for the "
+                    + "stacker) but the engine sees " + gpus + " GPU(s). Run the CUDA image with a GPU passed to the "
+                    + "container (NVIDIA Container Toolkit; nvidia.com/gpu on Kubernetes), or set the device to "
+                    + "'auto' (GPU when there is one, else CPU) or 'cpu'");
         }
         return Device.gpu(id);
+    }
+
+    private static String normalise(String spec) {
+        String s = spec == null ? "" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        return s.isEmpty() ? "cpu" : s;
     }
 }
