@@ -1,4 +1,4 @@
-package io.genrestack.cli.deploy;
+package io.genrestack.deploy.checks;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The services' Dockerfiles against the build and the code: JRE 17 base, the fast-jar copied from target/quarkus-app
- * in layers, the declared port exposed, a numeric non-root user, no HEALTHCHECK, no credentials, only variables the
+ * The services' Dockerfiles against the build and the code: built from source (a Maven stage with a cache mount
+ * building the module, the build context the repository root with a .dockerignore keeping target/ out), a JRE 17
+ * runtime stage with the fast-jar copied from the build stage in layers, the declared port exposed, a numeric non-root user, no HEALTHCHECK, no credentials, only variables the
  * code reads, and for the trainer's CUDA image a libtorch of the PyTorch version the poms use.
  */
 class DockerfilesTest {
@@ -81,6 +82,35 @@ class DockerfilesTest {
         return env;
     }
 
+    /** The instructions of the stage named {@code name} (FROM ... AS name), FROM first; empty if there is none. */
+    static List<Instruction> stage(List<Instruction> ins, String name) {
+        for (int i = 0; i < ins.size(); i++) {
+            if (ins.get(i).keyword().equals("FROM") && ins.get(i).args().matches("(?i).*\\sAS\\s+" + name)) {
+                int end = i + 1;
+                while (end < ins.size() && !ins.get(end).keyword().equals("FROM")) {
+                    end++;
+                }
+                return ins.subList(i, end);
+            }
+        }
+        return List.of();
+    }
+
+    /** ${NAME} in a FROM replaced by the default of the global ARG (before the first FROM). */
+    static String resolveArgs(List<Instruction> ins, String value) {
+        String out = value;
+        for (Instruction i : ins) {
+            if (i.keyword().equals("FROM")) {
+                break;
+            }
+            int eq = i.args().indexOf('=');
+            if (i.keyword().equals("ARG") && eq > 0) {
+                out = out.replace("${" + i.args().substring(0, eq) + "}", i.args().substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
     private static List<Instruction> finalStage(List<Instruction> ins) {
         int from = 0;
         for (int i = 0; i < ins.size(); i++) {
@@ -105,21 +135,40 @@ class DockerfilesTest {
                 .map(Instruction::args).orElse("");
         assertTrue(user.matches("[1-9]\\d*(:\\d+)?"), where + ": USER must be a numeric non-root uid, got " + user);
 
-        // The fast-jar in layers: lib, launcher, app, quarkus; nothing else copied from the build context.
-        List<String> copies = last.stream().filter(i -> i.keyword().equals("COPY") && !i.args().contains("--from="))
+        // Built from source: a Maven stage builds exactly this module (and what it needs) with a cached repository.
+        List<Instruction> build = stage(all, "build");
+        assertFalse(build.isEmpty(), where + ": no stage named build");
+        String buildImage = resolveArgs(all, build.get(0).args().split("\\s+")[0]);
+        assertTrue(buildImage.startsWith("maven:") && buildImage.contains("temurin-17"), where + ": " + buildImage);
+        String workdir = build.stream().filter(i -> i.keyword().equals("WORKDIR")).map(Instruction::args)
+                .reduce((a, b) -> b).orElse("");
+        assertTrue(build.stream().anyMatch(i -> i.keyword().equals("COPY") && i.args().matches("\\.\\s+\\.")),
+                where + ": the build stage copies the repository (COPY . .)");
+        String mvn = build.stream().filter(i -> i.keyword().equals("RUN") && i.args().contains("mvn "))
+                .map(Instruction::args).findFirst().orElse("");
+        assertTrue(mvn.contains("--mount=type=cache,target=/root/.m2"), where + ": Maven repository as cache mount");
+        assertTrue(mvn.matches(".*\\s-pl\\s+" + Pattern.quote(module) + "\\s.*") && mvn.contains(" -am")
+                && mvn.contains("-DskipTests") && mvn.matches(".*\\spackage(\\s.*)?"), where + ": " + mvn);
+
+        // The fast-jar in layers from the build stage: lib, launcher, app, quarkus; nothing from the build context.
+        String app = workdir + "/" + module + "/target/quarkus-app/";
+        List<String> copies = last.stream().filter(i -> i.keyword().equals("COPY") && i.args().contains("--from=build"))
                 .map(i -> i.args().replaceAll("--\\S+\\s+", "").split("\\s+")[0]).toList();
-        assertEquals(List.of("target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/",
-                "target/quarkus-app/quarkus/"), copies, where + ": COPY layers");
+        assertEquals(List.of(app + "lib/", app + "*.jar", app + "app/", app + "quarkus/"), copies, where + ": COPY layers");
+        for (Instruction i : all) {
+            if (i.keyword().equals("COPY") && !i.args().contains("--from=")) {
+                assertFalse(i.args().contains("target/"), where + ": copies a host build output: COPY " + i.args());
+            }
+        }
+        assertTrue(last.stream().noneMatch(i -> i.keyword().equals("COPY") && !i.args().contains("--from=")),
+                where + ": the runtime stage copies from the build context");
         String entry = last.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).map(Instruction::args)
                 .findFirst().orElse("");
         assertTrue(entry.contains("quarkus-run.jar"), where + ": ENTRYPOINT runs quarkus-run.jar");
 
-        // Only the built app reaches the builder.
+        // A Dockerfile-specific .dockerignore would replace the root one (and used to ship only target/).
         Path ignore = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
-        assertTrue(Files.isRegularFile(ignore), ignore + " missing");
-        List<String> lines = DeployFiles.read(ignore).lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
-        assertEquals("*", lines.get(0), ignore + " starts by ignoring everything");
-        assertTrue(lines.contains("!target/quarkus-app/*"), ignore + " re-includes target/quarkus-app");
+        assertFalse(Files.exists(ignore), ignore + " overrides the root .dockerignore");
 
         Map<String, String> env = env(all);
         env.keySet().forEach(k -> assertFalse(ComposeFileTest.isCredential(k), where + " sets credential " + k));
@@ -132,11 +181,30 @@ class DockerfilesTest {
         for (String m : DeployFiles.serviceModules(root)) {
             Path f = root.resolve(m).resolve("src/main/docker/Dockerfile.jvm");
             checkCommon(m, f, problems);
-            List<Instruction> from = parse(f).stream().filter(i -> i.keyword().equals("FROM")).toList();
-            assertEquals(1, from.size(), f + ": one stage");
-            assertTrue(from.get(0).args().startsWith("eclipse-temurin:17-jre"), f + ": " + from.get(0).args());
+            List<Instruction> ins = parse(f);
+            List<Instruction> from = ins.stream().filter(i -> i.keyword().equals("FROM")).toList();
+            assertEquals(2, from.size(), f + ": a build stage and the runtime stage");
+            String runtime = resolveArgs(ins, from.get(1).args());
+            assertTrue(runtime.startsWith("eclipse-temurin:17-jre"), f + ": " + runtime);
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** The build context is the repository root: its .dockerignore keeps build outputs, VCS data and secrets out. */
+    @Test
+    void theRootDockerignoreKeepsBuildOutputsAndSecretsOut() {
+        Path ignore = root.resolve(".dockerignore");
+        assertTrue(Files.isRegularFile(ignore), ".dockerignore missing at the repository root");
+        List<String> lines = DeployFiles.read(ignore).lines().map(String::strip)
+                .filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+        for (String must : List.of("**/target/", ".git/", ".env", ".cache/")) {
+            assertTrue(lines.contains(must), ".dockerignore lacks " + must + ": " + lines);
+        }
+        // Nothing the Maven build needs is ignored: the poms and the sources of every module.
+        for (String l : lines) {
+            assertFalse(l.equals("*") || l.equals("**") || l.contains("pom.xml") || l.contains("src"),
+                    ".dockerignore drops build input: " + l);
+        }
     }
 
     @Test
@@ -165,6 +233,13 @@ class DockerfilesTest {
         // pytorch-jni 2.7.1-0.36.0 ships JNI glue for cpu and cu128 only: the flavor must be one it has.
         assertEquals("cu128", env.get("PYTORCH_FLAVOR"));
         assertEquals("/opt/libtorch/lib", env.get("PYTORCH_LIBRARY_PATH"));
+        // libtorch 2.7's libcufile_rdma.so.1 needs libibverbs/librdmacm, absent from the CUDA runtime image, and DJL
+        // loads every library of the folder: either DJL skips it or the image installs what it needs.
+        boolean excluded = List.of(env.getOrDefault("PYTORCH_LIBRARY_EXCLUSION", "").split(","))
+                .contains("libcufile_rdma.so.1");
+        boolean installed = ins.stream().anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("libibverbs1")
+                && i.args().contains("librdmacm1"));
+        assertTrue(excluded || installed, "Dockerfile.cuda: libcufile_rdma.so.1 would fail to load");
         assertEquals("true", env.get("DJL_OFFLINE"));
         assertEquals("gpu", env.get("GENRESTACK_TRAINER_DEVICE"));
         String cudaBase = ins.stream().filter(i -> i.keyword().equals("ARG") && i.args().startsWith("CUDA_IMAGE="))

@@ -1,7 +1,7 @@
-package io.genrestack.cli.deploy;
+package io.genrestack.deploy.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.genrestack.cli.deploy.Kustomize.Resource;
+import io.genrestack.deploy.checks.Kustomize.Resource;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.TopicAdmin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -39,6 +39,16 @@ class KubernetesManifestsTest {
     private final Path root = DeployFiles.repoRoot();
     private final Path deploy = root.resolve("deploy");
     private final List<Resource> base = Kustomize.build(deploy.resolve("base"));
+    private final List<Resource> scaling = Kustomize.build(deploy.resolve("autoscaling"));
+
+    /** The YAML files of the kustomize tree (the Helm chart's templates and the checks module are not plain YAML). */
+    private List<Path> kustomizeYaml() {
+        List<Path> out = new ArrayList<>();
+        for (String dir : List.of("base", "overlays", "autoscaling", "examples")) {
+            out.addAll(DeployFiles.yamlFiles(deploy.resolve(dir)));
+        }
+        return out;
+    }
 
     private Resource find(List<Resource> in, String kind, String name) {
         return in.stream().filter(r -> r.kind().equals(kind) && r.name().equals(name)).findFirst()
@@ -47,7 +57,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyYamlUnderDeployParses() {
-        List<Path> files = DeployFiles.yamlFiles(deploy);
+        List<Path> files = kustomizeYaml();
         assertTrue(files.size() >= 10, files::toString);
         for (Path f : files) {
             List<JsonNode> docs = DeployFiles.documents(f);
@@ -69,7 +79,7 @@ class KubernetesManifestsTest {
 
     @Test
     void kustomizationsNameExistingFilesAndTheBaseLeavesNoFileOut() {
-        for (Path f : DeployFiles.yamlFiles(deploy)) {
+        for (Path f : kustomizeYaml()) {
             if (!f.getFileName().toString().equals("kustomization.yaml")) {
                 continue;
             }
@@ -128,16 +138,192 @@ class KubernetesManifestsTest {
                 assertEquals(port, resolvePort(c, get.path("port")), m + ": " + e.getKey() + " port");
             }
             JsonNode startup = c.path("startupProbe").path("httpGet");
-            if (!startup.isMissingNode()) {
-                assertTrue(startup.path("path").asText().startsWith("/q/health/"), m + ": startupProbe");
-                assertEquals(port, resolvePort(c, startup.path("port")), m + ": startupProbe port");
+            assertEquals("/q/health/started", startup.path("path").asText(), m + ": startupProbe");
+            assertEquals(port, resolvePort(c, startup.path("port")), m + ": startupProbe port");
+        }
+    }
+
+    /**
+     * Every long-running container has a startupProbe (the liveness probe only starts after it), and the broker's
+     * leaves time for a log recovery: at least 10 minutes.
+     */
+    @Test
+    void everyWorkloadHasAStartupProbeAndKafkaWaitsForLogRecovery() {
+        List<Resource> all = new ArrayList<>(base);
+        all.addAll(scaling);
+        for (Resource r : all) {
+            if (!r.kind().equals("Deployment") && !r.kind().equals("StatefulSet")) {
+                continue;
+            }
+            for (JsonNode c : Kustomize.podSpec(r.doc()).path("containers")) {
+                JsonNode sp = c.path("startupProbe");
+                assertTrue(sp.isObject(), r.kind() + " " + r.name() + ": no startupProbe");
+                if (c.has("livenessProbe")) {
+                    assertFalse(c.path("livenessProbe").has("initialDelaySeconds") && sp.isObject()
+                            && c.path("livenessProbe").path("initialDelaySeconds").asInt() > 0,
+                            r.name() + ": initialDelaySeconds on the liveness probe is the startup probe's job");
+                }
+            }
+        }
+        JsonNode kafka = container(find(base, "StatefulSet", "kafka").doc(), "kafka").path("startupProbe");
+        int budget = kafka.path("periodSeconds").asInt(10) * kafka.path("failureThreshold").asInt(3);
+        assertTrue(budget >= 600, "kafka startupProbe allows only " + budget + " s of log recovery");
+    }
+
+    /** A StatefulSet's serviceName must be a headless Service selecting its pods, or the pods get no stable DNS name. */
+    @Test
+    void statefulSetsAreGovernedByHeadlessServices() {
+        List<Resource> sets = base.stream().filter(r -> r.kind().equals("StatefulSet")).toList();
+        assertEquals(2, sets.size(), "kafka and minio");
+        for (Resource ss : sets) {
+            String serviceName = ss.doc().path("spec").path("serviceName").asText();
+            JsonNode svc = find(base, "Service", serviceName).doc();
+            assertEquals("None", svc.path("spec").path("clusterIP").asText(), ss.name() + ": " + serviceName
+                    + " is not headless (clusterIP: None)");
+            JsonNode labels = ss.doc().path("spec").path("template").path("metadata").path("labels");
+            svc.path("spec").path("selector").fields().forEachRemaining(e -> assertEquals(e.getValue(),
+                    labels.path(e.getKey()), serviceName + " does not select the pods of " + ss.name()));
+        }
+    }
+
+    /**
+     * A Deployment an autoscaler owns must not set replicas: `kubectl apply -k` would reset the count on every apply
+     * (and kill trainers mid-job). Deployments nobody autoscales may.
+     */
+    @Test
+    void autoscaledDeploymentsSetNoReplicas() {
+        List<Resource> all = new ArrayList<>(base);
+        all.addAll(scaling);
+        Set<String> targets = autoscalerTargets(scaling);
+        assertTrue(targets.contains("trainer-service"), targets::toString);
+        for (String t : targets) {
+            JsonNode dep = find(all, "Deployment", t).doc();
+            assertTrue(dep.path("spec").path("replicas").isMissingNode(), "autoscaled Deployment " + t
+                    + " sets replicas: " + dep.path("spec").path("replicas"));
+        }
+        for (Path f : List.of(deploy.resolve("overlays/cpu"))) {
+            for (Resource r : Kustomize.build(f)) {
+                if (r.kind().equals("Deployment") && targets.contains(r.name())) {
+                    assertTrue(r.doc().path("spec").path("replicas").isMissingNode(), f + ": " + r.name());
+                }
             }
         }
     }
 
+    /**
+     * Autoscaling on CPU is only for REST-only pods: a Deployment that runs a stage's job worker spends its CPU on jobs
+     * (the stacker trains), so a CPU autoscaler would add idle standbys for every job.
+     */
+    @Test
+    void noCpuAutoscalerOnAJobWorker() {
+        List<Resource> all = new ArrayList<>(base);
+        all.addAll(scaling);
+        for (Resource hpa : scaling) {
+            if (!hpa.kind().equals("HorizontalPodAutoscaler")) {
+                continue;
+            }
+            boolean cpu = hpa.doc().path("spec").path("metrics").toString().contains("\"name\":\"cpu\"");
+            if (!cpu) {
+                continue;
+            }
+            String target = hpa.doc().path("spec").path("scaleTargetRef").path("name").asText();
+            Resource dep = find(all, "Deployment", target);
+            for (JsonNode c : Kustomize.podSpec(dep.doc()).path("containers")) {
+                assertEquals("false", environmentIn(all, c).get("GENRESTACK_PLATFORM_WORKER_ENABLED"), "HPA "
+                        + hpa.name() + " scales " + target + " on CPU, but it runs a job worker");
+            }
+        }
+    }
+
+    /**
+     * KEDA's Kafka scaler runs in the keda-operator pod, in KEDA's namespace, and the broker hands every client its
+     * advertised listener: both must be fully qualified service names of this installation's namespace.
+     */
+    @Test
+    void kafkaAddressesAreFullyQualified() {
+        String ns = DeployFiles.document(deploy.resolve("base/kustomization.yaml")).path("namespace").asText();
+        for (Resource so : scaling) {
+            if (!so.kind().equals("ScaledObject")) {
+                continue;
+            }
+            for (JsonNode trig : so.doc().path("spec").path("triggers")) {
+                if (trig.path("type").asText().equals("kafka")) {
+                    for (String server : trig.path("metadata").path("bootstrapServers").asText().split(",")) {
+                        assertServiceAddress(server.trim(), ns, "ScaledObject " + so.name());
+                    }
+                }
+            }
+        }
+        JsonNode kafka = container(find(base, "StatefulSet", "kafka").doc(), "kafka");
+        Map<String, String> env = environment(kafka);
+        String advertised = env.get("KAFKA_ADVERTISED_LISTENERS");
+        assertNotNull(advertised, "kafka: KAFKA_ADVERTISED_LISTENERS");
+        // $(VAR) references are expanded by the kubelet from the env list (downward API): expand them like it does.
+        for (JsonNode e : kafka.path("env")) {
+            String field = e.path("valueFrom").path("fieldRef").path("fieldPath").asText("");
+            String value = switch (field) {
+                case "metadata.name" -> "kafka-0";
+                case "metadata.namespace" -> ns;
+                default -> e.path("value").asText("");
+            };
+            advertised = advertised.replace("$(" + e.path("name").asText() + ")", value);
+        }
+        for (String listener : advertised.split(",")) {
+            String hostPort = listener.substring(listener.indexOf("://") + 3);
+            String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+            if (host.startsWith("kafka-0.")) { // the pod's own name under the headless Service
+                assertServiceAddress(hostPort.substring("kafka-0.".length()), ns, "kafka advertised listener");
+                assertEquals(find(base, "StatefulSet", "kafka").doc().path("spec").path("serviceName").asText(),
+                        host.split("\\.")[1], "the pod name lives under the StatefulSet's governing Service");
+            } else {
+                assertServiceAddress(hostPort, ns, "kafka advertised listener");
+            }
+        }
+        String bootstrap = find(base, "ConfigMap", "genrestack-config").doc().path("data")
+                .path("KAFKA_BOOTSTRAP_SERVERS").asText();
+        assertServiceAddress(bootstrap, ns, "genrestack-config KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    /** host:port must be {@code <service>.<ns>.svc.cluster.local:<port>} of a Service in the base exposing the port. */
+    private void assertServiceAddress(String hostPort, String ns, String where) {
+        java.util.regex.Matcher m = Pattern.compile("([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local:(\\d+)")
+                .matcher(hostPort);
+        assertTrue(m.matches(), where + ": " + hostPort + " is not a fully qualified service address");
+        assertEquals(ns, m.group(2), where + ": namespace");
+        JsonNode svc = find(base, "Service", m.group(1)).doc();
+        boolean port = false;
+        for (JsonNode p : svc.path("spec").path("ports")) {
+            port |= p.path("port").asInt() == Integer.parseInt(m.group(3));
+        }
+        assertTrue(port, where + ": Service " + m.group(1) + " has no port " + m.group(3));
+    }
+
+    /** KEDA's cooldownPeriod only acts when scaling to zero; the scale-down window belongs in the HPA behavior. */
+    @Test
+    void theTrainersScaleDownWindowIsOneThatActs() {
+        JsonNode spec = find(scaling, "ScaledObject", "trainer-service").doc().path("spec");
+        int min = spec.path("minReplicaCount").asInt(0);
+        assertTrue(min == 0 || spec.path("cooldownPeriod").isMissingNode(),
+                "cooldownPeriod has no effect with minReplicaCount " + min);
+        JsonNode down = spec.path("advanced").path("horizontalPodAutoscalerConfig").path("behavior").path("scaleDown");
+        assertTrue(down.path("stabilizationWindowSeconds").asInt() >= 600, "trainer scale-down window: " + down);
+    }
+
+    private static Set<String> autoscalerTargets(List<Resource> rs) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (Resource r : rs) {
+            if (r.kind().equals("ScaledObject") || r.kind().equals("HorizontalPodAutoscaler")) {
+                out.add(r.doc().path("spec").path("scaleTargetRef").path("name").asText());
+            }
+        }
+        return out;
+    }
+
     @Test
     void everyContainerRequestsAndLimitsResources() {
-        for (Resource r : base) {
+        List<Resource> all = new ArrayList<>(base);
+        all.addAll(scaling);
+        for (Resource r : all) {
             for (JsonNode c : Kustomize.containers(r.doc())) {
                 JsonNode res = c.path("resources");
                 String what = r.kind() + " " + r.name() + "/" + c.path("name").asText();
@@ -226,11 +412,15 @@ class KubernetesManifestsTest {
                 check(problems, r, v.path("secret").path("secretName"), "Secret", null);
             }
         }
-        List<Resource> scaling = Kustomize.build(deploy.resolve("autoscaling"));
+        List<Resource> installed = new ArrayList<>(base);
+        installed.addAll(scaling);
         for (Resource r : scaling) {
             JsonNode ref = r.doc().path("spec").path("scaleTargetRef");
+            if (ref.isMissingNode()) {
+                continue;
+            }
             assertEquals("Deployment", ref.path("kind").asText(), r.name());
-            find(base, "Deployment", ref.path("name").asText());
+            find(installed, "Deployment", ref.path("name").asText());
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
@@ -255,6 +445,9 @@ class KubernetesManifestsTest {
             JsonNode c = container(find(base, "Deployment", m).doc(), m);
             problems.addAll(EnvCheck.unmapped(root, m, environment(c).keySet(), "deploy/base " + m));
         }
+        JsonNode predict = container(find(scaling, "Deployment", "stacker-predict").doc(), "stacker-service");
+        problems.addAll(EnvCheck.unmapped(root, "stacker-service", environmentIn(scaling, predict).keySet(),
+                "deploy/autoscaling stacker-predict"));
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
@@ -297,7 +490,6 @@ class KubernetesManifestsTest {
         String worker = Files.readString(root.resolve("common/src/main/java/io/genrestack/common/kafka/JobWorker.java"));
         assertTrue(Pattern.compile("groupConsumer\\([^,]+,\\s*\"genrestack-\"\\s*\\+\\s*stage").matcher(worker).find(),
                 "JobWorker no longer names its group genrestack-<stage>: update the ScaledObject");
-        List<Resource> scaling = Kustomize.build(deploy.resolve("autoscaling"));
         JsonNode so = find(scaling, "ScaledObject", "trainer-service").doc();
         assertEquals("trainer-service", so.path("spec").path("scaleTargetRef").path("name").asText());
         assertTrue(so.path("spec").path("maxReplicaCount").asInt() <= partitions,
@@ -308,10 +500,12 @@ class KubernetesManifestsTest {
         assertEquals("genrestack-" + Topics.STAGE_TRAINER, trig.path("metadata").path("consumerGroup").asText());
         assertEquals(find(base, "ConfigMap", "genrestack-config").doc().path("data").path("KAFKA_BOOTSTRAP_SERVERS").asText(),
                 trig.path("metadata").path("bootstrapServers").asText());
-        JsonNode hpa = find(scaling, "HorizontalPodAutoscaler", "stacker-service").doc();
+        JsonNode hpa = find(scaling, "HorizontalPodAutoscaler", "stacker-predict").doc();
         assertEquals("cpu", hpa.path("spec").path("metrics").get(0).path("resource").path("name").asText());
-        assertTrue(container(find(base, "Deployment", "stacker-service").doc(), "stacker-service")
-                .path("resources").path("requests").has("cpu"), "a CPU HPA needs a CPU request");
+        JsonNode predict = container(find(scaling, "Deployment", "stacker-predict").doc(), "stacker-service");
+        assertTrue(predict.path("resources").path("requests").has("cpu"), "a CPU HPA needs a CPU request");
+        assertEquals(container(find(base, "Deployment", "stacker-service").doc(), "stacker-service").path("image"),
+                predict.path("image"), "the /predict tier runs the stacker's image");
     }
 
     /** With kubectl installed, the real kustomize must render each kustomization, with the GPU where expected. */

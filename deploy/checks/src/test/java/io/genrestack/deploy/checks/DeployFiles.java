@@ -1,4 +1,4 @@
-package io.genrestack.cli.deploy;
+package io.genrestack.deploy.checks;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;

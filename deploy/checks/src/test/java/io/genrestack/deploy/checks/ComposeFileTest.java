@@ -1,4 +1,4 @@
-package io.genrestack.cli.deploy;
+package io.genrestack.deploy.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -42,11 +42,12 @@ class ComposeFileTest {
         assertEquals(5, modules.size(), modules::toString);
         for (String m : modules) {
             JsonNode build = service(m).path("build");
+            // The Dockerfiles build from source with Maven: the context is the whole repository (root pom.xml).
             Path context = root.resolve(build.path("context").asText("")).normalize();
-            assertEquals(root.resolve(m), context, m + ": build context");
+            assertEquals(root, context, m + ": build context must be the repository root");
             Path dockerfile = context.resolve(build.path("dockerfile").asText("Dockerfile"));
             assertTrue(Files.isRegularFile(dockerfile), m + ": " + dockerfile + " missing");
-            assertTrue(dockerfile.startsWith(context.resolve("src/main/docker")), m + ": " + dockerfile);
+            assertTrue(dockerfile.startsWith(root.resolve(m).resolve("src/main/docker")), m + ": " + dockerfile);
             assertTrue(service(m).path("image").asText().contains("/" + m + ":"), m + ": image name");
         }
     }
@@ -150,7 +151,7 @@ class ComposeFileTest {
             }
         }
         JsonNode trainer = service("trainer-service");
-        assertEquals("src/main/docker/Dockerfile.cuda", trainer.path("build").path("dockerfile").asText());
+        assertEquals("trainer-service/src/main/docker/Dockerfile.cuda", trainer.path("build").path("dockerfile").asText());
         assertEquals("gpu", environment(trainer).get("GENRESTACK_TRAINER_DEVICE"));
 
         // docker-compose.cpu.yml overrides only existing services, and for the trainer: JVM image, no GPU, cpu.
@@ -160,8 +161,8 @@ class ComposeFileTest {
         }
         JsonNode t = cpu.path("services").path("trainer-service");
         String dockerfile = t.path("build").path("dockerfile").asText();
-        assertEquals("src/main/docker/Dockerfile.jvm", dockerfile);
-        assertTrue(Files.isRegularFile(root.resolve("trainer-service").resolve(dockerfile)));
+        assertEquals("trainer-service/src/main/docker/Dockerfile.jvm", dockerfile);
+        assertTrue(Files.isRegularFile(root.resolve(dockerfile)));
         assertEquals("cpu", environment(t).get("GENRESTACK_TRAINER_DEVICE"));
         JsonNode devices = t.path("deploy").path("resources").path("reservations").path("devices");
         assertTrue(devices.isArray() && devices.isEmpty(), "override must reset the device reservation: " + devices);
@@ -202,22 +203,118 @@ class ComposeFileTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    /** The auto run can be switched off with an EMPTY variable: only ${VAR-default} keeps an empty value. */
+    @Test
+    void theAutoRunCanBeDisabledWithAnEmptyVariable() {
+        Map<String, String> env = environment(service("extractor-service"));
+        String inputs = env.get("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS");
+        assertEquals("/data/features", interpolate(inputs, Map.of()), "unset: the default run's inputs");
+        assertEquals("", interpolate(inputs, Map.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "")),
+                "GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS= must disable the auto run, but compose gives: " + inputs);
+        assertEquals("/x", interpolate(inputs, Map.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "/x")));
+        String gt = env.get("GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH");
+        assertEquals("", interpolate(gt, Map.of("GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH", "")), gt);
+        // The interpolation rule itself, as compose documents it.
+        assertEquals("d", interpolate("${V:-d}", Map.of("V", "")));
+        assertEquals("", interpolate("${V-d}", Map.of("V", "")));
+        assertEquals("d", interpolate("${V-d}", Map.of()));
+        // The .env example shows how to switch it off.
+        assertTrue(DeployFiles.read(root.resolve("deploy/compose.env.example"))
+                .contains("# GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS=\n"), "compose.env.example: how to disable");
+    }
+
+    /**
+     * Every container has a memory limit, and for the JVMs the heap share the image sets (MaxRAMPercentage) of that
+     * limit leaves a usable heap and room for native memory; Kafka's fixed heap fits under its limit.
+     */
+    @Test
+    void everyContainerHasAMemoryLimitThatSizesItsJvm() {
+        List<String> problems = new ArrayList<>();
+        for (var it = compose.path("services").fields(); it.hasNext();) {
+            var e = it.next();
+            String name = e.getKey();
+            JsonNode limits = e.getValue().path("deploy").path("resources").path("limits");
+            String raw = limits.path("memory").asText(e.getValue().path("mem_limit").asText(""));
+            if (raw.isEmpty()) {
+                problems.add(name + ": no memory limit (deploy.resources.limits.memory)");
+                continue;
+            }
+            long limit = bytes(resolved(raw));
+            if (DeployFiles.serviceModules(root).contains(name)) {
+                Path dockerfile = root.resolve(e.getValue().path("build").path("dockerfile").asText());
+                double pct = maxRamPercentage(DockerfilesTest.env(DockerfilesTest.parse(dockerfile)).get("JAVA_OPTS"));
+                long heap = (long) (limit * pct / 100);
+                if (heap < 512L << 20 || limit - heap < 384L << 20) {
+                    problems.add(name + ": limit " + raw + " x MaxRAMPercentage " + pct + " = heap " + (heap >> 20)
+                            + " MiB, non-heap " + ((limit - heap) >> 20) + " MiB");
+                }
+            }
+            if (name.equals("kafka")) {
+                Matcher xmx = Pattern.compile("-Xmx(\\d+[kmgKMG])").matcher(environment(e.getValue()).get("KAFKA_HEAP_OPTS"));
+                assertTrue(xmx.find(), "kafka: -Xmx in KAFKA_HEAP_OPTS");
+                if (bytes(xmx.group(1)) + (256L << 20) > limit) {
+                    problems.add("kafka: heap " + xmx.group(1) + " does not fit its limit " + raw);
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    /** The Kafka healthcheck runs every few seconds: it must not start a JVM (the broker's tools are Java). */
+    @Test
+    void theKafkaHealthcheckIsCheap() {
+        String cmd = String.join(" ", texts(service("kafka").path("healthcheck").path("test")));
+        assertFalse(cmd.matches(".*(\\.sh|\\bjava\\b|kafka-).*"), "kafka healthcheck starts a JVM: " + cmd);
+        assertTrue(cmd.contains("/dev/tcp/127.0.0.1/9092") || cmd.contains("/dev/tcp/localhost/9092"), cmd);
+        String ui = resolved(service("kafka-ui").path("image").asText());
+        assertTrue(ui.contains("kafbat/kafka-ui:"), "kafka-ui: the maintained kafbat image, got " + ui);
+        assertFalse(ui.endsWith(":latest") || ui.endsWith(":main"), "kafka-ui: a pinned tag, got " + ui);
+    }
+
+    /** Compose's interpolation of one value: ${V}, ${V:-d} (default when unset or empty), ${V-d} (only when unset). */
+    static String interpolate(String value, Map<String, String> env) {
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?}").matcher(value);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            boolean hasDefault = m.group(3) != null;
+            boolean colon = ":".equals(m.group(2));
+            String out = v == null || (colon && v.isEmpty()) ? (hasDefault ? m.group(3) : "") : v;
+            m.appendReplacement(sb, Matcher.quoteReplacement(out));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    private static double maxRamPercentage(String javaOpts) {
+        Matcher m = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(javaOpts == null ? "" : javaOpts);
+        assertTrue(m.find(), "JAVA_OPTS without MaxRAMPercentage: " + javaOpts);
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** A compose / JVM size: 512m, 2g, 1536M, 1G, plain bytes. */
+    static long bytes(String size) {
+        Matcher m = Pattern.compile("(\\d+)([kmgKMG]?)[bB]?").matcher(size.trim());
+        assertTrue(m.matches(), "size " + size);
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase()) {
+            case "k" -> n << 10;
+            case "m" -> n << 20;
+            case "g" -> n << 30;
+            default -> n;
+        };
+    }
+
     static boolean isCredential(String name) {
         String n = name.toUpperCase();
         return n.contains("PASSWORD") || n.contains("SECRET") || n.contains("ACCESS_KEY") || n.endsWith("ROOT_USER")
                 || n.contains("TOKEN");
     }
 
-    /** A value with its ${VAR:-default} resolved to the default (what compose uses when VAR is unset). */
+    /** A value with its ${VAR:-default} / ${VAR-default} resolved as compose does when VAR is unset. */
     private static String resolved(String value) {
         assertNotNull(value);
-        Matcher m = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)}").matcher(value);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1)));
-        }
-        m.appendTail(sb);
-        return sb.toString();
+        return interpolate(value, Map.of());
     }
 
     /** The environment of a compose service, map or list form. */

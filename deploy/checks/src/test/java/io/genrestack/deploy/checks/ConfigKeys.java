@@ -1,4 +1,4 @@
-package io.genrestack.cli.deploy;
+package io.genrestack.deploy.checks;
 
 import java.io.IOException;
 import java.io.StringReader;

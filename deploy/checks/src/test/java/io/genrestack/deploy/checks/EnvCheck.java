@@ -1,4 +1,4 @@
-package io.genrestack.cli.deploy;
+package io.genrestack.deploy.checks;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
