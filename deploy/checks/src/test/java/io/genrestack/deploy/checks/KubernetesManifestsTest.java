@@ -50,9 +50,9 @@ class KubernetesManifestsTest {
         return out;
     }
 
-    private Resource find(List<Resource> in, String kind, String name) {
+    static Resource find(List<Resource> in, String kind, String name) {
         return in.stream().filter(r -> r.kind().equals(kind) && r.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in deploy/base"));
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     @Test
@@ -249,7 +249,7 @@ class KubernetesManifestsTest {
             for (JsonNode trig : so.doc().path("spec").path("triggers")) {
                 if (trig.path("type").asText().equals("kafka")) {
                     for (String server : trig.path("metadata").path("bootstrapServers").asText().split(",")) {
-                        assertServiceAddress(server.trim(), ns, "ScaledObject " + so.name());
+                        assertServiceAddress(base, server.trim(), ns, "ScaledObject " + so.name());
                     }
                 }
             }
@@ -272,25 +272,25 @@ class KubernetesManifestsTest {
             String hostPort = listener.substring(listener.indexOf("://") + 3);
             String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
             if (host.startsWith("kafka-0.")) { // the pod's own name under the headless Service
-                assertServiceAddress(hostPort.substring("kafka-0.".length()), ns, "kafka advertised listener");
+                assertServiceAddress(base, hostPort.substring("kafka-0.".length()), ns, "kafka advertised listener");
                 assertEquals(find(base, "StatefulSet", "kafka").doc().path("spec").path("serviceName").asText(),
                         host.split("\\.")[1], "the pod name lives under the StatefulSet's governing Service");
             } else {
-                assertServiceAddress(hostPort, ns, "kafka advertised listener");
+                assertServiceAddress(base, hostPort, ns, "kafka advertised listener");
             }
         }
         String bootstrap = find(base, "ConfigMap", "genrestack-config").doc().path("data")
                 .path("KAFKA_BOOTSTRAP_SERVERS").asText();
-        assertServiceAddress(bootstrap, ns, "genrestack-config KAFKA_BOOTSTRAP_SERVERS");
+        assertServiceAddress(base, bootstrap, ns, "genrestack-config KAFKA_BOOTSTRAP_SERVERS");
     }
 
     /** host:port must be {@code <service>.<ns>.svc.cluster.local:<port>} of a Service in the base exposing the port. */
-    private void assertServiceAddress(String hostPort, String ns, String where) {
+    static void assertServiceAddress(List<Resource> in, String hostPort, String ns, String where) {
         java.util.regex.Matcher m = Pattern.compile("([a-z0-9-]+)\\.([a-z0-9-]+)\\.svc\\.cluster\\.local:(\\d+)")
                 .matcher(hostPort);
         assertTrue(m.matches(), where + ": " + hostPort + " is not a fully qualified service address");
         assertEquals(ns, m.group(2), where + ": namespace");
-        JsonNode svc = find(base, "Service", m.group(1)).doc();
+        JsonNode svc = find(in, "Service", m.group(1)).doc();
         boolean port = false;
         for (JsonNode p : svc.path("spec").path("ports")) {
             port |= p.path("port").asInt() == Integer.parseInt(m.group(3));
@@ -309,7 +309,7 @@ class KubernetesManifestsTest {
         assertTrue(down.path("stabilizationWindowSeconds").asInt() >= 600, "trainer scale-down window: " + down);
     }
 
-    private static Set<String> autoscalerTargets(List<Resource> rs) {
+    static Set<String> autoscalerTargets(List<Resource> rs) {
         Set<String> out = new java.util.TreeSet<>();
         for (Resource r : rs) {
             if (r.kind().equals("ScaledObject") || r.kind().equals("HorizontalPodAutoscaler")) {
@@ -550,7 +550,7 @@ class KubernetesManifestsTest {
         return new java.util.TreeSet<>(s);
     }
 
-    private static boolean onPath(String exe) {
+    static boolean onPath(String exe) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
@@ -563,7 +563,7 @@ class KubernetesManifestsTest {
         return false;
     }
 
-    private static List<String> gpuContainers(List<Resource> rs) {
+    static List<String> gpuContainers(List<Resource> rs) {
         List<String> out = new ArrayList<>();
         for (Resource r : rs) {
             for (JsonNode c : Kustomize.containers(r.doc())) {
@@ -576,7 +576,7 @@ class KubernetesManifestsTest {
         return out;
     }
 
-    private static JsonNode container(JsonNode workload, String name) {
+    static JsonNode container(JsonNode workload, String name) {
         for (JsonNode c : Kustomize.containers(workload)) {
             if (c.path("name").asText().equals(name)) {
                 return c;
@@ -585,7 +585,7 @@ class KubernetesManifestsTest {
         throw new AssertionError("no container " + name);
     }
 
-    private static int containerPort(JsonNode container, String name) {
+    static int containerPort(JsonNode container, String name) {
         for (JsonNode p : container.path("ports")) {
             if (p.path("name").asText().equals(name)) {
                 return p.path("containerPort").asInt();
@@ -595,7 +595,7 @@ class KubernetesManifestsTest {
     }
 
     /** A probe / targetPort: a number, or the name of one of the container's ports. */
-    private static int resolvePort(JsonNode container, JsonNode port) {
+    static int resolvePort(JsonNode container, JsonNode port) {
         return port.isInt() || port.asText().matches("\\d+") ? port.asInt() : containerPort(container, port.asText());
     }
 
@@ -604,7 +604,7 @@ class KubernetesManifestsTest {
         return environmentIn(base, container);
     }
 
-    private static Map<String, String> environmentIn(List<Resource> rs, JsonNode container) {
+    static Map<String, String> environmentIn(List<Resource> rs, JsonNode container) {
         Map<String, String> env = new java.util.LinkedHashMap<>();
         for (JsonNode ef : container.path("envFrom")) {
             for (String kind : List.of("ConfigMap", "Secret")) {
