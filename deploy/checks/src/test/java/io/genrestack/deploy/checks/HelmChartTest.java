@@ -353,6 +353,51 @@ class HelmChartTest {
         assertThrows(RuntimeException.class, () -> render(List.of(), Map.of("kafka.mode", "external")));
     }
 
+    /**
+     * Kafka client security values become the Kafka client's own settings in env form, credentials only from Secrets,
+     * the trust store mounted from its Secret. (The services read them once Kafka TLS/SASL lands, issue 14.)
+     */
+    @Test
+    void kafkaSecurityValuesRenderAsClientSettingsFromSecrets() {
+        Map<String, Object> set = new LinkedHashMap<>();
+        set.put("kafka.mode", "external");
+        set.put("kafka.bootstrapServers", "my-kafka-bootstrap.kafka.svc.cluster.local:9093");
+        set.put("kafka.security.protocol", "SASL_SSL");
+        set.put("kafka.security.saslMechanism", "SCRAM-SHA-512");
+        set.put("kafka.security.jaasConfigSecret.name", "genrestack-kafka-user");
+        set.put("kafka.security.truststoreSecret.name", "my-cluster-ca-cert");
+        List<Resource> rs = render(List.of(), set);
+        for (String m : DeployFiles.serviceModules(root)) {
+            JsonNode dep = find(rs, "Deployment", m).doc();
+            JsonNode c = container(dep, m);
+            Map<String, JsonNode> env = new HashMap<>();
+            c.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+            assertEquals("SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL").path("value").asText(), m);
+            assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM").path("value").asText(), m);
+            assertEquals("genrestack-kafka-user", env.get("KAFKA_SASL_JAAS_CONFIG").path("valueFrom")
+                    .path("secretKeyRef").path("name").asText(), m + ": JAAS config from its Secret");
+            assertEquals("my-cluster-ca-cert", env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD").path("valueFrom")
+                    .path("secretKeyRef").path("name").asText(), m + ": trust store password from its Secret");
+            String location = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION").path("value").asText();
+            String mountedAt = null;
+            for (JsonNode vm : c.path("volumeMounts")) {
+                if (location.startsWith(vm.path("mountPath").asText() + "/")) {
+                    mountedAt = vm.path("name").asText();
+                }
+            }
+            assertNotNull(mountedAt, m + ": the trust store " + location + " is on no volume");
+            boolean fromSecret = false;
+            for (JsonNode v : Kustomize.podSpec(dep).path("volumes")) {
+                fromSecret |= v.path("name").asText().equals(mountedAt)
+                        && v.path("secret").path("secretName").asText().equals("my-cluster-ca-cert");
+            }
+            assertTrue(fromSecret, m + ": trust store volume from the CA Secret");
+        }
+        // PLAINTEXT (the default) renders none of them.
+        JsonNode plain = container(find(defaults(), "Deployment", "scaler-service").doc(), "scaler-service");
+        assertFalse(plain.path("env").toString().contains("KAFKA_SECURITY_PROTOCOL"));
+    }
+
     @Test
     void theServiceMonitorIsOptionalAndScrapesEveryService() {
         List<Resource> rs = render(List.of(), Map.of("serviceMonitor.enabled", "true"));
