@@ -54,7 +54,7 @@ class HelmChartTest {
     private final Path chart = root.resolve("deploy/helm/genrestack");
 
     /** helm template with the given values files and --set pairs; the release is "genrestack" in namespace NS. */
-    private List<Resource> render(List<String> valuesFiles, Map<String, Object> set) {
+    static String renderYaml(Path chart, List<String> valuesFiles, Map<String, Object> set) {
         TemplateCommand t = new Helm(chart).template().withName("genrestack").withNamespace(NS);
         for (String f : valuesFiles) {
             t = t.withValuesFile(chart.resolve(f));
@@ -64,7 +64,11 @@ class HelmChartTest {
         for (var e : set.entrySet()) {
             t = t.set(e.getKey(), e.getValue());
         }
-        String out = t.call();
+        return t.call();
+    }
+
+    private List<Resource> render(List<String> valuesFiles, Map<String, Object> set) {
+        String out = renderYaml(chart, valuesFiles, set);
         try {
             Path tmp = Files.createTempFile("helm-template", ".yaml");
             try {
