@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 /** {@code genrestack.stacker.*} (env {@code GENRESTACK_STACKER_*}). */
 @ConfigMapping(prefix = "genrestack.stacker")
 public interface StackerSettings {
-    /** Where the stacked models train: {@code cpu}, {@code gpu} or {@code gpu:N} (no GPU visible: CPU, with a warning). */
+    /** Where the stacked models train: {@code cpu}, {@code gpu} / {@code gpu:N} (no GPU visible: an error), {@code auto}. */
     @WithDefault("cpu")
     String device();
 

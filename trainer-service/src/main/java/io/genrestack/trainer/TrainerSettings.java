@@ -7,8 +7,9 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "genrestack.trainer")
 public interface TrainerSettings {
     /**
-     * {@code cpu} (default), {@code gpu} or {@code gpu:N}. The device actually used is logged and written to the
-     * provenance. A GPU needs the CUDA image (docs/deployment.md).
+     * {@code cpu} (default), {@code gpu} or {@code gpu:N} (a job fails when that GPU is not visible), or {@code auto}
+     * (the first GPU, else the CPU). The device actually used is logged and written to the provenance. A GPU needs the
+     * CUDA image (docs/deployment.md).
      */
     @WithDefault("cpu")
     String device();
