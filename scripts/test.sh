@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of GenreStack against real servers: installs the system packages the tests use (when missing and
-# apt is available), starts ONE local Kafka + S3 for the whole build (scripts/local-infra.sh), runs `mvn verify`
-# (unit, service and end-to-end tests), and stops the servers again.
+# Runs every test of GenreStack against real servers: installs the system packages the tests use when missing and
+# apt is available (python3-sklearn for cross-checks, chromium, python3-kubernetes for the manifest schemas),
+# starts ONE local Kafka + S3 for the whole build (scripts/local-infra.sh), runs `mvn verify` (unit, service and
+# end-to-end tests), and stops the servers again.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -9,6 +10,7 @@ cd "$ROOT"
 need=()
 /usr/bin/python3 -c 'import sklearn' 2>/dev/null || need+=(python3-sklearn)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+/usr/bin/python3 -c 'import kubernetes' 2>/dev/null || need+=(python3-kubernetes)
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "installing ${need[*]} (apt) ..."
