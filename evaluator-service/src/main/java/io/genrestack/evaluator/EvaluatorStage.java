@@ -3,6 +3,7 @@ package io.genrestack.evaluator;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TopicRange;
@@ -36,7 +37,6 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class EvaluatorStage implements StageHandler {
     private static final Logger LOG = Logger.getLogger(EvaluatorStage.class);
-    public static final String INPUT = "predictions";
     public static final String FAILURE = "failure.json";
 
     @Inject
@@ -75,10 +75,7 @@ public class EvaluatorStage implements StageHandler {
 
     private void evaluate(StageJob job) throws Exception {
         String run = job.runId();
-        TopicRange input = job.inputs().get(INPUT);
-        if (input == null) {
-            throw new IllegalArgumentException("evaluator job " + job.key() + " has no '" + INPUT + "' input range");
-        }
+        TopicRange input = job.predictions();
         long t0 = System.nanoTime();
         infra.events().publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
                 "evaluating " + input.expectedRecords() + " predictions", null, null));
@@ -88,7 +85,7 @@ public class EvaluatorStage implements StageHandler {
         for (String s : bySource.keySet()) {
             if (!vocabularies.containsKey(s)) {
                 throw new IllegalStateException("run " + run + " has predictions for source '" + s
-                        + "' but the job names no vocabulary for it (objects labels." + s + ")");
+                        + "' but the job names no vocabulary for it (object " + StageJob.labelsName(s) + ")");
             }
         }
 
@@ -147,14 +144,10 @@ public class EvaluatorStage implements StageHandler {
             }
             return a.compareTo(b);
         });
-        for (String key : job.objects().keySet()) {
-            if (key.startsWith("labels.")) {
-                names.add(key.substring("labels.".length()));
-            }
-        }
+        names.addAll(job.labelSources());
         Map<String, LabelList> out = new LinkedHashMap<>();
         for (String source : names) {
-            String key = job.objects().get("labels." + source);
+            String key = job.labels(source);
             LabelList l = infra.store().getJson(key, LabelList.class);
             if (l.labels() == null || l.labels().isEmpty()) {
                 throw new IllegalStateException("vocabulary " + key + " of " + source + " has no labels");
@@ -202,9 +195,9 @@ public class EvaluatorStage implements StageHandler {
     /** The source's provenance: vocabulary and model keys from the job. */
     private static Map<String, String> provenance(StageJob job, String source) {
         Map<String, String> o = new LinkedHashMap<>();
-        put(o, "labels", job.objects().get("labels." + source));
-        put(o, "baseModel", job.objects().get("model." + source + ".base"));
-        put(o, "stackedModel", job.objects().get("model." + source + ".stacked"));
+        put(o, "labels", job.labels(source));
+        put(o, "baseModel", job.model(source, ModelKind.BASE));
+        put(o, "stackedModel", job.model(source, ModelKind.STACKED));
         return o;
     }
 

@@ -8,6 +8,7 @@ import io.genrestack.common.features.Flattener;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.model.DeadLetter;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.Split;
@@ -91,15 +92,15 @@ public class ExtractorStage implements StageHandler {
             writer.flush();
             TopicRange range = writer.outputRange(Topics.TRACK_FEATURES);
             Map<String, String> objects = new TreeMap<>();
-            objects.put("manifest", RunPaths.manifest(run));
-            objects.put("run", RunPaths.runJson(run));
+            objects.put(StageJob.MANIFEST, RunPaths.manifest(run));
+            objects.put(StageJob.RUN, RunPaths.runJson(run));
             for (String s : setup.vocabularies().keySet()) {
-                objects.put("labels." + s, RunPaths.labels(run, s));
+                objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
             }
-            StageJob next = JobWorker.newJob(run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of("features", range),
+            StageJob next = StageJob.of(run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range),
                     objects);
             writer.send(Topics.jobs(Topics.STAGE_SCALER), 0, next.key(), Json.bytes(next));
-            writer.finish(Map.of(-1, writer.count("items")));
+            writer.finish(ProgressMark.items(writer.count("items")));
             Map<String, Long> counts = new LinkedHashMap<>(summaryCounts(writer));
             infra.store().putJson(RunPaths.extractorSummary(run), counts);
             events.publish(RunEvent.of(run, RunEvent.EXTRACTION_FINISHED, stage(), job.unit(),
@@ -122,7 +123,7 @@ public class ExtractorStage implements StageHandler {
 
     private void publishTracks(StageJob job, RunSetup setup, ExactlyOnceWriter writer) {
         String run = job.runId();
-        long resumeAt = writer.resumePoint() == null ? 0 : writer.resumePoint().position().getOrDefault(-1, 0L);
+        long resumeAt = ProgressMark.itemsConsumed(writer.resumePoint());
         List<Path> inputs = job.config().inputs().stream().map(Path::of).toList();
         InputScanner scanner = new InputScanner(settings.maxDocumentBytes());
         long total = scanner.countCandidates(inputs);
@@ -151,7 +152,7 @@ public class ExtractorStage implements StageHandler {
                 progress.stepFailed();
             }
             if (++sinceCheckpoint[0] >= settings.checkpointEvery()) {
-                writer.checkpoint(Map.of(-1, writer.count("items")));
+                writer.checkpoint(ProgressMark.items(writer.count("items")));
                 sinceCheckpoint[0] = 0;
             }
             String line = progress.lineIfDue();

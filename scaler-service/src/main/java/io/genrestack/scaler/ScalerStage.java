@@ -61,10 +61,7 @@ public class ScalerStage implements StageHandler {
     @Override
     public void handle(StageJob job) throws Exception {
         String run = job.runId();
-        TopicRange input = job.inputs().get("features");
-        if (input == null) {
-            throw new IllegalArgumentException("scaler job " + job.key() + " has no 'features' input range");
-        }
+        TopicRange input = job.features();
         var events = infra.events();
         try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), job.unit(), STEP)) {
             if (writer.resumePoint() != null && writer.resumePoint().done()) {
@@ -83,7 +80,7 @@ public class ScalerStage implements StageHandler {
                     "statistics of " + stats.vectors() + " train vectors, " + standardiser.zeroVarianceCount()
                             + " zero-variance features",
                     Map.of("train", stats.vectors(), "zeroVariance", (long) standardiser.zeroVarianceCount()),
-                    Map.of("stats", statsKey, "summary", RunPaths.scalerSummary(run))));
+                    Map.of(StageJob.STATS, statsKey, "summary", RunPaths.scalerSummary(run))));
 
             long failAfter = settings.failAfterRecords().orElse(-1);
             boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
@@ -120,12 +117,10 @@ public class ScalerStage implements StageHandler {
             });
             writer.flush();
             TopicRange output = writer.outputRange(Topics.SCALED_FEATURES);
-            Map<String, String> objects = new TreeMap<>(job.objects());
-            objects.put("stats", statsKey);
+            StageJob withStats = job.withObject(StageJob.STATS, statsKey);
             for (String source : Sources.ALL) {
-                if (job.objects().containsKey("labels." + source)) {
-                    StageJob next = JobWorker.newJob(run, Topics.STAGE_TRAINER, source, job.config(),
-                            Map.of("features", output), objects);
+                if (job.labels(source) != null) {
+                    StageJob next = withStats.next(Topics.STAGE_TRAINER, source, StageJob.FEATURES, output);
                     writer.send(Topics.jobs(Topics.STAGE_TRAINER), JobWorker.partitionFor(next), next.key(),
                             Json.bytes(next));
                 }
@@ -141,7 +136,7 @@ public class ScalerStage implements StageHandler {
             events.publish(RunEvent.of(run, RunEvent.SCALING_FINISHED, stage(), job.unit(),
                     String.format("standardised %d records in %.1f s", output.expectedRecords(),
                             (System.nanoTime() - t0) / 1e9),
-                    counts, Map.of("stats", statsKey)));
+                    counts, Map.of(StageJob.STATS, statsKey)));
         }
     }
 

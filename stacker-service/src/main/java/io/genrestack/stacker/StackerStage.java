@@ -8,6 +8,7 @@ import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.common.model.Instances;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
@@ -57,7 +58,6 @@ public class StackerStage implements StageHandler {
     public static final String STEP = "predictions";
     /** File name of a recorded job under {@link RunPaths#stageState}. */
     public static final String INPUT = "input.json";
-    static final String KIND = "stacked";
     private static final int PREDICT_CHUNK = 1024;
 
     @Inject
@@ -80,9 +80,7 @@ public class StackerStage implements StageHandler {
     public void handle(StageJob job) throws Exception {
         String run = job.runId();
         String unit = job.unit();
-        if (!job.inputs().containsKey("activations")) {
-            throw new IllegalArgumentException("stacker job " + job.key() + " has no 'activations' input range");
-        }
+        job.activations(); // required
         List<String> expected = expectedSources(job);
         if (!expected.contains(unit)) {
             throw new IllegalArgumentException("stacker job " + job.key() + " is for source '" + unit
@@ -111,13 +109,9 @@ public class StackerStage implements StageHandler {
     /** The run's sources: the {@code labels.<source>} objects of the job, in {@link Sources#ALL} order. */
     static List<String> expectedSources(StageJob job) {
         List<String> out = new ArrayList<>();
-        for (String key : job.objects().keySet()) {
-            if (key.startsWith("labels.")) {
-                Sources.index(key.substring("labels.".length())); // rejects unknown sources
-            }
-        }
+        job.labelSources().forEach(Sources::index); // rejects unknown sources
         for (String s : Sources.ALL) {
-            if (job.objects().containsKey("labels." + s)) {
+            if (job.labels(s) != null) {
                 out.add(s);
             }
         }
@@ -142,19 +136,15 @@ public class StackerStage implements StageHandler {
             events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), StageJob.ALL,
                     "stacking " + sources + (resume != null ? " (resuming after " + resume.position() + ")" : ""),
                     null, null));
-            Map<String, String> objects = new TreeMap<>();
-            jobs.values().forEach(j -> objects.putAll(j.objects()));
-            objects.putAll(trigger.objects());
+            Map<String, String> merged = new TreeMap<>();
+            jobs.values().forEach(j -> merged.putAll(j.objects()));
+            StageJob combined = trigger.withObjects(merged).withObjects(trigger.objects());
             List<StackingInputs.ModelInput> inputs = new ArrayList<>();
             Map<String, TopicRange> ranges = new LinkedHashMap<>();
             for (String s : sources) {
-                TopicRange range = jobs.get(s).inputs().get("activations");
-                if (range == null) {
-                    throw new IllegalArgumentException("stacker job for " + s + " of run " + run
-                            + " has no 'activations' input range");
-                }
+                TopicRange range = jobs.get(s).activations();
                 ranges.put(s, range);
-                inputs.add(new StackingInputs.ModelInput(s, range, vocabularySize(store, objects, s)));
+                inputs.add(new StackingInputs.ModelInput(s, range, vocabularySize(store, combined, s)));
             }
             List<MlpModel> open = new ArrayList<>();
             try (StackingInputs data = StackingInputs.build(infra.bootstrap(), run, inputs,
@@ -164,15 +154,15 @@ public class StackerStage implements StageHandler {
                     models[m] = trainOrReuse(run, config, data, m, ranges);
                     open.add(models[m]);
                 }
-                publish(run, config, data, models, objects, writer, resume, t0);
+                publish(run, config, data, models, combined, writer, resume, t0);
             } finally {
                 open.forEach(MlpModel::close);
             }
         }
     }
 
-    private static int vocabularySize(ObjectStore store, Map<String, String> objects, String source) {
-        String key = objects.get("labels." + source);
+    private static int vocabularySize(ObjectStore store, StageJob job, String source) {
+        String key = job.labels(source);
         JsonNode vocab;
         try {
             vocab = Json.MAPPER.readTree(store.get(key));
@@ -194,8 +184,8 @@ public class StackerStage implements StageHandler {
         ObjectStore store = infra.store();
         TrainParams p = config.stacked();
         MlpSpec spec = MlpSpec.stacked(data.inputDim(), rows.nLabels).withDropout(p.dropout());
-        String paramsKey = RunPaths.modelParams(run, source, KIND);
-        String provKey = RunPaths.provenance(run, source, KIND);
+        String paramsKey = RunPaths.modelParams(run, source, ModelKind.STACKED);
+        String provKey = RunPaths.provenance(run, source, ModelKind.STACKED);
         Optional<StackedProvenance> earlier = store.getJsonIfExists(provKey, StackedProvenance.class);
         if (earlier.isPresent() && ranges.equals(earlier.get().inputs()) && store.exists(paramsKey)) {
             LOG.infof("[%s] stacked %s: reusing the model saved at %s for the same inputs", run, source,
@@ -304,8 +294,8 @@ public class StackerStage implements StageHandler {
 
     /** Publishes every source's predictions and the evaluator job, exactly once, resuming after the last chunk. */
     private void publish(String run, RunConfig config, StackingInputs data, MlpModel[] models,
-            Map<String, String> objects, ExactlyOnceWriter writer, ProgressMark resume, long t0) {
-        long skip = resume == null ? 0 : resume.position().getOrDefault(-1, 0L);
+            StageJob combined, ExactlyOnceWriter writer, ProgressMark resume, long t0) {
+        long skip = ProgressMark.itemsConsumed(resume);
         long failAfter = settings.failAfterPredictions().orElse(-1);
         boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
         int every = Math.max(1, settings.checkpointEvery());
@@ -343,7 +333,7 @@ public class StackerStage implements StageHandler {
                     pos++;
                     sent++;
                     if (++sinceCheckpoint >= every) {
-                        writer.checkpoint(Map.of(-1, pos));
+                        writer.checkpoint(ProgressMark.items(pos));
                         sinceCheckpoint = 0;
                     }
                 }
@@ -355,14 +345,13 @@ public class StackerStage implements StageHandler {
             throw new IllegalStateException("run " + run + ": " + output.expectedRecords()
                     + " predictions committed, expected " + total);
         }
-        Map<String, String> next = new TreeMap<>(objects);
+        StageJob next = combined;
         for (String s : data.models) {
-            next.put("model." + s + "." + KIND, RunPaths.modelParams(run, s, KIND));
+            next = next.withModel(s, ModelKind.STACKED, RunPaths.modelParams(run, s, ModelKind.STACKED));
         }
-        StageJob evaluator = JobWorker.newJob(run, Topics.STAGE_EVALUATOR, StageJob.ALL, config,
-                Map.of("predictions", output), next);
+        StageJob evaluator = next.next(Topics.STAGE_EVALUATOR, StageJob.ALL, StageJob.PREDICTIONS, output);
         writer.send(Topics.jobs(Topics.STAGE_EVALUATOR), 0, evaluator.key(), Json.bytes(evaluator));
-        writer.finish(Map.of(-1, pos));
+        writer.finish(ProgressMark.items(pos));
         metrics.add(stage(), "published", sent);
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String s : data.models) {

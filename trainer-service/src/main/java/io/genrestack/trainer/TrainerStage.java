@@ -7,6 +7,7 @@ import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.metrics.RocAuc;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.ScaledFeatures;
@@ -82,10 +83,7 @@ public class TrainerStage implements StageHandler {
     public void handle(StageJob job) throws Exception {
         String run = job.runId();
         String source = job.unit();
-        TopicRange input = job.inputs().get("features");
-        if (input == null) {
-            throw new IllegalArgumentException("trainer job " + job.key() + " has no 'features' input range");
-        }
+        TopicRange input = job.features();
         var events = infra.events();
         try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), source, STEP)) {
             if (writer.resumePoint() != null && writer.resumePoint().done()) {
@@ -103,7 +101,7 @@ public class TrainerStage implements StageHandler {
             TrainConfig cfg = TrainConfig.defaults().withLr(p.learningRate()).withBatchSize(p.batchSize())
                     .withMaxEpochs(p.maxEpochs()).withPatience(p.patience()).withSeed(job.config().seed())
                     .withDevice(settings.device()).withThreads(settings.threads());
-            String paramsKey = RunPaths.modelParams(run, source, "base");
+            String paramsKey = RunPaths.modelParams(run, source, ModelKind.BASE);
             MlpModel model;
             Map<String, Object> provenance;
             if (writer.resumePoint() != null && infra.store().exists(paramsKey)) {
@@ -114,12 +112,12 @@ public class TrainerStage implements StageHandler {
                 model = MlpModel.create(spec, job.config().seed(), cfg.resolveDevice());
                 provenance = train(job, source, model, spec, cfg, m, labels);
                 infra.store().put(paramsKey, model.saveParameters(), "application/octet-stream");
-                infra.store().putJson(RunPaths.provenance(run, source, "base"), provenance);
+                infra.store().putJson(RunPaths.provenance(run, source, ModelKind.BASE), provenance);
                 events.publish(RunEvent.of(run, RunEvent.BASE_MODEL_FINISHED, stage(), source,
                         String.format("%s base model: best epoch %s, validation macro AUC %.4f", source,
                                 provenance.get("bestEpoch"), (Double) provenance.get("bestValidationMacroAuc")),
                         Map.of("train", (long) m.train(), "validation", (long) m.validation()),
-                        Map.of("params", paramsKey, "provenance", RunPaths.provenance(run, source, "base"))));
+                        Map.of("params", paramsKey, "provenance", RunPaths.provenance(run, source, ModelKind.BASE))));
             }
             try (model) {
                 publishActivations(job, source, model, input, writer);
@@ -130,10 +128,8 @@ public class TrainerStage implements StageHandler {
                 throw new IllegalStateException("published " + out.expectedRecords() + " activations for "
                         + m.runRecords() + " tracks");
             }
-            Map<String, String> objects = new TreeMap<>(job.objects());
-            objects.put("model." + source + ".base", paramsKey);
-            StageJob next = JobWorker.newJob(run, Topics.STAGE_STACKER, source, job.config(),
-                    Map.of("activations", out), objects);
+            StageJob next = job.withModel(source, ModelKind.BASE, paramsKey)
+                    .next(Topics.STAGE_STACKER, source, StageJob.ACTIVATIONS, out);
             writer.send(Topics.jobs(Topics.STAGE_STACKER), 0, next.key(), Json.bytes(next));
             writer.finish(EosPass.end(input));
             metrics.add(stage(), "published", out.expectedRecords());
@@ -145,7 +141,7 @@ public class TrainerStage implements StageHandler {
     }
 
     private List<String> vocabulary(StageJob job, String source) {
-        String key = job.objects().get("labels." + source);
+        String key = job.labels(source);
         if (key == null) {
             throw new IllegalArgumentException("trainer job " + job.key() + " names no vocabulary for " + source);
         }
@@ -275,11 +271,11 @@ public class TrainerStage implements StageHandler {
                         report.seconds() * (cfg.maxEpochs() - report.epoch()));
                 infra.events().publish(RunEvent.of(run, RunEvent.EPOCH_FINISHED, stage(), source, line,
                         Map.of("epoch", (long) report.epoch()), null));
-            }, new ObjectStoreCheckpointer(infra.store(), RunPaths.checkpoints(run, source, "base")));
+            }, new ObjectStoreCheckpointer(infra.store(), RunPaths.checkpoints(run, source, ModelKind.BASE)));
             Map<String, Object> prov = new LinkedHashMap<>();
             prov.put("runId", run);
             prov.put("source", source);
-            prov.put("model", "base");
+            prov.put("model", ModelKind.BASE);
             prov.put("spec", spec);
             prov.put("parameterCount", model.parameterCount());
             prov.put("train", cfg);
@@ -287,9 +283,9 @@ public class TrainerStage implements StageHandler {
             prov.put("labels", labels.size());
             prov.put("trainTracks", m.train());
             prov.put("validationTracks", m.validation());
-            prov.put("inputRange", job.inputs().get("features"));
-            prov.put("featureManifest", job.objects().get("manifest"));
-            prov.put("scalerStats", job.objects().get("stats"));
+            prov.put("inputRange", job.features());
+            prov.put("featureManifest", job.manifest());
+            prov.put("scalerStats", job.stats());
             prov.put("bestEpoch", result.bestEpoch());
             prov.put("bestValidationLoss", result.bestValLoss());
             prov.put("bestValidationMacroAuc", bestAuc[0]);
