@@ -3,6 +3,7 @@ package io.genrestack.evaluator;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
@@ -80,7 +81,7 @@ public class EvaluatorStage implements StageHandler {
         infra.events().publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
                 "evaluating " + input.expectedRecords() + " predictions", null, null));
 
-        Map<String, LabelList> vocabularies = vocabularies(job);
+        Map<String, LabelVocabulary> vocabularies = vocabularies(job);
         Map<String, List<TrackPredictions>> bySource = read(run, input);
         for (String s : bySource.keySet()) {
             if (!vocabularies.containsKey(s)) {
@@ -92,7 +93,7 @@ public class EvaluatorStage implements StageHandler {
         List<SourceEvaluation> evaluations = new ArrayList<>();
         List<String> withoutPredictions = new ArrayList<>();
         Map<String, Long> tracks = new LinkedHashMap<>();
-        for (Map.Entry<String, LabelList> v : vocabularies.entrySet()) {
+        for (Map.Entry<String, LabelVocabulary> v : vocabularies.entrySet()) {
             String source = v.getKey();
             List<TrackPredictions> records = bySource.remove(source); // released once evaluated
             if (records == null || records.isEmpty()) {
@@ -135,7 +136,7 @@ public class EvaluatorStage implements StageHandler {
     }
 
     /** The vocabularies named by the job ({@code labels.<source>}), in {@link Sources#ALL} order, then by name. */
-    private Map<String, LabelList> vocabularies(StageJob job) {
+    private Map<String, LabelVocabulary> vocabularies(StageJob job) {
         TreeSet<String> names = new TreeSet<>((a, b) -> {
             int ia = Sources.ALL.indexOf(a);
             int ib = Sources.ALL.indexOf(b);
@@ -145,18 +146,10 @@ public class EvaluatorStage implements StageHandler {
             return a.compareTo(b);
         });
         names.addAll(job.labelSources());
-        Map<String, LabelList> out = new LinkedHashMap<>();
+        Map<String, LabelVocabulary> out = new LinkedHashMap<>();
         for (String source : names) {
             String key = job.labels(source);
-            LabelList l = infra.store().getJson(key, LabelList.class);
-            if (l.labels() == null || l.labels().isEmpty()) {
-                throw new IllegalStateException("vocabulary " + key + " of " + source + " has no labels");
-            }
-            if (l.source() != null && !l.source().equals(source)) {
-                throw new IllegalStateException("vocabulary " + key + " is of source '" + l.source()
-                        + "', the job names it labels." + source);
-            }
-            out.put(source, l);
+            out.put(source, LabelVocabulary.read(infra.store().get(key), key, source));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("evaluator job " + job.key() + " names no vocabulary (labels.<source>)");

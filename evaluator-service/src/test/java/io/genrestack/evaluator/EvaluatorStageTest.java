@@ -1,5 +1,6 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ProgressMark;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,7 +141,7 @@ class EvaluatorStageTest {
         objects.put(StageJob.MANIFEST, RunPaths.manifest(run));
         for (var e : p.vocab().entrySet()) {
             String s = e.getKey();
-            infra.store().putJson(RunPaths.labels(run, s), new LabelList(s, e.getValue()));
+            infra.store().putJson(RunPaths.labels(run, s), new LabelVocabulary(s, e.getValue()));
             objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
             for (String kind : List.of("base", "stacked")) {
                 infra.store().putJson(RunPaths.provenance(run, s, kind), Map.of("source", s, "kind", kind));

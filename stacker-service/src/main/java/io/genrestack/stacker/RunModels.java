@@ -2,6 +2,7 @@ package io.genrestack.stacker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
+import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.features.Flattener;
@@ -88,7 +89,8 @@ final class RunModels implements AutoCloseable {
         List<List<String>> vocabularies = new ArrayList<>();
         try {
             for (String s : sources) {
-                vocabularies.add(vocabulary(require(store, RunPaths.labels(run, s)), RunPaths.labels(run, s)));
+                vocabularies.add(LabelVocabulary.read(require(store, RunPaths.labels(run, s)), RunPaths.labels(run, s), s)
+                        .labels());
             }
             for (int i = 0; i < sources.size(); i++) {
                 String s = sources.get(i);
@@ -125,20 +127,6 @@ final class RunModels implements AutoCloseable {
                 throw new IllegalStateException(RunPaths.runJson(run) + " is not readable: " + e.getMessage(), e);
             }
         }).orElse(MlpSpec.PAPER_HIDDEN);
-    }
-
-    private static List<String> vocabulary(byte[] json, String key) {
-        try {
-            JsonNode labels = Json.MAPPER.readTree(json).get("labels");
-            if (labels == null || !labels.isArray() || labels.isEmpty()) {
-                throw new IllegalStateException(key + " has no labels");
-            }
-            List<String> out = new ArrayList<>();
-            labels.forEach(l -> out.add(l.asText()));
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(key + " is not JSON: " + e.getMessage(), e);
-        }
     }
 
     private static byte[] require(ObjectStore store, String key) {

@@ -1,13 +1,13 @@
 package io.genrestack.stacker;
 
 import ai.djl.engine.Engine;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.common.model.Instances;
+import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
@@ -163,17 +163,7 @@ public class StackerStage implements StageHandler {
 
     private static int vocabularySize(ObjectStore store, StageJob job, String source) {
         String key = job.labels(source);
-        JsonNode vocab;
-        try {
-            vocab = Json.MAPPER.readTree(store.get(key));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("label vocabulary " + key + " is not JSON: " + e.getMessage(), e);
-        }
-        JsonNode labels = vocab.get("labels");
-        if (labels == null || !labels.isArray() || labels.isEmpty()) {
-            throw new IllegalStateException("label vocabulary " + key + " has no labels");
-        }
-        return labels.size();
+        return LabelVocabulary.read(store.get(key), key, source).size();
     }
 
     /** Trains source {@code m}'s stacked model, or loads the one an earlier attempt saved for the same inputs. */

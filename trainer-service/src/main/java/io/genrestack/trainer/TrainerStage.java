@@ -7,6 +7,7 @@ import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.metrics.RocAuc;
+import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
@@ -90,7 +91,7 @@ public class TrainerStage implements StageHandler {
                 LOG.infof("[%s] %s: base model and activations already published; nothing to do", run, source);
                 return;
             }
-            List<String> labels = vocabulary(job, source);
+            LabelVocabulary labels = vocabulary(job, source);
             events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), source,
                     "training the " + source + " base model (" + labels.size() + " labels) on " + settings.device(),
                     null, null));
@@ -140,15 +141,12 @@ public class TrainerStage implements StageHandler {
         }
     }
 
-    private List<String> vocabulary(StageJob job, String source) {
+    private LabelVocabulary vocabulary(StageJob job, String source) {
         String key = job.labels(source);
         if (key == null) {
             throw new IllegalArgumentException("trainer job " + job.key() + " names no vocabulary for " + source);
         }
-        var node = Json.read(infra.store().get(key), com.fasterxml.jackson.databind.JsonNode.class);
-        List<String> labels = new ArrayList<>();
-        node.get("labels").forEach(n -> labels.add(n.asText()));
-        return labels;
+        return LabelVocabulary.read(infra.store().get(key), key, source);
     }
 
     /** Writes the source's train/validation rows (features + multi-hot labels) to float32 files; counts the run. */
@@ -225,7 +223,7 @@ public class TrainerStage implements StageHandler {
     }
 
     private Map<String, Object> train(StageJob job, String source, MlpModel model, MlpSpec spec, TrainConfig cfg,
-            Materialised m, List<String> labels) throws Exception {
+            Materialised m, LabelVocabulary labels) throws Exception {
         String run = job.runId();
         List<Map<String, Object>> history = new ArrayList<>();
         double[] bestAuc = { Double.NaN };
