@@ -2,7 +2,7 @@ package io.genrestack.scaler;
 
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
-import io.genrestack.common.kafka.EosPass;
+import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.RangeReader;
@@ -86,7 +86,7 @@ public class ScalerStage implements StageHandler {
             boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
             long[] seen = { 0 };
             long t0 = System.nanoTime();
-            EosPass.run(infra.bootstrap(), writer, input, settings.checkpointEvery(), r -> {
+            ExactlyOncePass.run(infra.bootstrap(), writer, input, settings.checkpointEvery(), r -> {
                 if (inject && seen[0]++ >= failAfter) {
                     throw new IllegalStateException("injected fault after " + failAfter + " records (genrestack.scaler.fail-after-records)");
                 }
@@ -125,7 +125,7 @@ public class ScalerStage implements StageHandler {
                             Json.bytes(next));
                 }
             }
-            writer.finish(EosPass.end(input));
+            writer.finish(ExactlyOncePass.end(input));
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("train", writer.count("train"));
             counts.put("validation", writer.count("validation"));

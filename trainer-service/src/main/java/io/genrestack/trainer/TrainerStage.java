@@ -2,7 +2,7 @@ package io.genrestack.trainer;
 
 import ai.djl.engine.Engine;
 import io.genrestack.common.Topics;
-import io.genrestack.common.kafka.EosPass;
+import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.RangeReader;
@@ -132,7 +132,7 @@ public class TrainerStage implements StageHandler {
             StageJob next = job.withModel(source, ModelKind.BASE, paramsKey)
                     .next(Topics.STAGE_STACKER, source, StageJob.ACTIVATIONS, out);
             writer.send(Topics.jobs(Topics.STAGE_STACKER), 0, next.key(), Json.bytes(next));
-            writer.finish(EosPass.end(input));
+            writer.finish(ExactlyOncePass.end(input));
             metrics.add(stage(), "published", out.expectedRecords());
             events.publish(RunEvent.of(run, RunEvent.ACTIVATIONS_FINISHED, stage(), source,
                     "published " + out.expectedRecords() + " activation records of the " + source + " model",
@@ -308,7 +308,7 @@ public class TrainerStage implements StageHandler {
         int every = Math.max(batch, settings.checkpointEvery() / batch * batch);
         List<ScaledFeatures> buffer = new ArrayList<>(batch);
         long t0 = System.nanoTime();
-        EosPass.ThrowingRunnable flush = () -> {
+        ExactlyOncePass.ThrowingRunnable flush = () -> {
             if (buffer.isEmpty()) {
                 return;
             }
@@ -330,7 +330,7 @@ public class TrainerStage implements StageHandler {
             }
             buffer.clear();
         };
-        EosPass.run(infra.bootstrap(), writer, input, every, r -> {
+        ExactlyOncePass.run(infra.bootstrap(), writer, input, every, r -> {
             ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
             if (!run.equals(s.runId())) {
                 return;
