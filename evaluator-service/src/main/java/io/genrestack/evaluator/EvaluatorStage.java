@@ -11,9 +11,7 @@ import io.genrestack.common.model.TopicRange;
 import io.genrestack.common.model.TrackPredictions;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
-import io.genrestack.platform.Infrastructure;
-import io.genrestack.platform.StageHandler;
-import io.genrestack.platform.StageMetrics;
+import io.genrestack.platform.StageTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -36,18 +34,12 @@ import java.util.TreeSet;
  * next success), so {@code GET /runs} can say why a run has no report.
  */
 @ApplicationScoped
-public class EvaluatorStage implements StageHandler {
+public class EvaluatorStage extends StageTemplate {
     private static final Logger LOG = Logger.getLogger(EvaluatorStage.class);
     public static final String FAILURE = "failure.json";
 
     @Inject
-    Infrastructure infra;
-
-    @Inject
     EvaluatorSettings settings;
-
-    @Inject
-    StageMetrics metrics;
 
     /** What {@code reports/failure.json} holds. */
     public record Failure(String runId, Instant time, String message) {
@@ -65,7 +57,7 @@ public class EvaluatorStage implements StageHandler {
             evaluate(job);
         } catch (Exception e) {
             try {
-                infra.store().putJson(RunPaths.reports(run) + FAILURE, new Failure(run, Instant.now(),
+                infra().store().putJson(RunPaths.reports(run) + FAILURE, new Failure(run, Instant.now(),
                         String.valueOf(e.getMessage())));
             } catch (RuntimeException storeFailure) {
                 e.addSuppressed(storeFailure);
@@ -78,8 +70,8 @@ public class EvaluatorStage implements StageHandler {
         String run = job.runId();
         TopicRange input = job.predictions();
         long t0 = System.nanoTime();
-        infra.events().publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
-                "evaluating " + input.expectedRecords() + " predictions", null, null));
+        event(run, job.unit(), RunEvent.STAGE_STARTED, "evaluating " + input.expectedRecords() + " predictions", null,
+                null);
 
         Map<String, LabelVocabulary> vocabularies = vocabularies(job);
         Map<String, List<TrackPredictions>> bySource = read(run, input);
@@ -119,20 +111,19 @@ public class EvaluatorStage implements StageHandler {
         names.add(ReportBuilder.JSON); // last: its presence means the report is complete
         for (String name : names) {
             ReportBuilder.ReportFile f = built.files().get(name);
-            infra.store().put(prefix + name, f.bytes(), f.contentType());
+            infra().store().put(prefix + name, f.bytes(), f.contentType());
         }
-        if (infra.store().exists(prefix + FAILURE)) {
-            infra.store().delete(prefix + FAILURE);
+        if (infra().store().exists(prefix + FAILURE)) {
+            infra().store().delete(prefix + FAILURE);
         }
-        metrics.add(stage(), "published", evaluations.size());
+        count("published", evaluations.size());
 
         StringBuilder msg = new StringBuilder("report ready");
         built.report().sources().forEach((s, r) -> msg.append(String.format(java.util.Locale.ROOT,
                 "; %s macro AUC base %s stacked %s", s, Text.num(r.base().macroAuc(), 4),
                 Text.num(r.stacked().macroAuc(), 4))));
         msg.append(String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
-        infra.events().publish(RunEvent.of(run, RunEvent.REPORT_READY, stage(), job.unit(), msg.toString(), tracks,
-                built.report().files()));
+        event(run, job.unit(), RunEvent.REPORT_READY, msg.toString(), tracks, built.report().files());
     }
 
     /** The vocabularies named by the job ({@code labels.<source>}), in {@link Sources#ALL} order, then by name. */
@@ -148,8 +139,7 @@ public class EvaluatorStage implements StageHandler {
         names.addAll(job.labelSources());
         Map<String, LabelVocabulary> out = new LinkedHashMap<>();
         for (String source : names) {
-            String key = job.labels(source);
-            out.put(source, LabelVocabulary.read(infra.store().get(key), key, source));
+            out.put(source, vocabulary(job, source));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("evaluator job " + job.key() + " names no vocabulary (labels.<source>)");
@@ -161,7 +151,7 @@ public class EvaluatorStage implements StageHandler {
     private Map<String, List<TrackPredictions>> read(String run, TopicRange input) throws Exception {
         Map<String, List<TrackPredictions>> bySource = new HashMap<>();
         long[] count = { 0 };
-        RangeReader.read(infra.bootstrap(), input, r -> {
+        RangeReader.read(infra().bootstrap(), input, r -> {
             TrackPredictions p;
             try {
                 p = Json.read(r.value(), TrackPredictions.class);
@@ -176,7 +166,7 @@ public class EvaluatorStage implements StageHandler {
             count[0]++;
             bySource.computeIfAbsent(String.valueOf(p.source()), s -> new ArrayList<>()).add(p);
         });
-        metrics.add(stage(), "read", count[0]);
+        count("read", count[0]);
         if (count[0] != input.expectedRecords()) {
             throw new IllegalStateException("run " + run + ": the stacker announced " + input.expectedRecords()
                     + " predictions in " + input.topic() + " but the range holds " + count[0]
