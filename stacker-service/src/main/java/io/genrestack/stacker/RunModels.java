@@ -89,8 +89,8 @@ final class RunModels implements AutoCloseable {
         List<List<String>> vocabularies = new ArrayList<>();
         try {
             for (String s : sources) {
-                vocabularies.add(LabelVocabulary.read(require(store, RunPaths.labels(run, s)), RunPaths.labels(run, s), s)
-                        .labels());
+                String key = RunPaths.labels(run, s);
+                vocabularies.add(LabelVocabulary.read(require(store, key), key, s).labels());
             }
             for (int i = 0; i < sources.size(); i++) {
                 String s = sources.get(i);
