@@ -94,10 +94,12 @@ class TrainerStageTest {
         }
         TrainParams p = new TrainParams(256, 0.5, 1e-3, 32, 12, 4);
         RunConfig cfg = new RunConfig(List.of(), List.of(), false, "paper", List.of(), 0.8, 7, p, p);
-        Map<String, String> objects = Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(run, "lastfm"), StageJob.labelsName("tagtraum"),
+        Map<String, String> objects = Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(run, "lastfm"),
+                StageJob.labelsName("tagtraum"),
                 RunPaths.labels(run, "tagtraum"));
         for (String s : List.of("lastfm", "tagtraum")) {
-            JobWorker.submit(infra.events(), StageJob.of(run, Topics.STAGE_TRAINER, s, cfg, Map.of(StageJob.FEATURES, range),
+            JobWorker.submit(infra.events(), StageJob.of(run, Topics.STAGE_TRAINER, s, cfg,
+                    Map.of(StageJob.FEATURES, range),
                     objects));
         }
         Map<String, StageJob> stackerJobs = awaitStackerJobs(run, 2);
@@ -114,7 +116,7 @@ class TrainerStageTest {
             });
             assertEquals(N, seen.size());
             for (TrackActivations t : seen.values()) {
-                assertEquals(s, t.model());
+                assertEquals(s, t.source());
                 assertEquals(256, t.hidden().length);
                 assertEquals(4, t.scores().length);
                 for (float v : t.hidden()) {
