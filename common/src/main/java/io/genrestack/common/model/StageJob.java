@@ -27,7 +27,7 @@ public record StageJob(String runId, String stage, String unit, RunConfig config
     /** The unit of a stage that works on the whole run. */
     public static final String ALL = "all";
 
-    /** Input: the run's feature records ({@code track-features} for the scaler, {@code scaled-features} for the trainer). */
+    /** Input: the run's feature records ({@code track-features} for the scaler, {@code scaled-features}, trainer). */
     public static final String FEATURES = "features";
     /** Input: the run's {@code activations} of one base model (the stacker job of that source). */
     public static final String ACTIVATIONS = "activations";
