@@ -330,7 +330,7 @@ class ReliabilityDrillTest {
         count(bootstrap, Topics.SCALED_FEATURES, ScaledFeatures.class, ScaledFeatures::runId,
                 t -> Topics.SCALED_FEATURES, ScaledFeatures::mbid, baseRun, drillRun, base, drill);
         count(bootstrap, Topics.ACTIVATIONS, TrackActivations.class, TrackActivations::runId,
-                a -> Topics.ACTIVATIONS + "/" + a.model(), TrackActivations::mbid, baseRun, drillRun, base, drill);
+                a -> Topics.ACTIVATIONS + "/" + a.source(), TrackActivations::mbid, baseRun, drillRun, base, drill);
         count(bootstrap, Topics.PREDICTIONS, TrackPredictions.class, TrackPredictions::runId,
                 p -> Topics.PREDICTIONS + "/" + p.source(), TrackPredictions::mbid, baseRun, drillRun, base, drill);
         assertEquals(base.keySet(), drill.keySet());

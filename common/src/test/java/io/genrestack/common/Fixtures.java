@@ -57,7 +57,7 @@ public final class Fixtures {
                         "unparsable JSON: Unexpected end-of-input", "{\"lowlevel\": ", t),
                 Topics.STAGE_PROGRESS, new ProgressMark(runId, "scaler", "all", "standardise", Map.of(0, 5L, 1, 7L),
                         Map.of("out:scaled-features", 12L), false),
-                Topics.jobs("trainer"), new StageJob(runId, "trainer", "lastfm", cfg, Map.of("features", range),
+                Topics.jobs("trainer"), new StageJob(runId, "trainer", "lastfm", cfg, Map.of(StageJob.FEATURES, range),
                         Map.of("stats", "runs/" + runId + "/scaler/stats.bin"), t));
     }
 }

@@ -3,15 +3,15 @@ package io.genrestack.evaluator;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TopicRange;
 import io.genrestack.common.model.TrackPredictions;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
-import io.genrestack.platform.Infrastructure;
-import io.genrestack.platform.StageHandler;
-import io.genrestack.platform.StageMetrics;
+import io.genrestack.platform.StageTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -34,19 +34,12 @@ import java.util.TreeSet;
  * next success), so {@code GET /runs} can say why a run has no report.
  */
 @ApplicationScoped
-public class EvaluatorStage implements StageHandler {
+public class EvaluatorStage extends StageTemplate {
     private static final Logger LOG = Logger.getLogger(EvaluatorStage.class);
-    public static final String INPUT = "predictions";
     public static final String FAILURE = "failure.json";
 
     @Inject
-    Infrastructure infra;
-
-    @Inject
     EvaluatorSettings settings;
-
-    @Inject
-    StageMetrics metrics;
 
     /** What {@code reports/failure.json} holds. */
     public record Failure(String runId, Instant time, String message) {
@@ -64,7 +57,7 @@ public class EvaluatorStage implements StageHandler {
             evaluate(job);
         } catch (Exception e) {
             try {
-                infra.store().putJson(RunPaths.reports(run) + FAILURE, new Failure(run, Instant.now(),
+                infra().store().putJson(RunPaths.reports(run) + FAILURE, new Failure(run, Instant.now(),
                         String.valueOf(e.getMessage())));
             } catch (RuntimeException storeFailure) {
                 e.addSuppressed(storeFailure);
@@ -75,27 +68,24 @@ public class EvaluatorStage implements StageHandler {
 
     private void evaluate(StageJob job) throws Exception {
         String run = job.runId();
-        TopicRange input = job.inputs().get(INPUT);
-        if (input == null) {
-            throw new IllegalArgumentException("evaluator job " + job.key() + " has no '" + INPUT + "' input range");
-        }
+        TopicRange input = job.predictions();
         long t0 = System.nanoTime();
-        infra.events().publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
-                "evaluating " + input.expectedRecords() + " predictions", null, null));
+        event(run, job.unit(), RunEvent.STAGE_STARTED, "evaluating " + input.expectedRecords() + " predictions", null,
+                null);
 
-        Map<String, LabelList> vocabularies = vocabularies(job);
+        Map<String, LabelVocabulary> vocabularies = vocabularies(job);
         Map<String, List<TrackPredictions>> bySource = read(run, input);
         for (String s : bySource.keySet()) {
             if (!vocabularies.containsKey(s)) {
                 throw new IllegalStateException("run " + run + " has predictions for source '" + s
-                        + "' but the job names no vocabulary for it (objects labels." + s + ")");
+                        + "' but the job names no vocabulary for it (object " + StageJob.labelsName(s) + ")");
             }
         }
 
         List<SourceEvaluation> evaluations = new ArrayList<>();
         List<String> withoutPredictions = new ArrayList<>();
         Map<String, Long> tracks = new LinkedHashMap<>();
-        for (Map.Entry<String, LabelList> v : vocabularies.entrySet()) {
+        for (Map.Entry<String, LabelVocabulary> v : vocabularies.entrySet()) {
             String source = v.getKey();
             List<TrackPredictions> records = bySource.remove(source); // released once evaluated
             if (records == null || records.isEmpty()) {
@@ -121,24 +111,23 @@ public class EvaluatorStage implements StageHandler {
         names.add(ReportBuilder.JSON); // last: its presence means the report is complete
         for (String name : names) {
             ReportBuilder.ReportFile f = built.files().get(name);
-            infra.store().put(prefix + name, f.bytes(), f.contentType());
+            infra().store().put(prefix + name, f.bytes(), f.contentType());
         }
-        if (infra.store().exists(prefix + FAILURE)) {
-            infra.store().delete(prefix + FAILURE);
+        if (infra().store().exists(prefix + FAILURE)) {
+            infra().store().delete(prefix + FAILURE);
         }
-        metrics.add(stage(), "published", evaluations.size());
+        count("published", evaluations.size());
 
         StringBuilder msg = new StringBuilder("report ready");
         built.report().sources().forEach((s, r) -> msg.append(String.format(java.util.Locale.ROOT,
                 "; %s macro AUC base %s stacked %s", s, Text.num(r.base().macroAuc(), 4),
                 Text.num(r.stacked().macroAuc(), 4))));
         msg.append(String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
-        infra.events().publish(RunEvent.of(run, RunEvent.REPORT_READY, stage(), job.unit(), msg.toString(), tracks,
-                built.report().files()));
+        event(run, job.unit(), RunEvent.REPORT_READY, msg.toString(), tracks, built.report().files());
     }
 
     /** The vocabularies named by the job ({@code labels.<source>}), in {@link Sources#ALL} order, then by name. */
-    private Map<String, LabelList> vocabularies(StageJob job) {
+    private Map<String, LabelVocabulary> vocabularies(StageJob job) {
         TreeSet<String> names = new TreeSet<>((a, b) -> {
             int ia = Sources.ALL.indexOf(a);
             int ib = Sources.ALL.indexOf(b);
@@ -147,23 +136,10 @@ public class EvaluatorStage implements StageHandler {
             }
             return a.compareTo(b);
         });
-        for (String key : job.objects().keySet()) {
-            if (key.startsWith("labels.")) {
-                names.add(key.substring("labels.".length()));
-            }
-        }
-        Map<String, LabelList> out = new LinkedHashMap<>();
+        names.addAll(job.labelSources());
+        Map<String, LabelVocabulary> out = new LinkedHashMap<>();
         for (String source : names) {
-            String key = job.objects().get("labels." + source);
-            LabelList l = infra.store().getJson(key, LabelList.class);
-            if (l.labels() == null || l.labels().isEmpty()) {
-                throw new IllegalStateException("vocabulary " + key + " of " + source + " has no labels");
-            }
-            if (l.source() != null && !l.source().equals(source)) {
-                throw new IllegalStateException("vocabulary " + key + " is of source '" + l.source()
-                        + "', the job names it labels." + source);
-            }
-            out.put(source, l);
+            out.put(source, vocabulary(job, source));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("evaluator job " + job.key() + " names no vocabulary (labels.<source>)");
@@ -175,7 +151,7 @@ public class EvaluatorStage implements StageHandler {
     private Map<String, List<TrackPredictions>> read(String run, TopicRange input) throws Exception {
         Map<String, List<TrackPredictions>> bySource = new HashMap<>();
         long[] count = { 0 };
-        RangeReader.read(infra.bootstrap(), input, r -> {
+        RangeReader.read(infra().bootstrap(), input, r -> {
             TrackPredictions p;
             try {
                 p = Json.read(r.value(), TrackPredictions.class);
@@ -190,7 +166,7 @@ public class EvaluatorStage implements StageHandler {
             count[0]++;
             bySource.computeIfAbsent(String.valueOf(p.source()), s -> new ArrayList<>()).add(p);
         });
-        metrics.add(stage(), "read", count[0]);
+        count("read", count[0]);
         if (count[0] != input.expectedRecords()) {
             throw new IllegalStateException("run " + run + ": the stacker announced " + input.expectedRecords()
                     + " predictions in " + input.topic() + " but the range holds " + count[0]
@@ -202,9 +178,9 @@ public class EvaluatorStage implements StageHandler {
     /** The source's provenance: vocabulary and model keys from the job. */
     private static Map<String, String> provenance(StageJob job, String source) {
         Map<String, String> o = new LinkedHashMap<>();
-        put(o, "labels", job.objects().get("labels." + source));
-        put(o, "baseModel", job.objects().get("model." + source + ".base"));
-        put(o, "stackedModel", job.objects().get("model." + source + ".stacked"));
+        put(o, "labels", job.labels(source));
+        put(o, "baseModel", job.model(source, ModelKind.BASE));
+        put(o, "stackedModel", job.model(source, ModelKind.STACKED));
         return o;
     }
 

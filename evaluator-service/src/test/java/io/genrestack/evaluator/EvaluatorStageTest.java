@@ -1,5 +1,8 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.ProgressMark;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
@@ -115,7 +118,7 @@ class EvaluatorStageTest {
             for (TrackPredictions p : records) {
                 w.send(Topics.PREDICTIONS, p.mbid(), Json.bytes(p));
             }
-            w.finish(Map.of(-1, (long) records.size()));
+            w.finish(ProgressMark.items((long) records.size()));
             return new Published(runId, vocab, records, w.outputRange(Topics.PREDICTIONS));
         }
     }
@@ -134,19 +137,19 @@ class EvaluatorStageTest {
         String run = p.runId();
         Map<String, String> objects = new HashMap<>();
         infra.store().putJson(RunPaths.runJson(run), Map.of("runId", run));
-        objects.put("run", RunPaths.runJson(run));
-        objects.put("manifest", RunPaths.manifest(run));
+        objects.put(StageJob.RUN, RunPaths.runJson(run));
+        objects.put(StageJob.MANIFEST, RunPaths.manifest(run));
         for (var e : p.vocab().entrySet()) {
             String s = e.getKey();
-            infra.store().putJson(RunPaths.labels(run, s), new LabelList(s, e.getValue()));
-            objects.put("labels." + s, RunPaths.labels(run, s));
+            infra.store().putJson(RunPaths.labels(run, s), new LabelVocabulary(s, e.getValue()));
+            objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
             for (String kind : List.of("base", "stacked")) {
                 infra.store().putJson(RunPaths.provenance(run, s, kind), Map.of("source", s, "kind", kind));
-                objects.put("model." + s + "." + kind, RunPaths.provenance(run, s, kind));
+                objects.put(StageJob.modelName(s, kind), RunPaths.provenance(run, s, kind));
             }
         }
-        StageJob job = JobWorker.newJob(run, Topics.STAGE_EVALUATOR, StageJob.ALL,
-                RunConfig.defaults(List.of(), List.of()), Map.of(EvaluatorStage.INPUT, range), objects);
+        StageJob job = StageJob.of(run, Topics.STAGE_EVALUATOR, StageJob.ALL,
+                RunConfig.defaults(List.of(), List.of()), Map.of(StageJob.PREDICTIONS, range), objects);
         JobWorker.submit(infra.events(), job);
         return job;
     }

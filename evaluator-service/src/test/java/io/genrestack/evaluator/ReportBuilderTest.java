@@ -1,5 +1,7 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.model.StageJob;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.model.TrackPredictions;
@@ -69,7 +71,7 @@ class ReportBuilderTest {
                 "baseModel", "runs/unit-run/models/lastfm/base/provenance.json"), new SourceEvaluation.Options(2, 300,
                         1000));
         return ReportBuilder.build(RUN, Instant.parse("2026-01-02T03:04:05Z"), 8, List.of(e), List.of("tagtraum"),
-                Map.of("labels.lastfm", "runs/unit-run/labels/lastfm.json"));
+                Map.of(StageJob.labelsName("lastfm"), "runs/unit-run/labels/lastfm.json"));
     }
 
     @Test

@@ -6,8 +6,9 @@ import io.genrestack.common.features.FeatureException;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.features.Flattener;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
-import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.model.DeadLetter;
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.Split;
@@ -17,13 +18,11 @@ import io.genrestack.common.model.TrackFeatures;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.groundtruth.GroundTruth;
-import io.genrestack.extractor.groundtruth.LabelVocabulary;
 import io.genrestack.extractor.input.InputItem;
 import io.genrestack.extractor.input.InputScanner;
 import io.genrestack.extractor.input.Progress;
-import io.genrestack.platform.Infrastructure;
-import io.genrestack.platform.StageHandler;
-import io.genrestack.platform.StageMetrics;
+import io.genrestack.platform.StageRun;
+import io.genrestack.platform.StageTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -45,18 +44,12 @@ import java.util.TreeMap;
  * parsing them. The last transaction carries the scaler's job with the run's exact record range and counts.
  */
 @ApplicationScoped
-public class ExtractorStage implements StageHandler {
+public class ExtractorStage extends StageTemplate {
     private static final Logger LOG = Logger.getLogger(ExtractorStage.class);
     public static final String STEP = "publish";
 
     @Inject
-    Infrastructure infra;
-
-    @Inject
     ExtractorSettings settings;
-
-    @Inject
-    StageMetrics metrics;
 
     @Override
     public String stage() {
@@ -67,16 +60,14 @@ public class ExtractorStage implements StageHandler {
     public void handle(StageJob job) throws Exception {
         String run = job.runId();
         RunConfig cfg = job.config();
-        var events = infra.events();
-        try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), job.unit(), STEP)) {
-            if (writer.resumePoint() != null && writer.resumePoint().done()) {
-                LOG.infof("[%s] extraction already finished; nothing to do", run);
+        try (StageRun out = open(job, STEP)) {
+            if (out.alreadyDone()) {
                 return;
             }
-            events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
-                    "extracting " + cfg.inputs() + " with ground truth " + cfg.groundTruth(), null, null));
+            out.started("extracting " + cfg.inputs() + " with ground truth " + cfg.groundTruth());
+            ExactlyOnceWriter writer = out.writer();
             RunSetup setup = RunSetup.prepare(run, cfg);
-            setup.store(infra.store(), run, cfg);
+            setup.store(infra().store(), run, cfg);
             // ground-truth rows that cannot be used are dead letters too (first incarnation only)
             if (writer.resumePoint() == null) {
                 for (GroundTruth.Problem p : setup.problems()) {
@@ -87,25 +78,22 @@ public class ExtractorStage implements StageHandler {
                     writer.count("deadLetters.groundTruth", 1);
                 }
             }
-            publishTracks(job, setup, writer);
+            publishTracks(job, setup, out);
             writer.flush();
             TopicRange range = writer.outputRange(Topics.TRACK_FEATURES);
             Map<String, String> objects = new TreeMap<>();
-            objects.put("manifest", RunPaths.manifest(run));
-            objects.put("run", RunPaths.runJson(run));
+            objects.put(StageJob.MANIFEST, RunPaths.manifest(run));
+            objects.put(StageJob.RUN, RunPaths.runJson(run));
             for (String s : setup.vocabularies().keySet()) {
-                objects.put("labels." + s, RunPaths.labels(run, s));
+                objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
             }
-            StageJob next = JobWorker.newJob(run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of("features", range),
+            StageJob next = StageJob.of(run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range),
                     objects);
-            writer.send(Topics.jobs(Topics.STAGE_SCALER), 0, next.key(), Json.bytes(next));
-            writer.finish(Map.of(-1, writer.count("items")));
+            out.handOver(next, ProgressMark.items(writer.count("items")));
             Map<String, Long> counts = new LinkedHashMap<>(summaryCounts(writer));
-            infra.store().putJson(RunPaths.extractorSummary(run), counts);
-            events.publish(RunEvent.of(run, RunEvent.EXTRACTION_FINISHED, stage(), job.unit(),
-                    "published " + range.expectedRecords() + " tracks, " + writer.count("deadLetters")
-                            + " dead letters",
-                    counts, objects));
+            infra().store().putJson(RunPaths.extractorSummary(run), counts);
+            out.event(RunEvent.EXTRACTION_FINISHED, "published " + range.expectedRecords() + " tracks, "
+                    + writer.count("deadLetters") + " dead letters", counts, objects);
         }
     }
 
@@ -120,9 +108,10 @@ public class ExtractorStage implements StageHandler {
         return c;
     }
 
-    private void publishTracks(StageJob job, RunSetup setup, ExactlyOnceWriter writer) {
+    private void publishTracks(StageJob job, RunSetup setup, StageRun out) {
         String run = job.runId();
-        long resumeAt = writer.resumePoint() == null ? 0 : writer.resumePoint().position().getOrDefault(-1, 0L);
+        ExactlyOnceWriter writer = out.writer();
+        long resumeAt = out.itemsConsumed();
         List<Path> inputs = job.config().inputs().stream().map(Path::of).toList();
         InputScanner scanner = new InputScanner(settings.maxDocumentBytes());
         long total = scanner.countCandidates(inputs);
@@ -142,25 +131,23 @@ public class ExtractorStage implements StageHandler {
             }
             String reason = process(run, setup, flattener, item, seen, writer);
             writer.count("items", 1);
-            metrics.add(stage(), "read", 1);
+            count("read", 1);
             if (reason == null) {
-                metrics.add(stage(), "published", 1);
+                count("published", 1);
                 progress.step();
             } else {
-                metrics.add(stage(), "dead-lettered", 1);
+                count("dead-lettered", 1);
                 progress.stepFailed();
             }
             if (++sinceCheckpoint[0] >= settings.checkpointEvery()) {
-                writer.checkpoint(Map.of(-1, writer.count("items")));
+                writer.checkpoint(ProgressMark.items(writer.count("items")));
                 sinceCheckpoint[0] = 0;
             }
             String line = progress.lineIfDue();
             if (line != null) {
                 LOG.info(line);
-                infra.events().publish(RunEvent.of(run, RunEvent.PROGRESS, stage(), job.unit(), line,
-                        Map.of("items", writer.count("items"), "published", writer.count("published"),
-                                "deadLetters", writer.count("deadLetters")),
-                        null));
+                out.event(RunEvent.PROGRESS, line, Map.of("items", writer.count("items"), "published",
+                        writer.count("published"), "deadLetters", writer.count("deadLetters")), null);
             }
         });
         LOG.info(progress.line());

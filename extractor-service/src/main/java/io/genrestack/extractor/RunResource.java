@@ -112,7 +112,7 @@ public class RunResource {
         infra.events().publish(RunEvent.of(runId, RunEvent.RUN_STARTED, Topics.STAGE_EXTRACTOR, StageJob.ALL,
                 "run submitted", null, null));
         JobWorker.submit(infra.events(),
-                JobWorker.newJob(runId, Topics.STAGE_EXTRACTOR, StageJob.ALL, cfg, Map.of(), Map.of()));
+                StageJob.of(runId, Topics.STAGE_EXTRACTOR, StageJob.ALL, cfg, Map.of(), Map.of()));
         LOG.infof("[%s] run submitted: inputs %s, ground truth %s", runId, cfg.inputs(), cfg.groundTruth());
     }
 

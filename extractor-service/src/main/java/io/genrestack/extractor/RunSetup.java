@@ -2,12 +2,12 @@ package io.genrestack.extractor;
 
 import io.genrestack.common.Sources;
 import io.genrestack.common.features.FeatureManifest;
+import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.storage.ObjectStore;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.groundtruth.GroundTruth;
-import io.genrestack.extractor.groundtruth.LabelVocabulary;
 import io.genrestack.extractor.split.GivenSplit;
 import io.genrestack.extractor.split.JointSplit;
 import org.jboss.logging.Logger;
@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -112,10 +111,10 @@ public final class RunSetup {
         }
         Map<String, LabelVocabulary> vocabularies = new TreeMap<>();
         for (var e : rows.entrySet()) {
-            Collection<GroundTruth.Row> trainRows = e.getValue().values().stream()
-                    .filter(r -> sides.get(r.mbid()) == Split.TRAIN).toList();
-            if (!trainRows.isEmpty()) {
-                vocabularies.put(e.getKey(), LabelVocabulary.fromRows(e.getKey(), trainRows));
+            List<List<String>> trainLabels = e.getValue().values().stream()
+                    .filter(r -> sides.get(r.mbid()) == Split.TRAIN).map(GroundTruth.Row::labels).toList();
+            if (!trainLabels.isEmpty()) {
+                vocabularies.put(e.getKey(), LabelVocabulary.of(e.getKey(), trainLabels));
             } else {
                 LOG.warnf("[%s] source %s has no TRAIN rows: no model for it in this run", run, e.getKey());
             }

@@ -121,14 +121,14 @@ class ExtractorStageTest {
 
         // published: one record per distinct real MBID with ground truth; first 00c47ea6 file wins
         Map<String, TrackFeatures> published = new HashMap<>();
-        RangeReader.read(infra.bootstrap(), scalerJob.inputs().get("features"), r -> {
+        RangeReader.read(infra.bootstrap(), scalerJob.features(), r -> {
             TrackFeatures t = Json.read(r.value(), TrackFeatures.class);
             if (t.runId().equals(runId)) {
                 assertEquals(null, published.put(t.mbid(), t), "duplicate " + t.mbid());
             }
         });
         assertEquals(java.util.Set.of(M_BE9, M_0DA, M_E8A, M_01A0, M_01A1, M_A3B, M_00C, M_CD3), published.keySet());
-        assertEquals(8, scalerJob.inputs().get("features").expectedRecords());
+        assertEquals(8, scalerJob.features().expectedRecords());
         int size = FeatureManifest.forPreset("paper").size();
         assertEquals(2669, size);
         published.values().forEach(t -> assertEquals(size, t.features().length));

@@ -2,6 +2,7 @@ package io.genrestack.ml;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.genrestack.common.model.TrainParams;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +36,15 @@ public record TrainConfig(double lr, double beta1, double beta2, double eps, int
     /** The paper's settings, seed 42, CPU, engine-default threads. */
     public static TrainConfig defaults() {
         return new TrainConfig(1e-3, 0.9, 0.999, 1e-8, 32, 100, 4, 42L, "cpu", 0);
+    }
+
+    /**
+     * A run's model-family parameters ({@link TrainParams}: learning rate, batch, epochs, patience) with the paper's
+     * Adam moments, on the CPU with engine-default threads: the one path from a run's config to the trainer's.
+     */
+    public static TrainConfig from(TrainParams p, long seed) {
+        return new TrainConfig(p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), p.maxEpochs(), p.patience(), seed,
+                "cpu", 0);
     }
 
     public TrainConfig withLr(double v) { return new TrainConfig(v, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, device, threads); }

@@ -2,9 +2,8 @@ package io.genrestack.scaler;
 
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
-import io.genrestack.common.kafka.EosPass;
+import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
-import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.RunEvent;
@@ -17,14 +16,15 @@ import io.genrestack.common.serde.Json;
 import io.genrestack.common.stats.FeatureStats;
 import io.genrestack.common.stats.Standardiser;
 import io.genrestack.common.storage.RunPaths;
-import io.genrestack.platform.Infrastructure;
-import io.genrestack.platform.StageHandler;
-import io.genrestack.platform.StageMetrics;
+import io.genrestack.platform.StageRun;
+import io.genrestack.platform.StageTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,18 +38,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the statistics: the input is re-read from Kafka's log.
  */
 @ApplicationScoped
-public class ScalerStage implements StageHandler {
+public class ScalerStage extends StageTemplate {
     private static final Logger LOG = Logger.getLogger(ScalerStage.class);
     public static final String STEP = "standardise";
 
     @Inject
-    Infrastructure infra;
-
-    @Inject
     ScalerSettings settings;
-
-    @Inject
-    StageMetrics metrics;
 
     private final Map<String, Boolean> faultInjected = new ConcurrentHashMap<>();
 
@@ -61,35 +55,29 @@ public class ScalerStage implements StageHandler {
     @Override
     public void handle(StageJob job) throws Exception {
         String run = job.runId();
-        TopicRange input = job.inputs().get("features");
-        if (input == null) {
-            throw new IllegalArgumentException("scaler job " + job.key() + " has no 'features' input range");
-        }
-        var events = infra.events();
-        try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), job.unit(), STEP)) {
-            if (writer.resumePoint() != null && writer.resumePoint().done()) {
-                LOG.infof("[%s] scaler already finished; nothing to do", run);
+        TopicRange input = job.features();
+        try (StageRun out = open(job, STEP)) {
+            if (out.alreadyDone()) {
                 return;
             }
-            events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), job.unit(),
-                    "scaling " + input.expectedRecords() + " records", null, null));
+            out.started("scaling " + input.expectedRecords() + " records");
+            ExactlyOnceWriter writer = out.writer();
             FeatureStats stats = computeStats(job, input);
             Standardiser standardiser = new Standardiser(stats);
             String statsKey = RunPaths.scalerStats(run);
-            infra.store().put(statsKey, stats.toBytes(), "application/octet-stream");
-            infra.store().putText(RunPaths.scalerSummary(run), StatsSummary.markdown(run, stats, standardiser, job),
+            infra().store().put(statsKey, stats.toBytes(), "application/octet-stream");
+            infra().store().putText(RunPaths.scalerSummary(run), StatsSummary.markdown(run, stats, standardiser, job),
                     "text/markdown");
-            events.publish(RunEvent.of(run, RunEvent.STATS_READY, stage(), job.unit(),
-                    "statistics of " + stats.vectors() + " train vectors, " + standardiser.zeroVarianceCount()
-                            + " zero-variance features",
+            out.event(RunEvent.STATS_READY, "statistics of " + stats.vectors() + " train vectors, "
+                    + standardiser.zeroVarianceCount() + " zero-variance features",
                     Map.of("train", stats.vectors(), "zeroVariance", (long) standardiser.zeroVarianceCount()),
-                    Map.of("stats", statsKey, "summary", RunPaths.scalerSummary(run))));
+                    Map.of(StageJob.STATS, statsKey, "summary", RunPaths.scalerSummary(run)));
 
             long failAfter = settings.failAfterRecords().orElse(-1);
             boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
             long[] seen = { 0 };
             long t0 = System.nanoTime();
-            EosPass.run(infra.bootstrap(), writer, input, settings.checkpointEvery(), r -> {
+            out.pass(input, settings.checkpointEvery(), r -> {
                 if (inject && seen[0]++ >= failAfter) {
                     throw new IllegalStateException("injected fault after " + failAfter + " records (genrestack.scaler.fail-after-records)");
                 }
@@ -120,28 +108,24 @@ public class ScalerStage implements StageHandler {
             });
             writer.flush();
             TopicRange output = writer.outputRange(Topics.SCALED_FEATURES);
-            Map<String, String> objects = new TreeMap<>(job.objects());
-            objects.put("stats", statsKey);
+            StageJob withStats = job.withObject(StageJob.STATS, statsKey);
+            List<StageJob> trainerJobs = new ArrayList<>();
             for (String source : Sources.ALL) {
-                if (job.objects().containsKey("labels." + source)) {
-                    StageJob next = JobWorker.newJob(run, Topics.STAGE_TRAINER, source, job.config(),
-                            Map.of("features", output), objects);
-                    writer.send(Topics.jobs(Topics.STAGE_TRAINER), JobWorker.partitionFor(next), next.key(),
-                            Json.bytes(next));
+                if (job.labels(source) != null) {
+                    trainerJobs.add(withStats.next(Topics.STAGE_TRAINER, source, StageJob.FEATURES, output));
                 }
             }
-            writer.finish(EosPass.end(input));
+            out.handOver(trainerJobs, ExactlyOncePass.end(input));
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("train", writer.count("train"));
             counts.put("validation", writer.count("validation"));
             counts.put("scaled", output.expectedRecords());
             counts.put("deadLetters", writer.count("deadLetters"));
-            metrics.add(stage(), "published", output.expectedRecords());
-            metrics.add(stage(), "dead-lettered", writer.count("deadLetters"));
-            events.publish(RunEvent.of(run, RunEvent.SCALING_FINISHED, stage(), job.unit(),
-                    String.format("standardised %d records in %.1f s", output.expectedRecords(),
-                            (System.nanoTime() - t0) / 1e9),
-                    counts, Map.of("stats", statsKey)));
+            count("published", output.expectedRecords());
+            count("dead-lettered", writer.count("deadLetters"));
+            out.event(RunEvent.SCALING_FINISHED, String.format("standardised %d records in %.1f s",
+                    output.expectedRecords(), (System.nanoTime() - t0) / 1e9), counts,
+                    Map.of(StageJob.STATS, statsKey));
         }
     }
 
@@ -152,7 +136,7 @@ public class ScalerStage implements StageHandler {
         long[] counts = new long[3]; // run records, train, undecodable
         int[] size = { -1 };
         long t0 = System.nanoTime();
-        RangeReader.read(infra.bootstrap(), input, r -> {
+        RangeReader.read(infra().bootstrap(), input, r -> {
             TrackFeatures t;
             try {
                 t = Json.read(r.value(), TrackFeatures.class);
@@ -164,7 +148,7 @@ public class ScalerStage implements StageHandler {
                 return;
             }
             counts[0]++;
-            metrics.add(stage(), "read", 1);
+            count("read", 1);
             if (t.split() != Split.TRAIN || t.features() == null) {
                 return;
             }

@@ -36,7 +36,7 @@ final class StatsSummary {
                         .append(" present\n");
             }
         }
-        b.append("\nManifest: `").append(job.objects().getOrDefault("manifest", "?")).append("`\n");
+        b.append("\nManifest: `").append(java.util.Objects.requireNonNullElse(job.manifest(), "?")).append("`\n");
         return b.toString();
     }
 }

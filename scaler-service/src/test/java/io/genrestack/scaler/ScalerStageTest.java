@@ -1,5 +1,7 @@
 package io.genrestack.scaler;
 
+import io.genrestack.common.model.ProgressMark;
+
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
@@ -81,15 +83,15 @@ class ScalerStageTest {
                 tracks.add(t);
                 w.send(Topics.TRACK_FEATURES, mbid, Json.bytes(t));
             }
-            w.finish(Map.of(-1, (long) n));
+            w.finish(ProgressMark.items((long) n));
             return new Published(runId, tracks, w.outputRange(Topics.TRACK_FEATURES));
         }
     }
 
     StageJob submit(Published p) {
-        StageJob job = JobWorker.newJob(p.runId(), Topics.STAGE_SCALER, StageJob.ALL,
-                RunConfig.defaults(List.of(), List.of()), Map.of("features", p.range()),
-                Map.of("labels.lastfm", RunPaths.labels(p.runId(), "lastfm")));
+        StageJob job = StageJob.of(p.runId(), Topics.STAGE_SCALER, StageJob.ALL,
+                RunConfig.defaults(List.of(), List.of()), Map.of(StageJob.FEATURES, p.range()),
+                Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(p.runId(), "lastfm")));
         JobWorker.submit(infra.events(), job);
         return job;
     }
@@ -127,7 +129,7 @@ class ScalerStageTest {
         submit(p);
         StageJob trainerJob = awaitTrainerJob(runId);
         assertEquals("lastfm", trainerJob.unit());
-        assertEquals(RunPaths.scalerStats(runId), trainerJob.objects().get("stats"));
+        assertEquals(RunPaths.scalerStats(runId), trainerJob.stats());
 
         // statistics: double two-pass reference over TRAIN rows only
         FeatureStats stats = FeatureStats.fromBytes(infra.store().get(RunPaths.scalerStats(runId)));
@@ -162,7 +164,7 @@ class ScalerStageTest {
         // exactly one standardised record per input record, despite the injected crash
         Map<String, ScaledFeatures> out = new HashMap<>();
         List<String> dups = new ArrayList<>();
-        TopicRange scaled = trainerJob.inputs().get("features");
+        TopicRange scaled = trainerJob.features();
         assertEquals(700, scaled.expectedRecords());
         RangeReader.read(infra.bootstrap(), scaled, rec -> {
             ScaledFeatures s = Json.read(rec.value(), ScaledFeatures.class);

@@ -1,6 +1,7 @@
 package io.genrestack.stacker;
 
 import io.genrestack.common.Sources;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.storage.ObjectStore;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.platform.Infrastructure;
@@ -114,13 +115,13 @@ public class ModelRegistry {
         }
         Instant newest = Instant.EPOCH;
         for (String s : withModels) {
-            if (!keys.contains(RunPaths.modelParams(run, s, StackerStage.KIND))
-                    || !keys.contains(RunPaths.modelParams(run, s, "base"))) {
+            if (!keys.contains(RunPaths.modelParams(run, s, ModelKind.STACKED))
+                    || !keys.contains(RunPaths.modelParams(run, s, ModelKind.BASE))) {
                 return Optional.empty();
             }
-            if (keys.contains(RunPaths.provenance(run, s, StackerStage.KIND))) {
+            if (keys.contains(RunPaths.provenance(run, s, ModelKind.STACKED))) {
                 try {
-                    StackedProvenance p = store.getJson(RunPaths.provenance(run, s, StackerStage.KIND),
+                    StackedProvenance p = store.getJson(RunPaths.provenance(run, s, ModelKind.STACKED),
                             StackedProvenance.class);
                     if (p.finished() != null && p.finished().isAfter(newest)) {
                         newest = p.finished();

@@ -2,6 +2,8 @@ package io.genrestack.stacker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.features.Flattener;
 import io.genrestack.common.model.RunConfig;
@@ -57,7 +59,7 @@ final class RunModels implements AutoCloseable {
     static List<String> stackedSources(ObjectStore store, String run) {
         List<String> out = new ArrayList<>();
         for (String s : Sources.ALL) {
-            if (store.exists(RunPaths.modelParams(run, s, StackerStage.KIND))) {
+            if (store.exists(RunPaths.modelParams(run, s, ModelKind.STACKED))) {
                 out.add(s);
             }
         }
@@ -73,7 +75,7 @@ final class RunModels implements AutoCloseable {
         List<String> sources = stackedSources(store, run);
         if (sources.isEmpty()) {
             throw new NotFoundException("run '" + run + "' has no stacked models (no "
-                    + RunPaths.model(run, "<source>", StackerStage.KIND) + "params)");
+                    + RunPaths.model(run, "<source>", ModelKind.STACKED) + "params)");
         }
         FeatureManifest manifest = Json.read(require(store, RunPaths.manifest(run)), FeatureManifest.class);
         FeatureStats stats = FeatureStats.fromBytes(require(store, RunPaths.scalerStats(run)));
@@ -87,19 +89,20 @@ final class RunModels implements AutoCloseable {
         List<List<String>> vocabularies = new ArrayList<>();
         try {
             for (String s : sources) {
-                vocabularies.add(vocabulary(require(store, RunPaths.labels(run, s)), RunPaths.labels(run, s)));
+                String key = RunPaths.labels(run, s);
+                vocabularies.add(LabelVocabulary.read(require(store, key), key, s).labels());
             }
             for (int i = 0; i < sources.size(); i++) {
                 String s = sources.get(i);
                 int n = vocabularies.get(i).size();
                 base.add(MlpModel.load(MlpSpec.paper(manifest.size(), n).withHiddenDim(hidden),
-                        require(store, RunPaths.modelParams(run, s, "base"))));
+                        require(store, RunPaths.modelParams(run, s, ModelKind.BASE))));
             }
             for (int i = 0; i < sources.size(); i++) {
                 String s = sources.get(i);
                 int n = vocabularies.get(i).size();
                 stacked.add(MlpModel.load(MlpSpec.stacked(hidden * sources.size(), n),
-                        require(store, RunPaths.modelParams(run, s, StackerStage.KIND))));
+                        require(store, RunPaths.modelParams(run, s, ModelKind.STACKED))));
             }
             return new RunModels(run, List.copyOf(sources), new Flattener(manifest), new Standardiser(stats), base,
                     stacked, vocabularies);
@@ -124,20 +127,6 @@ final class RunModels implements AutoCloseable {
                 throw new IllegalStateException(RunPaths.runJson(run) + " is not readable: " + e.getMessage(), e);
             }
         }).orElse(MlpSpec.PAPER_HIDDEN);
-    }
-
-    private static List<String> vocabulary(byte[] json, String key) {
-        try {
-            JsonNode labels = Json.MAPPER.readTree(json).get("labels");
-            if (labels == null || !labels.isArray() || labels.isEmpty()) {
-                throw new IllegalStateException(key + " has no labels");
-            }
-            List<String> out = new ArrayList<>();
-            labels.forEach(l -> out.add(l.asText()));
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(key + " is not JSON: " + e.getMessage(), e);
-        }
     }
 
     private static byte[] require(ObjectStore store, String key) {

@@ -1,13 +1,12 @@
 package io.genrestack.stacker;
 
 import ai.djl.engine.Engine;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
-import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.common.model.Instances;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
@@ -24,9 +23,8 @@ import io.genrestack.ml.MlpTrainer;
 import io.genrestack.ml.RowStoreDataset;
 import io.genrestack.ml.TrainConfig;
 import io.genrestack.ml.TrainResult;
-import io.genrestack.platform.Infrastructure;
-import io.genrestack.platform.StageHandler;
-import io.genrestack.platform.StageMetrics;
+import io.genrestack.platform.StageRun;
+import io.genrestack.platform.StageTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -51,23 +49,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * published exactly once, followed in the last transaction by the evaluator's job.
  */
 @ApplicationScoped
-public class StackerStage implements StageHandler {
+public class StackerStage extends StageTemplate {
     private static final Logger LOG = Logger.getLogger(StackerStage.class);
     /** Exactly-once step of the run's output (unit {@code all}). */
     public static final String STEP = "predictions";
     /** File name of a recorded job under {@link RunPaths#stageState}. */
     public static final String INPUT = "input.json";
-    static final String KIND = "stacked";
     private static final int PREDICT_CHUNK = 1024;
 
     @Inject
-    Infrastructure infra;
-
-    @Inject
     StackerSettings settings;
-
-    @Inject
-    StageMetrics metrics;
 
     private final Map<String, Boolean> faultInjected = new ConcurrentHashMap<>();
 
@@ -80,15 +71,13 @@ public class StackerStage implements StageHandler {
     public void handle(StageJob job) throws Exception {
         String run = job.runId();
         String unit = job.unit();
-        if (!job.inputs().containsKey("activations")) {
-            throw new IllegalArgumentException("stacker job " + job.key() + " has no 'activations' input range");
-        }
+        job.activations(); // required
         List<String> expected = expectedSources(job);
         if (!expected.contains(unit)) {
             throw new IllegalArgumentException("stacker job " + job.key() + " is for source '" + unit
                     + "' but the run's label vocabularies are " + expected);
         }
-        ObjectStore store = infra.store();
+        ObjectStore store = infra().store();
         store.putJson(RunPaths.stageState(run, stage(), unit, INPUT), job);
         Map<String, StageJob> jobs = new LinkedHashMap<>();
         List<String> waiting = new ArrayList<>();
@@ -111,13 +100,9 @@ public class StackerStage implements StageHandler {
     /** The run's sources: the {@code labels.<source>} objects of the job, in {@link Sources#ALL} order. */
     static List<String> expectedSources(StageJob job) {
         List<String> out = new ArrayList<>();
-        for (String key : job.objects().keySet()) {
-            if (key.startsWith("labels.")) {
-                Sources.index(key.substring("labels.".length())); // rejects unknown sources
-            }
-        }
+        job.labelSources().forEach(Sources::index); // rejects unknown sources
         for (String s : Sources.ALL) {
-            if (job.objects().containsKey("labels." + s)) {
+            if (job.labels(s) != null) {
                 out.add(s);
             }
         }
@@ -128,62 +113,38 @@ public class StackerStage implements StageHandler {
     }
 
     private void stack(String run, StageJob trigger, Map<String, StageJob> jobs) throws Exception {
-        var events = infra.events();
-        ObjectStore store = infra.store();
         RunConfig config = trigger.config();
-        try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), StageJob.ALL, STEP)) {
-            ProgressMark resume = writer.resumePoint();
-            if (resume != null && resume.done()) {
-                LOG.infof("[%s] stacker already finished; nothing to do", run);
+        try (StageRun out = open(trigger, StageJob.ALL, STEP)) {
+            if (out.alreadyDone()) {
                 return;
             }
+            ProgressMark resume = out.resumePoint();
             long t0 = System.nanoTime();
             List<String> sources = new ArrayList<>(jobs.keySet());
-            events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), StageJob.ALL,
-                    "stacking " + sources + (resume != null ? " (resuming after " + resume.position() + ")" : ""),
-                    null, null));
-            Map<String, String> objects = new TreeMap<>();
-            jobs.values().forEach(j -> objects.putAll(j.objects()));
-            objects.putAll(trigger.objects());
+            out.started("stacking " + sources + (resume != null ? " (resuming after " + resume.position() + ")" : ""));
+            Map<String, String> merged = new TreeMap<>();
+            jobs.values().forEach(j -> merged.putAll(j.objects()));
+            StageJob combined = trigger.withObjects(merged).withObjects(trigger.objects());
             List<StackingInputs.ModelInput> inputs = new ArrayList<>();
             Map<String, TopicRange> ranges = new LinkedHashMap<>();
             for (String s : sources) {
-                TopicRange range = jobs.get(s).inputs().get("activations");
-                if (range == null) {
-                    throw new IllegalArgumentException("stacker job for " + s + " of run " + run
-                            + " has no 'activations' input range");
-                }
+                TopicRange range = jobs.get(s).activations();
                 ranges.put(s, range);
-                inputs.add(new StackingInputs.ModelInput(s, range, vocabularySize(store, objects, s)));
+                inputs.add(new StackingInputs.ModelInput(s, range, vocabulary(combined, s).size()));
             }
             List<MlpModel> open = new ArrayList<>();
-            try (StackingInputs data = StackingInputs.build(infra.bootstrap(), run, inputs,
-                    infra.workDir().resolve(run).resolve(stage()))) {
+            try (StackingInputs data = StackingInputs.build(infra().bootstrap(), run, inputs,
+                    infra().workDir().resolve(run).resolve(stage()))) {
                 MlpModel[] models = new MlpModel[sources.size()];
                 for (int m = 0; m < sources.size(); m++) {
                     models[m] = trainOrReuse(run, config, data, m, ranges);
                     open.add(models[m]);
                 }
-                publish(run, config, data, models, objects, writer, resume, t0);
+                publish(run, data, models, combined, out, t0);
             } finally {
                 open.forEach(MlpModel::close);
             }
         }
-    }
-
-    private static int vocabularySize(ObjectStore store, Map<String, String> objects, String source) {
-        String key = objects.get("labels." + source);
-        JsonNode vocab;
-        try {
-            vocab = Json.MAPPER.readTree(store.get(key));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("label vocabulary " + key + " is not JSON: " + e.getMessage(), e);
-        }
-        JsonNode labels = vocab.get("labels");
-        if (labels == null || !labels.isArray() || labels.isEmpty()) {
-            throw new IllegalStateException("label vocabulary " + key + " has no labels");
-        }
-        return labels.size();
     }
 
     /** Trains source {@code m}'s stacked model, or loads the one an earlier attempt saved for the same inputs. */
@@ -191,11 +152,11 @@ public class StackerStage implements StageHandler {
             Map<String, TopicRange> ranges) throws Exception {
         StackingInputs.SourceRows rows = data.sources[m];
         String source = rows.source;
-        ObjectStore store = infra.store();
+        ObjectStore store = infra().store();
         TrainParams p = config.stacked();
         MlpSpec spec = MlpSpec.stacked(data.inputDim(), rows.nLabels).withDropout(p.dropout());
-        String paramsKey = RunPaths.modelParams(run, source, KIND);
-        String provKey = RunPaths.provenance(run, source, KIND);
+        String paramsKey = RunPaths.modelParams(run, source, ModelKind.STACKED);
+        String provKey = RunPaths.provenance(run, source, ModelKind.STACKED);
         Optional<StackedProvenance> earlier = store.getJsonIfExists(provKey, StackedProvenance.class);
         if (earlier.isPresent() && ranges.equals(earlier.get().inputs()) && store.exists(paramsKey)) {
             LOG.infof("[%s] stacked %s: reusing the model saved at %s for the same inputs", run, source,
@@ -218,11 +179,10 @@ public class StackerStage implements StageHandler {
                 .rows(rows.trackRows(rows.validation)).labels(rows.labels).labelRows(rows.validation)
                 .batchSize(valBatch).shuffle(false).build();
         boolean[][] truth = rows.truth(rows.validation);
-        TrainConfig cfg = new TrainConfig(p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), p.maxEpochs(),
-                p.patience(), config.seed(), settings.device(), settings.threads());
+        TrainConfig cfg = TrainConfig.from(p, config.seed()).withDevice(settings.device())
+                .withThreads(settings.threads());
         double baseAuc = baseMacroAuc(data, m, rows, truth); // before training: its matrix is freed meanwhile
         List<Double> aucs = new ArrayList<>();
-        var events = infra.events();
         MlpModel model = MlpModel.create(spec, config.seed(), settings.device());
         try {
             LOG.infof("[%s] stacked %s: %d inputs (%s) → %d labels; %d train / %d validation tracks", run, source,
@@ -234,8 +194,7 @@ public class StackerStage implements StageHandler {
                         source, report.epoch(), cfg.maxEpochs(), report.trainLoss(), report.valLoss(),
                         report.best() ? " *" : "", auc, report.seconds());
                 LOG.infof("[%s] %s", run, line);
-                events.publish(RunEvent.of(run, RunEvent.EPOCH_FINISHED, stage(), source, line,
-                        Map.of("epoch", (long) report.epoch()), null));
+                event(run, source, RunEvent.EPOCH_FINISHED, line, Map.of("epoch", (long) report.epoch()), null);
             }, null);
             // the restored model is the best epoch's: its validation AUC was measured then
             double stackedAuc = result.bestEpoch() >= 1 && result.bestEpoch() <= aucs.size()
@@ -263,10 +222,10 @@ public class StackerStage implements StageHandler {
             Map<String, Long> eventCounts = new LinkedHashMap<>(counts);
             eventCounts.put("epochs", (long) result.epochs());
             eventCounts.put("bestEpoch", (long) result.bestEpoch());
-            events.publish(RunEvent.of(run, RunEvent.STACKED_MODEL_FINISHED, stage(), source,
+            event(run, source, RunEvent.STACKED_MODEL_FINISHED,
                     String.format("stacked %s: validation macro AUC base %.4f → stacked %.4f (best epoch %d of %d, %.1f s)",
                             source, baseAuc, stackedAuc, result.bestEpoch(), result.epochs(), seconds),
-                    eventCounts, Map.of("params", paramsKey, "provenance", provKey)));
+                    eventCounts, Map.of("params", paramsKey, "provenance", provKey));
             return model;
         } catch (Exception | Error e) {
             model.close();
@@ -303,9 +262,10 @@ public class StackerStage implements StageHandler {
     }
 
     /** Publishes every source's predictions and the evaluator job, exactly once, resuming after the last chunk. */
-    private void publish(String run, RunConfig config, StackingInputs data, MlpModel[] models,
-            Map<String, String> objects, ExactlyOnceWriter writer, ProgressMark resume, long t0) {
-        long skip = resume == null ? 0 : resume.position().getOrDefault(-1, 0L);
+    private void publish(String run, StackingInputs data, MlpModel[] models, StageJob combined, StageRun out,
+            long t0) {
+        ExactlyOnceWriter writer = out.writer();
+        long skip = out.itemsConsumed();
         long failAfter = settings.failAfterPredictions().orElse(-1);
         boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
         int every = Math.max(1, settings.checkpointEvery());
@@ -343,7 +303,7 @@ public class StackerStage implements StageHandler {
                     pos++;
                     sent++;
                     if (++sinceCheckpoint >= every) {
-                        writer.checkpoint(Map.of(-1, pos));
+                        writer.checkpoint(ProgressMark.items(pos));
                         sinceCheckpoint = 0;
                     }
                 }
@@ -355,24 +315,22 @@ public class StackerStage implements StageHandler {
             throw new IllegalStateException("run " + run + ": " + output.expectedRecords()
                     + " predictions committed, expected " + total);
         }
-        Map<String, String> next = new TreeMap<>(objects);
+        StageJob next = combined;
         for (String s : data.models) {
-            next.put("model." + s + "." + KIND, RunPaths.modelParams(run, s, KIND));
+            next = next.withModel(s, ModelKind.STACKED, RunPaths.modelParams(run, s, ModelKind.STACKED));
         }
-        StageJob evaluator = JobWorker.newJob(run, Topics.STAGE_EVALUATOR, StageJob.ALL, config,
-                Map.of("predictions", output), next);
-        writer.send(Topics.jobs(Topics.STAGE_EVALUATOR), 0, evaluator.key(), Json.bytes(evaluator));
-        writer.finish(Map.of(-1, pos));
-        metrics.add(stage(), "published", sent);
+        StageJob evaluator = next.next(Topics.STAGE_EVALUATOR, StageJob.ALL, StageJob.PREDICTIONS, output);
+        out.handOver(evaluator, ProgressMark.items(pos));
+        count("published", sent);
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String s : data.models) {
             counts.put(s + ".train", writer.count(s + ".train"));
             counts.put(s + ".validation", writer.count(s + ".validation"));
         }
         counts.put("predictions", output.expectedRecords());
-        infra.events().publish(RunEvent.of(run, RunEvent.PREDICTIONS_FINISHED, stage(), StageJob.ALL,
+        out.event(RunEvent.PREDICTIONS_FINISHED,
                 String.format("published %d predictions of %d sources (%d in this attempt) in %.1f s",
                         output.expectedRecords(), data.models.size(), sent, (System.nanoTime() - t0) / 1e9),
-                counts, Map.of()));
+                counts, Map.of());
     }
 }

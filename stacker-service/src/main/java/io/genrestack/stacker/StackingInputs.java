@@ -345,7 +345,7 @@ final class StackingInputs implements AutoCloseable {
                 undecodable++;
                 return;
             }
-            if (!run.equals(a.runId()) || !input.source().equals(a.model())) {
+            if (!run.equals(a.runId()) || !input.source().equals(a.source())) {
                 return;
             }
             String where = "run " + run + ", model " + input.source() + ", track " + a.mbid();

@@ -1,5 +1,9 @@
 package io.genrestack.stacker;
 
+import io.genrestack.common.model.ModelKind;
+
+import io.genrestack.common.model.ProgressMark;
+
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
@@ -155,7 +159,7 @@ class StackerStageTest {
                             s.labels()[t], s.hidden().get(model)[t], s.scores().get(model)[t]);
                     w.send(Topics.ACTIVATIONS, a.mbid(), Json.bytes(a));
                 }
-                w.finish(Map.of(-1, (long) s.mbids().size()));
+                w.finish(ProgressMark.items((long) s.mbids().size()));
                 ranges.put(model, w.outputRange(Topics.ACTIVATIONS));
             }
         }
@@ -175,20 +179,20 @@ class StackerStageTest {
                 vocab.add(s + "-genre-" + k);
             }
             infra.store().putJson(RunPaths.labels(runId, s), Map.of("source", s, "labels", vocab));
-            o.put("labels." + s, RunPaths.labels(runId, s));
-            o.put("model." + s + ".base", RunPaths.modelParams(runId, s, "base"));
+            o.put(StageJob.labelsName(s), RunPaths.labels(runId, s));
+            o.put(StageJob.modelName(s, ModelKind.BASE), RunPaths.modelParams(runId, s, "base"));
         }
-        o.put("manifest", RunPaths.manifest(runId));
-        o.put("run", RunPaths.runJson(runId));
-        o.put("stats", RunPaths.scalerStats(runId));
+        o.put(StageJob.MANIFEST, RunPaths.manifest(runId));
+        o.put(StageJob.RUN, RunPaths.runJson(runId));
+        o.put(StageJob.STATS, RunPaths.scalerStats(runId));
         return o;
     }
 
     void submit(String runId, Map<String, TopicRange> ranges) {
         Map<String, String> objects = objects(runId);
         for (String s : Sources.ALL) {
-            JobWorker.submit(infra.events(), JobWorker.newJob(runId, Topics.STAGE_STACKER, s, config(),
-                    Map.of("activations", ranges.get(s)), objects));
+            JobWorker.submit(infra.events(), StageJob.of(runId, Topics.STAGE_STACKER, s, config(),
+                    Map.of(StageJob.ACTIVATIONS, ranges.get(s)), objects));
         }
     }
 
@@ -227,16 +231,16 @@ class StackerStageTest {
         assertEquals(Topics.STAGE_EVALUATOR, evaluator.stage());
         assertEquals(StageJob.ALL, evaluator.unit());
         for (String src : Sources.ALL) {
-            assertEquals(RunPaths.modelParams(runId, src, "stacked"), evaluator.objects().get("model." + src + ".stacked"));
-            assertEquals(RunPaths.modelParams(runId, src, "base"), evaluator.objects().get("model." + src + ".base"));
-            assertEquals(RunPaths.labels(runId, src), evaluator.objects().get("labels." + src));
+            assertEquals(RunPaths.modelParams(runId, src, "stacked"), evaluator.model(src, ModelKind.STACKED));
+            assertEquals(RunPaths.modelParams(runId, src, "base"), evaluator.model(src, ModelKind.BASE));
+            assertEquals(RunPaths.labels(runId, src), evaluator.labels(src));
             assertTrue(infra.store().exists(RunPaths.stageState(runId, "stacker", src, "input.json")));
         }
-        assertEquals(RunPaths.scalerStats(runId), evaluator.objects().get("stats"));
+        assertEquals(RunPaths.scalerStats(runId), evaluator.stats());
         assertEquals(config(), evaluator.config());
 
         // exactly one prediction per (source, tagged track), despite the injected crash
-        TopicRange range = evaluator.inputs().get("predictions");
+        TopicRange range = evaluator.predictions();
         Map<String, TrackPredictions> got = new HashMap<>();
         List<String> dups = new ArrayList<>();
         RangeReader.read(infra.bootstrap(), range, rec -> {

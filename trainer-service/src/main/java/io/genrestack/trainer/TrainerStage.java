@@ -2,12 +2,12 @@ package io.genrestack.trainer;
 
 import ai.djl.engine.Engine;
 import io.genrestack.common.Topics;
-import io.genrestack.common.kafka.EosPass;
+import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
-import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.metrics.RocAuc;
-import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.ScaledFeatures;
 import io.genrestack.common.model.Split;
@@ -24,9 +24,8 @@ import io.genrestack.ml.MlpTrainer;
 import io.genrestack.ml.RowStoreDataset;
 import io.genrestack.ml.TrainConfig;
 import io.genrestack.ml.TrainResult;
-import io.genrestack.platform.Infrastructure;
-import io.genrestack.platform.StageHandler;
-import io.genrestack.platform.StageMetrics;
+import io.genrestack.platform.StageRun;
+import io.genrestack.platform.StageTemplate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -35,10 +34,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The trainer's job for one (run, source): materialise the source's train and validation rows of the run's
@@ -49,25 +46,18 @@ import java.util.TreeMap;
  * stacker's job for this source.
  */
 @ApplicationScoped
-public class TrainerStage implements StageHandler {
+public class TrainerStage extends StageTemplate {
     private static final Logger LOG = Logger.getLogger(TrainerStage.class);
     public static final String STEP = "activations";
 
     @Inject
-    Infrastructure infra;
-
-    @Inject
     TrainerSettings settings;
-
-    @Inject
-    StageMetrics metrics;
 
     @Override
     public String stage() {
         return Topics.STAGE_TRAINER;
     }
 
-    /** Where a source's rows were materialised. */
     /**
      * The materialised rows of a source. The row files hold the tracks in arrival order, which depends on how the
      * reader interleaves partitions; {@code trainOrder}/{@code validationOrder} list the rows in MBID order, and
@@ -82,47 +72,41 @@ public class TrainerStage implements StageHandler {
     public void handle(StageJob job) throws Exception {
         String run = job.runId();
         String source = job.unit();
-        TopicRange input = job.inputs().get("features");
-        if (input == null) {
-            throw new IllegalArgumentException("trainer job " + job.key() + " has no 'features' input range");
-        }
-        var events = infra.events();
-        try (ExactlyOnceWriter writer = ExactlyOnceWriter.open(infra.bootstrap(), run, stage(), source, STEP)) {
-            if (writer.resumePoint() != null && writer.resumePoint().done()) {
-                LOG.infof("[%s] %s: base model and activations already published; nothing to do", run, source);
+        TopicRange input = job.features();
+        try (StageRun step = open(job, source, STEP)) {
+            if (step.alreadyDone()) {
                 return;
             }
-            List<String> labels = vocabulary(job, source);
-            events.publish(RunEvent.of(run, RunEvent.STAGE_STARTED, stage(), source,
-                    "training the " + source + " base model (" + labels.size() + " labels) on " + settings.device(),
-                    null, null));
-            Path dir = infra.workDir().resolve(run).resolve("trainer").resolve(source);
+            LabelVocabulary labels = vocabulary(job, source);
+            step.started("training the " + source + " base model (" + labels.size() + " labels) on "
+                    + settings.device());
+            ExactlyOnceWriter writer = step.writer();
+            Path dir = infra().workDir().resolve(run).resolve("trainer").resolve(source);
             Materialised m = materialise(run, source, input, labels.size(), dir);
             TrainParams p = job.config().base();
             MlpSpec spec = new MlpSpec(m.inputDim(), p.hidden(), labels.size(), p.dropout(), 0.05);
-            TrainConfig cfg = TrainConfig.defaults().withLr(p.learningRate()).withBatchSize(p.batchSize())
-                    .withMaxEpochs(p.maxEpochs()).withPatience(p.patience()).withSeed(job.config().seed())
-                    .withDevice(settings.device()).withThreads(settings.threads());
-            String paramsKey = RunPaths.modelParams(run, source, "base");
+            TrainConfig cfg = TrainConfig.from(p, job.config().seed()).withDevice(settings.device())
+                    .withThreads(settings.threads());
+            String paramsKey = RunPaths.modelParams(run, source, ModelKind.BASE);
             MlpModel model;
-            Map<String, Object> provenance;
-            if (writer.resumePoint() != null && infra.store().exists(paramsKey)) {
+            BaseProvenance provenance;
+            if (writer.resumePoint() != null && infra().store().exists(paramsKey)) {
                 // training finished before a crash during publishing: reuse the stored model
-                model = MlpModel.load(spec, infra.store().get(paramsKey), cfg.resolveDevice());
+                model = MlpModel.load(spec, infra().store().get(paramsKey), cfg.resolveDevice());
                 provenance = null;
             } else {
                 model = MlpModel.create(spec, job.config().seed(), cfg.resolveDevice());
                 provenance = train(job, source, model, spec, cfg, m, labels);
-                infra.store().put(paramsKey, model.saveParameters(), "application/octet-stream");
-                infra.store().putJson(RunPaths.provenance(run, source, "base"), provenance);
-                events.publish(RunEvent.of(run, RunEvent.BASE_MODEL_FINISHED, stage(), source,
+                infra().store().put(paramsKey, model.saveParameters(), "application/octet-stream");
+                infra().store().putJson(RunPaths.provenance(run, source, ModelKind.BASE), provenance);
+                step.event(RunEvent.BASE_MODEL_FINISHED,
                         String.format("%s base model: best epoch %s, validation macro AUC %.4f", source,
-                                provenance.get("bestEpoch"), (Double) provenance.get("bestValidationMacroAuc")),
+                                provenance.bestEpoch(), provenance.bestValidationMacroAuc()),
                         Map.of("train", (long) m.train(), "validation", (long) m.validation()),
-                        Map.of("params", paramsKey, "provenance", RunPaths.provenance(run, source, "base"))));
+                        Map.of("params", paramsKey, "provenance", RunPaths.provenance(run, source, ModelKind.BASE)));
             }
             try (model) {
-                publishActivations(job, source, model, input, writer);
+                publishActivations(job, source, model, input, step);
             }
             writer.flush();
             TopicRange out = writer.outputRange(Topics.ACTIVATIONS);
@@ -130,29 +114,15 @@ public class TrainerStage implements StageHandler {
                 throw new IllegalStateException("published " + out.expectedRecords() + " activations for "
                         + m.runRecords() + " tracks");
             }
-            Map<String, String> objects = new TreeMap<>(job.objects());
-            objects.put("model." + source + ".base", paramsKey);
-            StageJob next = JobWorker.newJob(run, Topics.STAGE_STACKER, source, job.config(),
-                    Map.of("activations", out), objects);
-            writer.send(Topics.jobs(Topics.STAGE_STACKER), 0, next.key(), Json.bytes(next));
-            writer.finish(EosPass.end(input));
-            metrics.add(stage(), "published", out.expectedRecords());
-            events.publish(RunEvent.of(run, RunEvent.ACTIVATIONS_FINISHED, stage(), source,
+            StageJob next = job.withModel(source, ModelKind.BASE, paramsKey)
+                    .next(Topics.STAGE_STACKER, source, StageJob.ACTIVATIONS, out);
+            step.handOver(next, ExactlyOncePass.end(input));
+            count("published", out.expectedRecords());
+            step.event(RunEvent.ACTIVATIONS_FINISHED,
                     "published " + out.expectedRecords() + " activation records of the " + source + " model",
-                    Map.of("activations", out.expectedRecords()), Map.of("params", paramsKey)));
+                    Map.of("activations", out.expectedRecords()), Map.of("params", paramsKey));
             deleteRecursively(dir);
         }
-    }
-
-    private List<String> vocabulary(StageJob job, String source) {
-        String key = job.objects().get("labels." + source);
-        if (key == null) {
-            throw new IllegalArgumentException("trainer job " + job.key() + " names no vocabulary for " + source);
-        }
-        var node = Json.read(infra.store().get(key), com.fasterxml.jackson.databind.JsonNode.class);
-        List<String> labels = new ArrayList<>();
-        node.get("labels").forEach(n -> labels.add(n.asText()));
-        return labels;
     }
 
     /** Writes the source's train/validation rows (features + multi-hot labels) to float32 files; counts the run. */
@@ -166,7 +136,7 @@ public class TrainerStage implements StageHandler {
         List<String> trainMbids = new ArrayList<>();
         List<String> valMbids = new ArrayList<>();
         try {
-            RangeReader.read(infra.bootstrap(), input, r -> {
+            RangeReader.read(infra().bootstrap(), input, r -> {
                 ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
                 if (!run.equals(s.runId())) {
                     return;
@@ -228,10 +198,10 @@ public class TrainerStage implements StageHandler {
         return out;
     }
 
-    private Map<String, Object> train(StageJob job, String source, MlpModel model, MlpSpec spec, TrainConfig cfg,
-            Materialised m, List<String> labels) throws Exception {
+    private BaseProvenance train(StageJob job, String source, MlpModel model, MlpSpec spec, TrainConfig cfg,
+            Materialised m, LabelVocabulary labels) throws Exception {
         String run = job.runId();
-        List<Map<String, Object>> history = new ArrayList<>();
+        List<BaseProvenance.Epoch> history = new ArrayList<>();
         double[] bestAuc = { Double.NaN };
         try (FloatRowStore trainX = FloatRowStore.open(m.dir().resolve("train-x.f32"));
                 FloatRowStore trainY = FloatRowStore.open(m.dir().resolve("train-y.f32"));
@@ -258,14 +228,8 @@ public class TrainerStage implements StageHandler {
                 if (report.best()) {
                     bestAuc[0] = auc.macro();
                 }
-                Map<String, Object> h = new LinkedHashMap<>();
-                h.put("epoch", report.epoch());
-                h.put("trainLoss", report.trainLoss());
-                h.put("validationLoss", report.valLoss());
-                h.put("validationMacroAuc", auc.macro());
-                h.put("samplesPerSecond", report.samplesPerSecond());
-                h.put("seconds", report.seconds());
-                history.add(h);
+                history.add(new BaseProvenance.Epoch(report.epoch(), report.trainLoss(), report.valLoss(), auc.macro(),
+                        report.samplesPerSecond(), report.seconds()));
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 String line = String.format(
                         "%s epoch %d/%d: train loss %.4f, val loss %.4f, val macro AUC %.4f, %.0f samples/s, %.1f s/epoch%s",
@@ -273,48 +237,28 @@ public class TrainerStage implements StageHandler {
                         report.samplesPerSecond(), report.seconds(), report.best() ? " (best)" : "");
                 LOG.infof("[%s] %s (elapsed %.0f s, at most %.0f s left)", run, line, elapsed,
                         report.seconds() * (cfg.maxEpochs() - report.epoch()));
-                infra.events().publish(RunEvent.of(run, RunEvent.EPOCH_FINISHED, stage(), source, line,
-                        Map.of("epoch", (long) report.epoch()), null));
-            }, new ObjectStoreCheckpointer(infra.store(), RunPaths.checkpoints(run, source, "base")));
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("runId", run);
-            prov.put("source", source);
-            prov.put("model", "base");
-            prov.put("spec", spec);
-            prov.put("parameterCount", model.parameterCount());
-            prov.put("train", cfg);
-            prov.put("seed", cfg.seed());
-            prov.put("labels", labels.size());
-            prov.put("trainTracks", m.train());
-            prov.put("validationTracks", m.validation());
-            prov.put("inputRange", job.inputs().get("features"));
-            prov.put("featureManifest", job.objects().get("manifest"));
-            prov.put("scalerStats", job.objects().get("stats"));
-            prov.put("bestEpoch", result.bestEpoch());
-            prov.put("bestValidationLoss", result.bestValLoss());
-            prov.put("bestValidationMacroAuc", bestAuc[0]);
-            prov.put("stoppedEarly", result.stoppedEarly());
-            prov.put("resumedFromEpoch", result.resumedFromEpoch());
-            prov.put("history", history);
-            prov.put("device", result.device());
-            prov.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
-            prov.put("djl", Engine.getDjlVersion());
-            prov.put("java", System.getProperty("java.version"));
-            prov.put("wallSeconds", result.seconds());
-            prov.put("finished", Instant.now().toString());
-            return prov;
+                event(run, source, RunEvent.EPOCH_FINISHED, line, Map.of("epoch", (long) report.epoch()), null);
+            }, new ObjectStoreCheckpointer(infra().store(), RunPaths.checkpoints(run, source, ModelKind.BASE)));
+            return new BaseProvenance(run, source, ModelKind.BASE, spec, model.parameterCount(), cfg, cfg.seed(),
+                    labels.size(), m.train(), m.validation(), job.features(), job.manifest(), job.stats(),
+                    result.bestEpoch(), result.bestValLoss(), bestAuc[0], result.stoppedEarly(),
+                    result.resumedFromEpoch(), history, result.device(),
+                    Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
+                    Engine.getDjlVersion(), System.getProperty("java.version"), result.seconds(),
+                    Instant.now().toString());
         }
     }
 
     /** Pass 2: hidden activations and scores of every track of the run, in batches, exactly once. */
     private void publishActivations(StageJob job, String source, MlpModel model, TopicRange input,
-            ExactlyOnceWriter writer) throws Exception {
+            StageRun out) throws Exception {
+        ExactlyOnceWriter writer = out.writer();
         String run = job.runId();
         int batch = settings.inferenceBatch();
         int every = Math.max(batch, settings.checkpointEvery() / batch * batch);
         List<ScaledFeatures> buffer = new ArrayList<>(batch);
         long t0 = System.nanoTime();
-        EosPass.ThrowingRunnable flush = () -> {
+        ExactlyOncePass.ThrowingRunnable flush = () -> {
             if (buffer.isEmpty()) {
                 return;
             }
@@ -336,7 +280,7 @@ public class TrainerStage implements StageHandler {
             }
             buffer.clear();
         };
-        EosPass.run(infra.bootstrap(), writer, input, every, r -> {
+        out.pass(input, every, r -> {
             ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
             if (!run.equals(s.runId())) {
                 return;
@@ -360,7 +304,4 @@ public class TrainerStage implements StageHandler {
         }
     }
 
-    static RunConfig config(StageJob job) {
-        return job.config();
-    }
 }

@@ -1,5 +1,7 @@
 package io.genrestack.trainer;
 
+import io.genrestack.common.model.ProgressMark;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
@@ -84,7 +86,7 @@ class TrainerStageTest {
                 String mbid = new UUID(9, i).toString();
                 out.send(Topics.SCALED_FEATURES, mbid, Json.bytes(new ScaledFeatures(run, mbid, split, labels, x)));
             }
-            out.finish(Map.of(-1, (long) N));
+            out.finish(ProgressMark.items((long) N));
             range = out.outputRange(Topics.SCALED_FEATURES);
         }
         for (String s : List.of("lastfm", "tagtraum")) {
@@ -92,16 +94,18 @@ class TrainerStageTest {
         }
         TrainParams p = new TrainParams(256, 0.5, 1e-3, 32, 12, 4);
         RunConfig cfg = new RunConfig(List.of(), List.of(), false, "paper", List.of(), 0.8, 7, p, p);
-        Map<String, String> objects = Map.of("labels.lastfm", RunPaths.labels(run, "lastfm"), "labels.tagtraum",
+        Map<String, String> objects = Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(run, "lastfm"),
+                StageJob.labelsName("tagtraum"),
                 RunPaths.labels(run, "tagtraum"));
         for (String s : List.of("lastfm", "tagtraum")) {
-            JobWorker.submit(infra.events(), JobWorker.newJob(run, Topics.STAGE_TRAINER, s, cfg, Map.of("features", range),
+            JobWorker.submit(infra.events(), StageJob.of(run, Topics.STAGE_TRAINER, s, cfg,
+                    Map.of(StageJob.FEATURES, range),
                     objects));
         }
         Map<String, StageJob> stackerJobs = awaitStackerJobs(run, 2);
         for (String s : List.of("lastfm", "tagtraum")) {
             StageJob j = stackerJobs.get(s);
-            TopicRange acts = j.inputs().get("activations");
+            TopicRange acts = j.activations();
             assertEquals(N, acts.expectedRecords(), "activations of every track of the run, tagged or not");
             Map<String, TrackActivations> seen = new HashMap<>();
             RangeReader.read(infra.bootstrap(), acts, rec -> {
@@ -112,7 +116,7 @@ class TrainerStageTest {
             });
             assertEquals(N, seen.size());
             for (TrackActivations t : seen.values()) {
-                assertEquals(s, t.model());
+                assertEquals(s, t.source());
                 assertEquals(256, t.hidden().length);
                 assertEquals(4, t.scores().length);
                 for (float v : t.hidden()) {

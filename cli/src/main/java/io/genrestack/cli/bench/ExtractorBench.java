@@ -1,5 +1,7 @@
 package io.genrestack.cli.bench;
 
+import io.genrestack.common.model.ProgressMark;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.genrestack.common.Topics;
@@ -80,10 +82,10 @@ public final class ExtractorBench {
                     w.send(Topics.TRACK_FEATURES, mbid, Json.bytes(new TrackFeatures(run, mbid, Split.TRAIN, "rg",
                             f.toString(), Map.of("lastfm", List.of(1)), v)));
                     if (++i % 500 == 0) {
-                        w.checkpoint(Map.of(-1, (long) i));
+                        w.checkpoint(ProgressMark.items((long) i));
                     }
                 }
-                w.finish(Map.of(-1, (long) i));
+                w.finish(ProgressMark.items((long) i));
             }
             double kafka = files.size() / ((System.nanoTime() - t0) / 1e9);
             System.out.printf("extractor path + Kafka EOS  %8.0f tracks/s  ratio to baseline %.2f%n", kafka,

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Creates GenreStack's topics when they are missing (every service does this at start-up, so start order does not
  * matter). Data topics and dead letters get {@code partitions} partitions (12 by default: up to 12 instances of a
  * stage share the work); {@code run-events} and {@code stage-progress} one (total order; the latter compacted);
- * {@code trainer-jobs} four (one per source, so four trainers train in parallel); other job topics one.
+ * {@code trainer-jobs} {@link JobWorker#TRAINER_JOB_PARTITIONS} (one per source, so four trainers train in
+ * parallel); other job topics one.
  */
 public final class TopicAdmin {
     private static final Logger LOG = Logger.getLogger(TopicAdmin.class);
@@ -36,8 +37,7 @@ public final class TopicAdmin {
         topics.add(new NewTopic(Topics.STAGE_PROGRESS, 1, replication)
                 .configs(Map.of("cleanup.policy", "compact")));
         for (String stage : Topics.STAGES) {
-            int n = Topics.STAGE_TRAINER.equals(stage) ? 4 : 1;
-            topics.add(new NewTopic(Topics.jobs(stage), n, replication));
+            topics.add(new NewTopic(Topics.jobs(stage), JobWorker.jobPartitions(stage), replication));
         }
         return topics;
     }

@@ -1,36 +1,39 @@
 package io.genrestack.common.model;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Topic {@code activations}, key = recording MBID. The output of ONE base model (trained on {@code model}'s ground
+ * Topic {@code activations}, key = recording MBID. The output of ONE base model (trained on {@code source}'s ground
  * truth) for one track of the run: its 256-d hidden ReLU activations (inference mode) and its sigmoid scores over
  * that source's labels. Every base model publishes one record for every track of the run, train and validation.
  *
- * @param model the source whose base model produced this record
+ * @param source the source whose base model produced this record (named like {@link TrackPredictions#source()};
+ *        records written before the rename carry it as {@code model}, which is still read)
  * @param labels the track's true labels per source (copied through for the stacker)
  */
-public record TrackActivations(String runId, String mbid, String model, Split split,
+public record TrackActivations(String runId, String mbid, @JsonAlias("model") String source, Split split,
         Map<String, List<Integer>> labels, float[] hidden, float[] scores) {
 
     @Override
     public boolean equals(Object o) {
         return o instanceof TrackActivations t && Objects.equals(runId, t.runId) && Objects.equals(mbid, t.mbid)
-                && Objects.equals(model, t.model) && split == t.split && Objects.equals(labels, t.labels)
+                && Objects.equals(source, t.source) && split == t.split && Objects.equals(labels, t.labels)
                 && Vectors.eq(hidden, t.hidden) && Vectors.eq(scores, t.scores);
     }
 
     @Override
     public int hashCode() {
-        return (Objects.hash(runId, mbid, model, split, labels) * 31 + Vectors.hash(hidden)) * 31
+        return (Objects.hash(runId, mbid, source, split, labels) * 31 + Vectors.hash(hidden)) * 31
                 + Vectors.hash(scores);
     }
 
     @Override
     public String toString() {
-        return "TrackActivations[" + runId + ", " + mbid + ", " + model + ", " + split + ", hidden="
+        return "TrackActivations[" + runId + ", " + mbid + ", " + source + ", " + split + ", hidden="
                 + Vectors.brief(hidden) + ", scores=" + Vectors.brief(scores) + "]";
     }
 }

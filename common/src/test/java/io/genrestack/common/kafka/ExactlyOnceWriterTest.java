@@ -45,7 +45,7 @@ class ExactlyOnceWriterTest {
             first.send(Topics.SCALED_FEATURES, "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8));
             if ((i + 1) % chunk == 0) {
                 first.count("items", chunk);
-                first.checkpoint(Map.of(-1, (long) i + 1));
+                first.checkpoint(ProgressMark.items((long) i + 1));
             }
         }
         for (; i < 3 * chunk + 50; i++) {
@@ -56,16 +56,16 @@ class ExactlyOnceWriterTest {
         try (ExactlyOnceWriter second = ExactlyOnceWriter.open(bootstrap, run, "test", "all", "copy")) {
             ProgressMark mark = second.resumePoint();
             assertNotNull(mark);
-            assertEquals(300L, mark.position().get(-1));
+            assertEquals(300L, mark.itemsConsumed());
             assertEquals(300L, second.count("items"));
-            for (int j = mark.position().get(-1).intValue(); j < total; j++) {
+            for (int j = (int) mark.itemsConsumed(); j < total; j++) {
                 second.send(Topics.SCALED_FEATURES, "k" + j, ("v" + j).getBytes(StandardCharsets.UTF_8));
                 if ((j + 1) % chunk == 0) {
                     second.count("items", chunk);
                     if (j + 1 == total) {
-                        second.finish(Map.of(-1, (long) total));
+                        second.finish(ProgressMark.items((long) total));
                     } else {
-                        second.checkpoint(Map.of(-1, (long) j + 1));
+                        second.checkpoint(ProgressMark.items((long) j + 1));
                     }
                 }
             }

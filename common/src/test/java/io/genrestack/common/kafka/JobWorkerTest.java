@@ -50,7 +50,7 @@ class JobWorkerTest {
             };
             RunConfig cfg = RunConfig.defaults(List.of(), List.of());
             for (String unit : List.of("a", "flaky", "broken", "b")) {
-                JobWorker.submit(pub, JobWorker.newJob(run, stage, unit, cfg, Map.of(), Map.of()));
+                JobWorker.submit(pub, StageJob.of(run, stage, unit, cfg, Map.of(), Map.of()));
             }
             try (JobWorker w = new JobWorker(bootstrap, stage, handler, 2, pub).start()) {
                 long deadline = System.currentTimeMillis() + 60_000;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.extractor.input.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The vocabulary of real ground truth (the type is common's; its reading is tested there). */
 class LabelVocabularyTest {
+
+    /** The vocabulary of a source's training TSV, as RunSetup builds it from TRAIN rows. */
+    static LabelVocabulary fromTrain(GroundTruth train) {
+        return LabelVocabulary.of(train.source(), train.rows().values().stream().map(GroundTruth.Row::labels).toList());
+    }
 
     @Test
     void vocabularyFromAllmusicTrainRows() throws IOException {
-        LabelVocabulary v = LabelVocabulary.fromTrain(GroundTruthTest.read("allmusic", "train"));
+        LabelVocabulary v = fromTrain(GroundTruthTest.read("allmusic", "train"));
         assertEquals("allmusic", v.source());
         assertEquals(List.of("pop/rock", "stage & screen", "stage & screen---film music",
                 "stage & screen---soundtracks", "stage & screen---television music", "stage & screen---tv soundtracks"),
@@ -40,7 +47,7 @@ class LabelVocabularyTest {
 
     @Test
     void validationLabelUnseenInTrainIsReported() throws IOException {
-        LabelVocabulary v = LabelVocabulary.fromTrain(GroundTruthTest.read("allmusic", "train"));
+        LabelVocabulary v = fromTrain(GroundTruthTest.read("allmusic", "train"));
         List<String> labels = GroundTruthTest.read("allmusic", "validation")
                 .row("7ded30da-4cf1-4ae4-8292-439722df6ea4").orElseThrow().labels();
         assertEquals(List.of("classical", "classical---chamber music"), v.unknown(labels));
@@ -54,7 +61,7 @@ class LabelVocabularyTest {
 
     @Test
     void jsonRoundTrip() throws IOException {
-        LabelVocabulary v = LabelVocabulary.fromTrain(GroundTruthTest.read("tagtraum", "train"));
+        LabelVocabulary v = fromTrain(GroundTruthTest.read("tagtraum", "train"));
         ObjectMapper om = new ObjectMapper();
         String json = om.writeValueAsString(v);
         assertEquals("{\"source\":\"tagtraum\",\"labels\":[\"easylistening\",\"jazz\",\"jazz---bigband\","
@@ -78,7 +85,7 @@ class LabelVocabularyTest {
                             "00000000-0000-4000-8000-000000000000", List.of(l.split("\t")[0]), i));
                 }
             }
-            LabelVocabulary v = LabelVocabulary.fromRows(source, rows);
+            LabelVocabulary v = LabelVocabulary.of(source, rows.stream().map(GroundTruth.Row::labels).toList());
             assertEquals(dims.get(source), v.size(), source);
             for (int k = 0; k < v.size(); k++) {
                 assertEquals(k, v.indexOf(v.label(k)));

@@ -1,5 +1,9 @@
-package io.genrestack.extractor.groundtruth;
+package io.genrestack.common.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.genrestack.common.serde.Json;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -9,9 +13,11 @@ import java.util.TreeSet;
 
 /**
  * The output label space of one source: every label seen in its TRAIN rows, sorted (natural {@link String}
- * order) and distinct, so a label's index is its output column. Labels with {@code ---} are subgenres
- * ({@code genre---subgenre}), the others genres. Stored as JSON ({@code {"source":..,"labels":[..]}}); the
- * record is Jackson-friendly (only its two components are properties).
+ * order) and distinct, so a label's index is its output column (of the models' scores and the multi-hot truth).
+ * Labels with {@code ---} are subgenres ({@code genre---subgenre}), the others genres. Written by the extractor as
+ * {@code runs/<run>/labels/<source>.json} ({@code {"source":..,"labels":[..]}}, job object {@code labels.<source>});
+ * read by trainer, stacker ({@code /predict} too) and evaluator with {@link #read(byte[], String, String)}, which
+ * validates it the same way for all. The record is Jackson-friendly (only its two components are properties).
  */
 public record LabelVocabulary(String source, List<String> labels) {
 
@@ -49,18 +55,53 @@ public record LabelVocabulary(String source, List<String> labels) {
         }
     }
 
-    /** The vocabulary of every label of the given rows (the TRAIN rows of {@code source}). */
-    public static LabelVocabulary fromRows(String source, Collection<GroundTruth.Row> trainRows) {
+    /** The vocabulary of every label of the given label sets (those of the TRAIN rows of {@code source}). */
+    public static LabelVocabulary of(String source, Collection<? extends Collection<String>> trainLabelSets) {
         TreeSet<String> all = new TreeSet<>();
-        for (GroundTruth.Row r : trainRows) {
-            all.addAll(r.labels());
+        for (Collection<String> labels : trainLabelSets) {
+            all.addAll(labels);
         }
         return new LabelVocabulary(source, new ArrayList<>(all));
     }
 
-    /** The vocabulary of a source's training TSV. */
-    public static LabelVocabulary fromTrain(GroundTruth train) {
-        return fromRows(train.source(), train.rows().values());
+    /**
+     * Reads a stored vocabulary.
+     *
+     * @param json the object's bytes
+     * @param key the object key (for messages)
+     * @param source the source the caller expects it to be of; null: any
+     * @throws IllegalStateException when it is not JSON, has no labels, is not sorted and distinct, or is of
+     *         another source
+     */
+    public static LabelVocabulary read(byte[] json, String key, String source) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("label vocabulary " + key + " is not JSON: " + e.getMessage(), e);
+        }
+        JsonNode labels = node == null ? null : node.get("labels");
+        if (labels == null || !labels.isArray() || labels.isEmpty()) {
+            throw new IllegalStateException("label vocabulary " + key + " has no labels");
+        }
+        JsonNode stored = node.get("source");
+        String of = stored == null || stored.isNull() ? source : stored.asText();
+        if (source != null && !source.equals(of)) {
+            throw new IllegalStateException("label vocabulary " + key + " is of source '" + of + "', expected '"
+                    + source + "'");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode l : labels) {
+            if (!l.isTextual()) {
+                throw new IllegalStateException("label vocabulary " + key + " has a non-text label: " + l);
+            }
+            out.add(l.asText());
+        }
+        try {
+            return new LabelVocabulary(of == null ? "" : of, out);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("label vocabulary " + key + ": " + e.getMessage(), e);
+        }
     }
 
     /** Number of labels (output dimension). */

@@ -7,13 +7,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One exactly-once pass over an input range: reads the range from where the writer's last committed chunk left off,
+ * One exactly-once pass over an input range (read-process-write with Kafka transactions, the pattern of Kafka's
+ * exactly-once examples; the name says what it guarantees, {@link ExactlyOnceWriter} is the writing half): reads the
+ * range from where the writer's last committed chunk left off,
  * hands each record to the sink (which sends output through the writer) and commits a chunk with the input positions
  * every {@code checkpointEvery} records. The caller then sends any final records and calls
  * {@link ExactlyOnceWriter#finish} with {@link #end(TopicRange)}.
  */
-public final class EosPass {
-    private EosPass() {
+public final class ExactlyOncePass {
+    private ExactlyOncePass() {
     }
 
     /** @return records read in this incarnation */
