@@ -1,4 +1,4 @@
-package io.genrestack.cli.bench;
+package io.genrestack.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
