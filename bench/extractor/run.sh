@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # Extractor throughput vs a plain Jackson parse of the same 20 000 files (real sample JSONs replicated), in one run.
-# Usage: bench/extractor/run.sh [N]   (needs ../shared/data; builds the CLI if missing; starts local Kafka for the
-# publishing measurement and stops it again if it started it)
+# Usage: bench/extractor/run.sh [N]   (needs ../shared/data; builds the bench module (bench/pom.xml); starts local
+# Kafka for the publishing measurement and stops it again if it started it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 N="${1:-20000}"
 SAMPLES="${GENRESTACK_SHARED_DATA:-$ROOT/../shared/data}/acousticbrainz/lowlevel"
-[ -f cli/target/cli.jar ] || mvn -B -q -DskipTests package -pl cli -am
+mvn -B -q -DskipTests package -pl bench -am
 started=false
 if ! scripts/local-infra.sh status >/dev/null 2>&1; then scripts/local-infra.sh start >/dev/null; started=true; fi
 trap '[ "$started" = true ] && scripts/local-infra.sh stop >/dev/null' EXIT
 eval "$(scripts/local-infra.sh env)"
 export GENRESTACK_KAFKA_BOOTSTRAP
-java -Xmx1g -cp "cli/target/cli.jar:cli/target/lib/*" io.genrestack.cli.bench.ExtractorBench \
+java -Xmx1g -cp "bench/target/bench.jar:$(cat bench/target/classpath.txt)" io.genrestack.bench.ExtractorBench \
   "$SAMPLES" "$ROOT/.work/bench/extractor-files" "$N"

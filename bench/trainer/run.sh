@@ -5,11 +5,12 @@
 #   bench/trainer/run.sh                       # 20 000 rows, 3 epochs, 1 thread
 #   THREADS=2 EPOCHS=4 ROWS=20000 bench/trainer/run.sh
 #
-# Needs: the Maven build's dependencies cached (-o) and /usr/bin/python3 with python3-torch (apt-get install -y
-# python3-torch). Results: bench/results/trainer/{djl,torch}.json and a summary on stdout. The first epoch of each
-# run includes warm-up; the summary uses the median of the epochs after the first. Wall times are only comparable on
-# an otherwise idle machine; the CPU seconds (training thread for DJL, process for Python; use THREADS=1) are the
-# robust comparison on a shared one.
+# Builds the bench module (bench/pom.xml; its Java in bench/src/main/java). Needs: the Maven build's dependencies
+# cached (-o) and /usr/bin/python3 with python3-torch (apt-get install -y python3-torch). Results:
+# bench/results/trainer/{djl,torch}.json and a summary on stdout. The first epoch of each run includes warm-up; the
+# summary uses the median of the epochs after the first. Wall times are only comparable on an otherwise idle machine;
+# the CPU seconds (training thread for DJL, process for Python; use THREADS=1) are the robust comparison on a shared
+# one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROWS=${ROWS:-20000}
@@ -18,10 +19,10 @@ THREADS=${THREADS:-1}
 OUT=$(pwd)/bench/results/trainer
 mkdir -p "$OUT"
 
-mvn -B -q -o -pl testkit,common,ml test -Dtest='io.genrestack.ml.bench.TrainerBench' -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dgenrestack.bench=true -Dgenrestack.bench.dir="$OUT" -Dgenrestack.bench.rows="$ROWS" \
-  -Dgenrestack.bench.epochs="$EPOCHS" -Dgenrestack.bench.threads="$THREADS" -DtrimStackTrace=false 2>&1 \
-  | grep -E '^BENCH|ERROR|FAIL' || true
+mvn -B -q -o -DskipTests package -pl bench -am
+DJL_CACHE_DIR="${DJL_CACHE_DIR:-$(pwd)/.cache/djl}" DJL_OFFLINE=true java -Xmx2g -Dai.djl.offline=true \
+  -cp "bench/target/bench.jar:$(cat bench/target/classpath.txt)" io.genrestack.bench.TrainerBench \
+  "$OUT" "$ROWS" "$EPOCHS" "$THREADS" 2>&1 | grep -E '^BENCH|ERROR|Exception' || true
 test -s "$OUT/djl.json" || { echo "Java bench produced no result" >&2; exit 1; }
 
 OMP_NUM_THREADS=$THREADS /usr/bin/python3 bench/trainer/torch_mlp.py "$OUT" "$THREADS" "$EPOCHS" | grep '^BENCH' || true

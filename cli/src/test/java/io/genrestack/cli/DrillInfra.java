@@ -1,5 +1,7 @@
 package io.genrestack.cli;
 
+import io.genrestack.common.io.PathTrees;
+
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.testkit.InfraScript;
 import io.genrestack.testkit.LocalInfra;
@@ -48,7 +50,7 @@ final class DrillInfra implements AutoCloseable {
     static DrillInfra start(Path repo, Path work, String secret) throws Exception {
         if (Files.exists(work)) {
             new InfraScriptCall(repo, work).stop();
-            deleteRecursively(work);
+            PathTrees.deleteRecursively(work);
         }
         Files.createDirectories(work);
         return new DrillInfra(repo, work, secret);
@@ -183,17 +185,6 @@ final class DrillInfra implements AutoCloseable {
             e.put("GENRESTACK_INFRA_WORK", work.toString());
             e.put("GENRESTACK_INFRA_LEASE", null);
             InfraScript.run(repo, e, Duration.ofMinutes(3), "stop");
-        }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

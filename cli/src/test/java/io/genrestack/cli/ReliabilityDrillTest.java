@@ -62,7 +62,7 @@ class ReliabilityDrillTest {
     void killsBrokerRestartAndStorageOutageLoseNothingAndChangeNothing() throws Exception {
         Path repo = LocalRun.repoRoot();
         Path work = repo.resolve("cli/target/drill-work"); // kept after the test: logs/ holds the services' logs
-        DrillInfra.deleteRecursively(work);
+        io.genrestack.common.io.PathTrees.deleteRecursively(work);
         String secret = "drill-secret-" + UUID.randomUUID();
         String tag = UUID.randomUUID().toString().substring(0, 6);
         String baseRun = "drill-base-" + tag;
@@ -505,7 +505,7 @@ class ReliabilityDrillTest {
         void add(String fmt, Object... args) {
             String line = String.format(Locale.ROOT, fmt, args);
             lines.add(line);
-            LocalRun.log("drill: %s", line);
+            RunLog.log("drill: %s", line);
         }
 
         String text() {

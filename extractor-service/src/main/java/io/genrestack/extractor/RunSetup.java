@@ -1,6 +1,7 @@
 package io.genrestack.extractor;
 
 import io.genrestack.common.Sources;
+import io.genrestack.extractor.groundtruth.GroundTruthFiles;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.RunConfig;
@@ -58,7 +59,7 @@ public final class RunSetup {
         List<GroundTruth> other = new ArrayList<>();
         for (Path f : tsvFiles(cfg.groundTruth())) {
             String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
-            String source = io.genrestack.extractor.groundtruth.Sources.fromFileName(name).orElse(null);
+            String source = GroundTruthFiles.sourceOf(name).orElse(null);
             if (source == null) {
                 LOG.warnf("[%s] ignoring %s: its name names none of the sources %s", run, f, Sources.ALL);
                 continue;

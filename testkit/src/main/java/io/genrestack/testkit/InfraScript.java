@@ -52,14 +52,7 @@ public final class InfraScript {
      */
     public static Result run(Path repoRoot, Map<String, String> extraEnv, Duration timeout, String... args)
             throws IOException, InterruptedException {
-        Path script = script(repoRoot);
-        if (!Files.isRegularFile(script)) {
-            throw new IllegalStateException("No " + SCRIPT + " under " + repoRoot);
-        }
-        List<String> command = new ArrayList<>();
-        command.add("bash");
-        command.add(script.toString());
-        command.addAll(List.of(args));
+        List<String> command = command(repoRoot, args);
         Path out = Files.createTempFile("local-infra-", ".out");
         try {
             ProcessBuilder pb = new ProcessBuilder(command)
@@ -84,5 +77,25 @@ public final class InfraScript {
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /**
+     * Runs the script with {@code bash}, its output going to this JVM's console as it comes (for a person watching
+     * a slow {@code start}); returns its exit code.
+     */
+    public static int runInConsole(Path repoRoot, String... args) throws IOException, InterruptedException {
+        return new ProcessBuilder(command(repoRoot, args)).directory(repoRoot.toFile()).inheritIO().start().waitFor();
+    }
+
+    private static List<String> command(Path repoRoot, String... args) {
+        Path script = script(repoRoot);
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException("No " + SCRIPT + " under " + repoRoot);
+        }
+        List<String> command = new ArrayList<>();
+        command.add("bash");
+        command.add(script.toString());
+        command.addAll(List.of(args));
+        return command;
     }
 }

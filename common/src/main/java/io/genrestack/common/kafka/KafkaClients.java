@@ -31,26 +31,31 @@ public final class KafkaClients {
     }
 
     public static KafkaProducer<String, byte[]> producer(String bootstrap, String clientId) {
-        Properties p = base(bootstrap, clientId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = producerProperties(bootstrap, clientId);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 << 20));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
     public static KafkaProducer<String, byte[]> transactionalProducer(String bootstrap, String transactionalId) {
-        Properties p = base(bootstrap, transactionalId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = producerProperties(bootstrap, transactionalId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "600000");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 << 10));
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * The settings every producer shares: idempotent with {@code acks=all}, records up to 4 MiB, five minutes to
+     * deliver.
+     */
+    private static Properties producerProperties(String bootstrap, String clientId) {
+        Properties p = base(bootstrap, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 << 20));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return p;
     }
 
     /**
@@ -73,10 +78,7 @@ public final class KafkaClients {
 
     /** A group-less reader (assign + seek) of committed records. */
     public static KafkaConsumer<String, byte[]> reader(String bootstrap, String clientId) {
-        Properties p = base(bootstrap, clientId);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties p = consumerProperties(bootstrap, clientId);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
@@ -99,14 +101,20 @@ public final class KafkaClients {
      */
     public static KafkaConsumer<String, byte[]> groupConsumer(String bootstrap, String group, String clientId,
             int sessionTimeoutMs) {
-        Properties p = base(bootstrap, clientId);
+        Properties p = consumerProperties(bootstrap, clientId);
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeoutMs));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, sessionTimeoutMs / 3)));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The settings every consumer shares: committed records only, manual commits, from the start when new. */
+    private static Properties consumerProperties(String bootstrap, String clientId) {
+        Properties p = base(bootstrap, clientId);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        return p;
     }
 }

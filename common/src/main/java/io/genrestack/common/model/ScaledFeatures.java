@@ -2,7 +2,6 @@ package io.genrestack.common.model;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Topic {@code scaled-features}, key = recording MBID. The standardised vector of a track (train-only mean/std,
@@ -13,18 +12,16 @@ public record ScaledFeatures(String runId, String mbid, Split split, Map<String,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ScaledFeatures t && Objects.equals(runId, t.runId) && Objects.equals(mbid, t.mbid)
-                && split == t.split && Objects.equals(labels, t.labels) && Vectors.eq(features, t.features);
+        return ArrayRecords.equals(this, o);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(runId, mbid, split, labels) * 31 + Vectors.hash(features);
+        return ArrayRecords.hashCode(this);
     }
 
     @Override
     public String toString() {
-        return "ScaledFeatures[" + runId + ", " + mbid + ", " + split + ", " + labels + ", "
-                + Vectors.brief(features) + "]";
+        return ArrayRecords.toString(this);
     }
 }

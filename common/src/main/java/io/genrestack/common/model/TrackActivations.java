@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Topic {@code activations}, key = recording MBID. The output of ONE base model (trained on {@code source}'s ground
@@ -20,20 +19,16 @@ public record TrackActivations(String runId, String mbid, @JsonAlias("model") St
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrackActivations t && Objects.equals(runId, t.runId) && Objects.equals(mbid, t.mbid)
-                && Objects.equals(source, t.source) && split == t.split && Objects.equals(labels, t.labels)
-                && Vectors.eq(hidden, t.hidden) && Vectors.eq(scores, t.scores);
+        return ArrayRecords.equals(this, o);
     }
 
     @Override
     public int hashCode() {
-        return (Objects.hash(runId, mbid, source, split, labels) * 31 + Vectors.hash(hidden)) * 31
-                + Vectors.hash(scores);
+        return ArrayRecords.hashCode(this);
     }
 
     @Override
     public String toString() {
-        return "TrackActivations[" + runId + ", " + mbid + ", " + source + ", " + split + ", hidden="
-                + Vectors.brief(hidden) + ", scores=" + Vectors.brief(scores) + "]";
+        return ArrayRecords.toString(this);
     }
 }

@@ -2,7 +2,6 @@ package io.genrestack.common.model;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Topic {@code track-features}, key = recording MBID. One record per track and run, written by the extractor.
@@ -21,20 +20,16 @@ public record TrackFeatures(String runId, String mbid, Split split, String relea
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrackFeatures t && Objects.equals(runId, t.runId) && Objects.equals(mbid, t.mbid)
-                && split == t.split && Objects.equals(releaseGroup, t.releaseGroup)
-                && Objects.equals(sourceFile, t.sourceFile) && Objects.equals(labels, t.labels)
-                && Vectors.eq(features, t.features);
+        return ArrayRecords.equals(this, o);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(runId, mbid, split, releaseGroup, sourceFile, labels) * 31 + Vectors.hash(features);
+        return ArrayRecords.hashCode(this);
     }
 
     @Override
     public String toString() {
-        return "TrackFeatures[" + runId + ", " + mbid + ", " + split + ", " + labels + ", "
-                + Vectors.brief(features) + "]";
+        return ArrayRecords.toString(this);
     }
 }

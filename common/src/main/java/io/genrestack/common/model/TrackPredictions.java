@@ -1,7 +1,6 @@
 package io.genrestack.common.model;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Topic {@code predictions}, key = recording MBID. For one source and one track tagged by that source: the base
@@ -13,20 +12,16 @@ public record TrackPredictions(String runId, String mbid, String source, Split s
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TrackPredictions t && Objects.equals(runId, t.runId) && Objects.equals(mbid, t.mbid)
-                && Objects.equals(source, t.source) && split == t.split && Objects.equals(labels, t.labels)
-                && Vectors.eq(baseScores, t.baseScores) && Vectors.eq(stackedScores, t.stackedScores);
+        return ArrayRecords.equals(this, o);
     }
 
     @Override
     public int hashCode() {
-        return (Objects.hash(runId, mbid, source, split, labels) * 31 + Vectors.hash(baseScores)) * 31
-                + Vectors.hash(stackedScores);
+        return ArrayRecords.hashCode(this);
     }
 
     @Override
     public String toString() {
-        return "TrackPredictions[" + runId + ", " + mbid + ", " + source + ", " + split + ", labels=" + labels
-                + ", base=" + Vectors.brief(baseScores) + ", stacked=" + Vectors.brief(stackedScores) + "]";
+        return ArrayRecords.toString(this);
     }
 }

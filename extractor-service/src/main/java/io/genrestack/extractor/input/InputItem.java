@@ -1,6 +1,6 @@
 package io.genrestack.extractor.input;
 
-import java.util.Arrays;
+import io.genrestack.common.model.ArrayRecords;
 import java.util.Objects;
 
 /**
@@ -30,18 +30,17 @@ public sealed interface InputItem permits InputItem.JsonDoc, InputItem.BadItem {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof JsonDoc d && name.equals(d.name) && mbid.equals(d.mbid)
-                    && Arrays.equals(bytes, d.bytes);
+            return ArrayRecords.equals(this, o);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(name, mbid, Arrays.hashCode(bytes));
+            return ArrayRecords.hashCode(this);
         }
 
         @Override
         public String toString() {
-            return "JsonDoc[name=" + name + ", mbid=" + mbid + ", bytes=" + bytes.length + "]";
+            return ArrayRecords.toString(this);
         }
     }
 

@@ -2,7 +2,8 @@ package io.genrestack.extractor.split;
 
 import io.genrestack.common.model.Split;
 import io.genrestack.extractor.groundtruth.GroundTruth;
-import io.genrestack.extractor.groundtruth.Sources;
+import io.genrestack.common.Sources;
+import io.genrestack.extractor.groundtruth.GroundTruthFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +68,8 @@ public final class GivenSplit {
         Map<String, Path> tr = new LinkedHashMap<>();
         Map<String, Path> va = new LinkedHashMap<>();
         for (String s : Sources.ALL) {
-            Path t = dir.resolve(Sources.trainFileName(s));
-            Path v = dir.resolve(Sources.validationFileName(s));
+            Path t = dir.resolve(GroundTruthFiles.trainFileName(s));
+            Path v = dir.resolve(GroundTruthFiles.validationFileName(s));
             if (Files.isRegularFile(t)) {
                 tr.put(s, t);
             }

@@ -1,5 +1,7 @@
 package io.genrestack.extractor.groundtruth;
 
+import io.genrestack.common.Sources;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class GroundTruthTest {
 
     static GroundTruth read(String source, String side) throws IOException {
-        String file = side.equals("train") ? Sources.trainFileName(source) : Sources.validationFileName(source);
+        String file = side.equals("train") ? GroundTruthFiles.trainFileName(source) : GroundTruthFiles.validationFileName(source);
         return GroundTruth.read(source, TestData.groundtruth().resolve(file));
     }
 
@@ -153,8 +155,8 @@ class GroundTruthTest {
 
     @Test
     void sourceFromFileName() {
-        assertEquals("lastfm", Sources.fromFileName("datapage-example-rows.lastfm-inferred.tsv").orElseThrow());
-        assertEquals("tagtraum", Sources.fromFileName(Sources.validationFileName("tagtraum")).orElseThrow());
-        assertTrue(Sources.fromFileName("acousticbrainz-mediaeval-spotify-train.tsv").isEmpty());
+        assertEquals("lastfm", GroundTruthFiles.sourceOf("datapage-example-rows.lastfm-inferred.tsv").orElseThrow());
+        assertEquals("tagtraum", GroundTruthFiles.sourceOf(GroundTruthFiles.validationFileName("tagtraum")).orElseThrow());
+        assertTrue(GroundTruthFiles.sourceOf("acousticbrainz-mediaeval-spotify-train.tsv").isEmpty());
     }
 }

@@ -1,5 +1,7 @@
 package io.genrestack.extractor.groundtruth;
 
+import io.genrestack.common.Sources;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -179,8 +179,8 @@ class InputScannerTest {
     @Test
     void readBoundedStopsAfterLimit() throws IOException {
         byte[] data = new byte[200_000];
-        assertEquals(200_000, InputScanner.readBounded(new java.io.ByteArrayInputStream(data), 200_000).length);
-        assertEquals(null, InputScanner.readBounded(new java.io.ByteArrayInputStream(data), 199_999));
+        assertEquals(200_000, DocumentReader.readBounded(new java.io.ByteArrayInputStream(data), 200_000).length);
+        assertEquals(null, DocumentReader.readBounded(new java.io.ByteArrayInputStream(data), 199_999));
         // An endless stream must not be read further than limit + 1 bytes.
         long[] served = {0};
         java.io.InputStream endless = new java.io.InputStream() {
@@ -197,7 +197,7 @@ class InputScannerTest {
                 return len;
             }
         };
-        assertEquals(null, InputScanner.readBounded(endless, 1_000_000));
+        assertEquals(null, DocumentReader.readBounded(endless, 1_000_000));
         assertEquals(1_000_001, served[0]);
     }
 }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genrestack.extractor.groundtruth.GroundTruth;
-import io.genrestack.extractor.groundtruth.Sources;
+import io.genrestack.common.Sources;
+import io.genrestack.extractor.groundtruth.GroundTruthFiles;
 import io.genrestack.extractor.input.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -189,8 +190,8 @@ class JointSplitTest {
     void realTsvs() throws IOException {
         List<GroundTruth> truths = new ArrayList<>();
         for (String s : Sources.ALL) {
-            truths.add(GroundTruth.read(s, TestData.groundtruth().resolve(Sources.trainFileName(s))));
-            truths.add(GroundTruth.read(s, TestData.groundtruth().resolve(Sources.validationFileName(s))));
+            truths.add(GroundTruth.read(s, TestData.groundtruth().resolve(GroundTruthFiles.trainFileName(s))));
+            truths.add(GroundTruth.read(s, TestData.groundtruth().resolve(GroundTruthFiles.validationFileName(s))));
         }
         JointSplit split = JointSplit.compute(truths, 42, 0.8);
         assertEquals(13, split.assignments().size());

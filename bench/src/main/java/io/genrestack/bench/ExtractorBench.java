@@ -1,4 +1,4 @@
-package io.genrestack.cli.bench;
+package io.genrestack.bench;
 
 import io.genrestack.common.model.ProgressMark;
 

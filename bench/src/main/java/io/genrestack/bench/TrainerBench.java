@@ -1,4 +1,4 @@
-package io.genrestack.ml.bench;
+package io.genrestack.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
@@ -18,27 +18,27 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Seconds per training epoch of {@link MlpTrainer} on the paper's network (rows × 2669 → 256 → 327, batch 32) with
  * the memory-mapped {@link RowStoreDataset} and with an in-memory DJL {@link ArrayDataset}. Writes the synthetic data
  * as float row stores so bench/trainer/torch_mlp.py trains the same network in PyTorch on the same numbers.
- * Run through bench/trainer/run.sh; skipped unless {@code -Dgenrestack.bench=true}.
+ * Run through bench/trainer/run.sh: {@code TrainerBench OUT_DIR [ROWS [EPOCHS [THREADS]]]} (20 000 rows, 3 epochs,
+ * 1 thread by default); writes OUT_DIR/djl.json and prints it on a {@code BENCH} line.
  */
-@EnabledIfSystemProperty(named = "genrestack.bench", matches = "true")
-class TrainerBench {
+public final class TrainerBench {
 
     static final int IN = 2669;
     static final int LABELS = 327;
 
-    @Test
-    void secondsPerEpoch() throws Exception {
-        Path out = Path.of(System.getProperty("genrestack.bench.dir", "target/bench"));
-        int rows = Integer.getInteger("genrestack.bench.rows", 20_000);
-        int epochs = Integer.getInteger("genrestack.bench.epochs", 3);
-        int threads = Integer.getInteger("genrestack.bench.threads", 1);
+    private TrainerBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
+        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         Files.createDirectories(out);
         Path fx = out.resolve("features.f32");
         Path fy = out.resolve("labels.f32");

@@ -1,18 +1,16 @@
 package io.genrestack.extractor.groundtruth;
 
-import java.util.List;
+import io.genrestack.common.Sources;
 import java.util.Optional;
 
 /**
- * The four ground-truth sources of the MediaEval 2018 AcousticBrainz Genre Task and the official file names
- * of their TSVs ({@code acousticbrainz-mediaeval-<source>-<train|validation>.tsv}).
+ * The file names of the ground-truth TSVs of the MediaEval 2018 AcousticBrainz Genre Task
+ * ({@code acousticbrainz-mediaeval-<source>-<train|validation>.tsv}) and the source a file name names; the sources
+ * themselves are {@link Sources#ALL}.
  */
-public final class Sources {
+public final class GroundTruthFiles {
 
-    /** allmusic, discogs, lastfm, tagtraum, in that order. */
-    public static final List<String> ALL = io.genrestack.common.Sources.ALL;
-
-    private Sources() {
+    private GroundTruthFiles() {
     }
 
     /** Official file name of the training TSV of {@code source}. */
@@ -26,9 +24,9 @@ public final class Sources {
     }
 
     /** The source named in a file name as a whole word, e.g. {@code lastfm} in {@code ...-lastfm-train.tsv}. */
-    public static Optional<String> fromFileName(String fileName) {
+    public static Optional<String> sourceOf(String fileName) {
         String f = fileName.toLowerCase(java.util.Locale.ROOT);
-        for (String s : ALL) {
+        for (String s : Sources.ALL) {
             if (f.matches(".*(^|[^a-z])" + s + "([^a-z]|$).*")) {
                 return Optional.of(s);
             }

@@ -1,0 +1,51 @@
+package io.genrestack.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** HTTP to the five services of a local run, on their ports shifted by the run's port offset. */
+final class ServiceHttp {
+    static final Map<String, Integer> PORTS = Map.of("extractor", 8091, "scaler", 8092, "trainer", 8093, "stacker",
+            8094, "evaluator", 8095);
+
+    private final int portOffset;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    ServiceHttp(int portOffset) {
+        this.portOffset = portOffset;
+    }
+
+    int port(String service) {
+        return PORTS.get(service) + portOffset;
+    }
+
+    /** The URL of a service's path. */
+    String url(String service, String path) {
+        return "http://127.0.0.1:" + port(service) + path;
+    }
+
+    /** True when the service answers {@code /q/health/ready} with 200 now. */
+    boolean ready(String service) throws InterruptedException {
+        try {
+            return get(service, "/q/health/ready").statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    HttpResponse<String> get(String service, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(service, path))).timeout(Duration.ofSeconds(10)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String service, String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(service, path))).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

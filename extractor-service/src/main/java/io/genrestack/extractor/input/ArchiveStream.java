@@ -1,0 +1,99 @@
+package io.genrestack.extractor.input;
+
+import io.genrestack.extractor.input.BombGuard.CountingStream;
+import io.genrestack.extractor.input.InputItem.BadItem;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.jboss.logging.Logger;
+
+/**
+ * Streams the entries of one {@code .tar.bz2} archive (bzip2 then tar, through the {@link BombGuard}) as items named
+ * {@code <archive>!/<entry path>}. A damaged archive ends with one {@link BadItem} named after the archive, after the
+ * items read before the damage.
+ */
+final class ArchiveStream {
+    private static final Logger LOG = Logger.getLogger(ArchiveStream.class);
+
+    private final DocumentReader reader;
+
+    ArchiveStream(DocumentReader reader) {
+        this.reader = reader;
+    }
+
+    void scan(Path archive, String archiveName, Consumer<InputItem> sink) {
+        TarArchiveInputStream tar;
+        try {
+            tar = openTarBz2(archive);
+        } catch (IOException | RuntimeException e) {
+            sink.accept(new BadItem(archiveName, InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e)));
+            return;
+        }
+        int entries = 0;
+        try (tar) {
+            while (true) {
+                InputItem item;
+                try {
+                    TarArchiveEntry entry = tar.getNextEntry();
+                    if (entry == null) {
+                        break;
+                    }
+                    entries++;
+                    item = entryItem(archiveName, entry, tar);
+                } catch (IOException | RuntimeException e) {
+                    // RuntimeException: commons-compress reports some malformed headers as IllegalArgumentException.
+                    LOG.debugf("archive %s damaged after %d entries: %s", archiveName, entries, e);
+                    sink.accept(new BadItem(archiveName, BombGuard.bombMessage(e)
+                            .orElse(InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e))));
+                    return;
+                }
+                if (item != null) {
+                    sink.accept(item);
+                }
+            }
+        } catch (IOException closeFailure) {
+            LOG.debugf("closing %s: %s", archiveName, closeFailure);
+        }
+    }
+
+    private static TarArchiveInputStream openTarBz2(Path archive) throws IOException {
+        InputStream raw = Files.newInputStream(archive);
+        try {
+            CountingStream compressed = new CountingStream(raw, null);
+            BZip2CompressorInputStream bz = new BZip2CompressorInputStream(
+                    new BufferedInputStream(compressed, DocumentReader.CHUNK), true);
+            return new TarArchiveInputStream(new CountingStream(bz, compressed));
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** The item for one tar entry, or null when the entry is skipped (directory, junk). */
+    private InputItem entryItem(String archiveName, TarArchiveEntry entry, InputStream tar) throws IOException {
+        String path = entry.getName();
+        while (path.startsWith("./")) {
+            path = path.substring(2);
+        }
+        String name = archiveName + "!/" + path;
+        if (entry.isDirectory() || path.isEmpty() || InputNames.isJunk(path)) {
+            return null;
+        }
+        if (entry.isSymbolicLink() || entry.isLink()) {
+            return new BadItem(name, InputScanner.LINK_REFUSED + " (-> " + entry.getLinkName() + ")");
+        }
+        if (InputNames.escapes(path)) {
+            return new BadItem(name, InputScanner.ESCAPES_ARCHIVE);
+        }
+        if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO() || !entry.isFile()) {
+            return new BadItem(name, "not a regular file entry");
+        }
+        return reader.entry(name, path, entry.getSize(), tar);
+    }
+}
