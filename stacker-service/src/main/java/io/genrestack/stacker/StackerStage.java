@@ -189,7 +189,7 @@ public class StackerStage implements StageHandler {
     /** Trains source {@code m}'s stacked model, or loads the one an earlier attempt saved for the same inputs. */
     private MlpModel trainOrReuse(String run, RunConfig config, StackingInputs data, int m,
             Map<String, TopicRange> ranges) throws Exception {
-        StackingInputs.SourceRows rows = data.sources[m];
+        SourceRows rows = data.sources[m];
         String source = rows.source;
         ObjectStore store = infra.store();
         TrainParams p = config.stacked();
@@ -275,7 +275,7 @@ public class StackerStage implements StageHandler {
     }
 
     /** Validation macro ROC-AUC of base model {@code m}'s own scores. */
-    private static double baseMacroAuc(StackingInputs data, int m, StackingInputs.SourceRows rows,
+    private static double baseMacroAuc(StackingInputs data, int m, SourceRows rows,
             boolean[][] truth) {
         float[][] base = new float[rows.validation.length][];
         for (int i = 0; i < rows.validation.length; i++) {
@@ -314,7 +314,7 @@ public class StackerStage implements StageHandler {
         long sinceCheckpoint = 0;
         long total = 0;
         for (int m = 0; m < models.length; m++) {
-            StackingInputs.SourceRows rows = data.sources[m];
+            SourceRows rows = data.sources[m];
             int n = rows.nLabels;
             int[] tracks = rows.tracks;
             total += tracks.length;
