@@ -45,19 +45,6 @@ final class SourceRows {
         return out;
     }
 
-    /** True labels of the given positions as a boolean matrix (for ROC-AUC). */
-    boolean[][] truth(int[] positions) {
-        boolean[][] out = new boolean[positions.length][nLabels];
-        float[] row = new float[nLabels];
-        for (int i = 0; i < positions.length; i++) {
-            labels.readRow(positions[i], row);
-            for (int j = 0; j < nLabels; j++) {
-                out[i][j] = row[j] > 0.5f;
-            }
-        }
-        return out;
-    }
-
     /** Label indices of position p. */
     List<Integer> labelIndices(int p) {
         float[] row = labels.row(p);

@@ -70,6 +70,11 @@ final class StackingInputs implements AutoCloseable {
         this.sources = sources;
     }
 
+    /** The directory of the stores (deleted by {@link #close()}). */
+    Path dir() {
+        return dir;
+    }
+
     int tracks() {
         return mbids.length;
     }
