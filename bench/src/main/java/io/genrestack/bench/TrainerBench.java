@@ -3,6 +3,7 @@ package io.genrestack.bench;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
 import io.genrestack.ml.EpochListener;
+import io.genrestack.ml.ValidationScores;
 import io.genrestack.ml.EpochReport;
 import io.genrestack.ml.FloatRowStore;
 import io.genrestack.ml.MlpModel;
@@ -85,7 +86,7 @@ public final class TrainerBench {
         try (MlpModel model = MlpModel.create(MlpSpec.paper(IN, LABELS), cfg.seed())) {
             new MlpTrainer().train(model, train, val, cfg, new EpochListener() {
                 @Override
-                public void onEpoch(EpochReport r, float[][] scores) {
+                public void onEpoch(EpochReport r, ValidationScores scores) {
                     long now = tb.getCurrentThreadCpuTime();
                     secs.add(new double[] {round(rows / r.samplesPerSecond()), round((now - last[0]) / 1e9)});
                     last[0] = now;

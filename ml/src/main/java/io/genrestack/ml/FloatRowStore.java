@@ -134,6 +134,15 @@ public final class FloatRowStore implements AutoCloseable {
         fb.get((r % rowsPerChunk) * cols, dst, offset, cols);
     }
 
+    /** Copies the {@code count} values of row {@code r} from column {@code col} into {@code dst[offset..)}. */
+    public void read(int r, int col, float[] dst, int offset, int count) {
+        if (col < 0 || count < 0 || col + count > cols) {
+            throw new IndexOutOfBoundsException("columns " + col + ".." + (col + count) + " of " + cols);
+        }
+        FloatBuffer fb = chunk(r);
+        fb.get((r % rowsPerChunk) * cols + col, dst, offset, count);
+    }
+
     /** Copies row {@code r} into {@code dst} at absolute float index {@code dstIndex} (no position change). */
     public void copyRow(int r, FloatBuffer dst, int dstIndex) {
         FloatBuffer fb = chunk(r);

@@ -17,6 +17,10 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,11 +38,28 @@ import org.jboss.logging.Logger;
  * in one JVM if you need reproducibility.
  *
  * <p>Memory: each batch is closed after its step, per-epoch accumulators live in a sub-manager, and the DJL
- * {@link Trainer} and optimizer state are closed before returning.
+ * {@link Trainer} and optimizer state are closed before returning. Native memory is batch-sized. The heap holds no
+ * per-sample data: the validation scores of an epoch go batch by batch to a memory-mapped {@link ValidationScores}
+ * file pair, which the listener reads (e.g. {@link ValidationScores#macroAuc()}, label column by label column).
  */
 public final class MlpTrainer {
 
     private static final Logger LOG = Logger.getLogger(MlpTrainer.class);
+
+    private final Path scratch;
+
+    /** A trainer whose per-epoch validation files go to the system's temporary directory. */
+    public MlpTrainer() {
+        this(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * A trainer whose per-epoch {@link ValidationScores} files go to a fresh sub-directory of {@code scratch} (created
+     * if needed, deleted when {@link #train} returns); they take 8 bytes per validation sample × label.
+     */
+    public MlpTrainer(Path scratch) {
+        this.scratch = scratch;
+    }
 
     /**
      * Trains {@code model} in place.
@@ -83,6 +104,8 @@ public final class MlpTrainer {
         int resumedFrom = state.epoch();
         List<EpochReport> history = new ArrayList<>(state.history());
         int featureDim = model.spec().inputDim();
+        Files.createDirectories(scratch);
+        Path epochDir = Files.createTempDirectory(scratch, "validation-");
 
         try (ResumableAdam adam = new ResumableAdam(cfg, model.djlModel().getNDManager())) {
             DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
@@ -102,22 +125,38 @@ public final class MlpTrainer {
                     }
                     double[] tr = trainEpoch(trainer, train);
                     double trainSeconds = (System.nanoTime() - e0) / 1e9;
-                    Validation val = validate(trainer, validation, lis.wantsScores());
-                    double seconds = (System.nanoTime() - e0) / 1e9;
+                    ValidationScores.Writer out = lis.wantsScores()
+                            ? new ValidationScores.Writer(epochDir, model.spec().nLabels())
+                            : null;
+                    ValidationScores scores = null;
+                    try {
+                        double valLoss = validate(trainer, validation, out);
+                        scores = out == null ? null : out.finish();
+                        double seconds = (System.nanoTime() - e0) / 1e9;
 
-                    boolean improved = val.loss < state.bestValLoss();
-                    byte[] params = model.saveParameters();
-                    if (improved) bestParams = params;
-                    EpochReport report = new EpochReport(epoch, tr[0], val.loss, tr[1] / trainSeconds, seconds, improved);
-                    history.add(report);
-                    state = improved
-                            ? new TrainState(epoch, epoch, val.loss, 0, history)
-                            : new TrainState(epoch, state.bestEpoch(), state.bestValLoss(), state.epochsWithoutImprovement() + 1, history);
-                    ckp.save(new Checkpoint(epoch, params, bestParams, state, adam.exportState(model.parameters())));
-                    logEpoch(cfg, state, report, history, resumedFrom);
-                    lis.onEpoch(report, val.scores);
+                        boolean improved = valLoss < state.bestValLoss();
+                        byte[] params = model.saveParameters();
+                        if (improved) bestParams = params;
+                        EpochReport report = new EpochReport(epoch, tr[0], valLoss, tr[1] / trainSeconds, seconds, improved);
+                        history.add(report);
+                        state = improved
+                                ? new TrainState(epoch, epoch, valLoss, 0, history)
+                                : new TrainState(epoch, state.bestEpoch(), state.bestValLoss(), state.epochsWithoutImprovement() + 1, history);
+                        ckp.save(new Checkpoint(epoch, params, bestParams, state, adam.exportState(model.parameters())));
+                        logEpoch(cfg, state, report, history, resumedFrom);
+                        lis.onEpoch(report, scores);
+                    } finally {
+                        if (out != null) {
+                            out.close();
+                        }
+                        if (scores != null) {
+                            scores.close();
+                        }
+                    }
                 }
             }
+        } finally {
+            deleteTree(epochDir);
         }
         boolean stoppedEarly = state.epochsWithoutImprovement() >= cfg.patience();
         if (bestParams != null) {
@@ -154,14 +193,13 @@ public final class MlpTrainer {
         }
     }
 
-    private record Validation(double loss, float[][] scores) {
-    }
-
-    /** Validation loss (dropout off) and, if asked, sigmoid scores in iteration order. */
-    private static Validation validate(Trainer trainer, Dataset validation, boolean wantScores)
+    /**
+     * Validation loss (dropout off); with {@code out}, appends each batch's sigmoid scores and labels to it, in
+     * iteration order (off the heap: only one batch is copied at a time).
+     */
+    private static double validate(Trainer trainer, Dataset validation, ValidationScores.Writer out)
             throws IOException, TranslateException {
         long samples = 0;
-        List<float[]> rows = wantScores ? new ArrayList<>() : null;
         try (NDManager epochManager = trainer.getManager().newSubManager()) {
             NDArray lossSum = epochManager.zeros(new Shape(), DataType.FLOAT32);
             for (Batch batch : validation.getData(trainer.getManager())) {
@@ -170,20 +208,15 @@ public final class MlpTrainer {
                     NDArray loss = trainer.getLoss().evaluate(batch.getLabels(), new NDList(logits));
                     lossSum.addi(loss.mul(batch.getSize()));
                     samples += batch.getSize();
-                    if (wantScores) {
-                        int n = batch.getSize();
-                        int cols = Math.toIntExact(logits.getShape().get(1));
+                    if (out != null) {
                         float[] p = Activation.sigmoid(logits).toFloatArray();
-                        for (int i = 0; i < n; i++) {
-                            float[] r = new float[cols];
-                            System.arraycopy(p, i * cols, r, 0, cols);
-                            rows.add(r);
-                        }
+                        float[] y = batch.getLabels().singletonOrThrow().toType(DataType.FLOAT32, false)
+                                .toFloatArray();
+                        out.append(p, y, batch.getSize());
                     }
                 }
             }
-            double mean = samples == 0 ? Double.NaN : lossSum.getFloat() / (double) samples;
-            return new Validation(mean, wantScores ? rows.toArray(new float[0][]) : null);
+            return samples == 0 ? Double.NaN : lossSum.getFloat() / (double) samples;
         }
     }
 
@@ -200,6 +233,17 @@ public final class MlpTrainer {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Engine seed for an epoch: depends only on (seed, epoch). */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import io.genrestack.common.metrics.RocAuc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +66,15 @@ class MlpTrainerTest {
         TrainResult result;
         try (MlpModel model = MlpModel.create(MlpSpec.paper(D, L), 1)) {
             result = new MlpTrainer().train(model, train(stores, 0, N_TRAIN, 1), val(stores, N_TRAIN, N), cfg,
-                    (r, scores) -> epochAucs.add(TestData.macroAuc(scores, valY)), null);
+                    (r, scores) -> {
+                        float[][] s = scores.toArray();
+                        epochAucs.add(TestData.macroAuc(s, valY));
+                        // the files hold the validation set's labels in its order, and the column-by-column AUC
+                        // is the in-heap RocAuc figure to the bit
+                        assertArrayEquals(valY, scores.truth().toArray());
+                        assertEquals(RocAuc.macro(s, ColumnAucTest.positive(valY)).macro(),
+                                scores.macroAuc().macro(), 0.0);
+                    }, null);
             auc = TestData.macroAuc(model.predict(valX), valY);
         }
         assertEquals(result.epochs(), epochAucs.size());
@@ -233,7 +242,7 @@ class MlpTrainerTest {
         try (MlpModel model = MlpModel.create(MlpSpec.paper(1000, L), 3)) {
             new MlpTrainer().train(model, train(s, 0, N_TRAIN, 3), val(s, N_TRAIN, N), cfg, new EpochListener() {
                 @Override
-                public void onEpoch(EpochReport r, float[][] scores) {
+                public void onEpoch(EpochReport r, ValidationScores scores) {
                     System.gc(); // G1 gives unused heap back, so what remains is mostly native memory
                     rss.add(TestData.rssKb());
                 }

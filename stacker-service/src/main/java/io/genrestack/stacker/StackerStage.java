@@ -5,6 +5,7 @@ import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.metrics.RocAuc;
+import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.model.Instances;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.ProgressMark;
@@ -150,7 +151,7 @@ public class StackerStage extends StageTemplate {
     /** Trains source {@code m}'s stacked model, or loads the one an earlier attempt saved for the same inputs. */
     private MlpModel trainOrReuse(String run, RunConfig config, StackingInputs data, int m,
             Map<String, TopicRange> ranges) throws Exception {
-        StackingInputs.SourceRows rows = data.sources[m];
+        SourceRows rows = data.sources[m];
         String source = rows.source;
         ObjectStore store = infra().store();
         TrainParams p = config.stacked();
@@ -178,17 +179,16 @@ public class StackerStage extends StageTemplate {
         RowStoreDataset validation = RowStoreDataset.builder().features(data.stacked)
                 .rows(rows.trackRows(rows.validation)).labels(rows.labels).labelRows(rows.validation)
                 .batchSize(valBatch).shuffle(false).build();
-        boolean[][] truth = rows.truth(rows.validation);
         TrainConfig cfg = TrainConfig.from(p, config.seed()).withDevice(settings.device())
                 .withThreads(settings.threads());
-        double baseAuc = baseMacroAuc(data, m, rows, truth); // before training: its matrix is freed meanwhile
+        double baseAuc = StackedAuc.base(data, m).macro();
         List<Double> aucs = new ArrayList<>();
         MlpModel model = MlpModel.create(spec, config.seed(), settings.device());
         try {
             LOG.infof("[%s] stacked %s: %d inputs (%s) → %d labels; %d train / %d validation tracks", run, source,
                     data.inputDim(), data.models, rows.nLabels, rows.train.length, rows.validation.length);
-            TrainResult result = new MlpTrainer().train(model, train, validation, cfg, (report, scores) -> {
-                double auc = RocAuc.macro(scores, truth).macro();
+            TrainResult result = new MlpTrainer(data.dir()).train(model, train, validation, cfg, (report, scores) -> {
+                double auc = scores.macroAuc().macro(); // off heap, label column by label column
                 aucs.add(auc);
                 String line = String.format("stacked %s epoch %d/%d: train loss %.5f, val loss %.5f%s, val macro AUC %.4f, %.1f s",
                         source, report.epoch(), cfg.maxEpochs(), report.trainLoss(), report.valLoss(),
@@ -199,7 +199,7 @@ public class StackerStage extends StageTemplate {
             // the restored model is the best epoch's: its validation AUC was measured then
             double stackedAuc = result.bestEpoch() >= 1 && result.bestEpoch() <= aucs.size()
                     ? aucs.get(result.bestEpoch() - 1)
-                    : RocAuc.macro(predictRows(model, data, rows.tracks, rows.validation), truth).macro();
+                    : StackedAuc.stacked(data, m, model).macro();
             store.put(paramsKey, model.saveParameters(), "application/octet-stream");
             List<StackedProvenance.Epoch> history = new ArrayList<>();
             for (int i = 0; i < result.history().size(); i++) {
@@ -233,34 +233,6 @@ public class StackerStage extends StageTemplate {
         }
     }
 
-    /** Validation macro ROC-AUC of base model {@code m}'s own scores. */
-    private static double baseMacroAuc(StackingInputs data, int m, StackingInputs.SourceRows rows,
-            boolean[][] truth) {
-        float[][] base = new float[rows.validation.length][];
-        for (int i = 0; i < rows.validation.length; i++) {
-            base[i] = data.baseScores(m, rows.tracks[rows.validation[i]]);
-        }
-        return RocAuc.macro(base, truth).macro();
-    }
-
-    /** Stacked scores of the given positions of a source's tagged tracks. */
-    private static float[][] predictRows(MlpModel model, StackingInputs data, int[] tracks, int[] positions) {
-        int n = model.spec().nLabels();
-        int[] rows = new int[positions.length];
-        for (int i = 0; i < positions.length; i++) {
-            rows[i] = tracks[positions[i]];
-        }
-        float[][] out = new float[positions.length][];
-        for (int from = 0; from < rows.length; from += PREDICT_CHUNK) {
-            int k = Math.min(PREDICT_CHUNK, rows.length - from);
-            float[] y = model.predict(data.stackedRows(rows, from, k), k);
-            for (int i = 0; i < k; i++) {
-                out[from + i] = Arrays.copyOfRange(y, i * n, (i + 1) * n);
-            }
-        }
-        return out;
-    }
-
     /** Publishes every source's predictions and the evaluator job, exactly once, resuming after the last chunk. */
     private void publish(String run, StackingInputs data, MlpModel[] models, StageJob combined, StageRun out,
             long t0) {
@@ -274,7 +246,7 @@ public class StackerStage extends StageTemplate {
         long sinceCheckpoint = 0;
         long total = 0;
         for (int m = 0; m < models.length; m++) {
-            StackingInputs.SourceRows rows = data.sources[m];
+            SourceRows rows = data.sources[m];
             int n = rows.nLabels;
             int[] tracks = rows.tracks;
             total += tracks.length;

@@ -8,6 +8,7 @@ import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
+import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.ScaledFeatures;
 import io.genrestack.common.model.Split;
@@ -17,6 +18,7 @@ import io.genrestack.common.model.TrackActivations;
 import io.genrestack.common.model.TrainParams;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
+import io.genrestack.ml.ColumnAuc;
 import io.genrestack.ml.FloatRowStore;
 import io.genrestack.ml.MlpModel;
 import io.genrestack.ml.MlpSpec;
@@ -207,24 +209,15 @@ public class TrainerStage extends StageTemplate {
                 FloatRowStore trainY = FloatRowStore.open(m.dir().resolve("train-y.f32"));
                 FloatRowStore valX = FloatRowStore.open(m.dir().resolve("val-x.f32"));
                 FloatRowStore valY = FloatRowStore.open(m.dir().resolve("val-y.f32"))) {
-            boolean[][] valTruth = new boolean[valY.rows()][];
-            float[] row = new float[valY.cols()];
             int[] valOrder = m.validationOrder();
-            for (int i = 0; i < valY.rows(); i++) {
-                valY.readRow(valOrder[i], row);
-                valTruth[i] = new boolean[row.length];
-                for (int j = 0; j < row.length; j++) {
-                    valTruth[i][j] = row[j] > 0.5f;
-                }
-            }
             RowStoreDataset train = RowStoreDataset.builder().features(trainX).labels(trainY).rows(m.trainOrder())
                     .batchSize(cfg.batchSize()).shuffle(true).seed(cfg.seed()).build();
             RowStoreDataset val = RowStoreDataset.builder().features(valX).labels(valY).rows(valOrder)
                     .batchSize(cfg.batchSize())
                     .shuffle(false).build();
             long t0 = System.nanoTime();
-            TrainResult result = new MlpTrainer().train(model, train, val, cfg, (report, valScores) -> {
-                RocAuc.MacroResult auc = RocAuc.macro(valScores, valTruth);
+            TrainResult result = new MlpTrainer(m.dir()).train(model, train, val, cfg, (report, valScores) -> {
+                ColumnAuc.MacroAuc auc = valScores.macroAuc(); // off heap, label column by label column
                 if (report.best()) {
                     bestAuc[0] = auc.macro();
                 }
