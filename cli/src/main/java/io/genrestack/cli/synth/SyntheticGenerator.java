@@ -209,7 +209,7 @@ public final class SyntheticGenerator {
             String artist = Rng.uuid(r);
             int artistNumber = 1 + r.nextInt(Math.max(1, o.tracks() / 6));
             int year = 1955 + r.nextInt(65);
-            SourceTaxonomy.Truth truth = FeatureModel.drawTruth(latent, r);
+            SourceTaxonomy.Truth truth = LatentModel.drawTruth(latent, r);
             double[] offset = model.releaseGroupOffset(r);
             boolean[] covered = drawSources(r);
             List<List<String>> labels = new ArrayList<>();
@@ -227,7 +227,7 @@ public final class SyntheticGenerator {
                 SplittableRandom tr = r.split();
                 String mbid = Rng.uuid(tr);
                 String work = Rng.uuid(tr);
-                FeatureModel.TrackInfo info = new FeatureModel.TrackInfo(mbid, rg, release, artist, work, k + 1, size,
+                TrackInfo info = new TrackInfo(mbid, rg, release, artist, work, k + 1, size,
                     rgIndex + 1, artistNumber, year);
                 int dir = Integer.parseInt(mbid.substring(0, 2), 16);
                 Path d = lowRoot.resolve(mbid.substring(0, 2));
