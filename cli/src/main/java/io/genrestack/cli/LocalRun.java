@@ -61,6 +61,7 @@ public final class LocalRun {
     private final Map<String, String> serviceEnv = new HashMap<>();
     private final Map<String, String> heaps = new HashMap<>();
     private boolean startedInfra;
+    private io.genrestack.cli.synth.Shape shape = io.genrestack.cli.synth.Shape.SYNTHETIC;
     private Map<String, String> infraEnv;
 
     LocalRun(Options opts, Path repo) {
@@ -80,6 +81,12 @@ public final class LocalRun {
         return this;
     }
 
+    /** Sets the shape of the synthetic data ({@code --shape}); the default is {@code synthetic}. */
+    LocalRun shape(io.genrestack.cli.synth.Shape s) {
+        this.shape = s;
+        return this;
+    }
+
     /** Sets a service's maximum heap ({@code -Xmx} value, e.g. {@code 128m}) for its next start. */
     LocalRun heap(String service, String xmx) {
         heaps.put(service, xmx);
@@ -89,7 +96,7 @@ public final class LocalRun {
     static int main(List<String> args) throws Exception {
         if (args.contains("--help")) {
             System.out.println("""
-                    usage: genrestack run [--tracks N] [--seed S] [--max-epochs N]
+                    usage: genrestack run [--tracks N] [--seed S] [--shape synthetic|real] [--max-epochs N]
                                           [--data DIR_OR_ARCHIVE ... --ground-truth DIR_OR_TSV ...] [--given-split]
                                           [--run-id ID] [--work DIR] [--timeout-minutes M] [--keep] [--port-offset K]
                       default: 20000 synthetic tracks, seed 42, the paper's training settings (≤100 epochs, patience 4)
@@ -105,8 +112,8 @@ public final class LocalRun {
                 case "--keep", "--given-split" -> o.put(a, "true");
                 case "--data" -> data.add(args.get(++i));
                 case "--ground-truth" -> gt.add(args.get(++i));
-                case "--tracks", "--seed", "--max-epochs", "--work", "--timeout-minutes", "--run-id", "--port-offset" -> o
-                        .put(a, args.get(++i));
+                case "--tracks", "--seed", "--shape", "--max-epochs", "--work", "--timeout-minutes", "--run-id",
+                        "--port-offset" -> o.put(a, args.get(++i));
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
             }
         }
@@ -120,7 +127,8 @@ public final class LocalRun {
                 Path.of(o.getOrDefault("--work", repo.resolve(".work/local-run").toString())).toAbsolutePath(),
                 Integer.parseInt(o.getOrDefault("--timeout-minutes", "60")), o.containsKey("--keep"),
                 o.containsKey("--given-split"), o.get("--run-id"), Integer.parseInt(o.getOrDefault("--port-offset", "0")));
-        LocalRun run = new LocalRun(opts, repo);
+        LocalRun run = new LocalRun(opts, repo)
+                .shape(io.genrestack.cli.synth.Shape.parse(o.getOrDefault("--shape", "synthetic")));
         Thread hook = new Thread(run::stopAll, "genrestack-run-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -193,7 +201,8 @@ public final class LocalRun {
     }
 
     private Path syntheticDir() {
-        return opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed());
+        return opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed()
+                + (shape == io.genrestack.cli.synth.Shape.REAL ? "-real" : ""));
     }
 
     /** Submits a run to the extractor; returns the end of {@code run-events} before it, for {@link #follow}. */
@@ -288,7 +297,7 @@ public final class LocalRun {
         }
         log("writing %d synthetic tracks to %s", opts.tracks(), dir);
         io.genrestack.cli.synth.SyntheticGenerator.generate(
-                io.genrestack.cli.synth.SyntheticGenerator.Options.of(opts.tracks(), opts.seed(), dir));
+                io.genrestack.cli.synth.SyntheticGenerator.Options.of(opts.tracks(), opts.seed(), dir, shape));
     }
 
     void startServices() throws Exception {

@@ -95,6 +95,14 @@ final class LatentModel {
      * (preferably the neighbour), and 0-3 sub-genres per genre.
      */
     static SourceTaxonomy.Truth drawTruth(LatentTaxonomy latent, SplittableRandom r) {
+        return drawTruth(latent, r, null);
+    }
+
+    /**
+     * As {@link #drawTruth(LatentTaxonomy, SplittableRandom)}, with the number of sub-genres per genre drawn from
+     * {@code subCountProbs} (index = count) instead of the default 0-3 (.10/.45/.35/.10) when it is not null.
+     */
+    static SourceTaxonomy.Truth drawTruth(LatentTaxonomy latent, SplittableRandom r, double[] subCountProbs) {
         double[] pop = new double[latent.size()];
         for (int i = 0; i < pop.length; i++) {
             pop[i] = latent.genres().get(i).popularity();
@@ -114,8 +122,13 @@ final class LatentModel {
         int[] genres = second < 0 ? new int[] {main} : new int[] {main, second};
         int[][] subs = new int[genres.length][];
         for (int gi = 0; gi < genres.length; gi++) {
-            double x = r.nextDouble();
-            int count = x < 0.10 ? 0 : x < 0.55 ? 1 : x < 0.90 ? 2 : 3;
+            int count;
+            if (subCountProbs == null) {
+                double x = r.nextDouble();
+                count = x < 0.10 ? 0 : x < 0.55 ? 1 : x < 0.90 ? 2 : 3;
+            } else {
+                count = Rng.weighted(r, subCountProbs);
+            }
             double[] share = latent.genres().get(genres[gi]).subShare().clone();
             int[] chosen = new int[Math.min(count, share.length)];
             for (int k = 0; k < chosen.length; k++) {
