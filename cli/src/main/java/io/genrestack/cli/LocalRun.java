@@ -96,7 +96,8 @@ public final class LocalRun {
     static int main(List<String> args) throws Exception {
         if (args.contains("--help")) {
             System.out.println("""
-                    usage: genrestack run [--tracks N] [--seed S] [--shape synthetic|real] [--max-epochs N]
+                    usage: genrestack run [--tracks N] [--seed S] [--shape synthetic|real]
+                                          [--max-epochs N]
                                           [--data DIR_OR_ARCHIVE ... --ground-truth DIR_OR_TSV ...] [--given-split]
                                           [--run-id ID] [--work DIR] [--timeout-minutes M] [--keep] [--port-offset K]
                       default: 20000 synthetic tracks, seed 42, the paper's training settings (≤100 epochs, patience 4)
