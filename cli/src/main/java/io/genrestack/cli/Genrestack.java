@@ -26,7 +26,7 @@ public final class Genrestack {
             System.out.println("""
                     usage: genrestack COMMAND [options]
                       run       run the whole pipeline locally (see: genrestack run --help)
-                      synth     write synthetic AcousticBrainz JSON + ground truth (--tracks N --seed S --out DIR)
+                      synth     write synthetic AcousticBrainz JSON + ground truth (--tracks N --seed S --out DIR [--shape real])
                       features  print one low-level JSON's feature vector with names (FILE [--preset paper|full])
                       decode    print a topic's records as readable JSON (TOPIC [--bootstrap H:P] [--run R] [--max N] | --stdin)
                     """);

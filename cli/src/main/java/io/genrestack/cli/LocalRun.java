@@ -1,6 +1,7 @@
 package io.genrestack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.genrestack.cli.synth.Shape;
 import io.genrestack.cli.synth.SyntheticGenerator;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.serde.Json;
@@ -25,8 +26,15 @@ import java.util.Map;
 public final class LocalRun {
     static final List<String> SERVICES = List.of("extractor", "scaler", "trainer", "stacker", "evaluator");
 
+    /** @param shape the synthetic data's shape ({@code --shape}; tests use the default {@code synthetic}) */
     record Options(int tracks, long seed, List<String> data, List<String> groundTruth, Integer maxEpochs,
-            Path work, int timeoutMinutes, boolean keep, boolean givenSplit, String runId, int portOffset) {
+            Path work, int timeoutMinutes, boolean keep, boolean givenSplit, String runId, int portOffset,
+            Shape shape) {
+        Options(int tracks, long seed, List<String> data, List<String> groundTruth, Integer maxEpochs, Path work,
+                int timeoutMinutes, boolean keep, boolean givenSplit, String runId, int portOffset) {
+            this(tracks, seed, data, groundTruth, maxEpochs, work, timeoutMinutes, keep, givenSplit, runId,
+                    portOffset, Shape.SYNTHETIC);
+        }
     }
 
     /** Sees each event of the followed run. */
@@ -155,7 +163,8 @@ public final class LocalRun {
     }
 
     private Path syntheticDir() {
-        return opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed());
+        return opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed()
+                + (opts.shape() == Shape.REAL ? "-real" : ""));
     }
 
     private void synth(Path dir) throws Exception {
@@ -164,7 +173,7 @@ public final class LocalRun {
             return;
         }
         RunLog.log("writing %d synthetic tracks to %s", opts.tracks(), dir);
-        SyntheticGenerator.generate(SyntheticGenerator.Options.of(opts.tracks(), opts.seed(), dir));
+        SyntheticGenerator.generate(SyntheticGenerator.Options.of(opts.tracks(), opts.seed(), dir, opts.shape()));
     }
 
     /** Submits a run to the extractor; returns the end of {@code run-events} before it, for {@link #follow}. */

@@ -1,5 +1,7 @@
 package io.genrestack.cli;
 
+import io.genrestack.cli.synth.Shape;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +11,7 @@ import java.util.Map;
 /** The options of {@code genrestack run}: parsed from the command line into {@link LocalRun.Options}. */
 final class RunArgs {
     static final String USAGE = """
-            usage: genrestack run [--tracks N] [--seed S] [--max-epochs N]
+            usage: genrestack run [--tracks N] [--seed S] [--shape synthetic|real] [--max-epochs N]
                                   [--data DIR_OR_ARCHIVE ... --ground-truth DIR_OR_TSV ...] [--given-split]
                                   [--run-id ID] [--work DIR] [--timeout-minutes M] [--keep] [--port-offset K]
               default: 20000 synthetic tracks, seed 42, the paper's training settings (≤100 epochs, patience 4)
@@ -29,7 +31,8 @@ final class RunArgs {
                 case "--keep", "--given-split" -> o.put(a, "true");
                 case "--data" -> data.add(value(args, ++i, a));
                 case "--ground-truth" -> gt.add(value(args, ++i, a));
-                case "--tracks", "--seed", "--max-epochs", "--work", "--timeout-minutes", "--run-id", "--port-offset" ->
+                case "--tracks", "--seed", "--shape", "--max-epochs", "--work", "--timeout-minutes", "--run-id",
+                        "--port-offset" ->
                         o.put(a, value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
             }
@@ -43,7 +46,8 @@ final class RunArgs {
                 Path.of(o.getOrDefault("--work", repo.resolve(".work/local-run").toString())).toAbsolutePath(),
                 Integer.parseInt(o.getOrDefault("--timeout-minutes", "60")), o.containsKey("--keep"),
                 o.containsKey("--given-split"), o.get("--run-id"),
-                Integer.parseInt(o.getOrDefault("--port-offset", "0")));
+                Integer.parseInt(o.getOrDefault("--port-offset", "0")),
+                Shape.parse(o.getOrDefault("--shape", "synthetic")));
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -101,6 +101,15 @@ final class LatentTaxonomy {
      *                     is shorter)
      */
     static LatentTaxonomy build(int g, int minSubs) {
+        return build(g, minSubs, 4, 1.0, 2, 1.0);
+    }
+
+    /**
+     * Builds the latent taxonomy with genre popularity ∝ {@code (i + genreOffset)^-genreExponent} and sub-genre
+     * shares within a genre ∝ {@code (k + subOffset)^-subExponent} (the default is 1/(i+4) and 1/(k+2)).
+     */
+    static LatentTaxonomy build(int g, int minSubs, int genreOffset, double genreExponent, int subOffset,
+                                double subExponent) {
         if (g < 2) {
             throw new IllegalArgumentException("need at least 2 genres, got " + g);
         }
@@ -134,11 +143,12 @@ final class LatentTaxonomy {
                 subs.add(name + " style " + (subs.size() + k));
             }
             // Popularity: a mild Zipf law over the genre index (rock first), so every genre has enough tracks.
-            double pop = 1.0 / (i + 4);
+            double pop = genreExponent == 1.0 ? 1.0 / (i + genreOffset)
+                : StrictMath.pow(i + genreOffset, -genreExponent);
             double[] share = new double[subs.size()];
             double sum = 0;
             for (int s = 0; s < share.length; s++) {
-                share[s] = StrictMath.pow(s + 2, -1.0);
+                share[s] = StrictMath.pow(s + subOffset, -subExponent);
                 sum += share[s];
             }
             for (int s = 0; s < share.length; s++) {

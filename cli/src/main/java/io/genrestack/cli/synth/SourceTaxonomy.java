@@ -50,6 +50,8 @@ final class SourceTaxonomy {
     private final String[][] subLabel;
     private final int[] partner;
     private final TreeSet<String> labels;
+    /** For every label, a latent genre (and sub-genre, or -1) whose truth this source tags with it. */
+    private final Map<String, int[]> anchors = new LinkedHashMap<>();
 
     private SourceTaxonomy(Spec spec, LatentTaxonomy latent, String[] top, String[] implied, String[][] subLabel,
                            int[] partner, TreeSet<String> labels) {
@@ -60,6 +62,26 @@ final class SourceTaxonomy {
         this.subLabel = subLabel;
         this.partner = partner;
         this.labels = labels;
+        for (int g = 0; g < top.length; g++) {
+            anchors.putIfAbsent(top[g], new int[] {g, -1});
+            if (implied[g] != null) {
+                anchors.putIfAbsent(implied[g], new int[] {g, -1});
+            }
+            for (int k = 0; k < subLabel[g].length; k++) {
+                if (subLabel[g][k] != null) {
+                    anchors.putIfAbsent(subLabel[g][k], new int[] {g, k});
+                }
+            }
+        }
+    }
+
+    /** A latent genre and sub-genre index ({@code -1} for a genre or implied label) that {@code label} tags. */
+    int[] anchor(String label) {
+        int[] a = anchors.get(label);
+        if (a == null) {
+            throw new IllegalArgumentException("not a label of " + spec.name() + ": " + label);
+        }
+        return a;
     }
 
     Spec spec() {
@@ -93,13 +115,21 @@ final class SourceTaxonomy {
      * partly different sub-genres).
      */
     static SourceTaxonomy build(int sourceIndex, LatentTaxonomy latent, int target, SplittableRandom rng) {
-        Spec spec = SPECS.get(sourceIndex);
+        return build(SPECS.get(sourceIndex), sourceIndex, latent, target, null, rng);
+    }
+
+    /**
+     * Builds a taxonomy with the given tagging {@code spec} and, when {@code tops} is not null, the given top-level
+     * label of every latent genre instead of the latent taxonomy's (see {@link RealShape#tops}).
+     */
+    static SourceTaxonomy build(Spec spec, int sourceIndex, LatentTaxonomy latent, int target, String[] tops,
+                                SplittableRandom rng) {
         int g = latent.size();
         String[] top = new String[g];
         String[] implied = new String[g];
         TreeSet<String> labels = new TreeSet<>();
         for (LatentTaxonomy.Genre ge : latent.genres()) {
-            top[ge.index()] = ge.sourceTop()[sourceIndex];
+            top[ge.index()] = tops != null ? tops[ge.index()] : ge.sourceTop()[sourceIndex];
             labels.add(top[ge.index()]);
             String imp = ge.sourceImplied()[sourceIndex];
             if (imp != null) {

@@ -62,10 +62,14 @@ public final class SyntheticGenerator {
      * @param genres     number of latent top-level genres
      * @param overwrite  delete an earlier synthetic output ({@code lowlevel/}, {@code groundtruth/},
      *                   {@code synthetic.json}) in {@code out} first
+     * @param shape      {@link Shape#SYNTHETIC} (labelScale and genres apply) or {@link Shape#REAL} (the real
+     *                   sources' label counts and coverage; labelScale and genres are not used)
      */
-    public record Options(int tracks, long seed, Path out, double labelScale, int genres, boolean overwrite) {
+    public record Options(int tracks, long seed, Path out, double labelScale, int genres, boolean overwrite,
+                          Shape shape) {
         public Options {
             Objects.requireNonNull(out, "out");
+            Objects.requireNonNull(shape, "shape");
             if (tracks < 1) {
                 throw new IllegalArgumentException("tracks must be >= 1");
             }
@@ -77,9 +81,19 @@ public final class SyntheticGenerator {
             }
         }
 
+        /** Options of the synthetic shape. */
+        public Options(int tracks, long seed, Path out, double labelScale, int genres, boolean overwrite) {
+            this(tracks, seed, out, labelScale, genres, overwrite, Shape.SYNTHETIC);
+        }
+
         /** Options with the default label scale and genre count. */
         public static Options of(int tracks, long seed, Path out) {
             return new Options(tracks, seed, out, DEFAULT_LABEL_SCALE, DEFAULT_GENRES, false);
+        }
+
+        /** Options of the given shape, with the default label scale and genre count. */
+        public static Options of(int tracks, long seed, Path out, Shape shape) {
+            return new Options(tracks, seed, out, DEFAULT_LABEL_SCALE, DEFAULT_GENRES, false, shape);
         }
     }
 
@@ -125,10 +139,18 @@ public final class SyntheticGenerator {
 
     /** Generates the data set, reporting progress about every 1000 tracks. */
     public static Summary generate(Options o, Progress progress) {
+        return generate(o, progress, true);
+    }
+
+    /**
+     * Generates the data set; without {@code features} only the ground truth and {@code synthetic.json} (the same
+     * as with features: feature values come from each track's own random stream), for fast tests of the labels.
+     */
+    static Summary generate(Options o, Progress progress, boolean features) {
         long start = System.nanoTime();
         try {
             prepare(o);
-            return run(o, progress, start);
+            return run(o, progress, start, features);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -164,26 +186,38 @@ public final class SyntheticGenerator {
         }
     }
 
-    private record Row(String mbid, String releaseGroup, List<String> labels) {
-    }
-
-    private static Summary run(Options o, Progress progress, long start) throws IOException {
+    private static Summary run(Options o, Progress progress, long start, boolean features) throws IOException {
         long seed = o.seed();
+        boolean real = o.shape() == Shape.REAL;
         int nSources = SOURCES.size();
         int[] targets = new int[nSources];
         int maxTarget = 0;
         for (int s = 0; s < nSources; s++) {
-            targets[s] = targetLabels(s, o.labelScale());
+            targets[s] = real ? RealShape.GENRE_LABELS[s] + RealShape.SUB_LABELS[s] : targetLabels(s, o.labelScale());
             maxTarget = Math.max(maxTarget, targets[s]);
         }
+        int nGenres = real ? RealShape.GENRES : o.genres();
         // Enough latent sub-genres per genre for the largest taxonomy, with room for per-source choice.
-        int minSubs = (int) Math.ceil(2.0 * maxTarget / o.genres());
-        LatentTaxonomy latent = LatentTaxonomy.build(o.genres(), minSubs);
+        int minSubs = (int) Math.ceil(2.0 * maxTarget / nGenres);
+        LatentTaxonomy latent = real
+            ? LatentTaxonomy.build(nGenres, minSubs, 1, RealShape.GENRE_EXPONENT, 1, RealShape.SUB_EXPONENT)
+            : LatentTaxonomy.build(nGenres, minSubs);
         List<SourceTaxonomy> sources = new ArrayList<>();
         for (int s = 0; s < nSources; s++) {
-            int target = Math.max(targets[s], SourceTaxonomy.minimumLabels(s, latent));
-            sources.add(SourceTaxonomy.build(s, latent, target, Rng.stream(seed, 100 + s)));
+            if (real) {
+                sources.add(SourceTaxonomy.build(RealShape.SPECS.get(s), s, latent, targets[s],
+                    RealShape.tops(s, latent), Rng.stream(seed, 100 + s)));
+            } else {
+                targets[s] = Math.max(targets[s], SourceTaxonomy.minimumLabels(s, latent));
+                sources.add(SourceTaxonomy.build(s, latent, targets[s], Rng.stream(seed, 100 + s)));
+            }
         }
+        double[] patterns = real ? RealShape.patternWeights() : null;
+        double[] coverage = new double[nSources];
+        for (int s = 0; s < nSources; s++) {
+            coverage[s] = real ? RealShape.coverage(s) : 0;
+        }
+        LabelQuota quota = real ? new LabelQuota(sources, coverage) : null;
         FeatureModel.Params params = FeatureModel.Params.defaults();
         FeatureModel model = FeatureModel.create(params, latent, Rng.stream(seed, 1));
 
@@ -191,10 +225,12 @@ public final class SyntheticGenerator {
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build());
         Path lowRoot = o.out().resolve("lowlevel");
         boolean[] dirMade = new boolean[256];
-        List<List<Row>> rows = new ArrayList<>();
+        Path gtRoot = o.out().resolve("groundtruth");
+        List<GroundTruthWriter> rows = new ArrayList<>();
         int[] rgPerSource = new int[nSources];
         for (int s = 0; s < nSources; s++) {
-            rows.add(new ArrayList<>());
+            rows.add(new GroundTruthWriter(gtRoot.resolve("acousticbrainz-mediaeval-" + SOURCES.get(s) + "-all.tsv"),
+                gtRoot.resolve(".rows-" + SOURCES.get(s))));
         }
         int[] overlap = new int[nSources];
         long bytes = 0;
@@ -209,14 +245,27 @@ public final class SyntheticGenerator {
             String artist = Rng.uuid(r);
             int artistNumber = 1 + r.nextInt(Math.max(1, o.tracks() / 6));
             int year = 1955 + r.nextInt(65);
-            SourceTaxonomy.Truth truth = FeatureModel.drawTruth(latent, r);
+            SourceTaxonomy.Truth truth = LatentModel.drawTruth(latent, r, real ? RealShape.SUB_COUNT_PROBS : null);
             double[] offset = model.releaseGroupOffset(r);
-            boolean[] covered = drawSources(r);
+            boolean[] covered = real ? pattern(r, patterns) : drawSources(r);
+            List<List<String>> forced = null;
+            if (real) {
+                boolean last = size == o.tracks() - done;
+                quota.coverMissing(covered, last);
+                LabelQuota.Duties duties = quota.assign(truth, covered, o.tracks() - done, last);
+                truth = duties.truth();
+                forced = duties.forced();
+            }
             List<List<String>> labels = new ArrayList<>();
             int nCovered = 0;
             for (int s = 0; s < nSources; s++) {
                 if (covered[s]) {
-                    labels.add(sources.get(s).tag(truth, r));
+                    List<String> tags = sources.get(s).tag(truth, r);
+                    if (real) {
+                        tags = LabelQuota.withForced(tags, forced.get(s));
+                        quota.tagged(s, tags);
+                    }
+                    labels.add(tags);
                     rgPerSource[s]++;
                     nCovered++;
                 } else {
@@ -227,25 +276,27 @@ public final class SyntheticGenerator {
                 SplittableRandom tr = r.split();
                 String mbid = Rng.uuid(tr);
                 String work = Rng.uuid(tr);
-                FeatureModel.TrackInfo info = new FeatureModel.TrackInfo(mbid, rg, release, artist, work, k + 1, size,
+                TrackInfo info = new TrackInfo(mbid, rg, release, artist, work, k + 1, size,
                     rgIndex + 1, artistNumber, year);
-                int dir = Integer.parseInt(mbid.substring(0, 2), 16);
-                Path d = lowRoot.resolve(mbid.substring(0, 2));
-                if (!dirMade[dir]) {
-                    Files.createDirectories(d);
-                    dirMade[dir] = true;
-                }
-                Path file = d.resolve(mbid + ".json");
-                try (CountingStream cs = new CountingStream(Files.newOutputStream(file));
-                     JsonGenerator gen = mapper.getFactory().createGenerator(cs)) {
-                    gen.setPrettyPrinter(new PythonStylePrinter());
-                    model.writeTrack(gen, truth, offset, info, tr);
-                    gen.flush();
-                    bytes += cs.count;
+                if (features) {
+                    int dir = Integer.parseInt(mbid.substring(0, 2), 16);
+                    Path d = lowRoot.resolve(mbid.substring(0, 2));
+                    if (!dirMade[dir]) {
+                        Files.createDirectories(d);
+                        dirMade[dir] = true;
+                    }
+                    Path file = d.resolve(mbid + ".json");
+                    try (CountingStream cs = new CountingStream(Files.newOutputStream(file));
+                         JsonGenerator gen = mapper.getFactory().createGenerator(cs)) {
+                        gen.setPrettyPrinter(new PythonStylePrinter());
+                        model.writeTrack(gen, truth, offset, info, tr);
+                        gen.flush();
+                        bytes += cs.count;
+                    }
                 }
                 for (int s = 0; s < nSources; s++) {
                     if (covered[s]) {
-                        rows.get(s).add(new Row(mbid, rg, labels.get(s)));
+                        rows.get(s).add(mbid, rg, labels.get(s));
                     }
                 }
                 overlap[nCovered - 1]++;
@@ -260,18 +311,11 @@ public final class SyntheticGenerator {
 
         List<SourceSummary> summaries = new ArrayList<>();
         for (int s = 0; s < nSources; s++) {
-            List<Row> rs = rows.get(s);
-            rs.sort(Comparator.comparing(Row::mbid));
-            writeTsv(o.out().resolve("groundtruth").resolve("acousticbrainz-mediaeval-" + SOURCES.get(s) + "-all.tsv"), rs);
-            TreeMap<String, Integer> counts = new TreeMap<>();
-            for (Row row : rs) {
-                for (String l : row.labels()) {
-                    counts.merge(l, 1, Integer::sum);
-                }
-            }
+            GroundTruthWriter rs = rows.get(s);
+            rs.finish();
+            TreeMap<String, Integer> counts = rs.labelCounts();
             int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
-            int target = Math.max(targets[s], SourceTaxonomy.minimumLabels(s, latent));
-            summaries.add(new SourceSummary(SOURCES.get(s), rs.size(), rgPerSource[s], counts.size(), target, min,
+            summaries.add(new SourceSummary(SOURCES.get(s), rs.rows(), rgPerSource[s], counts.size(), targets[s], min,
                 java.util.Collections.unmodifiableMap(counts)));
         }
         List<Integer> overlapList = new ArrayList<>();
@@ -281,6 +325,16 @@ public final class SyntheticGenerator {
         writeParameters(o, params, model, rgIndex, summaries, overlapList);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Summary(done, rgIndex, List.copyOf(summaries), List.copyOf(overlapList), bytes, seconds);
+    }
+
+    /** The sources of a release group in the real shape: one of the 15 source subsets, by its weight. */
+    private static boolean[] pattern(SplittableRandom r, double[] weights) {
+        int m = Rng.weighted(r, weights);
+        boolean[] covered = new boolean[SOURCES.size()];
+        for (int s = 0; s < covered.length; s++) {
+            covered[s] = (m & (1 << s)) != 0;
+        }
+        return covered;
     }
 
     private static boolean[] drawSources(SplittableRandom r) {
@@ -299,31 +353,6 @@ public final class SyntheticGenerator {
         return covered;
     }
 
-    private static void writeTsv(Path file, List<Row> rows) throws IOException {
-        int n = 1;
-        for (Row r : rows) {
-            n = Math.max(n, r.labels().size());
-        }
-        try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
-            StringBuilder sb = new StringBuilder("recordingmbid\treleasegroupmbid");
-            for (int i = 1; i <= n; i++) {
-                sb.append("\tgenre").append(i);
-            }
-            w.write(sb.append('\n').toString());
-            for (Row r : rows) {
-                sb.setLength(0);
-                sb.append(r.mbid()).append('\t').append(r.releaseGroup());
-                for (String l : r.labels()) {
-                    sb.append('\t').append(l);
-                }
-                for (int i = r.labels().size(); i < n; i++) {
-                    sb.append('\t');
-                }
-                w.write(sb.append('\n').toString());
-            }
-        }
-    }
-
     private static void writeParameters(Options o, FeatureModel.Params params, FeatureModel model, int releaseGroups,
                                         List<SourceSummary> summaries, List<Integer> overlap) throws IOException {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -332,8 +361,13 @@ public final class SyntheticGenerator {
         root.put("version", VERSION);
         root.put("tracks", o.tracks());
         root.put("seed", o.seed());
-        root.put("labelScale", o.labelScale());
-        root.put("genres", o.genres());
+        if (o.shape() == Shape.REAL) {
+            root.put("shape", o.shape().id());
+            root.put("genres", RealShape.GENRES);
+        } else {
+            root.put("labelScale", o.labelScale());
+            root.put("genres", o.genres());
+        }
         root.put("releaseGroups", releaseGroups);
         root.put("numericLeaves", model.leafCount());
         ObjectNode p = root.putObject("model");

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * Command line entry point of the synthetic data generator:
- * {@code --tracks N --seed S --out DIR [--label-scale X] [--genres G] [--overwrite]}.
+ * {@code --tracks N --seed S --out DIR [--shape synthetic|real] [--label-scale X] [--genres G] [--overwrite]}.
  * Prints progress (tracks/s) and the summary.
  */
 public final class SyntheticMain {
@@ -20,14 +20,23 @@ public final class SyntheticMain {
         double labelScale = SyntheticGenerator.DEFAULT_LABEL_SCALE;
         int genres = SyntheticGenerator.DEFAULT_GENRES;
         boolean overwrite = false;
+        Shape shape = Shape.SYNTHETIC;
+        boolean sized = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--tracks" -> tracks = Integer.parseInt(value(args, ++i, a));
                 case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
                 case "--out" -> out = Path.of(value(args, ++i, a));
-                case "--label-scale" -> labelScale = Double.parseDouble(value(args, ++i, a));
-                case "--genres" -> genres = Integer.parseInt(value(args, ++i, a));
+                case "--shape" -> shape = Shape.parse(value(args, ++i, a));
+                case "--label-scale" -> {
+                    labelScale = Double.parseDouble(value(args, ++i, a));
+                    sized = true;
+                }
+                case "--genres" -> {
+                    genres = Integer.parseInt(value(args, ++i, a));
+                    sized = true;
+                }
                 case "--overwrite" -> overwrite = true;
                 case "-h", "--help" -> {
                     usage();
@@ -44,9 +53,13 @@ public final class SyntheticMain {
             usage();
             System.exit(2);
         }
+        if (shape == Shape.REAL && sized) {
+            System.err.println("--label-scale and --genres apply to --shape synthetic; the real shape fixes both");
+            System.exit(2);
+        }
         long t0 = System.nanoTime();
         SyntheticGenerator.Summary s = SyntheticGenerator.generate(
-            new SyntheticGenerator.Options(tracks, seed, out, labelScale, genres, overwrite),
+            new SyntheticGenerator.Options(tracks, seed, out, labelScale, genres, overwrite, shape),
             (done, total) -> {
                 double sec = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "%d/%d tracks, %.0f tracks/s%n", done, total, done / Math.max(sec, 1e-9));
@@ -76,6 +89,7 @@ public final class SyntheticMain {
     }
 
     private static void usage() {
-        System.err.println("usage: SyntheticMain --tracks N --seed S --out DIR [--label-scale X] [--genres G] [--overwrite]");
+        System.err.println("usage: synth --tracks N --seed S --out DIR [--shape synthetic|real] [--label-scale X]"
+            + " [--genres G] [--overwrite]");
     }
 }

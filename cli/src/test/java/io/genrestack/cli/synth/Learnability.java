@@ -48,7 +48,35 @@ final class Learnability {
         return Math.floorMod(releaseGroup.hashCode(), 5) == 0;
     }
 
-    static Result run(Path root, int features) throws IOException {
+    /** The standardised features of every generated track, and each track's row (by MBID). */
+    record Features(Map<String, Integer> row, double[][] full) {
+    }
+
+    /**
+     * The held-out AUC of a logistic regression on all standardised features for the label of {@code source}
+     * whose track frequency is nearest {@code frequency}; returns the label and the AUC.
+     */
+    static Map.Entry<String, Double> labelNearFrequency(Path root, Features f, String source, double frequency,
+                                                        boolean genresOnly) throws IOException {
+        Source s = Source.load(root, source, f.row());
+        int best = -1;
+        double bestGap = 2;
+        for (int j = 0; j < s.labels.size(); j++) {
+            if (genresOnly && s.labels.get(j).contains("---")) {
+                continue;
+            }
+            if (Math.abs(s.frequency(j) - frequency) < bestGap) {
+                bestGap = Math.abs(s.frequency(j) - frequency);
+                best = j;
+            }
+        }
+        Logistic one = Logistic.fit(s.features(f.full(), false), columnMatrix(s.targets(false), best), ITERS, 0.02,
+            1e-2);
+        double a = auc(column(s.targets(true), best), column(one.predict(s.features(f.full(), true)), 0));
+        return Map.entry(s.labels.get(best), a);
+    }
+
+    static Features features(Path root) throws IOException {
         ObjectMapper mapper = new ObjectMapper();
         // All numeric descriptors in sorted name order; the multi-label models use every k-th of them.
         Map<String, Integer> row = new HashMap<>();
@@ -68,6 +96,13 @@ final class Learnability {
         }
         double[][] full = xs.toArray(new double[0][]);
         standardise(full);
+        return new Features(row, full);
+    }
+
+    static Result run(Path root, int features) throws IOException {
+        Features f = features(root);
+        Map<String, Integer> row = f.row();
+        double[][] full = f.full();
         int step = Math.max(1, full[0].length / features);
         int[] pick = new int[full[0].length / step];
         for (int i = 0; i < pick.length; i++) {
