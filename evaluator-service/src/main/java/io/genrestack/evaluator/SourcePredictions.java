@@ -22,9 +22,31 @@ import java.util.Set;
 public record SourcePredictions(String source, List<String> labels, SplitMatrix train, SplitMatrix validation) {
 
     /** The tracks of one split. {@code base[i]}, {@code stacked[i]} and {@code truth[i]} belong to {@code mbids[i]}. */
-    public record SplitMatrix(List<String> mbids, boolean[][] truth, float[][] base, float[][] stacked) {
+    public record SplitMatrix(List<String> mbids, boolean[][] truth, float[][] base, float[][] stacked)
+            implements SplitColumns {
+        @Override
         public int tracks() {
             return mbids.size();
+        }
+
+        @Override
+        public void truth(int label, boolean[] out) {
+            for (int i = 0; i < truth.length; i++) {
+                out[i] = truth[i][label];
+            }
+        }
+
+        @Override
+        public void scores(boolean stackedModel, int label, float[] out) {
+            float[][] m = stackedModel ? stacked : base;
+            for (int i = 0; i < m.length; i++) {
+                out[i] = m[i][label];
+            }
+        }
+
+        @Override
+        public String mbid(int track) {
+            return mbids.get(track);
         }
     }
 
@@ -75,7 +97,7 @@ public record SourcePredictions(String source, List<String> labels, SplitMatrix 
         return new SourcePredictions(source, labels, matrix(train, width), matrix(validation, width));
     }
 
-    private static void checkScores(String what, String model, float[] scores, int width) {
+    static void checkScores(String what, String model, float[] scores, int width) {
         if (scores == null || scores.length != width) {
             throw new IllegalArgumentException(what + " has " + (scores == null ? "no" : scores.length) + " " + model
                     + " scores, the vocabulary has " + width + " labels");
