@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +24,8 @@ import java.util.List;
  * the files are memory-mapped read-only and each split is a {@link SplitColumns} in MBID order.
  *
  * <p>Disk: 8.125 bytes per (track, label) (two float32 scores and one bit), rounded up to whole blocks. Heap: the
- * MBID strings (about 80 bytes per track) and 8 bytes per track of order; the block being filled lives off heap.
+ * MBID index ({@link MbidIndex}: 16 bytes per track) and 8 bytes per track of order; the blocks being filled live off
+ * heap.
  * {@link #close} unmaps and deletes the files.
  */
 final class ColumnStore implements AutoCloseable {
@@ -41,8 +41,8 @@ final class ColumnStore implements AutoCloseable {
         this.dir = Files.createDirectories(dir);
         this.source = source;
         this.labels = List.copyOf(labels);
-        this.train = new Part(dir.resolve("train"), this.labels.size());
-        this.validation = new Part(dir.resolve("validation"), this.labels.size());
+        this.train = new Part(dir.resolve("train"), source, this.labels.size());
+        this.validation = new Part(dir.resolve("validation"), source, this.labels.size());
     }
 
     String source() {
@@ -127,8 +127,9 @@ final class ColumnStore implements AutoCloseable {
     /** One split's files. */
     private static final class Part implements SplitColumns {
         private final Path dir;
+        private final String source;
         private final int width;
-        private final List<String> mbids = new ArrayList<>();
+        private final MbidIndex mbids = new MbidIndex();
         private final FileChannel[] channels = new FileChannel[3]; // base, stacked, truth
         private final ByteBuffer[] blocks = new ByteBuffer[3];
         private final MappedFile[] mapped = new MappedFile[3];
@@ -136,8 +137,9 @@ final class ColumnStore implements AutoCloseable {
         private int[] order; // track (MBID rank) -> row
         private int[] rank;  // row -> track
 
-        Part(Path dir, int width) throws IOException {
+        Part(Path dir, String source, int width) throws IOException {
             this.dir = Files.createDirectories(dir);
+            this.source = source;
             this.width = width;
             for (int f = 0; f < 3; f++) {
                 channels[f] = FileChannel.open(dir.resolve(name(f)), StandardOpenOption.CREATE,
@@ -198,6 +200,12 @@ final class ColumnStore implements AutoCloseable {
                 mapped[f] = MappedFile.read(dir.resolve(name(f)), blockCount, blockBytes(f));
             }
             order = MbidOrder.sort(mbids);
+            for (int t = 1; t < rows; t++) {
+                if (mbids.compare(order[t - 1], order[t]) == 0) {
+                    throw new IllegalArgumentException("prediction of " + source + " track " + mbid(t)
+                            + " occurs twice in the run's predictions");
+                }
+            }
             rank = new int[rows];
             for (int t = 0; t < rows; t++) {
                 rank[order[t]] = t;

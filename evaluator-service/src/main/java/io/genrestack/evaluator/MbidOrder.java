@@ -1,14 +1,12 @@
 package io.genrestack.evaluator;
 
-import java.util.List;
-
 /** Sorts an MBID list by index (a merge sort of int indices: no boxing, 8 bytes per track while it runs). */
 final class MbidOrder {
     private MbidOrder() {
     }
 
     /** {@code order[t]} = index in {@code mbids} of the {@code t}-th smallest MBID (stable). */
-    static int[] sort(List<String> mbids) {
+    static int[] sort(MbidIndex mbids) {
         int n = mbids.size();
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
@@ -23,7 +21,7 @@ final class MbidOrder {
                 int j = mid;
                 int k = lo;
                 while (i < mid && j < hi) {
-                    tmp[k++] = mbids.get(a[j]).compareTo(mbids.get(a[i])) < 0 ? a[j++] : a[i++];
+                    tmp[k++] = mbids.compare(a[j], a[i]) < 0 ? a[j++] : a[i++];
                 }
                 while (i < mid) {
                     tmp[k++] = a[i++];

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,8 +147,35 @@ class OutOfCoreEvaluationTest {
 
     @Test
     void mbidOrderIsStringOrder() {
-        List<String> m = List.of("b", "a", "c", "ab", "a");
-        int[] order = MbidOrder.sort(m);
-        assertArrayEquals(new int[] { 1, 4, 3, 0, 2 }, order);
+        Random r = new Random(5);
+        List<String> m = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String u = new UUID(r.nextLong(), r.nextLong()).toString();
+            m.add(i % 50 == 0 ? u.toUpperCase(java.util.Locale.ROOT) : i % 61 == 0 ? "t" + i : u);
+        }
+        m.add(m.get(7)); // a duplicate sorts next to its twin
+        m.add("a");
+        MbidIndex index = new MbidIndex();
+        m.forEach(index::add);
+        int[] order = MbidOrder.sort(index);
+        List<String> sorted = new ArrayList<>();
+        for (int i : order) {
+            sorted.add(index.get(i));
+        }
+        assertEquals(m.stream().sorted().toList(), sorted);
+        assertEquals(m.get(7), index.get(7));
+        assertEquals("t61", index.get(61));
+    }
+
+    @Test
+    void aDuplicateInsideOneSplitIsRejected(@TempDir Path dir) throws Exception {
+        try (ColumnStore s = new ColumnStore(dir.resolve("a"), SOURCE, labels(2))) {
+            for (String mbid : List.of("b", "a", "b")) {
+                s.add(new TrackPredictions("run", mbid, SOURCE, Split.VALIDATION, List.of(0), new float[2],
+                        new float[2]));
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, s::finish);
+            assertTrue(e.getMessage().contains("track b occurs twice"), e.getMessage());
+        }
     }
 }
