@@ -54,8 +54,8 @@ final class ColumnStore implements AutoCloseable {
     }
 
     /**
-     * Checks one record of this source and appends it: a split, an MBID, one finite... (non-NaN) base and stacked
-     * score per label, true label indices inside the vocabulary. Duplicated MBIDs are found by {@link #finish}.
+     * Checks one record of this source and appends it: a split, an MBID, one non-NaN base and stacked score per
+     * label, true label indices inside the vocabulary. Duplicated MBIDs are found by {@link #finish}.
      *
      * @throws IllegalArgumentException naming the record
      */

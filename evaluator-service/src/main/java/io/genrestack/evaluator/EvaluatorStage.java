@@ -89,8 +89,9 @@ public class EvaluatorStage implements StageHandler {
         List<String> withoutPredictions = new ArrayList<>();
         Map<String, Long> tracks = new LinkedHashMap<>();
         Path work = infra.workDir().resolve(run).resolve(stage()).resolve(java.util.UUID.randomUUID().toString());
-        Map<String, ColumnStore> stores = read(run, input, vocabularies, work);
+        Map<String, ColumnStore> stores = new LinkedHashMap<>();
         try {
+            stores.putAll(read(run, input, vocabularies, work));
             for (Map.Entry<String, LabelList> v : vocabularies.entrySet()) {
                 String source = v.getKey();
                 try (ColumnStore store = stores.remove(source)) { // files deleted once evaluated
