@@ -60,27 +60,7 @@ final class ColumnStore implements AutoCloseable {
      * @throws IllegalArgumentException naming the record
      */
     void add(TrackPredictions p) throws IOException {
-        int width = labels.size();
-        String what = "prediction of " + source + " track " + p.mbid();
-        if (!source.equals(p.source())) {
-            throw new IllegalArgumentException(what + " belongs to source " + p.source());
-        }
-        if (p.mbid() == null || p.mbid().isBlank()) {
-            throw new IllegalArgumentException("a " + source + " prediction has no recording MBID");
-        }
-        if (p.split() == null) {
-            throw new IllegalArgumentException(what + " has no split");
-        }
-        SourcePredictions.checkScores(what, "base", p.baseScores(), width);
-        SourcePredictions.checkScores(what, "stacked", p.stackedScores(), width);
-        if (p.labels() != null) {
-            for (Integer l : p.labels()) {
-                if (l == null || l < 0 || l >= width) {
-                    throw new IllegalArgumentException(what + " has true label index " + l + " outside the "
-                            + width + "-label vocabulary");
-                }
-            }
-        }
+        SourcePredictions.check(source, labels.size(), p);
         (p.split() == Split.TRAIN ? train : validation).add(p);
     }
 

@@ -151,7 +151,7 @@ public final class RocCurves {
         }
     }
 
-    private static int upperBound(float[] sorted, float v) {
+    static int upperBound(float[] sorted, float v) {
         int lo = 0;
         int hi = sorted.length;
         while (lo < hi) {

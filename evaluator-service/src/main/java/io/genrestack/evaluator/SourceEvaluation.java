@@ -214,18 +214,7 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
             }
         }
 
-        List<Integer> skipped = new ArrayList<>();
-        double sum = 0;
-        for (int l = 0; l < width; l++) {
-            if (Double.isNaN(perLabel[l])) {
-                skipped.add(l);
-            } else {
-                sum += perLabel[l];
-            }
-        }
-        int evaluated = width - skipped.size();
-        RocAuc.MacroResult auc = new RocAuc.MacroResult(evaluated == 0 ? Double.NaN : sum / evaluated, micro,
-                perLabel, List.copyOf(skipped), evaluated);
+        RocAuc.MacroResult auc = RocAuc.MacroResult.of(perLabel, micro);
 
         List<RocCurves.Curve> curves = new ArrayList<>();
         curves.add(microCurve.curve("micro-average", Text.orNull(micro), o.curvePoints()));
@@ -248,7 +237,7 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
         return n;
     }
 
-    private static ModelReport report(RocAuc.MacroResult auc, MediaEvalMetrics.Report me, List<String> labels) {
+    static ModelReport report(RocAuc.MacroResult auc, MediaEvalMetrics.Report me, List<String> labels) {
         return new ModelReport(Text.orNull(auc.macro()), Text.orNull(auc.micro()), auc.evaluated(),
                 auc.skipped().stream().map(labels::get).toList(),
                 new MediaEval(prf(me.all()), prf(me.genres()), prf(me.subgenres())));

@@ -69,35 +69,44 @@ public record SourcePredictions(String source, List<String> labels, SplitMatrix 
         List<TrackPredictions> train = new ArrayList<>();
         List<TrackPredictions> validation = new ArrayList<>();
         for (TrackPredictions p : sorted) {
-            String what = "prediction of " + source + " track " + p.mbid();
-            if (!source.equals(p.source())) {
-                throw new IllegalArgumentException(what + " belongs to source " + p.source());
-            }
-            if (p.mbid() == null || p.mbid().isBlank()) {
-                throw new IllegalArgumentException("a " + source + " prediction has no recording MBID");
-            }
+            check(source, width, p);
             if (!seen.add(p.mbid())) {
-                throw new IllegalArgumentException(what + " occurs twice in the run's predictions");
-            }
-            if (p.split() == null) {
-                throw new IllegalArgumentException(what + " has no split");
-            }
-            checkScores(what, "base", p.baseScores(), width);
-            checkScores(what, "stacked", p.stackedScores(), width);
-            if (p.labels() != null) {
-                for (Integer l : p.labels()) {
-                    if (l == null || l < 0 || l >= width) {
-                        throw new IllegalArgumentException(what + " has true label index " + l + " outside the "
-                                + width + "-label vocabulary");
-                    }
-                }
+                throw new IllegalArgumentException("prediction of " + source + " track " + p.mbid()
+                        + " occurs twice in the run's predictions");
             }
             (p.split() == Split.TRAIN ? train : validation).add(p);
         }
         return new SourcePredictions(source, labels, matrix(train, width), matrix(validation, width));
     }
 
-    static void checkScores(String what, String model, float[] scores, int width) {
+    /**
+     * Checks one record of {@code source} (all but uniqueness): its source, an MBID, a split, one non-NaN base and
+     * stacked score per label, true label indices inside the {@code width}-label vocabulary.
+     */
+    static void check(String source, int width, TrackPredictions p) {
+        String what = "prediction of " + source + " track " + p.mbid();
+        if (!source.equals(p.source())) {
+            throw new IllegalArgumentException(what + " belongs to source " + p.source());
+        }
+        if (p.mbid() == null || p.mbid().isBlank()) {
+            throw new IllegalArgumentException("a " + source + " prediction has no recording MBID");
+        }
+        if (p.split() == null) {
+            throw new IllegalArgumentException(what + " has no split");
+        }
+        checkScores(what, "base", p.baseScores(), width);
+        checkScores(what, "stacked", p.stackedScores(), width);
+        if (p.labels() != null) {
+            for (Integer l : p.labels()) {
+                if (l == null || l < 0 || l >= width) {
+                    throw new IllegalArgumentException(what + " has true label index " + l + " outside the "
+                            + width + "-label vocabulary");
+                }
+            }
+        }
+    }
+
+    private static void checkScores(String what, String model, float[] scores, int width) {
         if (scores == null || scores.length != width) {
             throw new IllegalArgumentException(what + " has " + (scores == null ? "no" : scores.length) + " " + model
                     + " scores, the vocabulary has " + width + " labels");

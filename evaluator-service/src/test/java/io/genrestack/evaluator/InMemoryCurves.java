@@ -33,7 +33,7 @@ final class InMemoryCurves {
             return null;
         }
         RocAuc.RocCurve c = RocAuc.curve(s, t);
-        return thin(new RocCurves.Curve(name, auc, c.fpr(), c.tpr()), maxPoints);
+        return RocCurves.thin(new RocCurves.Curve(name, auc, c.fpr(), c.tpr()), maxPoints);
     }
 
     /**
@@ -78,7 +78,7 @@ final class InMemoryCurves {
         long positives = 0;
         for (int i = 0; i < scores.length; i++) {
             for (int l = 0; l < scores[i].length; l++) {
-                int b = upperBound(thr, scores[i][l]);
+                int b = RocCurves.upperBound(thr, scores[i][l]);
                 if (truth[i][l]) {
                     posIn[b]++;
                     positives++;
@@ -105,36 +105,6 @@ final class InMemoryCurves {
         }
         fpr[p] = 1;
         tpr[p] = 1; // threshold -infinity: everything predicted
-        return thin(new RocCurves.Curve(name, auc, fpr, tpr), maxPoints);
-    }
-
-    private static int upperBound(float[] sorted, float v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] <= v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /** Keeps at most {@code maxPoints} points, evenly spaced along the curve, always the first and last. */
-    static RocCurves.Curve thin(RocCurves.Curve c, int maxPoints) {
-        int n = c.fpr().length;
-        if (n <= maxPoints || maxPoints < 2) {
-            return c;
-        }
-        double[] f = new double[maxPoints];
-        double[] t = new double[maxPoints];
-        for (int i = 0; i < maxPoints; i++) {
-            int j = (int) Math.round((double) i * (n - 1) / (maxPoints - 1));
-            f[i] = c.fpr()[j];
-            t[i] = c.tpr()[j];
-        }
-        return new RocCurves.Curve(c.name(), c.auc(), f, t);
+        return RocCurves.thin(new RocCurves.Curve(name, auc, fpr, tpr), maxPoints);
     }
 }

@@ -4,10 +4,8 @@ import io.genrestack.common.Sources;
 import io.genrestack.common.metrics.MediaEvalMetrics;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.evaluator.EvaluationReport.LabelAuc;
-import io.genrestack.evaluator.EvaluationReport.MediaEval;
 import io.genrestack.evaluator.EvaluationReport.ModelReport;
 import io.genrestack.evaluator.EvaluationReport.PaperAuc;
-import io.genrestack.evaluator.EvaluationReport.Prf;
 import io.genrestack.evaluator.EvaluationReport.SourceReport;
 import io.genrestack.evaluator.SourceEvaluation.Options;
 
@@ -104,14 +102,7 @@ final class InMemoryEvaluation {
     }
 
     private static ModelReport model(RocAuc.MacroResult auc, MediaEvalMetrics.Report me, List<String> labels) {
-        return new ModelReport(Text.orNull(auc.macro()), Text.orNull(auc.micro()), auc.evaluated(),
-                auc.skipped().stream().map(labels::get).toList(),
-                new MediaEval(prf(me.all()), prf(me.genres()), prf(me.subgenres())));
-    }
-
-    private static Prf prf(MediaEvalMetrics.Prf p) {
-        return new Prf(Text.orNull(p.trackP()), Text.orNull(p.trackR()), Text.orNull(p.trackF()),
-                Text.orNull(p.labelP()), Text.orNull(p.labelR()), Text.orNull(p.labelF()), p.tracks(), p.labels());
+        return SourceEvaluation.report(auc, me, labels);
     }
 
     private static int[] positives(boolean[][] truth, int width) {

@@ -43,6 +43,21 @@ public final class RocAuc {
      * @param evaluated number of labels that entered {@code macro}
      */
     public record MacroResult(double macro, double micro, double[] perLabel, List<Integer> skipped, int evaluated) {
+        /** The macro mean over the labels whose AUC is not NaN (summed in label order), with a given micro AUC. */
+        public static MacroResult of(double[] perLabel, double micro) {
+            List<Integer> skipped = new ArrayList<>();
+            double sum = 0;
+            for (int l = 0; l < perLabel.length; l++) {
+                if (Double.isNaN(perLabel[l])) {
+                    skipped.add(l);
+                } else {
+                    sum += perLabel[l];
+                }
+            }
+            int evaluated = perLabel.length - skipped.size();
+            return new MacroResult(evaluated == 0 ? Double.NaN : sum / evaluated, micro, perLabel,
+                    List.copyOf(skipped), evaluated);
+        }
     }
 
     /**
@@ -115,21 +130,12 @@ public final class RocAuc {
             micro.add(parts[k]);
         }
 
-        List<Integer> skipped = new ArrayList<>();
-        double sum = 0;
-        for (int l = 0; l < labels; l++) {
-            if (Double.isNaN(perLabel[l])) {
-                skipped.add(l);
-            } else {
-                sum += perLabel[l];
-            }
+        MacroResult result = MacroResult.of(perLabel, micro.auc((long) n * labels));
+        if (!result.skipped().isEmpty()) {
+            LOG.debugf("ROC-AUC: %d of %d labels have a single class and were skipped", result.skipped().size(),
+                    labels);
         }
-        int evaluated = labels - skipped.size();
-        double macro = evaluated == 0 ? Double.NaN : sum / evaluated;
-        if (!skipped.isEmpty()) {
-            LOG.debugf("ROC-AUC: %d of %d labels have a single class and were skipped", skipped.size(), labels);
-        }
-        return new MacroResult(macro, micro.auc((long) n * labels), perLabel, List.copyOf(skipped), evaluated);
+        return result;
     }
 
     /**
