@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Everything the report says about one source, computed from its splits' label columns ({@link SplitColumns}): validation ROC-AUC
@@ -73,8 +74,8 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
     }
 
     /**
-     * Evaluates one source one label column at a time: heap O(tracks) for per-track counters and one column, never
-     * O(tracks × labels). Per model: thresholds tuned on the train columns ({@link LabelColumn#bestF1Threshold}); a
+     * Evaluates one source one label column at a time: heap O(tracks) for per-track counters and one column per
+     * worker ({@link #threads}), never O(tracks × labels). Per model: thresholds tuned on the train columns ({@link LabelColumn#bestF1Threshold}); a
      * first pass over the validation columns sorts each one (per-label AUC, the drawn labels' exact curves), writes
      * it as a sorted run to {@code scratch} for the exact micro AUC (k-way merge, {@link MicroAuc}) and feeds the
      * binarisation scan and the micro curve's sample; a second pass binarises and counts MediaEval P/R/F and the
@@ -150,37 +151,34 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
         int width = labels.size();
         int nt = train.tracks();
         int nv = val.tracks();
-        LabelColumn column = new LabelColumn(Math.max(nt, nv));
-
         float[] thresholds = new float[width]; // no train track: +Infinity, every track falls back to its best label
-        float[] ts = new float[nt];
-        boolean[] tt = new boolean[nt];
-        for (int l = 0; l < width; l++) {
-            train.scores(stacked, l, ts);
-            train.truth(l, tt);
-            thresholds[l] = column.load(ts, tt, nt).bestF1Threshold();
-        }
-        ts = null;
-        tt = null;
+        sortedColumns(width, nt, (l, column, s, t) -> {
+            train.scores(stacked, l, s);
+            train.truth(l, t);
+            thresholds[l] = column.load(s, t, nt).bestF1Threshold();
+        });
 
         float[] vs = new float[nv];
         boolean[] vt = new boolean[nv];
         double[] perLabel = new double[width];
-        Map<Integer, RocAuc.RocCurve> labelCurves = new LinkedHashMap<>();
+        RocAuc.RocCurve[] labelCurves = new RocAuc.RocCurve[width];
         MediaEvalMetrics.Binariser binariser = new MediaEvalMetrics.Binariser(nv, thresholds);
         RocCurves.Micro microCurve = new RocCurves.Micro(nv, width, o.microThresholds());
         Path runsFile = scratch.resolve(source + "-" + model + "-sorted.runs");
         double micro;
         try (MappedFile runs = MappedFile.create(runsFile, Math.max(1, width), Math.max(1, (long) nv) * Long.BYTES)) {
-            for (int l = 0; l < width; l++) {
-                val.scores(stacked, l, vs);
-                val.truth(l, vt);
-                column.load(vs, vt, nv);
+            sortedColumns(width, nv, (l, column, s, t) -> {
+                val.scores(stacked, l, s);
+                val.truth(l, t);
+                column.load(s, t, nv);
                 perLabel[l] = column.auc();
                 if (curveCols.contains(l)) {
-                    labelCurves.put(l, column.curve());
+                    labelCurves[l] = column.curve();
                 }
                 column.writeKeys(runs.unit(l).asLongBuffer());
+            });
+            for (int l = 0; l < width; l++) { // in label order
+                val.scores(stacked, l, vs);
                 binariser.scan(l, vs);
                 microCurve.sample(l, vs);
             }
@@ -219,12 +217,38 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
         List<RocCurves.Curve> curves = new ArrayList<>();
         curves.add(microCurve.curve("micro-average", Text.orNull(micro), o.curvePoints()));
         for (int l : curveCols) {
-            curves.add(RocCurves.label(labels.get(l), Text.orNull(perLabel[l]), labelCurves.get(l),
+            curves.add(RocCurves.label(labels.get(l), Text.orNull(perLabel[l]), labelCurves[l],
                     o.curvePoints()));
         }
         String svg = RocSvg.render("roc-" + source + "-" + model, "ROC " + source + " " + model + " (validation)",
                 curves);
         return new Model(auc, report(auc, counts.report(), labels), svg);
+    }
+
+    /** Work on one label column, with the calling worker's buffers (one column each). */
+    private interface ColumnTask {
+        void run(int label, LabelColumn column, float[] scores, boolean[] truth);
+    }
+
+    /** Workers for the column sorts: the available processors, at most 4 (each holds one column's buffers). */
+    static int threads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * Runs {@code task} for every label, labels shared round-robin among {@link #threads} workers on the common
+     * fork-join pool; each result goes to its label's slot, so nothing depends on the number of workers.
+     */
+    private static void sortedColumns(int width, int rows, ColumnTask task) {
+        int workers = Math.min(threads(), Math.max(1, width));
+        IntStream.range(0, workers).parallel().forEach(w -> {
+            LabelColumn column = new LabelColumn(rows);
+            float[] s = new float[rows];
+            boolean[] t = new boolean[rows];
+            for (int l = w; l < width; l += workers) {
+                task.run(l, column, s, t);
+            }
+        });
     }
 
     private static int count(boolean[] b) {
