@@ -26,7 +26,8 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Everything the report says about one source, computed from its splits' label columns ({@link SplitColumns}): validation ROC-AUC
+ * Everything the report says about one source, computed from its splits' label columns ({@link SplitColumns}):
+ * validation ROC-AUC
  * (macro, micro, per label) of both models, MediaEval P/R/F with thresholds tuned on train, the ROC figures and the
  * MediaEval submission file (the stacked model's binarised validation predictions).
  *
@@ -75,7 +76,8 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
 
     /**
      * Evaluates one source one label column at a time: heap O(tracks) for per-track counters and one column per
-     * worker ({@link #threads}), never O(tracks × labels). Per model: thresholds tuned on the train columns ({@link LabelColumn#bestF1Threshold}); a
+     * worker ({@link #threads}), never O(tracks × labels). Per model: thresholds tuned on the train columns
+     * ({@link LabelColumn#bestF1Threshold}); a
      * first pass over the validation columns sorts each one (per-label AUC, the drawn labels' exact curves), writes
      * it as a sorted run to {@code scratch} for the exact micro AUC (k-way merge, {@link MicroAuc}) and feeds the
      * binarisation scan and the micro curve's sample; a second pass binarises and counts MediaEval P/R/F and the

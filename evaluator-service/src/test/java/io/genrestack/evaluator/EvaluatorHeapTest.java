@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Bounded heap (issue 19): the evaluator's computation on 25 000 and on 100 000 tracks × 766 labels (allmusic's real
  * width; base and stacked scores) in a JVM of {@value #XMX}. Fails on OutOfMemoryError, and when the live heap grows
  * between the two sizes by more than the documented per-track cost ({@value #BYTES_PER_TRACK} bytes per track, see
- * docs/architecture.md "Evaluator memory"). A score matrix in heap would cost 766 × 4 = 3 064 bytes per track and model.
+ * docs/architecture.md "Evaluator memory"). A score matrix in heap would cost 766 × 4 = 3 064 bytes per track and
+ * model.
  */
 class EvaluatorHeapTest {
     static final String XMX = "-Xmx512m";

@@ -5,7 +5,8 @@ import io.genrestack.common.metrics.RocAuc;
 import java.util.Arrays;
 
 /**
- * The former matrix version of {@link RocCurves}, kept as the reference of the out-of-core figures. Per label: the exact curve of {@link RocAuc#curve}. Micro-average (all
+ * The former matrix version of {@link RocCurves}, kept as the reference of the out-of-core figures. Per label: the
+ * exact curve of {@link RocAuc#curve}. Micro-average (all
  * cells pooled): the exact ROC points at up to {@code thresholds} thresholds placed at quantiles of a regular
  * sample of the scores, so a 20 000 × 766 matrix needs no pooled copy or sort; the figure's legend shows the exact
  * micro AUC of {@link RocAuc#macro}. Curves are thinned to at most {@code maxPoints} points for drawing.

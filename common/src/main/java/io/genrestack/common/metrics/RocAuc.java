@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>{@link #auc}: area under the ROC curve with one point per distinct score (trapezoid rule), which
  *       equals the Mann-Whitney statistic in which a tied positive/negative pair counts 1/2. Computed in
- *       integer arithmetic (the tie-grouped sweep of {@code TieGroups}: {@code 2U = Σ neg_g·(2·pos_above_g + pos_g)}) and divided
+ *       integer arithmetic (the tie-grouped sweep of {@code TieGroups}:
+ *       {@code 2U = Σ neg_g·(2·pos_above_g + pos_g)}) and divided
  *       once, so the result is the correctly rounded value of the exact rational. NaN when the column has
  *       only one class (scikit-learn raises an error there).</li>
  *   <li>{@link #macro}: per-label AUC, their unweighted mean over the labels that have both classes
