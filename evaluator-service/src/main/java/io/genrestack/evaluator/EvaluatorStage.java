@@ -2,6 +2,7 @@ package io.genrestack.evaluator;
 
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
+import io.genrestack.common.io.PathTrees;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
@@ -16,9 +17,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,30 +76,31 @@ public class EvaluatorStage extends StageTemplate {
                 null);
 
         Map<String, LabelVocabulary> vocabularies = vocabularies(job);
-        Map<String, List<TrackPredictions>> bySource = read(run, input);
-        for (String s : bySource.keySet()) {
-            if (!vocabularies.containsKey(s)) {
-                throw new IllegalStateException("run " + run + " has predictions for source '" + s
-                        + "' but the job names no vocabulary for it (object " + StageJob.labelsName(s) + ")");
-            }
-        }
-
         List<SourceEvaluation> evaluations = new ArrayList<>();
         List<String> withoutPredictions = new ArrayList<>();
         Map<String, Long> tracks = new LinkedHashMap<>();
-        for (Map.Entry<String, LabelVocabulary> v : vocabularies.entrySet()) {
-            String source = v.getKey();
-            List<TrackPredictions> records = bySource.remove(source); // released once evaluated
-            if (records == null || records.isEmpty()) {
-                withoutPredictions.add(source);
-                continue;
+        Path work = infra().workDir().resolve(run).resolve(stage()).resolve(java.util.UUID.randomUUID().toString());
+        Map<String, ColumnStore> stores = new LinkedHashMap<>();
+        try {
+            stores.putAll(read(run, input, vocabularies, work));
+            for (Map.Entry<String, LabelVocabulary> v : vocabularies.entrySet()) {
+                String source = v.getKey();
+                try (ColumnStore store = stores.remove(source)) { // files deleted once evaluated
+                    if (store.train().tracks() + store.validation().tracks() == 0) {
+                        withoutPredictions.add(source);
+                        continue;
+                    }
+                    evaluations.add(SourceEvaluation.evaluate(source, store.labels(), store.train(),
+                            store.validation(), provenance(job, source), settings.options(), work.resolve("scratch")));
+                    tracks.put(source, (long) (store.train().tracks() + store.validation().tracks()));
+                    LOG.infof("[%s] evaluated %s: %d train, %d validation tracks, %d labels (%d MiB of column files)",
+                            run, source, store.train().tracks(), store.validation().tracks(), store.labels().size(),
+                            store.diskBytes() >> 20);
+                }
             }
-            SourcePredictions p = SourcePredictions.of(source, v.getValue().labels(), records);
-            records = null;
-            evaluations.add(SourceEvaluation.evaluate(p, provenance(job, source), settings.options()));
-            tracks.put(source, (long) (p.train().tracks() + p.validation().tracks()));
-            LOG.infof("[%s] evaluated %s: %d train, %d validation tracks, %d labels", run, source,
-                    p.train().tracks(), p.validation().tracks(), p.labels().size());
+        } finally {
+            stores.values().forEach(ColumnStore::close);
+            deleteTree(work);
         }
         if (evaluations.isEmpty()) {
             throw new IllegalStateException("run " + run + " has no predictions to evaluate");
@@ -147,32 +150,76 @@ public class EvaluatorStage extends StageTemplate {
         return out;
     }
 
-    /** Reads the whole range: the run's records grouped by source; fails on any unreadable record or a bad count. */
-    private Map<String, List<TrackPredictions>> read(String run, TopicRange input) throws Exception {
-        Map<String, List<TrackPredictions>> bySource = new HashMap<>();
-        long[] count = { 0 };
-        RangeReader.read(infra().bootstrap(), input, r -> {
-            TrackPredictions p;
-            try {
-                p = Json.read(r.value(), TrackPredictions.class);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("unreadable predictions record at " + r.topic() + "-" + r.partition()
-                        + "@" + r.offset() + " (key " + r.key() + "): " + e.getMessage()
-                        + "; refusing to report on a partial set", e);
+    /**
+     * Reads the whole range into one {@link ColumnStore} per source (column files under {@code work}); fails on any
+     * unreadable or inconsistent record, a source without vocabulary, or a bad count (a bad count is reported first).
+     */
+    private Map<String, ColumnStore> read(String run, TopicRange input, Map<String, LabelVocabulary> vocabularies,
+            Path work) throws Exception {
+        Map<String, ColumnStore> stores = new LinkedHashMap<>();
+        boolean done = false;
+        try {
+            for (Map.Entry<String, LabelVocabulary> v : vocabularies.entrySet()) {
+                stores.put(v.getKey(), new ColumnStore(work.resolve(v.getKey()), v.getKey(), v.getValue().labels()));
             }
-            if (!run.equals(p.runId())) {
-                return;
+            long[] count = { 0 };
+            String[] unknown = { null };
+            RuntimeException[] invalid = { null };
+            RangeReader.read(infra().bootstrap(), input, r -> {
+                TrackPredictions p;
+                try {
+                    p = Json.read(r.value(), TrackPredictions.class);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("unreadable predictions record at " + r.topic() + "-"
+                            + r.partition() + "@" + r.offset() + " (key " + r.key() + "): " + e.getMessage()
+                            + "; refusing to report on a partial set", e);
+                }
+                if (!run.equals(p.runId())) {
+                    return;
+                }
+                count[0]++;
+                ColumnStore store = stores.get(String.valueOf(p.source()));
+                if (store == null) {
+                    unknown[0] = unknown[0] == null ? String.valueOf(p.source()) : unknown[0];
+                } else if (invalid[0] == null) { // after the first bad record: only counted, the job fails
+                    try {
+                        store.add(p);
+                    } catch (IllegalArgumentException e) {
+                        invalid[0] = e;
+                    }
+                }
+            });
+            count("read", count[0]);
+            if (count[0] != input.expectedRecords()) {
+                throw new IllegalStateException("run " + run + ": the stacker announced " + input.expectedRecords()
+                        + " predictions in " + input.topic() + " but the range holds " + count[0]
+                        + " of the run; refusing to report on a partial set");
             }
-            count[0]++;
-            bySource.computeIfAbsent(String.valueOf(p.source()), s -> new ArrayList<>()).add(p);
-        });
-        count("read", count[0]);
-        if (count[0] != input.expectedRecords()) {
-            throw new IllegalStateException("run " + run + ": the stacker announced " + input.expectedRecords()
-                    + " predictions in " + input.topic() + " but the range holds " + count[0]
-                    + " of the run; refusing to report on a partial set");
+            if (unknown[0] != null) {
+                throw new IllegalStateException("run " + run + " has predictions for source '" + unknown[0]
+                        + "' but the job names no vocabulary for it (object " + StageJob.labelsName(unknown[0]) + ")");
+            }
+            if (invalid[0] != null) {
+                throw invalid[0];
+            }
+            for (ColumnStore s : stores.values()) {
+                s.finish();
+            }
+            done = true;
+            return stores;
+        } finally {
+            if (!done) {
+                stores.values().forEach(ColumnStore::close);
+            }
         }
-        return bySource;
+    }
+
+    private static void deleteTree(Path dir) {
+        try {
+            PathTrees.deleteRecursively(dir);
+        } catch (java.io.IOException e) {
+            LOG.warnf("could not delete the evaluator's work dir %s: %s", dir, e.getMessage());
+        }
     }
 
     /** The source's provenance: vocabulary and model keys from the job. */

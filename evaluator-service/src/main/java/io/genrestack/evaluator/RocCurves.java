@@ -7,8 +7,10 @@ import java.util.Arrays;
 /**
  * ROC curves for the report's figures. Per label: the exact curve of {@link RocAuc#curve}. Micro-average (all
  * cells pooled): the exact ROC points at up to {@code thresholds} thresholds placed at quantiles of a regular
- * sample of the scores, so a 20 000 × 766 matrix needs no pooled copy or sort; the figure's legend shows the exact
- * micro AUC of {@link RocAuc#macro}. Curves are thinned to at most {@code maxPoints} points for drawing.
+ * sample of the scores (every {@code stride}-th cell in track-major order, tracks in MBID order), so a
+ * 100 000 × 766 matrix needs no pooled copy or sort; the figure's legend shows the exact micro AUC. The micro curve
+ * is built from label columns ({@link Micro}: a sampling pass, then a counting pass), so it works on column files
+ * as on matrices. Curves are thinned to at most {@code maxPoints} points for drawing.
  */
 public final class RocCurves {
     private RocCurves() {
@@ -18,71 +20,103 @@ public final class RocCurves {
     public record Curve(String name, Double auc, double[] fpr, double[] tpr) {
     }
 
-    /** The exact ROC curve of one label column, thinned; null when the column has a single class. */
-    public static Curve label(String name, Double auc, float[][] scores, boolean[][] truth, int column,
-            int maxPoints) {
-        int n = scores.length;
-        float[] s = new float[n];
-        boolean[] t = new boolean[n];
-        boolean pos = false;
-        boolean neg = false;
-        for (int i = 0; i < n; i++) {
-            s[i] = scores[i][column];
-            t[i] = truth[i][column];
-            pos |= t[i];
-            neg |= !t[i];
-        }
-        if (!pos || !neg) {
+    /** One label's exact curve, thinned; null when the column has a single class. */
+    public static Curve label(String name, Double auc, RocAuc.RocCurve c, int maxPoints) {
+        if (Double.isNaN(c.fpr()[0]) || Double.isNaN(c.tpr()[0])) {
             return null;
         }
-        RocAuc.RocCurve c = RocAuc.curve(s, t);
         return thin(new Curve(name, auc, c.fpr(), c.tpr()), maxPoints);
     }
 
     /**
-     * The micro-average ROC curve (all cells pooled) at quantile thresholds; null when the pooled cells have a
-     * single class.
+     * The micro-average ROC curve of row-major matrices (all cells pooled) at quantile thresholds; null when the
+     * pooled cells have a single class.
      */
     public static Curve micro(String name, Double auc, float[][] scores, boolean[][] truth, int thresholds,
             int maxPoints) {
-        long cells = 0;
-        for (float[] row : scores) {
-            cells += row.length;
+        int n = scores.length;
+        int labels = n == 0 ? 0 : scores[0].length;
+        Micro m = new Micro(n, labels, thresholds);
+        float[] s = new float[n];
+        boolean[] t = new boolean[n];
+        for (int l = 0; l < labels; l++) {
+            column(scores, truth, l, s, t);
+            m.sample(l, s);
         }
-        if (cells == 0) {
-            return null;
+        m.thresholds();
+        for (int l = 0; l < labels; l++) {
+            column(scores, truth, l, s, t);
+            m.count(s, t);
         }
-        // regular sample of about 50 values per threshold, sorted, distinct values at evenly spaced ranks
-        long stride = Math.max(1, cells / Math.max(1, 50L * thresholds));
-        float[] sample = new float[(int) ((cells + stride - 1) / stride)];
-        int k = 0;
-        long index = 0;
-        for (float[] row : scores) {
-            for (float v : row) {
-                if (index++ % stride == 0 && k < sample.length) {
-                    sample[k++] = v;
+        return m.curve(name, auc, maxPoints);
+    }
+
+    private static void column(float[][] scores, boolean[][] truth, int l, float[] s, boolean[] t) {
+        for (int i = 0; i < s.length; i++) {
+            s[i] = scores[i][l];
+            t[i] = truth[i][l];
+        }
+    }
+
+    /**
+     * The micro-average curve fed column by column: {@link #sample} every label (any order), {@link #thresholds},
+     * {@link #count} every label, {@link #curve}. Heap: the sample (about 50 values per threshold) and two counters
+     * per threshold.
+     */
+    public static final class Micro {
+        private final int tracks;
+        private final int labels;
+        private final int maxThresholds;
+        private final long stride;
+        private float[] sample;
+        private int k;
+        private float[] thr;
+        private long[] posIn;
+        private long[] negIn;
+        private long positives;
+
+        public Micro(int tracks, int labels, int thresholds) {
+            this.tracks = tracks;
+            this.labels = labels;
+            this.maxThresholds = thresholds;
+            long cells = (long) tracks * labels;
+            // regular sample of about 50 values per threshold: the cells whose track-major index is a multiple
+            stride = Math.max(1, cells / Math.max(1, 50L * thresholds));
+            sample = new float[(int) ((cells + stride - 1) / stride)];
+        }
+
+        /** Pass 1: the scores of {@code label}, tracks in order. */
+        public void sample(int label, float[] scores) {
+            for (int i = 0; i < tracks; i++) {
+                if (((long) i * labels + label) % stride == 0) {
+                    sample[k++] = scores[i];
                 }
             }
         }
-        sample = Arrays.copyOf(sample, k);
-        Arrays.sort(sample);
-        float[] thr = new float[Math.min(thresholds, k)];
-        int t = 0;
-        for (int j = 0; j < thr.length; j++) {
-            float v = sample[(int) ((long) j * (k - 1) / Math.max(1, thr.length - 1))];
-            if (t == 0 || Float.compare(v, thr[t - 1]) > 0) {
-                thr[t++] = v;
+
+        /** Distinct values at evenly spaced ranks of the sorted sample. */
+        public void thresholds() {
+            float[] sorted = Arrays.copyOf(sample, k);
+            sample = null;
+            Arrays.sort(sorted);
+            float[] t = new float[Math.min(maxThresholds, k)];
+            int d = 0;
+            for (int j = 0; j < t.length; j++) {
+                float v = sorted[(int) ((long) j * (k - 1) / Math.max(1, t.length - 1))];
+                if (d == 0 || Float.compare(v, t[d - 1]) > 0) {
+                    t[d++] = v;
+                }
             }
+            thr = Arrays.copyOf(t, d);
+            posIn = new long[d + 1];
+            negIn = new long[d + 1];
         }
-        thr = Arrays.copyOf(thr, t);
-        // bin b = number of thresholds <= score: the cell is predicted positive at thr[j] iff j < b
-        long[] posIn = new long[t + 1];
-        long[] negIn = new long[t + 1];
-        long positives = 0;
-        for (int i = 0; i < scores.length; i++) {
-            for (int l = 0; l < scores[i].length; l++) {
-                int b = upperBound(thr, scores[i][l]);
-                if (truth[i][l]) {
+
+        /** Pass 2: one label's scores and truth. Bin b = number of thresholds <= score. */
+        public void count(float[] scores, boolean[] truth) {
+            for (int i = 0; i < tracks; i++) {
+                int b = upperBound(thr, scores[i]);
+                if (truth[i]) {
                     posIn[b]++;
                     positives++;
                 } else {
@@ -90,28 +124,34 @@ public final class RocCurves {
                 }
             }
         }
-        long negatives = cells - positives;
-        if (positives == 0 || negatives == 0) {
-            return null;
+
+        /** The curve, thinned; null when there are no cells or they have a single class. */
+        public Curve curve(String name, Double auc, int maxPoints) {
+            long cells = (long) tracks * labels;
+            long negatives = cells - positives;
+            if (cells == 0 || positives == 0 || negatives == 0) {
+                return null;
+            }
+            int t = thr.length;
+            double[] fpr = new double[t + 2];
+            double[] tpr = new double[t + 2];
+            long tp = 0;
+            long fp = 0;
+            int p = 1; // point 0 is (0, 0): threshold +infinity
+            for (int j = t - 1; j >= 0; j--) { // descending thresholds: predicted = bins j+1..t
+                tp += posIn[j + 1];
+                fp += negIn[j + 1];
+                fpr[p] = (double) fp / negatives;
+                tpr[p] = (double) tp / positives;
+                p++;
+            }
+            fpr[p] = 1;
+            tpr[p] = 1; // threshold -infinity: everything predicted
+            return thin(new Curve(name, auc, fpr, tpr), maxPoints);
         }
-        double[] fpr = new double[t + 2];
-        double[] tpr = new double[t + 2];
-        long tp = 0;
-        long fp = 0;
-        int p = 1; // point 0 is (0, 0): threshold +infinity
-        for (int j = t - 1; j >= 0; j--) { // descending thresholds: predicted = bins j+1..t
-            tp += posIn[j + 1];
-            fp += negIn[j + 1];
-            fpr[p] = (double) fp / negatives;
-            tpr[p] = (double) tp / positives;
-            p++;
-        }
-        fpr[p] = 1;
-        tpr[p] = 1; // threshold -infinity: everything predicted
-        return thin(new Curve(name, auc, fpr, tpr), maxPoints);
     }
 
-    private static int upperBound(float[] sorted, float v) {
+    static int upperBound(float[] sorted, float v) {
         int lo = 0;
         int hi = sorted.length;
         while (lo < hi) {

@@ -10,15 +10,24 @@ import io.genrestack.evaluator.EvaluationReport.PaperAuc;
 import io.genrestack.evaluator.EvaluationReport.Prf;
 import io.genrestack.evaluator.EvaluationReport.SourceReport;
 
+import io.genrestack.common.metrics.LabelColumn;
+import io.genrestack.common.metrics.MicroAuc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
- * Everything the report says about one source, computed from its {@link SourcePredictions}: validation ROC-AUC
+ * Everything the report says about one source, computed from its splits' label columns ({@link SplitColumns}):
+ * validation ROC-AUC
  * (macro, micro, per label) of both models, MediaEval P/R/F with thresholds tuned on train, the ROC figures and the
  * MediaEval submission file (the stacked model's binarised validation predictions).
  *
@@ -47,81 +56,214 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
     }
 
     /**
+     * The in-memory form (small runs, tests): the same evaluation as {@link #evaluate(String, List, SplitColumns,
+     * SplitColumns, Map, Options, Path)}, its scratch files in a temporary directory.
+     *
      * @param objects provenance object keys of this source ({@code labels}, {@code baseModel}, {@code stackedModel})
      */
     public static SourceEvaluation evaluate(SourcePredictions p, Map<String, String> objects, Options options) {
-        List<String> labels = p.labels();
+        try {
+            Path scratch = Files.createTempDirectory("genrestack-evaluation");
+            try {
+                return evaluate(p.source(), p.labels(), p.train(), p.validation(), objects, options, scratch);
+            } finally {
+                MappedFile.deleteQuietly(scratch);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Evaluates one source one label column at a time: heap O(tracks) for per-track counters and one column per
+     * worker ({@link #threads}), never O(tracks × labels). Per model: thresholds tuned on the train columns
+     * ({@link LabelColumn#bestF1Threshold}); a
+     * first pass over the validation columns sorts each one (per-label AUC, the drawn labels' exact curves), writes
+     * it as a sorted run to {@code scratch} for the exact micro AUC (k-way merge, {@link MicroAuc}) and feeds the
+     * binarisation scan and the micro curve's sample; a second pass binarises and counts MediaEval P/R/F and the
+     * micro curve's bins. Scratch disk: 8 bytes per validation (track, label) for the runs, plus the stacked
+     * predictions as bits; deleted before returning.
+     *
+     * @param objects provenance object keys of this source ({@code labels}, {@code baseModel}, {@code stackedModel})
+     */
+    public static SourceEvaluation evaluate(String source, List<String> labels, SplitColumns train,
+            SplitColumns val, Map<String, String> objects, Options options, Path scratch) throws IOException {
         int width = labels.size();
-        SourcePredictions.SplitMatrix train = p.train();
-        SourcePredictions.SplitMatrix val = p.validation();
         boolean[] subgenre = MediaEvalMetrics.subgenreMask(labels);
-
-        RocAuc.MacroResult baseAuc = auc(val.base(), val.truth(), width);
-        RocAuc.MacroResult stackedAuc = auc(val.stacked(), val.truth(), width);
-        boolean[][] basePred = MediaEvalMetrics.binarise(val.base(), thresholds(train.base(), train.truth(), width));
-        boolean[][] stackedPred = MediaEvalMetrics.binarise(val.stacked(),
-                thresholds(train.stacked(), train.truth(), width));
-        ModelReport base = model(baseAuc, MediaEvalMetrics.evaluate(basePred, val.truth(), subgenre), labels);
-        ModelReport stacked = model(stackedAuc, MediaEvalMetrics.evaluate(stackedPred, val.truth(), subgenre),
-                labels);
-
-        int[] valPos = positives(val.truth(), width);
-        int[] trainPos = positives(train.truth(), width);
-        List<LabelAuc> perLabel = new ArrayList<>(width);
+        int nv = val.tracks();
+        int nt = train.tracks();
+        boolean[] vt = new boolean[nv];
+        boolean[] tt = new boolean[nt];
+        int[] valPos = new int[width];
+        int[] trainPos = new int[width];
         for (int l = 0; l < width; l++) {
-            perLabel.add(new LabelAuc(labels.get(l), valPos[l], trainPos[l], Text.orNull(baseAuc.perLabel()[l]),
-                    Text.orNull(stackedAuc.perLabel()[l])));
+            val.truth(l, vt);
+            valPos[l] = count(vt);
+            train.truth(l, tt);
+            trainPos[l] = count(tt);
         }
 
         // figures: micro average + the most frequent validation labels that have both classes
         List<Integer> curveCols = new ArrayList<>();
         for (int l = 0; l < width; l++) {
-            if (valPos[l] > 0 && valPos[l] < val.tracks()) {
+            if (valPos[l] > 0 && valPos[l] < nv) {
                 curveCols.add(l);
             }
         }
         curveCols.sort(Comparator.<Integer>comparingInt(l -> -valPos[l]).thenComparingInt(l -> l));
         curveCols = curveCols.subList(0, Math.min(options.curveLabels(), curveCols.size()));
         List<String> curveLabels = curveCols.stream().map(labels::get).toList();
-        String baseSvg = figure(p.source(), "base", val.base(), val.truth(), baseAuc, curveCols, labels, options);
-        String stackedSvg = figure(p.source(), "stacked", val.stacked(), val.truth(), stackedAuc, curveCols, labels,
-                options);
 
-        double[] paper = Sources.PAPER_AUC.get(p.source());
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("rocBase", rocFile(p.source(), "base"));
-        files.put("rocStacked", rocFile(p.source(), "stacked"));
-        files.put("submission", submissionFile(p.source()));
-        SourceReport report = new SourceReport(width, train.tracks(), val.tracks(), base, stacked,
-                paper == null ? null : new PaperAuc(paper[0], paper[1]), perLabel, curveLabels, files,
-                objects == null ? Map.of() : new LinkedHashMap<>(objects));
-        return new SourceEvaluation(p.source(), report, baseSvg, stackedSvg, submission(val.mbids(), stackedPred,
-                labels));
-    }
+        Files.createDirectories(scratch);
+        Path predictedBits = scratch.resolve(source + "-stacked-predicted.bits");
+        int words = (width + 63) / 64;
+        try (MappedFile predicted = MappedFile.create(predictedBits, Math.max(1, nv), (long) words * Long.BYTES)) {
+            Model base = model(source, "base", false, labels, subgenre, train, val, curveCols, options, scratch,
+                    null);
+            Model stacked = model(source, "stacked", true, labels, subgenre, train, val, curveCols, options,
+                    scratch, predicted);
 
-    private static RocAuc.MacroResult auc(float[][] scores, boolean[][] truth, int width) {
-        if (scores.length == 0) { // no validation track: nothing is defined
-            double[] nan = new double[width];
-            Arrays.fill(nan, Double.NaN);
-            List<Integer> all = new ArrayList<>();
+            List<LabelAuc> perLabel = new ArrayList<>(width);
             for (int l = 0; l < width; l++) {
-                all.add(l);
+                perLabel.add(new LabelAuc(labels.get(l), valPos[l], trainPos[l], Text.orNull(base.auc.perLabel()[l]),
+                        Text.orNull(stacked.auc.perLabel()[l])));
             }
-            return new RocAuc.MacroResult(Double.NaN, Double.NaN, nan, all, 0);
+            double[] paper = Sources.PAPER_AUC.get(source);
+            Map<String, String> files = new LinkedHashMap<>();
+            files.put("rocBase", rocFile(source, "base"));
+            files.put("rocStacked", rocFile(source, "stacked"));
+            files.put("submission", submissionFile(source));
+            SourceReport report = new SourceReport(width, nt, nv, base.report, stacked.report,
+                    paper == null ? null : new PaperAuc(paper[0], paper[1]), perLabel, curveLabels, files,
+                    objects == null ? Map.of() : new LinkedHashMap<>(objects));
+            return new SourceEvaluation(source, report, base.svg, stacked.svg,
+                    submission(val, predicted, labels));
+        } finally {
+            MappedFile.deleteQuietly(predictedBits);
         }
-        return RocAuc.macro(scores, truth);
     }
 
-    private static float[] thresholds(float[][] scores, boolean[][] truth, int width) {
-        if (scores.length == 0) {
-            float[] never = new float[width];
-            Arrays.fill(never, Float.POSITIVE_INFINITY); // no train track: every track falls back to its best label
-            return never;
-        }
-        return MediaEvalMetrics.tuneThresholds(scores, truth);
+    private record Model(RocAuc.MacroResult auc, ModelReport report, String svg) {
     }
 
-    private static ModelReport model(RocAuc.MacroResult auc, MediaEvalMetrics.Report me, List<String> labels) {
+    /** One model's figures; the stacked model's validation predictions go into {@code predicted} (track-major). */
+    private static Model model(String source, String model, boolean stacked, List<String> labels, boolean[] subgenre,
+            SplitColumns train, SplitColumns val, List<Integer> curveCols, Options o, Path scratch,
+            MappedFile predicted) throws IOException {
+        int width = labels.size();
+        int nt = train.tracks();
+        int nv = val.tracks();
+        float[] thresholds = new float[width]; // no train track: +Infinity, every track falls back to its best label
+        sortedColumns(width, nt, (l, column, s, t) -> {
+            train.scores(stacked, l, s);
+            train.truth(l, t);
+            thresholds[l] = column.load(s, t, nt).bestF1Threshold();
+        });
+
+        float[] vs = new float[nv];
+        boolean[] vt = new boolean[nv];
+        double[] perLabel = new double[width];
+        RocAuc.RocCurve[] labelCurves = new RocAuc.RocCurve[width];
+        MediaEvalMetrics.Binariser binariser = new MediaEvalMetrics.Binariser(nv, thresholds);
+        RocCurves.Micro microCurve = new RocCurves.Micro(nv, width, o.microThresholds());
+        Path runsFile = scratch.resolve(source + "-" + model + "-sorted.runs");
+        double micro;
+        try (MappedFile runs = MappedFile.create(runsFile, Math.max(1, width), Math.max(1, (long) nv) * Long.BYTES)) {
+            sortedColumns(width, nv, (l, column, s, t) -> {
+                val.scores(stacked, l, s);
+                val.truth(l, t);
+                column.load(s, t, nv);
+                perLabel[l] = column.auc();
+                if (curveCols.contains(l)) {
+                    labelCurves[l] = column.curve();
+                }
+                column.writeKeys(runs.unit(l).asLongBuffer());
+            });
+            for (int l = 0; l < width; l++) { // in label order
+                val.scores(stacked, l, vs);
+                binariser.scan(l, vs);
+                microCurve.sample(l, vs);
+            }
+            List<LongBuffer> sorted = new ArrayList<>(width);
+            for (int l = 0; l < width; l++) {
+                sorted.add(runs.unit(l).asLongBuffer().limit(nv));
+            }
+            micro = nv == 0 ? Double.NaN : MicroAuc.of(sorted);
+        } finally {
+            MappedFile.deleteQuietly(runsFile);
+        }
+
+        microCurve.thresholds();
+        MediaEvalMetrics.Counts counts = new MediaEvalMetrics.Counts(nv, subgenre);
+        boolean[] pred = new boolean[nv];
+        for (int l = 0; l < width; l++) {
+            val.scores(stacked, l, vs);
+            val.truth(l, vt);
+            binariser.predict(l, vs, pred);
+            counts.add(l, vt, pred);
+            microCurve.count(vs, vt);
+            if (predicted != null) {
+                int word = l / 64;
+                long bit = 1L << (l % 64);
+                for (int i = 0; i < nv; i++) {
+                    if (pred[i]) {
+                        LongBuffer row = predicted.unit(i).asLongBuffer();
+                        row.put(word, row.get(word) | bit);
+                    }
+                }
+            }
+        }
+
+        RocAuc.MacroResult auc = RocAuc.MacroResult.of(perLabel, micro);
+
+        List<RocCurves.Curve> curves = new ArrayList<>();
+        curves.add(microCurve.curve("micro-average", Text.orNull(micro), o.curvePoints()));
+        for (int l : curveCols) {
+            curves.add(RocCurves.label(labels.get(l), Text.orNull(perLabel[l]), labelCurves[l],
+                    o.curvePoints()));
+        }
+        String svg = RocSvg.render("roc-" + source + "-" + model, "ROC " + source + " " + model + " (validation)",
+                curves);
+        return new Model(auc, report(auc, counts.report(), labels), svg);
+    }
+
+    /** Work on one label column, with the calling worker's buffers (one column each). */
+    private interface ColumnTask {
+        void run(int label, LabelColumn column, float[] scores, boolean[] truth);
+    }
+
+    /** Workers for the column sorts: the available processors, at most 4 (each holds one column's buffers). */
+    static int threads() {
+        return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * Runs {@code task} for every label, labels shared round-robin among {@link #threads} workers on the common
+     * fork-join pool; each result goes to its label's slot, so nothing depends on the number of workers.
+     */
+    private static void sortedColumns(int width, int rows, ColumnTask task) {
+        int workers = Math.min(threads(), Math.max(1, width));
+        IntStream.range(0, workers).parallel().forEach(w -> {
+            LabelColumn column = new LabelColumn(rows);
+            float[] s = new float[rows];
+            boolean[] t = new boolean[rows];
+            for (int l = w; l < width; l += workers) {
+                task.run(l, column, s, t);
+            }
+        });
+    }
+
+    private static int count(boolean[] b) {
+        int n = 0;
+        for (boolean x : b) {
+            if (x) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static ModelReport report(RocAuc.MacroResult auc, MediaEvalMetrics.Report me, List<String> labels) {
         return new ModelReport(Text.orNull(auc.macro()), Text.orNull(auc.micro()), auc.evaluated(),
                 auc.skipped().stream().map(labels::get).toList(),
                 new MediaEval(prf(me.all()), prf(me.genres()), prf(me.subgenres())));
@@ -132,36 +274,14 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
                 Text.orNull(p.labelP()), Text.orNull(p.labelR()), Text.orNull(p.labelF()), p.tracks(), p.labels());
     }
 
-    private static int[] positives(boolean[][] truth, int width) {
-        int[] n = new int[width];
-        for (boolean[] row : truth) {
-            for (int l = 0; l < width; l++) {
-                if (row[l]) {
-                    n[l]++;
-                }
-            }
-        }
-        return n;
-    }
-
-    private static String figure(String source, String model, float[][] scores, boolean[][] truth,
-            RocAuc.MacroResult auc, List<Integer> cols, List<String> labels, Options o) {
-        List<RocCurves.Curve> curves = new ArrayList<>();
-        curves.add(RocCurves.micro("micro-average", Text.orNull(auc.micro()), scores, truth, o.microThresholds(),
-                o.curvePoints()));
-        for (int l : cols) {
-            curves.add(RocCurves.label(labels.get(l), Text.orNull(auc.perLabel()[l]), scores, truth, l,
-                    o.curvePoints()));
-        }
-        return RocSvg.render("roc-" + source + "-" + model, "ROC " + source + " " + model + " (validation)", curves);
-    }
-
-    private static String submission(List<String> mbids, boolean[][] predicted, List<String> labels) {
-        StringBuilder b = new StringBuilder(mbids.size() * 64);
-        for (int i = 0; i < mbids.size(); i++) {
-            b.append(mbids.get(i));
+    /** {@code recordingmbid\tlabel...} per validation track in MBID order, labels in vocabulary order. */
+    private static String submission(SplitColumns val, MappedFile predicted, List<String> labels) {
+        StringBuilder b = new StringBuilder(val.tracks() * 64);
+        for (int i = 0; i < val.tracks(); i++) {
+            b.append(val.mbid(i));
+            LongBuffer row = predicted.unit(i).asLongBuffer();
             for (int l = 0; l < labels.size(); l++) {
-                if (predicted[i][l]) {
+                if ((row.get(l / 64) & (1L << (l % 64))) != 0) {
                     b.append('\t').append(labels.get(l));
                 }
             }

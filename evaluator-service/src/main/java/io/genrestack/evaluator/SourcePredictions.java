@@ -22,9 +22,31 @@ import java.util.Set;
 public record SourcePredictions(String source, List<String> labels, SplitMatrix train, SplitMatrix validation) {
 
     /** The tracks of one split. {@code base[i]}, {@code stacked[i]} and {@code truth[i]} belong to {@code mbids[i]}. */
-    public record SplitMatrix(List<String> mbids, boolean[][] truth, float[][] base, float[][] stacked) {
+    public record SplitMatrix(List<String> mbids, boolean[][] truth, float[][] base, float[][] stacked)
+            implements SplitColumns {
+        @Override
         public int tracks() {
             return mbids.size();
+        }
+
+        @Override
+        public void truth(int label, boolean[] out) {
+            for (int i = 0; i < truth.length; i++) {
+                out[i] = truth[i][label];
+            }
+        }
+
+        @Override
+        public void scores(boolean stackedModel, int label, float[] out) {
+            float[][] m = stackedModel ? stacked : base;
+            for (int i = 0; i < m.length; i++) {
+                out[i] = m[i][label];
+            }
+        }
+
+        @Override
+        public String mbid(int track) {
+            return mbids.get(track);
         }
     }
 
@@ -47,32 +69,41 @@ public record SourcePredictions(String source, List<String> labels, SplitMatrix 
         List<TrackPredictions> train = new ArrayList<>();
         List<TrackPredictions> validation = new ArrayList<>();
         for (TrackPredictions p : sorted) {
-            String what = "prediction of " + source + " track " + p.mbid();
-            if (!source.equals(p.source())) {
-                throw new IllegalArgumentException(what + " belongs to source " + p.source());
-            }
-            if (p.mbid() == null || p.mbid().isBlank()) {
-                throw new IllegalArgumentException("a " + source + " prediction has no recording MBID");
-            }
+            check(source, width, p);
             if (!seen.add(p.mbid())) {
-                throw new IllegalArgumentException(what + " occurs twice in the run's predictions");
-            }
-            if (p.split() == null) {
-                throw new IllegalArgumentException(what + " has no split");
-            }
-            checkScores(what, "base", p.baseScores(), width);
-            checkScores(what, "stacked", p.stackedScores(), width);
-            if (p.labels() != null) {
-                for (Integer l : p.labels()) {
-                    if (l == null || l < 0 || l >= width) {
-                        throw new IllegalArgumentException(what + " has true label index " + l + " outside the "
-                                + width + "-label vocabulary");
-                    }
-                }
+                throw new IllegalArgumentException("prediction of " + source + " track " + p.mbid()
+                        + " occurs twice in the run's predictions");
             }
             (p.split() == Split.TRAIN ? train : validation).add(p);
         }
         return new SourcePredictions(source, labels, matrix(train, width), matrix(validation, width));
+    }
+
+    /**
+     * Checks one record of {@code source} (all but uniqueness): its source, an MBID, a split, one non-NaN base and
+     * stacked score per label, true label indices inside the {@code width}-label vocabulary.
+     */
+    static void check(String source, int width, TrackPredictions p) {
+        String what = "prediction of " + source + " track " + p.mbid();
+        if (!source.equals(p.source())) {
+            throw new IllegalArgumentException(what + " belongs to source " + p.source());
+        }
+        if (p.mbid() == null || p.mbid().isBlank()) {
+            throw new IllegalArgumentException("a " + source + " prediction has no recording MBID");
+        }
+        if (p.split() == null) {
+            throw new IllegalArgumentException(what + " has no split");
+        }
+        checkScores(what, "base", p.baseScores(), width);
+        checkScores(what, "stacked", p.stackedScores(), width);
+        if (p.labels() != null) {
+            for (Integer l : p.labels()) {
+                if (l == null || l < 0 || l >= width) {
+                    throw new IllegalArgumentException(what + " has true label index " + l + " outside the "
+                            + width + "-label vocabulary");
+                }
+            }
+        }
     }
 
     private static void checkScores(String what, String model, float[] scores, int width) {

@@ -1,6 +1,5 @@
 package io.genrestack.common.metrics;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,31 +92,20 @@ public final class MediaEvalMetrics {
     }
 
     /** Walks the sorted keys from the top; F1 = 2tp / (tp + fp + positives), compared exactly as fractions. */
-    private static float bestF1Threshold(long[] keys, int n, long totalPos) {
-        long bestNum = -1;
-        long bestDen = 1;
-        int bestScore = 0;
-        long tp = 0;
-        long fp = 0;
-        int i = n - 1;
-        while (i >= 0) {
-            int score = ScoreKeys.scoreOf(keys[i]);
-            while (i >= 0 && ScoreKeys.scoreOf(keys[i]) == score) {
-                if (ScoreKeys.positive(keys[i])) {
-                    tp++;
-                } else {
-                    fp++;
-                }
-                i--;
+    static float bestF1Threshold(long[] keys, int n, long totalPos) {
+        long[] best = { -1, 1, 0 }; // numerator, denominator, sortable score
+        long[] tpFp = new long[2];
+        TieGroups.descending(keys, n, (score, pos, neg) -> {
+            tpFp[0] += pos;
+            tpFp[1] += neg;
+            long den = tpFp[0] + tpFp[1] + totalPos;
+            if (tpFp[0] * best[1] > best[0] * den) { // strictly better: on equal F1 the higher threshold stays
+                best[0] = tpFp[0];
+                best[1] = den;
+                best[2] = score;
             }
-            long den = tp + fp + totalPos;
-            if (tp * bestDen > bestNum * den) { // strictly better: on equal F1 the higher threshold stays
-                bestNum = tp;
-                bestDen = den;
-                bestScore = score;
-            }
-        }
-        return ScoreKeys.unsortable(bestScore);
+        });
+        return ScoreKeys.unsortable((int) best[2]);
     }
 
     /**
@@ -126,35 +114,83 @@ public final class MediaEvalMetrics {
      * Tracks with zero labels stay empty. NaN scores are rejected.
      */
     public static boolean[][] binarise(float[][] scores, float[] thresholds) {
-        boolean[][] out = new boolean[scores.length][];
         for (int i = 0; i < scores.length; i++) {
-            float[] row = scores[i];
-            if (row.length != thresholds.length) {
-                throw new IllegalArgumentException("row " + i + " has " + row.length + " scores, "
+            if (scores[i].length != thresholds.length) {
+                throw new IllegalArgumentException("row " + i + " has " + scores[i].length + " scores, "
                         + thresholds.length + " thresholds");
             }
-            boolean[] pred = new boolean[row.length];
-            boolean any = false;
-            int best = -1;
-            for (int l = 0; l < row.length; l++) {
-                float s = row[l];
-                if (Float.isNaN(s)) {
-                    throw new IllegalArgumentException("score of row " + i + ", label " + l + " is NaN");
-                }
-                if (s >= thresholds[l]) {
-                    pred[l] = true;
-                    any = true;
-                }
-                if (best < 0 || s > row[best]) {
-                    best = l;
-                }
+        }
+        int n = scores.length;
+        Binariser b = new Binariser(n, thresholds);
+        float[][] columns = new float[thresholds.length][n];
+        for (int l = 0; l < thresholds.length; l++) {
+            for (int i = 0; i < n; i++) {
+                columns[l][i] = scores[i][l];
             }
-            if (!any && best >= 0) {
-                pred[best] = true;
+            b.scan(l, columns[l]);
+        }
+        boolean[][] out = new boolean[n][thresholds.length];
+        boolean[] pred = new boolean[n];
+        for (int l = 0; l < thresholds.length; l++) {
+            b.predict(l, columns[l], pred);
+            for (int i = 0; i < n; i++) {
+                out[i][l] = pred[i];
             }
-            out[i] = pred;
         }
         return out;
+    }
+
+    /**
+     * {@link #binarise} one label column at a time, for scores that do not fit in memory: first {@link #scan} every
+     * label in ascending order (finds the tracks with no label at or above its threshold and their best label), then
+     * {@link #predict} any label. Heap: 9 bytes per track.
+     */
+    public static final class Binariser {
+        private final float[] thresholds;
+        private final boolean[] any;
+        private final int[] best;
+        private final float[] bestScore;
+        private int scanned;
+
+        public Binariser(int tracks, float[] thresholds) {
+            this.thresholds = thresholds.clone();
+            any = new boolean[tracks];
+            best = new int[tracks];
+            bestScore = new float[tracks];
+        }
+
+        /** Pass 1: the scores of {@code label} (tracks in order); labels must come 0, 1, 2, ... */
+        public void scan(int label, float[] scores) {
+            if (label != scanned) {
+                throw new IllegalStateException("label " + label + " scanned, expected " + scanned);
+            }
+            float t = thresholds[label];
+            for (int i = 0; i < any.length; i++) {
+                float s = scores[i];
+                if (Float.isNaN(s)) {
+                    throw new IllegalArgumentException("score of row " + i + ", label " + label + " is NaN");
+                }
+                if (s >= t) {
+                    any[i] = true;
+                }
+                if (label == 0 || s > bestScore[i]) { // the lowest label index among equal best scores
+                    best[i] = label;
+                    bestScore[i] = s;
+                }
+            }
+            scanned++;
+        }
+
+        /** Pass 2: the predictions of {@code label} into {@code out} (after every label was scanned). */
+        public void predict(int label, float[] scores, boolean[] out) {
+            if (scanned != thresholds.length) {
+                throw new IllegalStateException(scanned + " of " + thresholds.length + " labels scanned");
+            }
+            float t = thresholds[label];
+            for (int i = 0; i < any.length; i++) {
+                out[i] = scores[i] >= t || (!any[i] && best[i] == label);
+            }
+        }
     }
 
     /**
@@ -169,76 +205,108 @@ public final class MediaEvalMetrics {
         int labels = isSubgenre.length;
         checkShape(predicted.length, labels, predicted, "predicted");
         checkShape(predicted.length, labels, truth, "truth");
-        boolean[] all = new boolean[labels];
-        boolean[] genres = new boolean[labels];
-        Arrays.fill(all, true);
+        int n = truth.length;
+        Counts counts = new Counts(n, isSubgenre);
+        boolean[] t = new boolean[n];
+        boolean[] p = new boolean[n];
         for (int l = 0; l < labels; l++) {
-            genres[l] = !isSubgenre[l];
+            for (int i = 0; i < n; i++) {
+                t[i] = truth[i][l];
+                p[i] = predicted[i][l];
+            }
+            counts.add(l, t, p);
         }
-        return new Report(prf(predicted, truth, all), prf(predicted, truth, genres),
-                prf(predicted, truth, isSubgenre));
+        return counts.report();
     }
 
-    private static Prf prf(boolean[][] predicted, boolean[][] truth, boolean[] inSubset) {
-        int labels = inSubset.length;
-        double sumP = 0;
-        double sumR = 0;
-        double sumF = 0;
-        int tracks = 0;
-        long[] truePerLabel = new long[labels];
-        long[] predPerLabel = new long[labels];
-        long[] tpPerLabel = new long[labels];
-        for (int i = 0; i < truth.length; i++) {
-            boolean[] t = truth[i];
-            boolean[] p = predicted[i];
-            int nt = 0;
-            int np = 0;
-            int tp = 0;
-            for (int l = 0; l < labels; l++) {
-                if (!inSubset[l]) {
-                    continue;
-                }
-                if (t[l]) {
-                    nt++;
-                    truePerLabel[l]++;
-                }
-                if (p[l]) {
-                    np++;
-                    predPerLabel[l]++;
-                }
-                if (t[l] && p[l]) {
-                    tp++;
-                    tpPerLabel[l]++;
-                }
-            }
-            if (nt == 0) {
-                continue; // no true label of this subset: the track is not evaluated on it
-            }
-            double precision = np == 0 ? 0 : (double) tp / np;
-            double recall = (double) tp / nt;
-            sumP += precision;
-            sumR += recall;
-            sumF += f(precision, recall);
-            tracks++;
+    /**
+     * {@link #evaluate} fed one label column at a time (tracks always in the same order), for predictions that do
+     * not fit in memory. Heap: 24 bytes per track and 24 per label; the figures are the same doubles as
+     * {@link #evaluate} (same integer counts, summed in the same track and label order).
+     */
+    public static final class Counts {
+        private final boolean[] isSubgenre;
+        private final int[][] perTrack; // [truth, predicted, tp] x [genre, subgenre]
+        private final long[] truePerLabel;
+        private final long[] predPerLabel;
+        private final long[] tpPerLabel;
+
+        public Counts(int tracks, boolean[] isSubgenre) {
+            this.isSubgenre = isSubgenre.clone();
+            perTrack = new int[6][tracks];
+            truePerLabel = new long[isSubgenre.length];
+            predPerLabel = new long[isSubgenre.length];
+            tpPerLabel = new long[isSubgenre.length];
         }
-        double lP = 0;
-        double lR = 0;
-        double lF = 0;
-        int evaluatedLabels = 0;
-        for (int l = 0; l < labels; l++) {
-            if (!inSubset[l] || truePerLabel[l] == 0) {
-                continue; // a label never true does not count
+
+        public void add(int label, boolean[] truth, boolean[] predicted) {
+            int g = isSubgenre[label] ? 1 : 0;
+            int[] nt = perTrack[g];
+            int[] np = perTrack[2 + g];
+            int[] tp = perTrack[4 + g];
+            for (int i = 0; i < nt.length; i++) {
+                if (truth[i]) {
+                    nt[i]++;
+                    truePerLabel[label]++;
+                }
+                if (predicted[i]) {
+                    np[i]++;
+                    predPerLabel[label]++;
+                }
+                if (truth[i] && predicted[i]) {
+                    tp[i]++;
+                    tpPerLabel[label]++;
+                }
             }
-            double precision = predPerLabel[l] == 0 ? 0 : (double) tpPerLabel[l] / predPerLabel[l];
-            double recall = (double) tpPerLabel[l] / truePerLabel[l];
-            lP += precision;
-            lR += recall;
-            lF += f(precision, recall);
-            evaluatedLabels++;
         }
-        return new Prf(mean(sumP, tracks), mean(sumR, tracks), mean(sumF, tracks),
-                mean(lP, evaluatedLabels), mean(lR, evaluatedLabels), mean(lF, evaluatedLabels),
-                tracks, evaluatedLabels);
+
+        public Report report() {
+            return new Report(prf(true, true), prf(true, false), prf(false, true));
+        }
+
+        private Prf prf(boolean genres, boolean subgenres) {
+            double sumP = 0;
+            double sumR = 0;
+            double sumF = 0;
+            int tracks = 0;
+            for (int i = 0; i < perTrack[0].length; i++) {
+                int nt = part(0, i, genres, subgenres);
+                if (nt == 0) {
+                    continue; // no true label of this subset: the track is not evaluated on it
+                }
+                int np = part(2, i, genres, subgenres);
+                int tp = part(4, i, genres, subgenres);
+                double precision = np == 0 ? 0 : (double) tp / np;
+                double recall = (double) tp / nt;
+                sumP += precision;
+                sumR += recall;
+                sumF += f(precision, recall);
+                tracks++;
+            }
+            double lP = 0;
+            double lR = 0;
+            double lF = 0;
+            int evaluatedLabels = 0;
+            for (int l = 0; l < isSubgenre.length; l++) {
+                boolean inSubset = isSubgenre[l] ? subgenres : genres;
+                if (!inSubset || truePerLabel[l] == 0) {
+                    continue; // a label never true does not count
+                }
+                double precision = predPerLabel[l] == 0 ? 0 : (double) tpPerLabel[l] / predPerLabel[l];
+                double recall = (double) tpPerLabel[l] / truePerLabel[l];
+                lP += precision;
+                lR += recall;
+                lF += f(precision, recall);
+                evaluatedLabels++;
+            }
+            return new Prf(mean(sumP, tracks), mean(sumR, tracks), mean(sumF, tracks),
+                    mean(lP, evaluatedLabels), mean(lR, evaluatedLabels), mean(lF, evaluatedLabels),
+                    tracks, evaluatedLabels);
+        }
+
+        private int part(int what, int track, boolean genres, boolean subgenres) {
+            return (genres ? perTrack[what][track] : 0) + (subgenres ? perTrack[what + 1][track] : 0);
+        }
     }
 
     private static double f(double precision, double recall) {

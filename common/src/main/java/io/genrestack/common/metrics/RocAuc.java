@@ -14,7 +14,8 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>{@link #auc}: area under the ROC curve with one point per distinct score (trapezoid rule), which
  *       equals the Mann-Whitney statistic in which a tied positive/negative pair counts 1/2. Computed in
- *       integer arithmetic ({@code 2·Σ pos_g·(2·neg_below_g + neg_g)} over score groups g) and divided
+ *       integer arithmetic (the tie-grouped sweep of {@code TieGroups}:
+ *       {@code 2U = Σ neg_g·(2·pos_above_g + pos_g)}) and divided
  *       once, so the result is the correctly rounded value of the exact rational. NaN when the column has
  *       only one class (scikit-learn raises an error there).</li>
  *   <li>{@link #macro}: per-label AUC, their unweighted mean over the labels that have both classes
@@ -43,6 +44,21 @@ public final class RocAuc {
      * @param evaluated number of labels that entered {@code macro}
      */
     public record MacroResult(double macro, double micro, double[] perLabel, List<Integer> skipped, int evaluated) {
+        /** The macro mean over the labels whose AUC is not NaN (summed in label order), with a given micro AUC. */
+        public static MacroResult of(double[] perLabel, double micro) {
+            List<Integer> skipped = new ArrayList<>();
+            double sum = 0;
+            for (int l = 0; l < perLabel.length; l++) {
+                if (Double.isNaN(perLabel[l])) {
+                    skipped.add(l);
+                } else {
+                    sum += perLabel[l];
+                }
+            }
+            int evaluated = perLabel.length - skipped.size();
+            return new MacroResult(evaluated == 0 ? Double.NaN : sum / evaluated, micro, perLabel,
+                    List.copyOf(skipped), evaluated);
+        }
     }
 
     /**
@@ -115,21 +131,12 @@ public final class RocAuc {
             micro.add(parts[k]);
         }
 
-        List<Integer> skipped = new ArrayList<>();
-        double sum = 0;
-        for (int l = 0; l < labels; l++) {
-            if (Double.isNaN(perLabel[l])) {
-                skipped.add(l);
-            } else {
-                sum += perLabel[l];
-            }
+        MacroResult result = MacroResult.of(perLabel, micro.auc((long) n * labels));
+        if (!result.skipped().isEmpty()) {
+            LOG.debugf("ROC-AUC: %d of %d labels have a single class and were skipped", result.skipped().size(),
+                    labels);
         }
-        int evaluated = labels - skipped.size();
-        double macro = evaluated == 0 ? Double.NaN : sum / evaluated;
-        if (!skipped.isEmpty()) {
-            LOG.debugf("ROC-AUC: %d of %d labels have a single class and were skipped", skipped.size(), labels);
-        }
-        return new MacroResult(macro, micro.auc((long) n * labels), perLabel, List.copyOf(skipped), evaluated);
+        return result;
     }
 
     /**
@@ -145,6 +152,11 @@ public final class RocAuc {
             keys[i] = ScoreKeys.key(scores[i], truth[i]);
         }
         Arrays.sort(keys);
+        return curveOfSorted(keys, n);
+    }
+
+    /** ROC curve of the first {@code n} keys, which are sorted ascending. */
+    static RocCurve curveOfSorted(long[] keys, int n) {
         int groups = 0;
         long totalPos = 0;
         for (int i = 0; i < n; i++) {
@@ -156,61 +168,31 @@ public final class RocAuc {
             }
         }
         long totalNeg = n - totalPos;
+        long positives = totalPos;
         double[] fpr = new double[groups + 1];
         double[] tpr = new double[groups + 1];
         float[] thr = new float[groups + 1];
         fpr[0] = 0.0 / totalNeg; // NaN when there is no negative, as scikit-learn's fps / fps[-1]
         tpr[0] = 0.0 / totalPos;
         thr[0] = Float.POSITIVE_INFINITY;
-        long tp = 0;
-        long fp = 0;
-        int point = 1;
-        int i = n - 1;
-        while (i >= 0) { // descending scores
-            int score = ScoreKeys.scoreOf(keys[i]);
-            while (i >= 0 && ScoreKeys.scoreOf(keys[i]) == score) {
-                if (ScoreKeys.positive(keys[i])) {
-                    tp++;
-                } else {
-                    fp++;
-                }
-                i--;
-            }
-            fpr[point] = (double) fp / totalNeg;
-            tpr[point] = (double) tp / totalPos;
-            thr[point] = ScoreKeys.unsortable(score);
-            point++;
-        }
+        long[] tpFp = new long[2];
+        int[] point = { 1 };
+        TieGroups.descending(keys, n, (score, pos, neg) -> { // descending scores
+            tpFp[0] += pos;
+            tpFp[1] += neg;
+            fpr[point[0]] = (double) tpFp[1] / totalNeg;
+            tpr[point[0]] = (double) tpFp[0] / positives;
+            thr[point[0]] = ScoreKeys.unsortable(score);
+            point[0]++;
+        });
         return new RocCurve(fpr, tpr, thr);
     }
 
     /** AUC of the first {@code n} keys, which are sorted ascending. */
     static double aucOfSorted(long[] keys, int n) {
-        long negBelow = 0;
-        long pos = 0;
-        long twiceU = 0; // 2 x Mann-Whitney U: a positive gets 2 per negative below it, 1 per tied negative
-        int i = 0;
-        while (i < n) {
-            int score = ScoreKeys.scoreOf(keys[i]);
-            long negHere = 0;
-            long posHere = 0;
-            while (i < n && ScoreKeys.scoreOf(keys[i]) == score) {
-                if (ScoreKeys.positive(keys[i])) {
-                    posHere++;
-                } else {
-                    negHere++;
-                }
-                i++;
-            }
-            twiceU += posHere * (2 * negBelow + negHere);
-            negBelow += negHere;
-            pos += posHere;
-        }
-        long neg = negBelow;
-        if (pos == 0 || neg == 0) {
-            return Double.NaN;
-        }
-        return twiceU / (2.0 * Math.multiplyExact(pos, neg));
+        TieGroups.Auc auc = new TieGroups.Auc();
+        TieGroups.descending(keys, n, auc);
+        return auc.auc();
     }
 
     private static void checkSameLength(float[] scores, boolean[] truth) {
@@ -309,19 +291,19 @@ public final class RocAuc {
             }
         }
 
+        /** The groups from the top: negatives above every positive score, then per distinct positive score its
+         *  positives with the negatives tied to it, then the negatives strictly between it and the next lower one. */
         double auc(long cells) {
-            long negatives = cells - positives;
-            if (positives == 0 || negatives == 0) {
+            if (positives == 0 || positives == cells) {
                 return Double.NaN;
             }
-            long negBelow = 0;
-            long twiceU = 0;
-            for (int j = 0; j < values.length; j++) {
-                negBelow += negBetween[j];
-                twiceU = Math.addExact(twiceU, posCount[j] * (2 * negBelow + negEqual[j]));
-                negBelow += negEqual[j];
+            TieGroups.Auc auc = new TieGroups.Auc();
+            auc.group(Integer.MAX_VALUE, 0, negBetween[values.length]);
+            for (int j = values.length - 1; j >= 0; j--) {
+                auc.group(values[j], posCount[j], negEqual[j]);
+                auc.group(values[j], 0, negBetween[j]); // distinct scores below values[j]: negatives only
             }
-            return twiceU / (2.0 * Math.multiplyExact(positives, negatives));
+            return auc.auc();
         }
     }
 }
