@@ -1,5 +1,6 @@
 package io.genrestack.ml;
 
+import io.genrestack.common.io.PathTrees;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -156,7 +157,7 @@ public final class MlpTrainer {
                 }
             }
         } finally {
-            deleteTree(epochDir);
+            PathTrees.deleteRecursively(epochDir);
         }
         boolean stoppedEarly = state.epochsWithoutImprovement() >= cfg.patience();
         if (bestParams != null) {
@@ -233,17 +234,6 @@ public final class MlpTrainer {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Engine seed for an epoch: depends only on (seed, epoch). */

@@ -1,5 +1,6 @@
 package io.genrestack.stacker;
 
+import io.genrestack.common.io.PathTrees;
 import io.genrestack.ml.FloatRowStore;
 
 import java.io.IOException;
@@ -113,7 +114,7 @@ final class JoinPass {
                     }
                 }
             }
-            StackingInputs.deleteTree(dir);
+            PathTrees.deleteRecursively(dir);
             throw e;
         }
     }

@@ -1,5 +1,6 @@
 package io.genrestack.stacker;
 
+import io.genrestack.common.io.PathTrees;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.model.TopicRange;
@@ -109,7 +110,7 @@ final class StackingInputs implements AutoCloseable {
 
     /** Reads, checks and joins the models' activations read from {@code ranges} under {@code dir} (replaced). */
     static StackingInputs build(RangeSource ranges, String run, List<ModelInput> inputs, Path dir) throws Exception {
-        deleteTree(dir);
+        PathTrees.deleteRecursively(dir);
         Files.createDirectories(dir);
         List<String> models = inputs.stream().map(ModelInput::source).toList();
         int[] vocabSizes = inputs.stream().mapToInt(ModelInput::nLabels).toArray();
@@ -153,20 +154,9 @@ final class StackingInputs implements AutoCloseable {
             s.labels.close();
         }
         try {
-            deleteTree(dir);
+            PathTrees.deleteRecursively(dir);
         } catch (IOException e) {
             LOG.warnf("cannot delete %s: %s", dir, e);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.genrestack.trainer;
 
+import io.genrestack.common.io.PathTrees;
 import ai.djl.engine.Engine;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOncePass;
@@ -123,13 +124,13 @@ public class TrainerStage extends StageTemplate {
             step.event(RunEvent.ACTIVATIONS_FINISHED,
                     "published " + out.expectedRecords() + " activation records of the " + source + " model",
                     Map.of("activations", out.expectedRecords()), Map.of("params", paramsKey));
-            deleteRecursively(dir);
+            PathTrees.deleteRecursively(dir);
         }
     }
 
     /** Writes the source's train/validation rows (features + multi-hot labels) to float32 files; counts the run. */
     Materialised materialise(String run, String source, TopicRange input, int nLabels, Path dir) throws Exception {
-        deleteRecursively(dir);
+        PathTrees.deleteRecursively(dir);
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
         FloatRowStore.Writer[] w = new FloatRowStore.Writer[4]; // trainX, trainY, valX, valY
@@ -284,17 +285,6 @@ public class TrainerStage extends StageTemplate {
             }
         }, flush);
         LOG.infof("[%s] %s: activations published in %.1f s", run, source, (System.nanoTime() - t0) / 1e9);
-    }
-
-    static void deleteRecursively(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
 }

@@ -1,5 +1,6 @@
 package io.genrestack.cli.synth;
 
+import io.genrestack.common.io.PathTrees;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -166,24 +167,12 @@ public final class SyntheticGenerator {
             if (!Files.exists(o.out().resolve("synthetic.json"))) {
                 throw new IllegalArgumentException(o.out() + " holds data that is not synthetic output; not deleting");
             }
-            deleteTree(low);
-            deleteTree(gt);
+            PathTrees.deleteRecursively(low);
+            PathTrees.deleteRecursively(gt);
             Files.deleteIfExists(o.out().resolve("synthetic.json"));
         }
         Files.createDirectories(low);
         Files.createDirectories(gt);
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            List<Path> all = s.sorted(Comparator.reverseOrder()).toList();
-            for (Path x : all) {
-                Files.delete(x);
-            }
-        }
     }
 
     private static Summary run(Options o, Progress progress, long start, boolean features) throws IOException {
