@@ -1,7 +1,5 @@
 package io.genrestack.bench;
 
-import io.genrestack.common.model.ProgressMark;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.genrestack.common.Topics;
@@ -9,6 +7,7 @@ import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.features.Flattener;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.TopicAdmin;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.model.TrackFeatures;
 import io.genrestack.common.serde.Json;
@@ -31,8 +30,7 @@ import java.util.stream.Stream;
  * the peak heap. Run with {@code bench/extractor/run.sh}.
  */
 public final class ExtractorBench {
-    private ExtractorBench() {
-    }
+    private ExtractorBench() {}
 
     public static void main(String[] args) throws Exception {
         Path samples = Path.of(args[0]);
@@ -60,14 +58,21 @@ public final class ExtractorBench {
             byte[] b = Files.readAllBytes(f);
             float[] v = flattener.flatten(b);
             String name = f.getFileName().toString();
-            TrackFeatures t = new TrackFeatures("bench", name.substring(0, 36), Split.TRAIN, "rg", f.toString(),
-                    Map.of("lastfm", List.of(1, 2)), v);
+            TrackFeatures t = new TrackFeatures(
+                    "bench",
+                    name.substring(0, 36),
+                    Split.TRAIN,
+                    "rg",
+                    f.toString(),
+                    Map.of("lastfm", List.of(1, 2)),
+                    v);
             bytes += Json.bytes(t).length;
         }
         double extractor = files.size() / ((System.nanoTime() - t0) / 1e9);
         System.out.printf("files                       %d (replicated from %s)%n", files.size(), samples);
         System.out.printf("plain Jackson parse         %8.0f files/s  (baseline, checksum %d)%n", jackson, sink);
-        System.out.printf("extractor path (no Kafka)   %8.0f tracks/s  ratio to baseline %.2f  (%d record bytes)%n",
+        System.out.printf(
+                "extractor path (no Kafka)   %8.0f tracks/s  ratio to baseline %.2f  (%d record bytes)%n",
                 extractor, extractor / jackson, bytes);
         String bootstrap = System.getenv("GENRESTACK_KAFKA_BOOTSTRAP");
         if (bootstrap != null) {
@@ -79,8 +84,11 @@ public final class ExtractorBench {
                 for (Path f : files) {
                     float[] v = flattener.flatten(Files.readAllBytes(f));
                     String mbid = f.getFileName().toString().substring(0, 36);
-                    w.send(Topics.TRACK_FEATURES, mbid, Json.bytes(new TrackFeatures(run, mbid, Split.TRAIN, "rg",
-                            f.toString(), Map.of("lastfm", List.of(1)), v)));
+                    w.send(
+                            Topics.TRACK_FEATURES,
+                            mbid,
+                            Json.bytes(new TrackFeatures(
+                                    run, mbid, Split.TRAIN, "rg", f.toString(), Map.of("lastfm", List.of(1)), v)));
                     if (++i % 500 == 0) {
                         w.checkpoint(ProgressMark.items((long) i));
                     }
@@ -88,9 +96,10 @@ public final class ExtractorBench {
                 w.finish(ProgressMark.items((long) i));
             }
             double kafka = files.size() / ((System.nanoTime() - t0) / 1e9);
-            System.out.printf("extractor path + Kafka EOS  %8.0f tracks/s  ratio to baseline %.2f%n", kafka,
-                    kafka / jackson);
-            System.out.printf("full dump (1.77 M tracks) at this rate: %.0f min (target < 60 min, >= 500 tracks/s)%n",
+            System.out.printf(
+                    "extractor path + Kafka EOS  %8.0f tracks/s  ratio to baseline %.2f%n", kafka, kafka / jackson);
+            System.out.printf(
+                    "full dump (1.77 M tracks) at this rate: %.0f min (target < 60 min, >= 500 tracks/s)%n",
                     1_770_000 / kafka / 60);
         } else {
             System.out.println("(GENRESTACK_KAFKA_BOOTSTRAP not set: Kafka publishing not measured)");
@@ -101,8 +110,9 @@ public final class ExtractorBench {
                 peak += p.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("peak heap                   %d MiB (max %d MiB)%n", peak >> 20,
-                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf(
+                "peak heap                   %d MiB (max %d MiB)%n",
+                peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
     }
 
     /** Copies the sample files under fresh MBID names until there are n (reuses an existing replica). */

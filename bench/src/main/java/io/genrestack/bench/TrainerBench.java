@@ -3,7 +3,6 @@ package io.genrestack.bench;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
 import io.genrestack.ml.EpochListener;
-import io.genrestack.ml.ValidationScores;
 import io.genrestack.ml.EpochReport;
 import io.genrestack.ml.FloatRowStore;
 import io.genrestack.ml.MlpModel;
@@ -11,6 +10,8 @@ import io.genrestack.ml.MlpSpec;
 import io.genrestack.ml.MlpTrainer;
 import io.genrestack.ml.RowStoreDataset;
 import io.genrestack.ml.TrainConfig;
+import io.genrestack.ml.ValidationScores;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -32,8 +33,7 @@ public final class TrainerBench {
     static final int IN = 2669;
     static final int LABELS = 327;
 
-    private TrainerBench() {
-    }
+    private TrainerBench() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "target/bench");
@@ -46,13 +46,30 @@ public final class TrainerBench {
         if (!Files.exists(fx) || !Files.exists(fy) || FloatRowStore.open(fx).rows() != rows) {
             writeData(fx, fy, rows);
         }
-        TrainConfig cfg = TrainConfig.defaults().withThreads(threads).withMaxEpochs(epochs).withPatience(1000).withSeed(1);
+        TrainConfig cfg = TrainConfig.defaults()
+                .withThreads(threads)
+                .withMaxEpochs(epochs)
+                .withPatience(1000)
+                .withSeed(1);
         int[] all = java.util.stream.IntStream.range(0, rows).toArray();
         int[] valRows = Arrays.copyOf(all, 256);
         StringBuilder json = new StringBuilder("{");
-        try (FloatRowStore x = FloatRowStore.open(fx); FloatRowStore y = FloatRowStore.open(fy)) {
-            RowStoreDataset train = RowStoreDataset.builder().features(x).labels(y).batchSize(32).shuffle(true).seed(1).build();
-            RowStoreDataset val = RowStoreDataset.builder().features(x).labels(y).rows(valRows).batchSize(256).shuffle(false).build();
+        try (FloatRowStore x = FloatRowStore.open(fx);
+                FloatRowStore y = FloatRowStore.open(fy)) {
+            RowStoreDataset train = RowStoreDataset.builder()
+                    .features(x)
+                    .labels(y)
+                    .batchSize(32)
+                    .shuffle(true)
+                    .seed(1)
+                    .build();
+            RowStoreDataset val = RowStoreDataset.builder()
+                    .features(x)
+                    .labels(y)
+                    .rows(valRows)
+                    .batchSize(256)
+                    .shuffle(false)
+                    .build();
             List<double[]> mem;
             try (NDManager m = NDManager.newBaseManager()) {
                 ArrayDataset memTrain = new ArrayDataset.Builder()
@@ -63,11 +80,19 @@ public final class TrainerBench {
                 mem = run(memTrain, val, cfg, rows);
             }
             List<double[]> mmap = run(train, val, cfg, rows);
-            json.append("\"rows\":").append(rows).append(",\"threads\":").append(MlpTrainer.intraOpThreads())
-                    .append(",\"djl_rowstore_epoch_s\":").append(col(mmap, 0))
-                    .append(",\"djl_rowstore_epoch_cpu_s\":").append(col(mmap, 1))
-                    .append(",\"djl_arraydataset_epoch_s\":").append(col(mem, 0))
-                    .append(",\"djl_arraydataset_epoch_cpu_s\":").append(col(mem, 1)).append('}');
+            json.append("\"rows\":")
+                    .append(rows)
+                    .append(",\"threads\":")
+                    .append(MlpTrainer.intraOpThreads())
+                    .append(",\"djl_rowstore_epoch_s\":")
+                    .append(col(mmap, 0))
+                    .append(",\"djl_rowstore_epoch_cpu_s\":")
+                    .append(col(mmap, 1))
+                    .append(",\"djl_arraydataset_epoch_s\":")
+                    .append(col(mem, 0))
+                    .append(",\"djl_arraydataset_epoch_cpu_s\":")
+                    .append(col(mem, 1))
+                    .append('}');
         }
         Files.writeString(out.resolve("djl.json"), json + "\n");
         System.out.println("BENCH " + json);
@@ -78,25 +103,34 @@ public final class TrainerBench {
      * CPU seconds of the training thread over the whole epoch (robust when the machine is shared; with one intra-op
      * thread PyTorch runs every kernel on the calling thread).
      */
-    private static List<double[]> run(ai.djl.training.dataset.Dataset train, RowStoreDataset val, TrainConfig cfg, int rows)
-            throws Exception {
+    private static List<double[]> run(
+            ai.djl.training.dataset.Dataset train, RowStoreDataset val, TrainConfig cfg, int rows) throws Exception {
         List<double[]> secs = new ArrayList<>();
         ThreadMXBean tb = ManagementFactory.getThreadMXBean();
         long[] last = {tb.getCurrentThreadCpuTime()};
         try (MlpModel model = MlpModel.create(MlpSpec.paper(IN, LABELS), cfg.seed())) {
-            new MlpTrainer().train(model, train, val, cfg, new EpochListener() {
-                @Override
-                public void onEpoch(EpochReport r, ValidationScores scores) {
-                    long now = tb.getCurrentThreadCpuTime();
-                    secs.add(new double[] {round(rows / r.samplesPerSecond()), round((now - last[0]) / 1e9)});
-                    last[0] = now;
-                }
+            new MlpTrainer()
+                    .train(
+                            model,
+                            train,
+                            val,
+                            cfg,
+                            new EpochListener() {
+                                @Override
+                                public void onEpoch(EpochReport r, ValidationScores scores) {
+                                    long now = tb.getCurrentThreadCpuTime();
+                                    secs.add(new double[] {
+                                        round(rows / r.samplesPerSecond()), round((now - last[0]) / 1e9)
+                                    });
+                                    last[0] = now;
+                                }
 
-                @Override
-                public boolean wantsScores() {
-                    return false;
-                }
-            }, null);
+                                @Override
+                                public boolean wantsScores() {
+                                    return false;
+                                }
+                            },
+                            null);
         }
         return secs;
     }
@@ -112,7 +146,8 @@ public final class TrainerBench {
     /** Standard-normal features; each row has 1–4 labels drawn from a skewed distribution. */
     private static void writeData(Path fx, Path fy, int rows) throws Exception {
         SplittableRandom rnd = new SplittableRandom(2018);
-        try (FloatRowStore.Writer wx = FloatRowStore.create(fx, IN); FloatRowStore.Writer wy = FloatRowStore.create(fy, LABELS)) {
+        try (FloatRowStore.Writer wx = FloatRowStore.create(fx, IN);
+                FloatRowStore.Writer wy = FloatRowStore.create(fy, LABELS)) {
             float[] x = new float[IN];
             float[] y = new float[LABELS];
             for (int r = 0; r < rows; r++) {

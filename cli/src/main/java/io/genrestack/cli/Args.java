@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** Minimal argument parsing for the CLI: {@code --key value} options, {@code --flag} switches, positionals. */
 final class Args {
-    private Args() {
-    }
+    private Args() {}
 
     static Map<String, String> options(List<String> args, List<String> withValue, List<String> flags) {
         Map<String, String> m = new HashMap<>();

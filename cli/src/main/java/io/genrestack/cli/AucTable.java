@@ -5,14 +5,15 @@ import io.genrestack.common.Sources;
 
 /** The base-vs-stacked macro ROC-AUC table of an evaluator report, next to the paper's numbers. */
 final class AucTable {
-    private AucTable() {
-    }
+    private AucTable() {}
 
     static String table(JsonNode report) {
         StringBuilder b = new StringBuilder();
-        b.append("\nMacro ROC-AUC on the validation split (run ").append(report.path("runId").asText()).append(")\n\n");
-        b.append(String.format("%-10s %8s %8s %8s | %12s %12s%n", "source", "base", "stacked", "gain", "paper base",
-                "paper stacked"));
+        b.append("\nMacro ROC-AUC on the validation split (run ")
+                .append(report.path("runId").asText())
+                .append(")\n\n");
+        b.append(String.format(
+                "%-10s %8s %8s %8s | %12s %12s%n", "source", "base", "stacked", "gain", "paper base", "paper stacked"));
         b.append("-".repeat(68)).append('\n');
         JsonNode sources = report.path("sources");
         for (String s : Sources.ALL) {
@@ -24,8 +25,9 @@ final class AucTable {
             }
             double base = n.path("base").path("macroAuc").asDouble(Double.NaN);
             double stacked = n.path("stacked").path("macroAuc").asDouble(Double.NaN);
-            b.append(String.format("%-10s %8.4f %8.4f %+8.4f | %12.4f %12.4f%n", s, base, stacked, stacked - base,
-                    paper[0], paper[1]));
+            b.append(String.format(
+                    "%-10s %8.4f %8.4f %+8.4f | %12.4f %12.4f%n",
+                    s, base, stacked, stacked - base, paper[0], paper[1]));
         }
         return b.toString();
     }

@@ -21,8 +21,7 @@ import java.util.Map;
  * {@code kcat -C -b $KAFKA -t track-features -e -f '%s\n' | genrestack decode track-features --stdin}.
  */
 final class DecodeCommand {
-    private DecodeCommand() {
-    }
+    private DecodeCommand() {}
 
     static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
         Map<String, String> opts = Args.options(args, List.of("--bootstrap", "--run", "--max"), List.of("--stdin"));
@@ -48,16 +47,19 @@ final class DecodeCommand {
             }
             return 0;
         }
-        String bootstrap = opts.getOrDefault("--bootstrap", Args.env("GENRESTACK_KAFKA_BOOTSTRAP",
-                Args.env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")));
+        String bootstrap = opts.getOrDefault(
+                "--bootstrap",
+                Args.env("GENRESTACK_KAFKA_BOOTSTRAP", Args.env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")));
         try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(bootstrap, "genrestack-decode")) {
             List<TopicPartition> parts = new ArrayList<>();
             try {
-                c.partitionsFor(topic, Duration.ofSeconds(15)).forEach(p -> parts.add(new TopicPartition(topic,
-                        p.partition())));
+                c.partitionsFor(topic, Duration.ofSeconds(15))
+                        .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                err.printf("genrestack decode: no answer from Kafka at %s within 15 s (set --bootstrap HOST:PORT or"
-                        + " GENRESTACK_KAFKA_BOOTSTRAP; `scripts/local-infra.sh env` prints the local one)%n", bootstrap);
+                err.printf(
+                        "genrestack decode: no answer from Kafka at %s within 15 s (set --bootstrap HOST:PORT or"
+                                + " GENRESTACK_KAFKA_BOOTSTRAP; `scripts/local-infra.sh env` prints the local one)%n",
+                        bootstrap);
                 return 1;
             }
             c.assign(parts);
@@ -72,8 +74,9 @@ final class DecodeCommand {
                     try {
                         json = RecordTypes.toReadableJson(topic, r.value());
                     } catch (IllegalArgumentException e) {
-                        err.printf("%s-%d@%d key=%s: undecodable: %s%n", r.topic(), r.partition(), r.offset(), r.key(),
-                                e.getMessage());
+                        err.printf(
+                                "%s-%d@%d key=%s: undecodable: %s%n",
+                                r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
                         continue;
                     }
                     if (runFilter != null && !json.contains("\"runId\" : \"" + runFilter + "\"")) {

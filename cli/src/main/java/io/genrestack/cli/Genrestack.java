@@ -14,8 +14,7 @@ import java.util.List;
  * </pre>
  */
 public final class Genrestack {
-    private Genrestack() {
-    }
+    private Genrestack() {}
 
     public static void main(String[] argv) throws Exception {
         System.exit(run(Arrays.asList(argv)));
@@ -26,9 +25,11 @@ public final class Genrestack {
             System.out.println("""
                     usage: genrestack COMMAND [options]
                       run       run the whole pipeline locally (see: genrestack run --help)
-                      synth     write synthetic AcousticBrainz JSON + ground truth (--tracks N --seed S --out DIR [--shape real])
+                      synth     write synthetic AcousticBrainz JSON + ground truth \
+                    (--tracks N --seed S --out DIR [--shape real])
                       features  print one low-level JSON's feature vector with names (FILE [--preset paper|full])
-                      decode    print a topic's records as readable JSON (TOPIC [--bootstrap H:P] [--run R] [--max N] | --stdin)
+                      decode    print a topic's records as readable JSON \
+                    (TOPIC [--bootstrap H:P] [--run R] [--max N] | --stdin)
                     """);
             return argv.isEmpty() ? 2 : 0;
         }

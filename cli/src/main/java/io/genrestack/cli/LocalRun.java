@@ -6,6 +6,7 @@ import io.genrestack.cli.synth.SyntheticGenerator;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.serde.Json;
 import io.genrestack.testkit.LocalInfra;
+
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +28,44 @@ public final class LocalRun {
     static final List<String> SERVICES = List.of("extractor", "scaler", "trainer", "stacker", "evaluator");
 
     /** @param shape the synthetic data's shape ({@code --shape}; tests use the default {@code synthetic}) */
-    record Options(int tracks, long seed, List<String> data, List<String> groundTruth, Integer maxEpochs,
-            Path work, int timeoutMinutes, boolean keep, boolean givenSplit, String runId, int portOffset,
+    record Options(
+            int tracks,
+            long seed,
+            List<String> data,
+            List<String> groundTruth,
+            Integer maxEpochs,
+            Path work,
+            int timeoutMinutes,
+            boolean keep,
+            boolean givenSplit,
+            String runId,
+            int portOffset,
             Shape shape) {
-        Options(int tracks, long seed, List<String> data, List<String> groundTruth, Integer maxEpochs, Path work,
-                int timeoutMinutes, boolean keep, boolean givenSplit, String runId, int portOffset) {
-            this(tracks, seed, data, groundTruth, maxEpochs, work, timeoutMinutes, keep, givenSplit, runId,
-                    portOffset, Shape.SYNTHETIC);
+        Options(
+                int tracks,
+                long seed,
+                List<String> data,
+                List<String> groundTruth,
+                Integer maxEpochs,
+                Path work,
+                int timeoutMinutes,
+                boolean keep,
+                boolean givenSplit,
+                String runId,
+                int portOffset) {
+            this(
+                    tracks,
+                    seed,
+                    data,
+                    groundTruth,
+                    maxEpochs,
+                    work,
+                    timeoutMinutes,
+                    keep,
+                    givenSplit,
+                    runId,
+                    portOffset,
+                    Shape.SYNTHETIC);
         }
     }
 
@@ -130,17 +162,23 @@ public final class LocalRun {
             inputs = List.of(dir.resolve("lowlevel").toString());
             gt = List.of(dir.resolve("groundtruth").toString());
         } else {
-            inputs = opts.data().stream().map(s -> Path.of(s).toAbsolutePath().toString()).toList();
-            gt = opts.groundTruth().stream().map(s -> Path.of(s).toAbsolutePath().toString()).toList();
+            inputs = opts.data().stream()
+                    .map(s -> Path.of(s).toAbsolutePath().toString())
+                    .toList();
+            gt = opts.groundTruth().stream()
+                    .map(s -> Path.of(s).toAbsolutePath().toString())
+                    .toList();
         }
+        services.tracks(opts.data().isEmpty() ? opts.tracks() : HeapPlan.tracksOf(gt));
         step("services", this::startServices);
-        String runId = opts.runId() != null ? opts.runId()
+        String runId = opts.runId() != null
+                ? opts.runId()
                 : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         long offset = submit(runId, inputs, gt);
-        follow(runId, offset, e -> {
-        });
+        follow(runId, offset, e -> {});
         JsonNode report = report(runId);
-        RunLog.log("finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s",
+        RunLog.log(
+                "finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s",
                 (System.nanoTime() - t0) / 6e10, runId, http.url("evaluator", "/runs/" + runId + "/report.html"));
         return report;
     }
@@ -163,8 +201,9 @@ public final class LocalRun {
     }
 
     private Path syntheticDir() {
-        return opts.work().resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed()
-                + (opts.shape() == Shape.REAL ? "-real" : ""));
+        return opts.work()
+                .resolve("data/synthetic-" + opts.tracks() + "-" + opts.seed()
+                        + (opts.shape() == Shape.REAL ? "-real" : ""));
     }
 
     private void synth(Path dir) throws Exception {

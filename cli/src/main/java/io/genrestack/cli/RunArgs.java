@@ -17,8 +17,7 @@ final class RunArgs {
               default: 20000 synthetic tracks, seed 42, the paper's training settings (≤100 epochs, patience 4)
             """;
 
-    private RunArgs() {
-    }
+    private RunArgs() {}
 
     /** The options of {@code args}; the work folder defaults to {@code .work/local-run} under {@code repo}. */
     static LocalRun.Options parse(List<String> args, Path repo) {
@@ -31,21 +30,32 @@ final class RunArgs {
                 case "--keep", "--given-split" -> o.put(a, "true");
                 case "--data" -> data.add(value(args, ++i, a));
                 case "--ground-truth" -> gt.add(value(args, ++i, a));
-                case "--tracks", "--seed", "--shape", "--max-epochs", "--work", "--timeout-minutes", "--run-id",
-                        "--port-offset" ->
-                        o.put(a, value(args, ++i, a));
+                case "--tracks",
+                        "--seed",
+                        "--shape",
+                        "--max-epochs",
+                        "--work",
+                        "--timeout-minutes",
+                        "--run-id",
+                        "--port-offset" -> o.put(a, value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
             }
         }
         if (data.isEmpty() != gt.isEmpty()) {
             throw new IllegalArgumentException("--data and --ground-truth go together");
         }
-        return new LocalRun.Options(Integer.parseInt(o.getOrDefault("--tracks", "20000")),
-                Long.parseLong(o.getOrDefault("--seed", "42")), data, gt,
+        return new LocalRun.Options(
+                Integer.parseInt(o.getOrDefault("--tracks", "20000")),
+                Long.parseLong(o.getOrDefault("--seed", "42")),
+                data,
+                gt,
                 o.containsKey("--max-epochs") ? Integer.parseInt(o.get("--max-epochs")) : null,
-                Path.of(o.getOrDefault("--work", repo.resolve(".work/local-run").toString())).toAbsolutePath(),
-                Integer.parseInt(o.getOrDefault("--timeout-minutes", "60")), o.containsKey("--keep"),
-                o.containsKey("--given-split"), o.get("--run-id"),
+                Path.of(o.getOrDefault("--work", repo.resolve(".work/local-run").toString()))
+                        .toAbsolutePath(),
+                Integer.parseInt(o.getOrDefault("--timeout-minutes", "60")),
+                o.containsKey("--keep"),
+                o.containsKey("--given-split"),
+                o.get("--run-id"),
                 Integer.parseInt(o.getOrDefault("--port-offset", "0")),
                 Shape.parse(o.getOrDefault("--shape", "synthetic")));
     }

@@ -1,15 +1,16 @@
 package io.genrestack.cli;
 
-import static io.genrestack.cli.RunLog.log;
-
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.serde.Json;
-import java.time.Duration;
-import java.util.List;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.genrestack.cli.RunLog.log;
 
 /** Follows a run on {@code run-events}: logs each of its events and stops at report-ready or a failure. */
 final class RunFollower {
@@ -53,7 +54,12 @@ final class RunFollower {
                         continue;
                     }
                     lastStage = e.stage();
-                    log("%-10s %-9s %-22s %s%s", e.stage(), e.unit(), e.type(), e.message() == null ? "" : e.message(),
+                    log(
+                            "%-10s %-9s %-22s %s%s",
+                            e.stage(),
+                            e.unit(),
+                            e.type(),
+                            e.message() == null ? "" : e.message(),
                             e.counts().isEmpty() || e.type().equals(RunEvent.PROGRESS) ? "" : " " + e.counts());
                     if (RunEvent.STAGE_FAILED.equals(e.type())) {
                         throw new StageFailure(e.stage(), e.message());

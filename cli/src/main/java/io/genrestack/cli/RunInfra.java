@@ -1,12 +1,13 @@
 package io.genrestack.cli;
 
-import static io.genrestack.cli.RunLog.log;
-
 import io.genrestack.testkit.InfraScript;
 import io.genrestack.testkit.LocalInfra;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+
+import static io.genrestack.cli.RunLog.log;
 
 /**
  * The local Kafka and S3 servers of a run, through {@code scripts/local-infra.sh} (run and parsed by testkit's
@@ -31,7 +32,8 @@ final class RunInfra {
 
     /** Starts the servers when they are not running, and reads their addresses. */
     static RunInfra start(Path repo) throws Exception {
-        boolean running = InfraScript.run(repo, Map.of(), Duration.ofSeconds(60), "status").ok();
+        boolean running = InfraScript.run(repo, Map.of(), Duration.ofSeconds(60), "status")
+                .ok();
         if (InfraScript.runInConsole(repo, "start") != 0) {
             throw new IllegalStateException(InfraScript.SCRIPT + " start failed");
         }

@@ -10,11 +10,12 @@ import java.util.Map;
 
 /** HTTP to the five services of a local run, on their ports shifted by the run's port offset. */
 final class ServiceHttp {
-    static final Map<String, Integer> PORTS = Map.of("extractor", 8091, "scaler", 8092, "trainer", 8093, "stacker",
-            8094, "evaluator", 8095);
+    static final Map<String, Integer> PORTS =
+            Map.of("extractor", 8091, "scaler", 8092, "trainer", 8093, "stacker", 8094, "evaluator", 8095);
 
     private final int portOffset;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     ServiceHttp(int portOffset) {
         this.portOffset = portOffset;
@@ -39,13 +40,21 @@ final class ServiceHttp {
     }
 
     HttpResponse<String> get(String service, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url(service, path))).timeout(Duration.ofSeconds(10)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url(service, path)))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> post(String service, String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url(service, path))).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url(service, path)))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

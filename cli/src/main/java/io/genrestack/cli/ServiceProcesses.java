@@ -1,9 +1,8 @@
 package io.genrestack.cli;
 
-import static io.genrestack.cli.RunLog.log;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,20 +13,27 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import static io.genrestack.cli.RunLog.log;
+
 /**
  * The five services of a local run as child processes of this JVM: started from their Quarkus jars with the run's
  * infrastructure addresses, ports and work folders, their output appended to {@code logs/SERVICE.log}; watched,
  * killed and stopped by name.
  */
 final class ServiceProcesses {
+    /** Environment variable with extra JVM options for every service ({@code {service}} = the service's name). */
+    static final String JAVA_OPTS = "GENRESTACK_SERVICE_JAVA_OPTS";
+
     private final Path repo;
     private final Path work;
     private final ServiceHttp http;
     private final Supplier<Map<String, String>> infra;
     /** The running process of each started service, in start order. */
     private final Map<String, Process> byService = new LinkedHashMap<>();
+
     private final Map<String, String> serviceEnv = new HashMap<>();
     private final Map<String, String> heaps = new HashMap<>();
+    private long tracks = 20_000;
 
     /** {@code infra}: the {@code GENRESTACK_KAFKA_BOOTSTRAP} and {@code GENRESTACK_S3_*} variables, asked per start. */
     ServiceProcesses(Path repo, Path work, ServiceHttp http, Supplier<Map<String, String>> infra) {
@@ -45,6 +51,11 @@ final class ServiceProcesses {
     /** Sets a service's maximum heap ({@code -Xmx} value, e.g. {@code 128m}) for its next start. */
     void heap(String service, String xmx) {
         heaps.put(service, xmx);
+    }
+
+    /** The run's size, from which each service's default heap is planned ({@link HeapPlan}). */
+    void tracks(long tracks) {
+        this.tracks = tracks;
     }
 
     Path logFile(String s) {
@@ -75,16 +86,24 @@ final class ServiceProcesses {
         env.putIfAbsent("GENRESTACK_TRAINER_THREADS", cores);
         env.putIfAbsent("GENRESTACK_STACKER_THREADS", cores);
         env.putAll(serviceEnv);
-        String heap = "-Xmx" + heaps.getOrDefault(s, s.equals("trainer") || s.equals("stacker") ? "2g" : "1g");
+        String heap = "-Xmx" + heaps.getOrDefault(s, HeapPlan.xmx(s, tracks));
         Path logFile = logFile(s);
         Files.createDirectories(logFile.getParent());
-        ProcessBuilder pb = new ProcessBuilder(java, heap, "-Dai.djl.offline=true", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        List<String> command = new ArrayList<>(List.of(java, heap, "-Dai.djl.offline=true"));
+        // extra JVM options for every service, {service} replaced by its name (bench/scale: a GC log per service)
+        String extra = env.getOrDefault(JAVA_OPTS, "").replace("{service}", s).trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();
         byService.put(s, p);
-        log("started %s-service (pid %d, port %d, log %s)", s, p.pid(), http.port(s), logFile);
+        log("started %s-service (pid %d, port %d, %s, log %s)", s, p.pid(), http.port(s), heap, logFile);
     }
 
     /** The running process of a service. */

@@ -17,8 +17,10 @@ class DecodeCommandTest {
     void unreachableBrokerIsNamedInsteadOfHanging() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = DecodeCommand.run(List.of("run-events", "--bootstrap", "127.0.0.1:1"),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc = DecodeCommand.run(
+                List.of("run-events", "--bootstrap", "127.0.0.1:1"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, rc, message);
         assertTrue(message.contains("no answer from Kafka at 127.0.0.1:1") && message.contains("--bootstrap"), message);

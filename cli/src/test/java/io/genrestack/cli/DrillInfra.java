@@ -1,7 +1,6 @@
 package io.genrestack.cli;
 
 import io.genrestack.common.io.PathTrees;
-
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.testkit.InfraScript;
 import io.genrestack.testkit.LocalInfra;
@@ -100,7 +99,8 @@ final class DrillInfra implements AutoCloseable {
 
     boolean s3Answers() {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(s3Endpoint()).toURL().openConnection();
+            HttpURLConnection c =
+                    (HttpURLConnection) URI.create(s3Endpoint()).toURL().openConnection();
             c.setConnectTimeout(2000);
             c.setReadTimeout(2000);
             c.getResponseCode();
@@ -118,8 +118,8 @@ final class DrillInfra implements AutoCloseable {
 
     private void kill(String name) throws Exception {
         long pid = pid(name);
-        ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(name + " pid " + pid
-                + " is not running"));
+        ProcessHandle h = ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalStateException(name + " pid " + pid + " is not running"));
         commands.put(name, cmdline(pid));
         h.destroyForcibly();
         h.onExit().get(60, TimeUnit.SECONDS);
@@ -128,9 +128,11 @@ final class DrillInfra implements AutoCloseable {
     private void relaunch(String name) throws Exception {
         List<String> cmd = commands.get(name);
         Path log = work.resolve(name.equals("kafka") ? "kafka.log" : "s3proxy.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
         Files.writeString(pidFile(name), p.pid() + "\n");
     }
 
@@ -168,7 +170,8 @@ final class DrillInfra implements AutoCloseable {
     private String script(Duration timeout, String command) throws Exception {
         InfraScript.Result r = InfraScript.run(repo, scriptEnv, timeout, command);
         if (!r.ok()) {
-            throw new IllegalStateException("local-infra.sh " + command + " failed (" + r.exitCode() + "):\n" + r.output());
+            throw new IllegalStateException(
+                    "local-infra.sh " + command + " failed (" + r.exitCode() + "):\n" + r.output());
         }
         return r.output();
     }

@@ -26,8 +26,8 @@ class EndToEndTest {
     void smallSyntheticRunEndToEnd(@TempDir Path work) throws Exception {
         LocalInfra.Endpoints infra = LocalInfra.ensureStarted();
         String runId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        LocalRun.Options opts = new LocalRun.Options(2500, 7, List.of(), List.of(), 25, work, 40, false, false, runId,
-                200);
+        LocalRun.Options opts =
+                new LocalRun.Options(2500, 7, List.of(), List.of(), 25, work, 40, false, false, runId, 200);
         LocalRun run = new LocalRun(opts, LocalRun.repoRoot());
         JsonNode report;
         try {
@@ -45,15 +45,25 @@ class EndToEndTest {
         }
 
         List<RunEvent> events = events(infra.kafkaBootstrap(), runId);
-        long published = one(events, RunEvent.EXTRACTION_FINISHED, "all").counts().get("published");
+        long published =
+                one(events, RunEvent.EXTRACTION_FINISHED, "all").counts().get("published");
         RunEvent scaled = one(events, RunEvent.SCALING_FINISHED, "all");
         assertEquals(published, scaled.counts().get("scaled"), "tracks in = records scaled");
         assertEquals(0L, scaled.counts().get("deadLetters"));
-        assertEquals(2500L, published + one(events, RunEvent.EXTRACTION_FINISHED, "all").counts().get("deadLetters")
-                - one(events, RunEvent.EXTRACTION_FINISHED, "all").counts().getOrDefault("deadLetters.groundTruth", 0L),
+        assertEquals(
+                2500L,
+                published
+                        + one(events, RunEvent.EXTRACTION_FINISHED, "all")
+                                .counts()
+                                .get("deadLetters")
+                        - one(events, RunEvent.EXTRACTION_FINISHED, "all")
+                                .counts()
+                                .getOrDefault("deadLetters.groundTruth", 0L),
                 "every generated track published or dead-lettered");
         for (String s : Sources.ALL) {
-            assertEquals(published, one(events, RunEvent.ACTIVATIONS_FINISHED, s).counts().get("activations"),
+            assertEquals(
+                    published,
+                    one(events, RunEvent.ACTIVATIONS_FINISHED, s).counts().get("activations"),
                     "activations of the " + s + " model = tracks");
         }
         long predictions = 0;
@@ -62,13 +72,17 @@ class EndToEndTest {
                     + report.path("sources").path(s).path("validationTracks").asLong();
         }
         RunEvent predicted = one(events, RunEvent.PREDICTIONS_FINISHED, "all");
-        assertEquals(predictions, predicted.counts().get("predictions"),
+        assertEquals(
+                predictions,
+                predicted.counts().get("predictions"),
                 "predictions = tagged tracks summed over sources: " + predicted.counts());
         assertEquals(predictions, report.path("counts").path("predictions").asLong(), "evaluator read them all");
     }
 
     static RunEvent one(List<RunEvent> events, String type, String unit) {
-        return events.stream().filter(e -> e.type().equals(type) && e.unit().equals(unit)).reduce((a, b) -> b)
+        return events.stream()
+                .filter(e -> e.type().equals(type) && e.unit().equals(unit))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no " + type + " for " + unit));
     }
 

@@ -55,8 +55,10 @@ class ReliabilityDrillTest {
     static final int S3_OUTAGE_SECONDS = 30;
     static final int KAFKA_DOWN_SECONDS = 5;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3))
+            .build();
 
     @Test
     void killsBrokerRestartAndStorageOutageLoseNothingAndChangeNothing() throws Exception {
@@ -70,8 +72,8 @@ class ReliabilityDrillTest {
         Figures fig = new Figures();
         long t0 = System.nanoTime();
         try (DrillInfra infra = DrillInfra.start(repo, repo.resolve("cli/target/drill-infra"), secret)) {
-            LocalRun.Options opts = new LocalRun.Options(TRACKS, SEED, List.of(), List.of(), MAX_EPOCHS, work, 30,
-                    false, false, null, 300);
+            LocalRun.Options opts = new LocalRun.Options(
+                    TRACKS, SEED, List.of(), List.of(), MAX_EPOCHS, work, 30, false, false, null, 300);
             LocalRun run = new LocalRun(opts, repo, infra.env())
                     // stretch the stages' output so that each kill lands in its middle
                     .env("GENRESTACK_PLATFORM_CHUNK_PAUSE", "300ms")
@@ -84,8 +86,8 @@ class ReliabilityDrillTest {
             Path synth = run.syntheticData();
             Path good = firstJson(synth.resolve("lowlevel"));
             String existing = good.getFileName().toString().replace(".json", "");
-            HostileCorpus.Corpus hostile = HostileCorpus.write(Files.createDirectories(work.resolve("hostile-data")),
-                    Files.readAllBytes(good), existing, SEED);
+            HostileCorpus.Corpus hostile = HostileCorpus.write(
+                    Files.createDirectories(work.resolve("hostile-data")), Files.readAllBytes(good), existing, SEED);
             Path hostileGt = hostileGroundTruth(work.resolve("hostile-gt"), synth.resolve("groundtruth"), hostile);
             List<String> gt = List.of(synth.resolve("groundtruth").toString(), hostileGt.toString());
             JsonNode baseReport;
@@ -95,19 +97,24 @@ class ReliabilityDrillTest {
                 run.startServices();
                 restChecks(run, fig);
                 long off = run.submit(baseRun, List.of(synth.resolve("lowlevel").toString()), gt);
-                run.follow(baseRun, off, e -> {
-                });
+                run.follow(baseRun, off, e -> {});
                 baseReport = run.report(baseRun);
                 fig.add("undisturbed run %s: %.1f min", baseRun, (System.nanoTime() - t0) / 6e10);
 
                 long t1 = System.nanoTime();
                 faults = new Faults(run, infra, drillRun, fig);
-                off = run.submit(drillRun, List.of(synth.resolve("lowlevel").toString(), hostile.folder().toString(),
-                        hostile.archive().toString()), gt);
+                off = run.submit(
+                        drillRun,
+                        List.of(
+                                synth.resolve("lowlevel").toString(),
+                                hostile.folder().toString(),
+                                hostile.archive().toString()),
+                        gt);
                 run.follow(drillRun, off, faults);
                 drillReport = run.report(drillRun);
                 fig.add("disturbed run %s: %.1f min", drillRun, (System.nanoTime() - t1) / 6e10);
-                fig.add("extractor peak RSS (VmHWM, -Xmx192m) after the hostile corpus: %s",
+                fig.add(
+                        "extractor peak RSS (VmHWM, -Xmx192m) after the hostile corpus: %s",
                         vmHwm(run.process("extractor").pid()));
             } finally {
                 run.stopAll();
@@ -161,8 +168,7 @@ class ReliabilityDrillTest {
                     case Topics.STAGE_SCALER -> killAtMark(stage, "all", "standardise");
                     case Topics.STAGE_STACKER -> killAtMark(stage, "all", "predictions");
                     case Topics.STAGE_EVALUATOR -> killNow(stage, "right after it announced the evaluation");
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             if (RunEvent.EPOCH_FINISHED.equals(e.type()) && Topics.STAGE_TRAINER.equals(stage)) {
@@ -186,8 +192,12 @@ class ReliabilityDrillTest {
             if (m.done()) {
                 missed.add(stage + ": its output was complete before the kill");
             }
-            killAndRestart(stage, "in the middle of its output, after committed chunk at " + m.position() + " "
-                    + m.counts().entrySet().stream().filter(x -> !x.getKey().startsWith("range:")).toList());
+            killAndRestart(
+                    stage,
+                    "in the middle of its output, after committed chunk at " + m.position() + " "
+                            + m.counts().entrySet().stream()
+                                    .filter(x -> !x.getKey().startsWith("range:"))
+                                    .toList());
         }
 
         private void killNow(String stage, String when) throws Exception {
@@ -200,15 +210,16 @@ class ReliabilityDrillTest {
             killed.put(stage, when);
             run.startService(stage);
             run.awaitReady(List.of(stage), 240);
-            fig.add("SIGKILL %s-service %s; restarted, ready again after %.1f s", stage, when,
-                    (System.nanoTime() - t0) / 1e9);
+            fig.add(
+                    "SIGKILL %s-service %s; restarted, ready again after %.1f s",
+                    stage, when, (System.nanoTime() - t0) / 1e9);
         }
 
         private ProgressMark awaitMark(String stage, String unit, String step) throws Exception {
             ProgressMark m = findMark(stage, unit, step, 300);
             if (m == null) {
-                throw new AssertionError("no progress mark " + ProgressMark.key(runId, stage, unit, step)
-                        + " within 300 s");
+                throw new AssertionError(
+                        "no progress mark " + ProgressMark.key(runId, stage, unit, step) + " within 300 s");
             }
             return m;
         }
@@ -233,9 +244,10 @@ class ReliabilityDrillTest {
             watchReadiness(S3_OUTAGE_SECONDS, notReadyInS3Outage);
             double back = infra.startS3();
             run.awaitReady(LocalRun.SERVICES, 240);
-            fig.add("S3 (s3proxy) SIGKILLed while the trainer trained the %s model, down %d s, back after %.1f s;"
-                    + " not-ready seen: %s; all ready again %.1f s after the kill", unit, S3_OUTAGE_SECONDS, back,
-                    notReadyInS3Outage, (System.nanoTime() - t0) / 1e9);
+            fig.add(
+                    "S3 (s3proxy) SIGKILLed while the trainer trained the %s model, down %d s, back after %.1f s;"
+                            + " not-ready seen: %s; all ready again %.1f s after the kill",
+                    unit, S3_OUTAGE_SECONDS, back, notReadyInS3Outage, (System.nanoTime() - t0) / 1e9);
         }
 
         private void kafkaRestart(String unitFinished) throws Exception {
@@ -246,10 +258,17 @@ class ReliabilityDrillTest {
             watchReadiness(KAFKA_DOWN_SECONDS, notReadyInKafkaOutage);
             double back = infra.startKafka();
             run.awaitReady(LocalRun.SERVICES, 240);
-            fig.add("Kafka broker SIGKILLed while the trainer published the %s activations (%s), down %d s,"
-                    + " back after %.1f s; not-ready seen: %s; all ready again %.1f s after the kill", unitFinished,
-                    m == null ? "no chunk committed yet" : "after chunk at " + m.position() + (m.done() ? ", done" : ""),
-                    KAFKA_DOWN_SECONDS, back, notReadyInKafkaOutage, (System.nanoTime() - t0) / 1e9);
+            fig.add(
+                    "Kafka broker SIGKILLed while the trainer published the %s activations (%s), down %d s,"
+                            + " back after %.1f s; not-ready seen: %s; all ready again %.1f s after the kill",
+                    unitFinished,
+                    m == null
+                            ? "no chunk committed yet"
+                            : "after chunk at " + m.position() + (m.done() ? ", done" : ""),
+                    KAFKA_DOWN_SECONDS,
+                    back,
+                    notReadyInKafkaOutage,
+                    (System.nanoTime() - t0) / 1e9);
         }
 
         private void watchReadiness(int seconds, Map<String, Boolean> notReady) throws Exception {
@@ -267,7 +286,9 @@ class ReliabilityDrillTest {
 
         void check() {
             assertEquals(List.of(), missed, "every kill landed in the middle of its stage");
-            assertEquals(LocalRun.SERVICES.stream().sorted().toList(), killed.keySet().stream().sorted().toList(),
+            assertEquals(
+                    LocalRun.SERVICES.stream().sorted().toList(),
+                    killed.keySet().stream().sorted().toList(),
                     "every service was killed once");
             assertTrue(s3Done && kafkaDone, "both outages happened");
             notReadyInS3Outage.forEach((s, v) -> assertTrue(v, s + " reported ready while S3 was down"));
@@ -281,17 +302,35 @@ class ReliabilityDrillTest {
         double maxDiff = 0;
         for (String s : Sources.ALL) {
             for (String model : List.of("base", "stacked")) {
-                double a = base.path("sources").path(s).path(model).path("macroAuc").asDouble(Double.NaN);
-                double b = drill.path("sources").path(s).path(model).path("macroAuc").asDouble(Double.NaN);
+                double a = base.path("sources")
+                        .path(s)
+                        .path(model)
+                        .path("macroAuc")
+                        .asDouble(Double.NaN);
+                double b = drill.path("sources")
+                        .path(s)
+                        .path(model)
+                        .path("macroAuc")
+                        .asDouble(Double.NaN);
                 assertTrue(a > 0.5 && b > 0.5, s + " " + model + ": " + a + " / " + b);
                 maxDiff = Math.max(maxDiff, Math.abs(a - b));
                 assertEquals(a, b, 1e-6, s + " " + model + " macro AUC: undisturbed " + a + ", disturbed " + b);
             }
-            fig.add("%s macro AUC base %.6f / %.6f, stacked %.6f / %.6f (undisturbed / disturbed)", s,
+            fig.add(
+                    "%s macro AUC base %.6f / %.6f, stacked %.6f / %.6f (undisturbed / disturbed)",
+                    s,
                     base.path("sources").path(s).path("base").path("macroAuc").asDouble(),
                     drill.path("sources").path(s).path("base").path("macroAuc").asDouble(),
-                    base.path("sources").path(s).path("stacked").path("macroAuc").asDouble(),
-                    drill.path("sources").path(s).path("stacked").path("macroAuc").asDouble());
+                    base.path("sources")
+                            .path(s)
+                            .path("stacked")
+                            .path("macroAuc")
+                            .asDouble(),
+                    drill.path("sources")
+                            .path(s)
+                            .path("stacked")
+                            .path("macroAuc")
+                            .asDouble());
         }
         fig.add("largest macro-AUC difference between the runs: %.2e", maxDiff);
     }
@@ -300,8 +339,8 @@ class ReliabilityDrillTest {
         Map<String, TrackPredictions> base = new HashMap<>();
         Map<String, TrackPredictions> drill = new HashMap<>();
         for (TrackPredictions p : TopicScan.readAll(bootstrap, Topics.PREDICTIONS, TrackPredictions.class)) {
-            Map<String, TrackPredictions> into = p.runId().equals(baseRun) ? base : p.runId().equals(drillRun) ? drill
-                    : null;
+            Map<String, TrackPredictions> into =
+                    p.runId().equals(baseRun) ? base : p.runId().equals(drillRun) ? drill : null;
             if (into != null) {
                 assertEquals(null, into.put(p.source() + "/" + p.mbid(), p), "duplicate prediction " + p.mbid());
             }
@@ -317,22 +356,60 @@ class ReliabilityDrillTest {
             }
         }
         assertTrue(maxDiff <= 1e-4, "largest score difference " + maxDiff);
-        fig.add("predictions compared: %d (source, track) pairs, each exactly once in both runs; largest score"
-                + " difference %.2e", base.size(), maxDiff);
+        fig.add(
+                "predictions compared: %d (source, track) pairs, each exactly once in both runs; largest score"
+                        + " difference %.2e",
+                base.size(), maxDiff);
     }
 
     /** Returns the number of tracks published per run. */
     static int checkKeys(String bootstrap, String baseRun, String drillRun, Figures fig) throws Exception {
         Map<String, Map<String, Integer>> base = new TreeMap<>();
         Map<String, Map<String, Integer>> drill = new TreeMap<>();
-        count(bootstrap, Topics.TRACK_FEATURES, TrackFeatures.class, TrackFeatures::runId,
-                t -> Topics.TRACK_FEATURES, TrackFeatures::mbid, baseRun, drillRun, base, drill);
-        count(bootstrap, Topics.SCALED_FEATURES, ScaledFeatures.class, ScaledFeatures::runId,
-                t -> Topics.SCALED_FEATURES, ScaledFeatures::mbid, baseRun, drillRun, base, drill);
-        count(bootstrap, Topics.ACTIVATIONS, TrackActivations.class, TrackActivations::runId,
-                a -> Topics.ACTIVATIONS + "/" + a.source(), TrackActivations::mbid, baseRun, drillRun, base, drill);
-        count(bootstrap, Topics.PREDICTIONS, TrackPredictions.class, TrackPredictions::runId,
-                p -> Topics.PREDICTIONS + "/" + p.source(), TrackPredictions::mbid, baseRun, drillRun, base, drill);
+        count(
+                bootstrap,
+                Topics.TRACK_FEATURES,
+                TrackFeatures.class,
+                TrackFeatures::runId,
+                t -> Topics.TRACK_FEATURES,
+                TrackFeatures::mbid,
+                baseRun,
+                drillRun,
+                base,
+                drill);
+        count(
+                bootstrap,
+                Topics.SCALED_FEATURES,
+                ScaledFeatures.class,
+                ScaledFeatures::runId,
+                t -> Topics.SCALED_FEATURES,
+                ScaledFeatures::mbid,
+                baseRun,
+                drillRun,
+                base,
+                drill);
+        count(
+                bootstrap,
+                Topics.ACTIVATIONS,
+                TrackActivations.class,
+                TrackActivations::runId,
+                a -> Topics.ACTIVATIONS + "/" + a.source(),
+                TrackActivations::mbid,
+                baseRun,
+                drillRun,
+                base,
+                drill);
+        count(
+                bootstrap,
+                Topics.PREDICTIONS,
+                TrackPredictions.class,
+                TrackPredictions::runId,
+                p -> Topics.PREDICTIONS + "/" + p.source(),
+                TrackPredictions::mbid,
+                baseRun,
+                drillRun,
+                base,
+                drill);
         assertEquals(base.keySet(), drill.keySet());
         long records = 0;
         for (String part : base.keySet()) {
@@ -348,9 +425,18 @@ class ReliabilityDrillTest {
         return base.get(Topics.TRACK_FEATURES).size();
     }
 
-    static <T> void count(String bootstrap, String topic, Class<T> type, Function<T, String> runOf,
-            Function<T, String> partOf, Function<T, String> keyOf, String baseRun, String drillRun,
-            Map<String, Map<String, Integer>> base, Map<String, Map<String, Integer>> drill) throws Exception {
+    static <T> void count(
+            String bootstrap,
+            String topic,
+            Class<T> type,
+            Function<T, String> runOf,
+            Function<T, String> partOf,
+            Function<T, String> keyOf,
+            String baseRun,
+            String drillRun,
+            Map<String, Map<String, Integer>> base,
+            Map<String, Map<String, Integer>> drill)
+            throws Exception {
         for (T t : TopicScan.readAll(bootstrap, topic, type)) {
             String r = runOf.apply(t);
             Map<String, Map<String, Integer>> into = r.equals(baseRun) ? base : r.equals(drillRun) ? drill : null;
@@ -360,17 +446,19 @@ class ReliabilityDrillTest {
         }
     }
 
-    static void checkDeadLetters(String bootstrap, String baseRun, String drillRun, HostileCorpus.Corpus hostile,
-            int published, Figures fig) throws Exception {
+    static void checkDeadLetters(
+            String bootstrap, String baseRun, String drillRun, HostileCorpus.Corpus hostile, int published, Figures fig)
+            throws Exception {
         List<DeadLetter> all = TopicScan.readAll(bootstrap, Topics.DEAD_LETTERS, DeadLetter.class);
         // the synthetic data holds a few tracks the extractor refuses (no source tags them, or only with labels that
         // occur in validation alone): dead letters in both runs, the same ones
         Map<String, String> untagged = new TreeMap<>();
         all.stream().filter(d -> baseRun.equals(d.runId())).forEach(d -> untagged.put(d.sourceFile(), d.reason()));
-        untagged.forEach((f, r) -> assertTrue(r.contains("no ground-truth row") || r.contains("training vocabulary"),
-                f + ": " + r));
+        untagged.forEach((f, r) ->
+                assertTrue(r.contains("no ground-truth row") || r.contains("training vocabulary"), f + ": " + r));
         assertEquals(TRACKS, published + untagged.size(), "every synthetic track published or dead-lettered");
-        List<DeadLetter> letters = all.stream().filter(d -> drillRun.equals(d.runId())).toList();
+        List<DeadLetter> letters =
+                all.stream().filter(d -> drillRun.equals(d.runId())).toList();
         Map<String, String> untaggedDrill = new TreeMap<>();
         Map<String, List<DeadLetter>> byItem = new TreeMap<>();
         for (DeadLetter d : letters) {
@@ -378,7 +466,8 @@ class ReliabilityDrillTest {
                 assertEquals(null, untaggedDrill.put(d.sourceFile(), d.reason()), "twice: " + d.sourceFile());
                 continue;
             }
-            String item = hostile.expected().containsKey(d.sourceFile()) ? d.sourceFile()
+            String item = hostile.expected().containsKey(d.sourceFile())
+                    ? d.sourceFile()
                     : "unexpected: " + d.sourceFile() + " (" + d.reason() + ")";
             byItem.computeIfAbsent(item, x -> new ArrayList<>()).add(d);
         }
@@ -386,23 +475,31 @@ class ReliabilityDrillTest {
             List<DeadLetter> l = byItem.getOrDefault(e.getKey(), List.of());
             assertEquals(1, l.size(), e.getKey() + ": " + l);
             String reason = l.get(0).reason();
-            assertTrue(reason != null && reason.toLowerCase(Locale.ROOT).contains(e.getValue()),
+            assertTrue(
+                    reason != null && reason.toLowerCase(Locale.ROOT).contains(e.getValue()),
                     e.getKey() + ": reason '" + reason + "' lacks '" + e.getValue() + "'");
-            fig.add("dead letter `%s`: %s", e.getKey(), reason.length() > 160 ? reason.substring(0, 160) + "…"
-                    : reason);
+            fig.add(
+                    "dead letter `%s`: %s",
+                    e.getKey(), reason.length() > 160 ? reason.substring(0, 160) + "…" : reason);
         }
         assertEquals(hostile.expected().keySet(), byItem.keySet(), "dead letters for the hostile items only");
         assertEquals(untagged, untaggedDrill, "the untagged synthetic tracks dead-lettered alike in both runs");
         RunEvent finished = TopicScan.runEvents(bootstrap, drillRun).stream()
-                .filter(x -> x.type().equals(RunEvent.EXTRACTION_FINISHED)).reduce((a, b) -> b).orElseThrow();
+                .filter(x -> x.type().equals(RunEvent.EXTRACTION_FINISHED))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         Map<String, Long> c = finished.counts();
-        assertEquals(c.get("items"), c.get("published") + c.get("deadLetters") - c.getOrDefault("deadLetters.groundTruth", 0L),
+        assertEquals(
+                c.get("items"),
+                c.get("published") + c.get("deadLetters") - c.getOrDefault("deadLetters.groundTruth", 0L),
                 "items = published + dead letters: " + c);
         assertEquals((long) letters.size(), c.get("deadLetters"));
-        fig.add("synthetic tracks: %d published + %d refused alike in both runs (no ground-truth row, or labels unseen in"
-                + " training) = %d;"
-                + " hostile items: %d, each dead-lettered once with its reason; extraction counts %s", published,
-                untagged.size(), TRACKS, hostile.expected().size(), c);
+        fig.add(
+                "synthetic tracks: %d published + %d refused alike in both runs (no ground-truth row,"
+                        + " or labels unseen in"
+                        + " training) = %d;"
+                        + " hostile items: %d, each dead-lettered once with its reason; extraction counts %s",
+                published, untagged.size(), TRACKS, hostile.expected().size(), c);
     }
 
     static void checkLogs(Path logs, String secret, Figures fig) throws Exception {
@@ -416,34 +513,50 @@ class ReliabilityDrillTest {
                 assertFalse(text.contains(secret), f + " contains the S3 secret key");
                 assertFalse(text.contains("OutOfMemoryError"), f + " ran out of memory");
                 lines += text.lines().count();
-                s3Retries += text.lines().filter(l -> l.contains("object storage:") && l.contains("retrying")).count();
-                jobRetries += text.lines().filter(l -> l.contains(" job ") && l.contains("failed (attempt")
-                        && !l.contains("object storage")).count();
+                s3Retries += text.lines()
+                        .filter(l -> l.contains("object storage:") && l.contains("retrying"))
+                        .count();
+                jobRetries += text.lines()
+                        .filter(l ->
+                                l.contains(" job ") && l.contains("failed (attempt") && !l.contains("object storage"))
+                        .count();
                 // the writers' and the trainer's own lines (the stacker's stage-started event repeats the phrase)
-                resumes += text.lines().filter(l -> l.contains("resuming after") && !l.contains("EventPublisher"))
+                resumes += text.lines()
+                        .filter(l -> l.contains("resuming after") && !l.contains("EventPublisher"))
                         .count();
             }
         }
-        fig.add("service logs: %d lines, S3 secret found 0 times, OutOfMemoryError 0 times; S3 operation retries"
-                + " logged: %d; job attempts that failed and were retried: %d; resumptions after committed work (output chunk"
-                + " or epoch checkpoint): %d", lines, s3Retries, jobRetries, resumes);
+        fig.add(
+                "service logs: %d lines, S3 secret found 0 times, OutOfMemoryError 0 times; S3 operation retries"
+                        + " logged: %d; job attempts that failed and were retried: %d; resumptions after committed work"
+                        + " (output chunk"
+                        + " or epoch checkpoint): %d",
+                lines, s3Retries, jobRetries, resumes);
     }
 
     void restChecks(LocalRun run, Figures fig) throws Exception {
         String big = "{\"inputs\":[\"" + "x".repeat(100_000) + "\"],\"groundTruth\":[\"y\"]}";
         int runs413 = post(run.serviceUrl("extractor", "/runs"), big.getBytes(StandardCharsets.UTF_8));
         assertEquals(413, runs413, "extractor: 100 KB run request");
-        int traversalRun = post(run.serviceUrl("extractor", "/runs"), ("{\"runId\":\"../../etc\",\"inputs\":[\"/\"],"
-                + "\"groundTruth\":[\"/\"]}").getBytes(StandardCharsets.UTF_8));
+        int traversalRun = post(
+                run.serviceUrl("extractor", "/runs"),
+                ("{\"runId\":\"../../etc\",\"inputs\":[\"/\"]," + "\"groundTruth\":[\"/\"]}")
+                        .getBytes(StandardCharsets.UTF_8));
         assertEquals(400, traversalRun, "extractor: run id with ../");
         int predict413 = post(run.serviceUrl("stacker", "/predict"), new byte[40 << 20]);
         assertEquals(413, predict413, "stacker: 40 MB document");
-        int objects = http.send(HttpRequest.newBuilder(URI.create(run.serviceUrl("evaluator",
-                "/runs/x/objects/..%2F..%2Fsecret.json"))).GET().build(), HttpResponse.BodyHandlers.discarding())
+        int objects = http.send(
+                        HttpRequest.newBuilder(URI.create(
+                                        run.serviceUrl("evaluator", "/runs/x/objects/..%2F..%2Fsecret.json")))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
                 .statusCode();
         assertTrue(objects == 400 || objects == 404, "evaluator: object path with ../ gave " + objects);
-        fig.add("REST limits: 100 KB run request → %d, run id `../../etc` → %d, 40 MB /predict body → %d,"
-                + " `objects/..%%2F..%%2Fsecret.json` → %d", runs413, traversalRun, predict413, objects);
+        fig.add(
+                "REST limits: 100 KB run request → %d, run id `../../etc` → %d, 40 MB /predict body → %d,"
+                        + " `objects/..%%2F..%%2Fsecret.json` → %d",
+                runs413, traversalRun, predict413, objects);
     }
 
     /**
@@ -451,18 +564,28 @@ class ReliabilityDrillTest {
      * a body; over an h2c upgrade the refusal arrives as GOAWAY instead of 413).
      */
     private static int post(String url, byte[] body) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(3)).build();
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3))
+                .build();
+        return client.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     // ------------------------------------------------------------------------------------------ data
 
     static Path firstJson(Path dir) throws Exception {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+            return s.filter(p -> p.toString().endsWith(".json"))
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -471,7 +594,9 @@ class ReliabilityDrillTest {
         Files.createDirectories(dir);
         Path lastfm;
         try (Stream<Path> s = Files.list(synthGt)) {
-            lastfm = s.filter(p -> p.getFileName().toString().contains("lastfm")).findFirst().orElseThrow();
+            lastfm = s.filter(p -> p.getFileName().toString().contains("lastfm"))
+                    .findFirst()
+                    .orElseThrow();
         }
         List<String> lines = Files.readAllLines(lastfm);
         String[] first = lines.get(1).split("\t", -1);
@@ -492,7 +617,10 @@ class ReliabilityDrillTest {
     static String vmHwm(long pid) {
         try {
             return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                    .filter(l -> l.startsWith("VmHWM")).map(l -> l.substring(6).strip()).findFirst().orElse("?");
+                    .filter(l -> l.startsWith("VmHWM"))
+                    .map(l -> l.substring(6).strip())
+                    .findFirst()
+                    .orElse("?");
         } catch (Exception e) {
             return "unknown (" + e.getMessage() + ")";
         }

@@ -7,8 +7,7 @@ import java.util.List;
  * same strings. See docs/architecture.md for who produces and consumes each topic.
  */
 public final class Topics {
-    private Topics() {
-    }
+    private Topics() {}
 
     /** One {@link io.genrestack.common.model.TrackFeatures} per track and run, keyed by recording MBID. */
     public static final String TRACK_FEATURES = "track-features";
@@ -36,8 +35,8 @@ public final class Topics {
     public static final String STAGE_STACKER = "stacker";
     public static final String STAGE_EVALUATOR = "evaluator";
 
-    public static final List<String> STAGES = List.of(STAGE_EXTRACTOR, STAGE_SCALER, STAGE_TRAINER, STAGE_STACKER,
-            STAGE_EVALUATOR);
+    public static final List<String> STAGES =
+            List.of(STAGE_EXTRACTOR, STAGE_SCALER, STAGE_TRAINER, STAGE_STACKER, STAGE_EVALUATOR);
 
     /** Data topics (partitioned by MBID). */
     public static final List<String> DATA_TOPICS = List.of(TRACK_FEATURES, SCALED_FEATURES, ACTIVATIONS, PREDICTIONS);

@@ -115,15 +115,18 @@ final class ColumnStore implements AutoCloseable {
         private final MappedFile[] mapped = new MappedFile[3];
         private int rows;
         private int[] order; // track (MBID rank) -> row
-        private int[] rank;  // row -> track
+        private int[] rank; // row -> track
 
         Part(Path dir, String source, int width) throws IOException {
             this.dir = Files.createDirectories(dir);
             this.source = source;
             this.width = width;
             for (int f = 0; f < 3; f++) {
-                channels[f] = FileChannel.open(dir.resolve(name(f)), StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                channels[f] = FileChannel.open(
+                        dir.resolve(name(f)),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
                 blocks[f] = ByteBuffer.allocateDirect((int) blockBytes(f)).order(ByteOrder.nativeOrder());
             }
         }
@@ -182,8 +185,8 @@ final class ColumnStore implements AutoCloseable {
             order = MbidOrder.sort(mbids);
             for (int t = 1; t < rows; t++) {
                 if (mbids.compare(order[t - 1], order[t]) == 0) {
-                    throw new IllegalArgumentException("prediction of " + source + " track " + mbid(t)
-                            + " occurs twice in the run's predictions");
+                    throw new IllegalArgumentException(
+                            "prediction of " + source + " track " + mbid(t) + " occurs twice in the run's predictions");
                 }
             }
             rank = new int[rows];

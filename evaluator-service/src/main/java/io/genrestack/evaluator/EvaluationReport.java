@@ -21,9 +21,16 @@ import java.util.Map;
  *        {@code labels.<s>}, {@code model.<s>.base}, {@code model.<s>.stacked}) → object key
  * @param files the report's own files by name ({@code report.json}, {@code roc-lastfm-base.svg}, ...) → object key
  */
-public record EvaluationReport(String runId, Instant generatedAt, String status, Counts counts,
-        Map<String, SourceReport> sources, List<String> sourcesWithoutPredictions, Protocol protocol,
-        Map<String, String> objects, Map<String, String> files) {
+public record EvaluationReport(
+        String runId,
+        Instant generatedAt,
+        String status,
+        Counts counts,
+        Map<String, SourceReport> sources,
+        List<String> sourcesWithoutPredictions,
+        Protocol protocol,
+        Map<String, String> objects,
+        Map<String, String> files) {
 
     public static final String COMPLETE = "complete";
 
@@ -32,15 +39,14 @@ public record EvaluationReport(String runId, Instant generatedAt, String status,
      * @param trainTracks sum over sources of train tracks
      * @param validationTracks sum over sources of validation tracks
      */
-    public record Counts(long predictions, long trainTracks, long validationTracks) {
-    }
+    public record Counts(long predictions, long trainTracks, long validationTracks) {}
 
     /** The evaluation protocol, spelled out in the report so a reader need not guess. */
     public record Protocol(String auc, String thresholds, String mediaeval, String submission) {
         public static Protocol standard() {
             return new Protocol(
-                    "ROC-AUC on VALIDATION tracks: macro = mean over labels with both classes, micro = all cells pooled "
-                            + "(scikit-learn roc_auc_score definitions, exact, ties count 1/2)",
+                    "ROC-AUC on VALIDATION tracks: macro = mean over labels with both classes, micro = all cells "
+                            + "pooled (scikit-learn roc_auc_score definitions, exact, ties count 1/2)",
                     "one threshold per label maximising that label's F1 on TRAIN predictions (score >= threshold); "
                             + "a track with no label at or above its threshold gets its best-scoring label",
                     "MediaEval 2018 eval.R: per-track and per-label precision/recall/F-score for all labels, genres "
@@ -66,10 +72,17 @@ public record EvaluationReport(String runId, Instant generatedAt, String status,
      * @param objects this source's provenance by kind ({@code labels}, {@code baseModel}, {@code stackedModel}) →
      *        object key
      */
-    public record SourceReport(int labels, int trainTracks, int validationTracks, ModelReport base,
-            ModelReport stacked, PaperAuc paper, List<LabelAuc> perLabel, List<String> curveLabels,
-            Map<String, String> files, Map<String, String> objects) {
-    }
+    public record SourceReport(
+            int labels,
+            int trainTracks,
+            int validationTracks,
+            ModelReport base,
+            ModelReport stacked,
+            PaperAuc paper,
+            List<LabelAuc> perLabel,
+            List<String> curveLabels,
+            Map<String, String> files,
+            Map<String, String> objects) {}
 
     /**
      * One model (base or stacked) of one source.
@@ -80,27 +93,29 @@ public record EvaluationReport(String runId, Instant generatedAt, String status,
      * @param skippedLabels labels left out of the macro mean (a single class in validation), vocabulary order
      * @param mediaeval MediaEval precision/recall/F-score on validation, thresholds tuned on train
      */
-    public record ModelReport(Double macroAuc, Double microAuc, int evaluatedLabels, List<String> skippedLabels,
-            MediaEval mediaeval) {
-    }
+    public record ModelReport(
+            Double macroAuc, Double microAuc, int evaluatedLabels, List<String> skippedLabels, MediaEval mediaeval) {}
 
     /** The three subsets of the official MediaEval summary. */
-    public record MediaEval(Prf all, Prf genres, Prf subgenres) {
-    }
+    public record MediaEval(Prf all, Prf genres, Prf subgenres) {}
 
     /**
      * Precision, recall, F-score averaged per track (over {@code tracks} tracks with a true label in the subset) and
      * per label (over {@code labels} labels of the subset true for some track).
      */
-    public record Prf(Double trackPrecision, Double trackRecall, Double trackF, Double labelPrecision,
-            Double labelRecall, Double labelF, int tracks, int labels) {
-    }
+    public record Prf(
+            Double trackPrecision,
+            Double trackRecall,
+            Double trackF,
+            Double labelPrecision,
+            Double labelRecall,
+            Double labelF,
+            int tracks,
+            int labels) {}
 
     /** The paper's macro ROC-AUC (Oramas et al., MediaEval 2018). */
-    public record PaperAuc(double base, double stacked) {
-    }
+    public record PaperAuc(double base, double stacked) {}
 
     /** One label's validation positives (and train positives) and both models' validation ROC-AUC. */
-    public record LabelAuc(String label, int validationPositives, int trainPositives, Double base, Double stacked) {
-    }
+    public record LabelAuc(String label, int validationPositives, int trainPositives, Double base, Double stacked) {}
 }

@@ -19,7 +19,7 @@ public interface EvaluatorSettings {
     int microThresholds();
 
     default SourceEvaluation.Options options() {
-        return new SourceEvaluation.Options(Math.max(0, curveLabels()), Math.max(2, curvePoints()),
-                Math.max(2, microThresholds()));
+        return new SourceEvaluation.Options(
+                Math.max(0, curveLabels()), Math.max(2, curvePoints()), Math.max(2, microThresholds()));
     }
 }

@@ -17,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,8 +43,7 @@ public class EvaluatorStage extends StageTemplate {
     EvaluatorSettings settings;
 
     /** What {@code reports/failure.json} holds. */
-    public record Failure(String runId, Instant time, String message) {
-    }
+    public record Failure(String runId, Instant time, String message) {}
 
     @Override
     public String stage() {
@@ -59,8 +57,10 @@ public class EvaluatorStage extends StageTemplate {
             evaluate(job);
         } catch (Exception e) {
             try {
-                infra().store().putJson(RunPaths.reports(run) + FAILURE, new Failure(run, Instant.now(),
-                        String.valueOf(e.getMessage())));
+                infra().store()
+                        .putJson(
+                                RunPaths.reports(run) + FAILURE,
+                                new Failure(run, Instant.now(), String.valueOf(e.getMessage())));
             } catch (RuntimeException storeFailure) {
                 e.addSuppressed(storeFailure);
             }
@@ -72,14 +72,22 @@ public class EvaluatorStage extends StageTemplate {
         String run = job.runId();
         TopicRange input = job.predictions();
         long t0 = System.nanoTime();
-        event(run, job.unit(), RunEvent.STAGE_STARTED, "evaluating " + input.expectedRecords() + " predictions", null,
+        event(
+                run,
+                job.unit(),
+                RunEvent.STAGE_STARTED,
+                "evaluating " + input.expectedRecords() + " predictions",
+                null,
                 null);
 
         Map<String, LabelVocabulary> vocabularies = vocabularies(job);
         List<SourceEvaluation> evaluations = new ArrayList<>();
         List<String> withoutPredictions = new ArrayList<>();
         Map<String, Long> tracks = new LinkedHashMap<>();
-        Path work = infra().workDir().resolve(run).resolve(stage()).resolve(java.util.UUID.randomUUID().toString());
+        Path work = infra().workDir()
+                .resolve(run)
+                .resolve(stage())
+                .resolve(java.util.UUID.randomUUID().toString());
         Map<String, ColumnStore> stores = new LinkedHashMap<>();
         try {
             stores.putAll(read(run, input, vocabularies, work));
@@ -90,11 +98,23 @@ public class EvaluatorStage extends StageTemplate {
                         withoutPredictions.add(source);
                         continue;
                     }
-                    evaluations.add(SourceEvaluation.evaluate(source, store.labels(), store.train(),
-                            store.validation(), provenance(job, source), settings.options(), work.resolve("scratch")));
-                    tracks.put(source, (long) (store.train().tracks() + store.validation().tracks()));
-                    LOG.infof("[%s] evaluated %s: %d train, %d validation tracks, %d labels (%d MiB of column files)",
-                            run, source, store.train().tracks(), store.validation().tracks(), store.labels().size(),
+                    evaluations.add(SourceEvaluation.evaluate(
+                            source,
+                            store.labels(),
+                            store.train(),
+                            store.validation(),
+                            provenance(job, source),
+                            settings.options(),
+                            work.resolve("scratch")));
+                    tracks.put(source, (long)
+                            (store.train().tracks() + store.validation().tracks()));
+                    LOG.infof(
+                            "[%s] evaluated %s: %d train, %d validation tracks, %d labels (%d MiB of column files)",
+                            run,
+                            source,
+                            store.train().tracks(),
+                            store.validation().tracks(),
+                            store.labels().size(),
                             store.diskBytes() >> 20);
                 }
             }
@@ -106,8 +126,13 @@ public class EvaluatorStage extends StageTemplate {
             throw new IllegalStateException("run " + run + " has no predictions to evaluate");
         }
 
-        ReportBuilder.Built built = ReportBuilder.build(run, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), input.expectedRecords(), evaluations,
-                withoutPredictions, new java.util.TreeMap<>(job.objects()));
+        ReportBuilder.Built built = ReportBuilder.build(
+                run,
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                input.expectedRecords(),
+                evaluations,
+                withoutPredictions,
+                new java.util.TreeMap<>(job.objects()));
         String prefix = RunPaths.reports(run);
         List<String> names = new ArrayList<>(built.files().keySet());
         names.remove(ReportBuilder.JSON);
@@ -122,11 +147,22 @@ public class EvaluatorStage extends StageTemplate {
         count("published", evaluations.size());
 
         StringBuilder msg = new StringBuilder("report ready");
-        built.report().sources().forEach((s, r) -> msg.append(String.format(java.util.Locale.ROOT,
-                "; %s macro AUC base %s stacked %s", s, Text.num(r.base().macroAuc(), 4),
-                Text.num(r.stacked().macroAuc(), 4))));
+        built.report()
+                .sources()
+                .forEach((s, r) -> msg.append(String.format(
+                        java.util.Locale.ROOT,
+                        "; %s macro AUC base %s stacked %s",
+                        s,
+                        Text.num(r.base().macroAuc(), 4),
+                        Text.num(r.stacked().macroAuc(), 4))));
         msg.append(String.format(java.util.Locale.ROOT, " (%.1f s)", (System.nanoTime() - t0) / 1e9));
-        event(run, job.unit(), RunEvent.REPORT_READY, msg.toString(), tracks, built.report().files());
+        event(
+                run,
+                job.unit(),
+                RunEvent.REPORT_READY,
+                msg.toString(),
+                tracks,
+                built.report().files());
     }
 
     /** The vocabularies named by the job ({@code labels.<source>}), in {@link Sources#ALL} order, then by name. */
@@ -154,25 +190,32 @@ public class EvaluatorStage extends StageTemplate {
      * Reads the whole range into one {@link ColumnStore} per source (column files under {@code work}); fails on any
      * unreadable or inconsistent record, a source without vocabulary, or a bad count (a bad count is reported first).
      */
-    private Map<String, ColumnStore> read(String run, TopicRange input, Map<String, LabelVocabulary> vocabularies,
-            Path work) throws Exception {
+    private Map<String, ColumnStore> read(
+            String run, TopicRange input, Map<String, LabelVocabulary> vocabularies, Path work) throws Exception {
         Map<String, ColumnStore> stores = new LinkedHashMap<>();
         boolean done = false;
         try {
             for (Map.Entry<String, LabelVocabulary> v : vocabularies.entrySet()) {
-                stores.put(v.getKey(), new ColumnStore(work.resolve(v.getKey()), v.getKey(), v.getValue().labels()));
+                stores.put(
+                        v.getKey(),
+                        new ColumnStore(
+                                work.resolve(v.getKey()),
+                                v.getKey(),
+                                v.getValue().labels()));
             }
-            long[] count = { 0 };
-            String[] unknown = { null };
-            RuntimeException[] invalid = { null };
+            long[] count = {0};
+            String[] unknown = {null};
+            RuntimeException[] invalid = {null};
             RangeReader.read(infra().bootstrap(), input, r -> {
                 TrackPredictions p;
                 try {
                     p = Json.read(r.value(), TrackPredictions.class);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalStateException("unreadable predictions record at " + r.topic() + "-"
-                            + r.partition() + "@" + r.offset() + " (key " + r.key() + "): " + e.getMessage()
-                            + "; refusing to report on a partial set", e);
+                    throw new IllegalStateException(
+                            "unreadable predictions record at " + r.topic() + "-"
+                                    + r.partition() + "@" + r.offset() + " (key " + r.key() + "): " + e.getMessage()
+                                    + "; refusing to report on a partial set",
+                            e);
                 }
                 if (!run.equals(p.runId())) {
                     return;

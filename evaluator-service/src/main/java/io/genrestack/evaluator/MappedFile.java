@@ -47,8 +47,12 @@ final class MappedFile implements AutoCloseable {
 
     /** Creates (or truncates) a zero-filled file of {@code units} units, mapped read-write. */
     static MappedFile create(Path file, long units, long unitBytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             return new MappedFile(ch, FileChannel.MapMode.READ_WRITE, units, unitBytes);
         }
     }

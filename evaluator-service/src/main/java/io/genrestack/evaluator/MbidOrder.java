@@ -2,8 +2,7 @@ package io.genrestack.evaluator;
 
 /** Sorts an MBID list by index (a merge sort of int indices: no boxing, 8 bytes per track while it runs). */
 final class MbidOrder {
-    private MbidOrder() {
-    }
+    private MbidOrder() {}
 
     /** {@code order[t]} = index in {@code mbids} of the {@code t}-th smallest MBID (stable). */
     static int[] sort(MbidIndex mbids) {

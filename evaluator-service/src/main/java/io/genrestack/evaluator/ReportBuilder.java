@@ -23,8 +23,7 @@ public final class ReportBuilder {
     public static final String MARKDOWN = "report.md";
     public static final String HTML = "report.html";
 
-    private ReportBuilder() {
-    }
+    private ReportBuilder() {}
 
     /** A file of the report: its bytes and content type. */
     public record ReportFile(byte[] bytes, String contentType) {
@@ -34,8 +33,7 @@ public final class ReportBuilder {
     }
 
     /** The report and all its files by name (report.json first). */
-    public record Built(EvaluationReport report, Map<String, ReportFile> files) {
-    }
+    public record Built(EvaluationReport report, Map<String, ReportFile> files) {}
 
     /**
      * @param predictions the run's TrackPredictions records read
@@ -43,8 +41,13 @@ public final class ReportBuilder {
      * @param withoutPredictions sources that had a vocabulary but no predictions
      * @param objects the job's provenance objects by name → key
      */
-    public static Built build(String runId, Instant generatedAt, long predictions, List<SourceEvaluation> sources,
-            List<String> withoutPredictions, Map<String, String> objects) {
+    public static Built build(
+            String runId,
+            Instant generatedAt,
+            long predictions,
+            List<SourceEvaluation> sources,
+            List<String> withoutPredictions,
+            Map<String, String> objects) {
         String prefix = RunPaths.reports(runId);
         Map<String, SourceReport> reports = new LinkedHashMap<>();
         long train = 0;
@@ -63,9 +66,16 @@ public final class ReportBuilder {
                 fileKeys.put(name, prefix + name);
             }
         }
-        EvaluationReport report = new EvaluationReport(runId, generatedAt, EvaluationReport.COMPLETE,
-                new Counts(predictions, train, validation), reports, List.copyOf(withoutPredictions),
-                EvaluationReport.Protocol.standard(), new LinkedHashMap<>(objects), fileKeys);
+        EvaluationReport report = new EvaluationReport(
+                runId,
+                generatedAt,
+                EvaluationReport.COMPLETE,
+                new Counts(predictions, train, validation),
+                reports,
+                List.copyOf(withoutPredictions),
+                EvaluationReport.Protocol.standard(),
+                new LinkedHashMap<>(objects),
+                fileKeys);
 
         Map<String, ReportFile> files = new LinkedHashMap<>();
         files.put(JSON, new ReportFile(json(report), "application/json"));
@@ -74,7 +84,8 @@ public final class ReportBuilder {
         for (SourceEvaluation s : sources) {
             files.put(SourceEvaluation.rocFile(s.source(), "base"), text(s.baseSvg(), "image/svg+xml"));
             files.put(SourceEvaluation.rocFile(s.source(), "stacked"), text(s.stackedSvg(), "image/svg+xml"));
-            files.put(SourceEvaluation.submissionFile(s.source()),
+            files.put(
+                    SourceEvaluation.submissionFile(s.source()),
                     text(s.submissionTsv(), "text/tab-separated-values; charset=utf-8"));
         }
         return new Built(report, files);

@@ -24,30 +24,40 @@ final class ReportHtml {
     private static final String CSS = """
             body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;
             padding:0 1rem;color:#1d1d1f;line-height:1.45}
-            h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
+            h1{font-size:1.6rem;margin-bottom:.2rem}\
+            h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
             .meta{color:#555}code{background:#f3f3f3;padding:0 .25em;border-radius:3px}
             table{border-collapse:collapse;margin:.6rem 0 1rem}th,td{border:1px solid #d0d0d0;padding:.25rem .55rem}
             th{background:#f5f5f7;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
             tr.stacked td{background:#f7fbff}.better{color:#0a7a2f}.worse{color:#b3261e}
-            .figures{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;max-width:460px}figcaption{color:#555;font-size:.9rem}
+            .figures{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;max-width:460px}\
+            figcaption{color:#555;font-size:.9rem}
             .skipped{font-size:.9rem;color:#444}details{margin:.5rem 0}summary{cursor:pointer}
             table.per-label{font-size:.85rem}
             """;
 
-    private ReportHtml() {
-    }
+    private ReportHtml() {}
 
     static String render(EvaluationReport r, List<SourceEvaluation> evaluations) {
         StringBuilder b = new StringBuilder(64 * 1024);
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>GenreStack report: run ").append(xml(r.runId())).append("</title>\n<style>")
-                .append(CSS).append("</style>\n</head>\n<body>\n");
+                .append("<title>GenreStack report: run ")
+                .append(xml(r.runId()))
+                .append("</title>\n<style>")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n");
         b.append("<h1>GenreStack evaluation report</h1>\n<p class=\"meta\">Run <code id=\"run-id\">")
-                .append(xml(r.runId())).append("</code> · generated ")
-                .append(xml(DateTimeFormatter.ISO_INSTANT.format(r.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))).append(" · ")
-                .append(r.counts().predictions()).append(" predictions (")
-                .append(r.counts().trainTracks()).append(" train, ").append(r.counts().validationTracks())
+                .append(xml(r.runId()))
+                .append("</code> · generated ")
+                .append(xml(DateTimeFormatter.ISO_INSTANT.format(
+                        r.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))))
+                .append(" · ")
+                .append(r.counts().predictions())
+                .append(" predictions (")
+                .append(r.counts().trainTracks())
+                .append(" train, ")
+                .append(r.counts().validationTracks())
                 .append(" validation source × track pairs)</p>\n");
 
         summary(b, r);
@@ -56,17 +66,29 @@ final class ReportHtml {
         }
         if (!r.sourcesWithoutPredictions().isEmpty()) {
             b.append("<p>Sources with a vocabulary but no predictions in this run: ")
-                    .append(xml(String.join(", ", r.sourcesWithoutPredictions()))).append("</p>\n");
+                    .append(xml(String.join(", ", r.sourcesWithoutPredictions())))
+                    .append("</p>\n");
         }
         b.append("<h2>Protocol</h2>\n<ul>\n")
-                .append("<li><b>ROC-AUC</b>: ").append(xml(r.protocol().auc())).append("</li>\n")
-                .append("<li><b>Thresholds</b>: ").append(xml(r.protocol().thresholds())).append("</li>\n")
-                .append("<li><b>MediaEval</b>: ").append(xml(r.protocol().mediaeval())).append("</li>\n")
-                .append("<li><b>Submission files</b>: ").append(xml(r.protocol().submission())).append("</li>\n")
+                .append("<li><b>ROC-AUC</b>: ")
+                .append(xml(r.protocol().auc()))
+                .append("</li>\n")
+                .append("<li><b>Thresholds</b>: ")
+                .append(xml(r.protocol().thresholds()))
+                .append("</li>\n")
+                .append("<li><b>MediaEval</b>: ")
+                .append(xml(r.protocol().mediaeval()))
+                .append("</li>\n")
+                .append("<li><b>Submission files</b>: ")
+                .append(xml(r.protocol().submission()))
+                .append("</li>\n")
                 .append("</ul>\n");
         b.append("<h2>Run objects</h2>\n<ul id=\"objects\">\n");
         for (Map.Entry<String, String> o : r.objects().entrySet()) {
-            b.append("<li>").append(xml(o.getKey())).append(": ").append(objectLink(r.runId(), o.getValue()))
+            b.append("<li>")
+                    .append(xml(o.getKey()))
+                    .append(": ")
+                    .append(objectLink(r.runId(), o.getValue()))
                     .append("</li>\n");
         }
         b.append("</ul>\n<p class=\"meta\">Machine-readable: <a href=\"report\">report.json</a> · ")
@@ -83,13 +105,23 @@ final class ReportHtml {
                 .append("<th>base</th><th>stacked</th></tr>\n</thead>\n<tbody>\n");
         for (Map.Entry<String, SourceReport> e : r.sources().entrySet()) {
             SourceReport s = e.getValue();
-            b.append("<tr data-source=\"").append(xml(e.getKey())).append("\"><th><a href=\"#source-")
-                    .append(xml(e.getKey())).append("\">").append(xml(e.getKey())).append("</a></th>")
-                    .append(cell(s.base().macroAuc())).append(cell(s.stacked().macroAuc()))
-                    .append("<td class=\"n\">").append(delta(s.stacked().macroAuc(), s.base().macroAuc(), 4))
-                    .append("</td>").append(cell(s.base().microAuc())).append(cell(s.stacked().microAuc()))
+            b.append("<tr data-source=\"")
+                    .append(xml(e.getKey()))
+                    .append("\"><th><a href=\"#source-")
+                    .append(xml(e.getKey()))
+                    .append("\">")
+                    .append(xml(e.getKey()))
+                    .append("</a></th>")
+                    .append(cell(s.base().macroAuc()))
+                    .append(cell(s.stacked().macroAuc()))
+                    .append("<td class=\"n\">")
+                    .append(delta(s.stacked().macroAuc(), s.base().macroAuc(), 4))
+                    .append("</td>")
+                    .append(cell(s.base().microAuc()))
+                    .append(cell(s.stacked().microAuc()))
                     .append(cell(s.paper() == null ? null : s.paper().base()))
-                    .append(cell(s.paper() == null ? null : s.paper().stacked())).append("</tr>\n");
+                    .append(cell(s.paper() == null ? null : s.paper().stacked()))
+                    .append("</tr>\n");
         }
         b.append("</tbody>\n</table>\n<p class=\"meta\">Paper: Oramas et al., MediaEval 2018 AcousticBrainz genre ")
                 .append("task baseline (macro ROC-AUC, base MLP and stacked model).</p>\n");
@@ -98,18 +130,34 @@ final class ReportHtml {
     private static void source(StringBuilder b, EvaluationReport r, SourceEvaluation e) {
         String s = e.source();
         SourceReport sr = e.report();
-        b.append("<section class=\"source\" id=\"source-").append(xml(s)).append("\">\n<h2>").append(xml(s))
-                .append("</h2>\n<p>").append(sr.labels()).append(" labels · ").append(sr.trainTracks())
-                .append(" train tracks · ").append(sr.validationTracks()).append(" validation tracks</p>\n");
-        b.append("<table class=\"auc\" id=\"auc-").append(xml(s)).append("\">\n<thead><tr><th>model</th>")
+        b.append("<section class=\"source\" id=\"source-")
+                .append(xml(s))
+                .append("\">\n<h2>")
+                .append(xml(s))
+                .append("</h2>\n<p>")
+                .append(sr.labels())
+                .append(" labels · ")
+                .append(sr.trainTracks())
+                .append(" train tracks · ")
+                .append(sr.validationTracks())
+                .append(" validation tracks</p>\n");
+        b.append("<table class=\"auc\" id=\"auc-")
+                .append(xml(s))
+                .append("\">\n<thead><tr><th>model</th>")
                 .append("<th>macro ROC-AUC</th><th>micro ROC-AUC</th><th>labels evaluated</th>")
                 .append("<th>paper macro ROC-AUC</th><th>this run − paper</th></tr></thead>\n<tbody>\n");
         aucRow(b, "base", sr.base(), sr.paper() == null ? null : sr.paper().base());
-        aucRow(b, "stacked", sr.stacked(), sr.paper() == null ? null : sr.paper().stacked());
+        aucRow(
+                b,
+                "stacked",
+                sr.stacked(),
+                sr.paper() == null ? null : sr.paper().stacked());
         b.append("</tbody>\n</table>\n");
 
         b.append("<h3>MediaEval precision / recall / F-score (validation; thresholds tuned on train)</h3>\n")
-                .append("<table class=\"mediaeval\" id=\"mediaeval-").append(xml(s)).append("\">\n<thead>\n")
+                .append("<table class=\"mediaeval\" id=\"mediaeval-")
+                .append(xml(s))
+                .append("\">\n<thead>\n")
                 .append("<tr><th rowspan=\"2\">model</th><th rowspan=\"2\">labels</th>")
                 .append("<th colspan=\"4\">per track</th><th colspan=\"4\">per label</th></tr>\n")
                 .append("<tr><th>tracks</th><th>P</th><th>R</th><th>F</th><th>labels</th><th>P</th><th>R</th>")
@@ -125,60 +173,111 @@ final class ReportHtml {
         b.append("<h3>ROC curves (validation)</h3>\n<div class=\"figures\">\n");
         for (String model : List.of("base", "stacked")) {
             String file = SourceEvaluation.rocFile(s, model);
-            b.append("<figure>\n").append(model.equals("base") ? e.baseSvg() : e.stackedSvg())
-                    .append("<figcaption>").append(xml(model)).append(": micro-average and the ")
-                    .append(sr.curveLabels().size()).append(" most frequent labels · <a href=\"files/")
-                    .append(xml(file)).append("\">").append(xml(file)).append("</a></figcaption>\n</figure>\n");
+            b.append("<figure>\n")
+                    .append(model.equals("base") ? e.baseSvg() : e.stackedSvg())
+                    .append("<figcaption>")
+                    .append(xml(model))
+                    .append(": micro-average and the ")
+                    .append(sr.curveLabels().size())
+                    .append(" most frequent labels · <a href=\"files/")
+                    .append(xml(file))
+                    .append("\">")
+                    .append(xml(file))
+                    .append("</a></figcaption>\n</figure>\n");
         }
         b.append("</div>\n");
 
         ModelReport base = sr.base();
-        b.append("<h3>Skipped labels</h3>\n<p class=\"skipped\" id=\"skipped-").append(xml(s)).append("\">");
+        b.append("<h3>Skipped labels</h3>\n<p class=\"skipped\" id=\"skipped-")
+                .append(xml(s))
+                .append("\">");
         if (base.skippedLabels().isEmpty()) {
             b.append("None: every label has both classes in validation.");
         } else {
-            b.append(base.skippedLabels().size()).append(" of ").append(sr.labels())
+            b.append(base.skippedLabels().size())
+                    .append(" of ")
+                    .append(sr.labels())
                     .append(" labels have a single class in validation and are left out of the macro mean: ")
                     .append(xml(String.join(", ", base.skippedLabels())));
         }
         b.append("</p>\n");
 
-        b.append("<details><summary>Per-label ROC-AUC (").append(sr.labels()).append(" labels)</summary>\n")
-                .append("<table class=\"per-label\" id=\"per-label-").append(xml(s)).append("\">\n<thead><tr>")
+        b.append("<details><summary>Per-label ROC-AUC (")
+                .append(sr.labels())
+                .append(" labels)</summary>\n")
+                .append("<table class=\"per-label\" id=\"per-label-")
+                .append(xml(s))
+                .append("\">\n<thead><tr>")
                 .append("<th>label</th><th>validation positives</th><th>train positives</th><th>base</th>")
                 .append("<th>stacked</th></tr></thead>\n<tbody>\n");
         for (EvaluationReport.LabelAuc l : sr.perLabel()) {
-            b.append("<tr><td>").append(xml(l.label())).append("</td><td class=\"n\">").append(l.validationPositives())
-                    .append("</td><td class=\"n\">").append(l.trainPositives()).append("</td>").append(cell(l.base()))
-                    .append(cell(l.stacked())).append("</tr>\n");
+            b.append("<tr><td>")
+                    .append(xml(l.label()))
+                    .append("</td><td class=\"n\">")
+                    .append(l.validationPositives())
+                    .append("</td><td class=\"n\">")
+                    .append(l.trainPositives())
+                    .append("</td>")
+                    .append(cell(l.base()))
+                    .append(cell(l.stacked()))
+                    .append("</tr>\n");
         }
         b.append("</tbody>\n</table>\n</details>\n");
 
         String submission = sr.files().get("submission");
-        b.append("<h3>Files and provenance</h3>\n<ul>\n<li>MediaEval submission (stacked, validation): <a href=\"files/")
-                .append(xml(submission)).append("\">").append(xml(submission)).append("</a></li>\n");
+        b.append("<h3>Files and provenance</h3>\n<ul>\n<li>MediaEval submission (stacked, validation): "
+                        + "<a href=\"files/")
+                .append(xml(submission))
+                .append("\">")
+                .append(xml(submission))
+                .append("</a></li>\n");
         for (Map.Entry<String, String> o : sr.objects().entrySet()) {
-            b.append("<li>").append(xml(o.getKey())).append(": ").append(objectLink(r.runId(), o.getValue()))
+            b.append("<li>")
+                    .append(xml(o.getKey()))
+                    .append(": ")
+                    .append(objectLink(r.runId(), o.getValue()))
                     .append("</li>\n");
         }
         b.append("</ul>\n</section>\n");
     }
 
     private static void aucRow(StringBuilder b, String model, ModelReport m, Double paper) {
-        b.append("<tr class=\"").append(model).append("\"><th>").append(model).append("</th>")
-                .append(cell(m.macroAuc())).append(cell(m.microAuc())).append("<td class=\"n\">")
-                .append(m.evaluatedLabels()).append("</td>").append(cell(paper));
+        b.append("<tr class=\"")
+                .append(model)
+                .append("\"><th>")
+                .append(model)
+                .append("</th>")
+                .append(cell(m.macroAuc()))
+                .append(cell(m.microAuc()))
+                .append("<td class=\"n\">")
+                .append(m.evaluatedLabels())
+                .append("</td>")
+                .append(cell(paper));
         String d = delta(m.macroAuc(), paper, 4);
         String cls = d.startsWith("+") ? " better" : d.startsWith("-") ? " worse" : "";
         b.append("<td class=\"n").append(cls).append("\">").append(d).append("</td></tr>\n");
     }
 
     private static void prfRow(StringBuilder b, String model, String subset, Prf p) {
-        b.append("<tr class=\"").append(model).append("\"><th>").append(model).append("</th><td>").append(subset)
-                .append("</td><td class=\"n\">").append(p.tracks()).append("</td>").append(cell(p.trackPrecision()))
-                .append(cell(p.trackRecall())).append(cell(p.trackF())).append("<td class=\"n\">")
-                .append(p.labels()).append("</td>").append(cell(p.labelPrecision())).append(cell(p.labelRecall()))
-                .append(cell(p.labelF())).append("</tr>\n");
+        b.append("<tr class=\"")
+                .append(model)
+                .append("\"><th>")
+                .append(model)
+                .append("</th><td>")
+                .append(subset)
+                .append("</td><td class=\"n\">")
+                .append(p.tracks())
+                .append("</td>")
+                .append(cell(p.trackPrecision()))
+                .append(cell(p.trackRecall()))
+                .append(cell(p.trackF()))
+                .append("<td class=\"n\">")
+                .append(p.labels())
+                .append("</td>")
+                .append(cell(p.labelPrecision()))
+                .append(cell(p.labelRecall()))
+                .append(cell(p.labelF()))
+                .append("</tr>\n");
     }
 
     private static String cell(Double v) {
@@ -192,8 +291,7 @@ final class ReportHtml {
         }
         String prefix = RunPaths.run(runId);
         if (key.startsWith(prefix) && ReportResource.servableObject(key.substring(prefix.length()))) {
-            return "<a href=\"objects/" + xml(key.substring(prefix.length())) + "\"><code>" + xml(key)
-                    + "</code></a>";
+            return "<a href=\"objects/" + xml(key.substring(prefix.length())) + "\"><code>" + xml(key) + "</code></a>";
         }
         return "<code>" + xml(key) + "</code>";
     }

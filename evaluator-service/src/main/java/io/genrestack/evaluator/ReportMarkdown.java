@@ -14,27 +14,44 @@ import static io.genrestack.evaluator.Text.num;
 
 /** The {@code report.md} of a run: the same tables as report.html, figures as image links. */
 final class ReportMarkdown {
-    private ReportMarkdown() {
-    }
+    private ReportMarkdown() {}
 
     static String render(EvaluationReport r) {
         StringBuilder b = new StringBuilder(16 * 1024);
         b.append("# GenreStack evaluation report: run `").append(r.runId()).append("`\n\n");
-        b.append("Generated ").append(DateTimeFormatter.ISO_INSTANT.format(r.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))).append(" from ")
-                .append(r.counts().predictions()).append(" predictions (").append(r.counts().trainTracks())
-                .append(" train, ").append(r.counts().validationTracks())
+        b.append("Generated ")
+                .append(DateTimeFormatter.ISO_INSTANT.format(
+                        r.generatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                .append(" from ")
+                .append(r.counts().predictions())
+                .append(" predictions (")
+                .append(r.counts().trainTracks())
+                .append(" train, ")
+                .append(r.counts().validationTracks())
                 .append(" validation source × track pairs).\n\n");
         b.append("## Macro ROC-AUC on validation: this run and the paper\n\n");
-        b.append("| source | base | stacked | stacked − base | micro base | micro stacked | paper base | paper stacked |\n");
+        b.append("| source | base | stacked | stacked − base | micro base | micro stacked | "
+                + "paper base | paper stacked |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, SourceReport> e : r.sources().entrySet()) {
             SourceReport s = e.getValue();
-            b.append("| ").append(md(e.getKey())).append(" | ").append(num(s.base().macroAuc(), 4)).append(" | ")
-                    .append(num(s.stacked().macroAuc(), 4)).append(" | ")
-                    .append(delta(s.stacked().macroAuc(), s.base().macroAuc(), 4)).append(" | ")
-                    .append(num(s.base().microAuc(), 4)).append(" | ").append(num(s.stacked().microAuc(), 4))
-                    .append(" | ").append(num(s.paper() == null ? null : s.paper().base(), 4)).append(" | ")
-                    .append(num(s.paper() == null ? null : s.paper().stacked(), 4)).append(" |\n");
+            b.append("| ")
+                    .append(md(e.getKey()))
+                    .append(" | ")
+                    .append(num(s.base().macroAuc(), 4))
+                    .append(" | ")
+                    .append(num(s.stacked().macroAuc(), 4))
+                    .append(" | ")
+                    .append(delta(s.stacked().macroAuc(), s.base().macroAuc(), 4))
+                    .append(" | ")
+                    .append(num(s.base().microAuc(), 4))
+                    .append(" | ")
+                    .append(num(s.stacked().microAuc(), 4))
+                    .append(" | ")
+                    .append(num(s.paper() == null ? null : s.paper().base(), 4))
+                    .append(" | ")
+                    .append(num(s.paper() == null ? null : s.paper().stacked(), 4))
+                    .append(" |\n");
         }
         b.append("\nPaper: Oramas et al., MediaEval 2018 AcousticBrainz genre task baseline.\n");
         for (Map.Entry<String, SourceReport> e : r.sources().entrySet()) {
@@ -42,23 +59,43 @@ final class ReportMarkdown {
         }
         if (!r.sourcesWithoutPredictions().isEmpty()) {
             b.append("\nSources with a vocabulary but no predictions: ")
-                    .append(String.join(", ", r.sourcesWithoutPredictions())).append("\n");
+                    .append(String.join(", ", r.sourcesWithoutPredictions()))
+                    .append("\n");
         }
-        b.append("\n## Protocol\n\n- ROC-AUC: ").append(r.protocol().auc()).append("\n- Thresholds: ")
-                .append(r.protocol().thresholds()).append("\n- MediaEval: ").append(r.protocol().mediaeval())
-                .append("\n- Submission files: ").append(r.protocol().submission()).append("\n");
+        b.append("\n## Protocol\n\n- ROC-AUC: ")
+                .append(r.protocol().auc())
+                .append("\n- Thresholds: ")
+                .append(r.protocol().thresholds())
+                .append("\n- MediaEval: ")
+                .append(r.protocol().mediaeval())
+                .append("\n- Submission files: ")
+                .append(r.protocol().submission())
+                .append("\n");
         b.append("\n## Run objects\n\n");
-        r.objects().forEach((k, v) -> b.append("- ").append(k).append(": `").append(v).append("`\n"));
+        r.objects()
+                .forEach((k, v) ->
+                        b.append("- ").append(k).append(": `").append(v).append("`\n"));
         return b.toString();
     }
 
     private static void source(StringBuilder b, String s, SourceReport sr) {
-        b.append("\n## ").append(s).append("\n\n").append(sr.labels()).append(" labels, ").append(sr.trainTracks())
-                .append(" train tracks, ").append(sr.validationTracks()).append(" validation tracks.\n\n");
+        b.append("\n## ")
+                .append(s)
+                .append("\n\n")
+                .append(sr.labels())
+                .append(" labels, ")
+                .append(sr.trainTracks())
+                .append(" train tracks, ")
+                .append(sr.validationTracks())
+                .append(" validation tracks.\n\n");
         b.append("| model | macro ROC-AUC | micro ROC-AUC | labels evaluated | paper macro | this run − paper |\n");
         b.append("|---|---:|---:|---:|---:|---:|\n");
         aucRow(b, "base", sr.base(), sr.paper() == null ? null : sr.paper().base());
-        aucRow(b, "stacked", sr.stacked(), sr.paper() == null ? null : sr.paper().stacked());
+        aucRow(
+                b,
+                "stacked",
+                sr.stacked(),
+                sr.paper() == null ? null : sr.paper().stacked());
         b.append("\n### MediaEval (validation; thresholds tuned on train)\n\n");
         b.append("| model | labels | tracks | track P | track R | track F | labels | label P | label R | label F |\n");
         b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -68,29 +105,67 @@ final class ReportMarkdown {
             prfRow(b, model, "genres", m.mediaeval().genres());
             prfRow(b, model, "subgenres", m.mediaeval().subgenres());
         }
-        b.append("\n![ROC ").append(s).append(" base](").append(sr.files().get("rocBase")).append(") ![ROC ")
-                .append(s).append(" stacked](").append(sr.files().get("rocStacked")).append(")\n\n");
+        b.append("\n![ROC ")
+                .append(s)
+                .append(" base](")
+                .append(sr.files().get("rocBase"))
+                .append(") ![ROC ")
+                .append(s)
+                .append(" stacked](")
+                .append(sr.files().get("rocStacked"))
+                .append(")\n\n");
         b.append("Curves: micro-average");
         sr.curveLabels().forEach(l -> b.append(", ").append(l));
         b.append(".\n\n");
         List<String> skipped = sr.base().skippedLabels();
         b.append("Skipped labels (single class in validation): ");
-        b.append(skipped.isEmpty() ? "none" : skipped.size() + ": " + String.join(", ", skipped)).append(".\n\n");
-        b.append("MediaEval submission (stacked, validation): `").append(sr.files().get("submission")).append("`\n\n");
-        sr.objects().forEach((k, v) -> b.append("- ").append(k).append(": `").append(v).append("`\n"));
+        b.append(skipped.isEmpty() ? "none" : skipped.size() + ": " + String.join(", ", skipped))
+                .append(".\n\n");
+        b.append("MediaEval submission (stacked, validation): `")
+                .append(sr.files().get("submission"))
+                .append("`\n\n");
+        sr.objects()
+                .forEach((k, v) ->
+                        b.append("- ").append(k).append(": `").append(v).append("`\n"));
     }
 
     private static void aucRow(StringBuilder b, String model, ModelReport m, Double paper) {
-        b.append("| ").append(model).append(" | ").append(num(m.macroAuc(), 4)).append(" | ")
-                .append(num(m.microAuc(), 4)).append(" | ").append(m.evaluatedLabels()).append(" | ")
-                .append(num(paper, 4)).append(" | ").append(delta(m.macroAuc(), paper, 4)).append(" |\n");
+        b.append("| ")
+                .append(model)
+                .append(" | ")
+                .append(num(m.macroAuc(), 4))
+                .append(" | ")
+                .append(num(m.microAuc(), 4))
+                .append(" | ")
+                .append(m.evaluatedLabels())
+                .append(" | ")
+                .append(num(paper, 4))
+                .append(" | ")
+                .append(delta(m.macroAuc(), paper, 4))
+                .append(" |\n");
     }
 
     private static void prfRow(StringBuilder b, String model, String subset, Prf p) {
-        b.append("| ").append(model).append(" | ").append(subset).append(" | ").append(p.tracks()).append(" | ")
-                .append(num(p.trackPrecision(), 4)).append(" | ").append(num(p.trackRecall(), 4)).append(" | ")
-                .append(num(p.trackF(), 4)).append(" | ").append(p.labels()).append(" | ")
-                .append(num(p.labelPrecision(), 4)).append(" | ").append(num(p.labelRecall(), 4)).append(" | ")
-                .append(num(p.labelF(), 4)).append(" |\n");
+        b.append("| ")
+                .append(model)
+                .append(" | ")
+                .append(subset)
+                .append(" | ")
+                .append(p.tracks())
+                .append(" | ")
+                .append(num(p.trackPrecision(), 4))
+                .append(" | ")
+                .append(num(p.trackRecall(), 4))
+                .append(" | ")
+                .append(num(p.trackF(), 4))
+                .append(" | ")
+                .append(p.labels())
+                .append(" | ")
+                .append(num(p.labelPrecision(), 4))
+                .append(" | ")
+                .append(num(p.labelRecall(), 4))
+                .append(" | ")
+                .append(num(p.labelF(), 4))
+                .append(" |\n");
     }
 }

@@ -39,12 +39,22 @@ import java.util.regex.Pattern;
 public class ReportResource {
     private static final Logger LOG = Logger.getLogger(ReportResource.class);
     static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    static final Pattern FILE = Pattern.compile("(report\\.(json|md|html)|roc-[a-z0-9._-]+-(base|stacked)\\.svg"
-            + "|mediaeval-[a-z0-9._-]+\\.tsv)");
+    static final Pattern FILE = Pattern.compile(
+            "(report\\.(json|md|html)|roc-[a-z0-9._-]+-(base|stacked)\\.svg" + "|mediaeval-[a-z0-9._-]+\\.tsv)");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
-    private static final Map<String, String> TYPES = Map.of("json", "application/json", "md",
-            "text/markdown; charset=utf-8", "html", "text/html; charset=utf-8", "svg", "image/svg+xml", "tsv",
-            "text/tab-separated-values; charset=utf-8", "txt", "text/plain; charset=utf-8");
+    private static final Map<String, String> TYPES = Map.of(
+            "json",
+            "application/json",
+            "md",
+            "text/markdown; charset=utf-8",
+            "html",
+            "text/html; charset=utf-8",
+            "svg",
+            "image/svg+xml",
+            "tsv",
+            "text/tab-separated-values; charset=utf-8",
+            "txt",
+            "text/plain; charset=utf-8");
 
     public static final String COMPLETE = "complete";
     public static final String FAILED = "failed";
@@ -67,17 +77,20 @@ public class ReportResource {
      * @param message the failure reason, when the last evaluation failed
      * @param links the run's report URLs
      */
-    public record RunSummary(String runId, String status, Instant created, Instant reportTime,
-            Map<String, Auc> macroAuc, String message, Map<String, String> links) {
-    }
+    public record RunSummary(
+            String runId,
+            String status,
+            Instant created,
+            Instant reportTime,
+            Map<String, Auc> macroAuc,
+            String message,
+            Map<String, String> links) {}
 
     /** Base and stacked macro ROC-AUC of a source. */
-    public record Auc(Double base, Double stacked) {
-    }
+    public record Auc(Double base, Double stacked) {}
 
     /** The body of every error response. */
-    public record ApiError(String error, String runId, String status) {
-    }
+    public record ApiError(String error, String runId, String status) {}
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -89,8 +102,8 @@ public class ReportResource {
                     out.add(summary(f.runId(), f.created()));
                 }
             }
-            Comparator<RunSummary> newest = Comparator.comparing(ReportResource::time,
-                    Comparator.nullsLast(Comparator.reverseOrder()));
+            Comparator<RunSummary> newest =
+                    Comparator.comparing(ReportResource::time, Comparator.nullsLast(Comparator.reverseOrder()));
             out.sort(newest.thenComparing(RunSummary::runId, Comparator.reverseOrder()));
             return Response.ok(out).build();
         } catch (StorageException e) {
@@ -107,38 +120,57 @@ public class ReportResource {
 
     @GET
     @Path("{id}/report.html")
-    @Produces({ MediaType.TEXT_HTML, MediaType.APPLICATION_JSON })
+    @Produces({MediaType.TEXT_HTML, MediaType.APPLICATION_JSON})
     public Response reportHtml(@PathParam("id") String id) {
         return reportFile(id, ReportBuilder.HTML);
     }
 
     @GET
     @Path("{id}/report.md")
-    @Produces({ "text/markdown", MediaType.APPLICATION_JSON })
+    @Produces({"text/markdown", MediaType.APPLICATION_JSON})
     public Response reportMarkdown(@PathParam("id") String id) {
         return reportFile(id, ReportBuilder.MARKDOWN);
     }
 
     @GET
     @Path("{id}/files/{name}")
-    @Produces({ "image/svg+xml", "text/tab-separated-values", MediaType.TEXT_HTML, "text/markdown",
-            MediaType.APPLICATION_JSON })
+    @Produces({
+        "image/svg+xml",
+        "text/tab-separated-values",
+        MediaType.TEXT_HTML,
+        "text/markdown",
+        MediaType.APPLICATION_JSON
+    })
     public Response file(@PathParam("id") String id, @PathParam("name") String name) {
         if (!FILE.matcher(name).matches()) {
-            return error(Response.Status.BAD_REQUEST, "no such report file name: '" + name + "' (expected "
-                    + "report.json|md|html, roc-<source>-<base|stacked>.svg or mediaeval-<source>.tsv)", id, null);
+            return error(
+                    Response.Status.BAD_REQUEST,
+                    "no such report file name: '" + name + "' (expected "
+                            + "report.json|md|html, roc-<source>-<base|stacked>.svg or mediaeval-<source>.tsv)",
+                    id,
+                    null);
         }
         return reportFile(id, name);
     }
 
     @GET
     @Path("{id}/objects/{path: .+}")
-    @Produces({ MediaType.APPLICATION_JSON, "text/markdown", "text/plain", "image/svg+xml",
-            "text/tab-separated-values", MediaType.TEXT_HTML })
+    @Produces({
+        MediaType.APPLICATION_JSON,
+        "text/markdown",
+        "text/plain",
+        "image/svg+xml",
+        "text/tab-separated-values",
+        MediaType.TEXT_HTML
+    })
     public Response object(@PathParam("id") String id, @PathParam("path") String path) {
         if (!servableObject(path)) {
-            return error(Response.Status.BAD_REQUEST, "only text objects (json, md, tsv, svg, html, txt) under the "
-                    + "run's folder are served: '" + path + "'", id, null);
+            return error(
+                    Response.Status.BAD_REQUEST,
+                    "only text objects (json, md, tsv, svg, html, txt) under the " + "run's folder are served: '" + path
+                            + "'",
+                    id,
+                    null);
         }
         Response bad = checkRun(id);
         if (bad != null) {
@@ -181,8 +213,12 @@ public class ReportResource {
             }
             RunSummary s = summary(id, null);
             if (!COMPLETE.equals(s.status())) {
-                return error(Response.Status.NOT_FOUND, "run " + id + " has no report"
-                        + (s.message() == null ? " yet" : ": the evaluation failed: " + s.message()), id, s.status());
+                return error(
+                        Response.Status.NOT_FOUND,
+                        "run " + id + " has no report"
+                                + (s.message() == null ? " yet" : ": the evaluation failed: " + s.message()),
+                        id,
+                        s.status());
             }
             return error(Response.Status.NOT_FOUND, "run " + id + "'s report has no file " + name, id, s.status());
         } catch (StorageException e) {
@@ -193,8 +229,8 @@ public class ReportResource {
     /** 400 for a malformed id, 404 for a run with nothing stored, else null. */
     private Response checkRun(String id) {
         if (id == null || !RUN_ID.matcher(id).matches()) {
-            return error(Response.Status.BAD_REQUEST, "malformed run id (expected " + RUN_ID.pattern() + ")", null,
-                    null);
+            return error(
+                    Response.Status.BAD_REQUEST, "malformed run id (expected " + RUN_ID.pattern() + ")", null, null);
         }
         try {
             if (!catalog.exists(id)) {
@@ -211,20 +247,22 @@ public class ReportResource {
         Map<String, String> links = new LinkedHashMap<>();
         Optional<byte[]> json = infra.store().getIfExists(prefix + ReportBuilder.JSON);
         Optional<EvaluationReport> report = json.flatMap(b -> readReport(id, b));
-        Optional<EvaluatorStage.Failure> failure = infra.store().getJsonIfExists(prefix + EvaluatorStage.FAILURE,
-                EvaluatorStage.Failure.class);
+        Optional<EvaluatorStage.Failure> failure =
+                infra.store().getJsonIfExists(prefix + EvaluatorStage.FAILURE, EvaluatorStage.Failure.class);
         String message = failure.map(f -> (report.isPresent() ? "a later evaluation failed: " : "") + f.message())
                 .orElse(null);
         if (report.isPresent()) {
             Map<String, Auc> auc = new LinkedHashMap<>();
-            report.get().sources().forEach((s, r) -> auc.put(s, new Auc(r.base().macroAuc(), r.stacked().macroAuc())));
+            report.get()
+                    .sources()
+                    .forEach((s, r) ->
+                            auc.put(s, new Auc(r.base().macroAuc(), r.stacked().macroAuc())));
             links.put("json", "/runs/" + id + "/report");
             links.put("html", "/runs/" + id + "/report.html");
             links.put("markdown", "/runs/" + id + "/report.md");
             return new RunSummary(id, COMPLETE, created, report.get().generatedAt(), auc, message, links);
         }
-        return new RunSummary(id, failure.isPresent() ? FAILED : PENDING, created,
-                null, Map.of(), message, links);
+        return new RunSummary(id, failure.isPresent() ? FAILED : PENDING, created, null, Map.of(), message, links);
     }
 
     private static Optional<EvaluationReport> readReport(String id, byte[] json) {
@@ -242,13 +280,16 @@ public class ReportResource {
 
     private static String type(String name) {
         int dot = name.lastIndexOf('.');
-        return dot < 0 ? "application/octet-stream"
+        return dot < 0
+                ? "application/octet-stream"
                 : TYPES.getOrDefault(name.substring(dot + 1), "application/octet-stream");
     }
 
     private static Response error(Response.Status status, String message, String runId, String runStatus) {
-        return Response.status(status).entity(new ApiError(message, runId, runStatus))
-                .type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status)
+                .entity(new ApiError(message, runId, runStatus))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     private static Response unavailable(String runId, StorageException e) {

@@ -13,12 +13,10 @@ import java.util.Arrays;
  * as on matrices. Curves are thinned to at most {@code maxPoints} points for drawing.
  */
 public final class RocCurves {
-    private RocCurves() {
-    }
+    private RocCurves() {}
 
     /** A curve to draw: false/true positive rates from (0,0) to (1,1), and the AUC for the legend. */
-    public record Curve(String name, Double auc, double[] fpr, double[] tpr) {
-    }
+    public record Curve(String name, Double auc, double[] fpr, double[] tpr) {}
 
     /** One label's exact curve, thinned; null when the column has a single class. */
     public static Curve label(String name, Double auc, RocAuc.RocCurve c, int maxPoints) {
@@ -32,8 +30,8 @@ public final class RocCurves {
      * The micro-average ROC curve of row-major matrices (all cells pooled) at quantile thresholds; null when the
      * pooled cells have a single class.
      */
-    public static Curve micro(String name, Double auc, float[][] scores, boolean[][] truth, int thresholds,
-            int maxPoints) {
+    public static Curve micro(
+            String name, Double auc, float[][] scores, boolean[][] truth, int thresholds, int maxPoints) {
         int n = scores.length;
         int labels = n == 0 ? 0 : scores[0].length;
         Micro m = new Micro(n, labels, thresholds);

@@ -20,8 +20,7 @@ public class RunCatalog {
     Infrastructure infra;
 
     /** A run folder: its id and creation time (null when the folder holds only sub-folders). */
-    public record RunFolder(String runId, Instant created) {
-    }
+    public record RunFolder(String runId, Instant created) {}
 
     /** Every run folder with its creation time. */
     public List<RunFolder> runs() {

@@ -1,7 +1,9 @@
 package io.genrestack.evaluator;
 
 import io.genrestack.common.Sources;
+import io.genrestack.common.metrics.LabelColumn;
 import io.genrestack.common.metrics.MediaEvalMetrics;
+import io.genrestack.common.metrics.MicroAuc;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.evaluator.EvaluationReport.LabelAuc;
 import io.genrestack.evaluator.EvaluationReport.MediaEval;
@@ -9,9 +11,6 @@ import io.genrestack.evaluator.EvaluationReport.ModelReport;
 import io.genrestack.evaluator.EvaluationReport.PaperAuc;
 import io.genrestack.evaluator.EvaluationReport.Prf;
 import io.genrestack.evaluator.EvaluationReport.SourceReport;
-
-import io.genrestack.common.metrics.LabelColumn;
-import io.genrestack.common.metrics.MicroAuc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +36,8 @@ import java.util.stream.IntStream;
  * @param stackedSvg the stacked model's ROC figure
  * @param submissionTsv {@code recordingmbid\tlabel\tlabel...} lines, sorted by MBID, no header
  */
-public record SourceEvaluation(String source, SourceReport report, String baseSvg, String stackedSvg,
-        String submissionTsv) {
+public record SourceEvaluation(
+        String source, SourceReport report, String baseSvg, String stackedSvg, String submissionTsv) {
 
     /** Settings of the figures. */
     public record Options(int curveLabels, int curvePoints, int microThresholds) {
@@ -86,8 +85,15 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
      *
      * @param objects provenance object keys of this source ({@code labels}, {@code baseModel}, {@code stackedModel})
      */
-    public static SourceEvaluation evaluate(String source, List<String> labels, SplitColumns train,
-            SplitColumns val, Map<String, String> objects, Options options, Path scratch) throws IOException {
+    public static SourceEvaluation evaluate(
+            String source,
+            List<String> labels,
+            SplitColumns train,
+            SplitColumns val,
+            Map<String, String> objects,
+            Options options,
+            Path scratch)
+            throws IOException {
         int width = labels.size();
         boolean[] subgenre = MediaEvalMetrics.subgenreMask(labels);
         int nv = val.tracks();
@@ -118,14 +124,17 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
         Path predictedBits = scratch.resolve(source + "-stacked-predicted.bits");
         int words = (width + 63) / 64;
         try (MappedFile predicted = MappedFile.create(predictedBits, Math.max(1, nv), (long) words * Long.BYTES)) {
-            Model base = model(source, "base", false, labels, subgenre, train, val, curveCols, options, scratch,
-                    null);
-            Model stacked = model(source, "stacked", true, labels, subgenre, train, val, curveCols, options,
-                    scratch, predicted);
+            Model base = model(source, "base", false, labels, subgenre, train, val, curveCols, options, scratch, null);
+            Model stacked = model(
+                    source, "stacked", true, labels, subgenre, train, val, curveCols, options, scratch, predicted);
 
             List<LabelAuc> perLabel = new ArrayList<>(width);
             for (int l = 0; l < width; l++) {
-                perLabel.add(new LabelAuc(labels.get(l), valPos[l], trainPos[l], Text.orNull(base.auc.perLabel()[l]),
+                perLabel.add(new LabelAuc(
+                        labels.get(l),
+                        valPos[l],
+                        trainPos[l],
+                        Text.orNull(base.auc.perLabel()[l]),
                         Text.orNull(stacked.auc.perLabel()[l])));
             }
             double[] paper = Sources.PAPER_AUC.get(source);
@@ -133,23 +142,39 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
             files.put("rocBase", rocFile(source, "base"));
             files.put("rocStacked", rocFile(source, "stacked"));
             files.put("submission", submissionFile(source));
-            SourceReport report = new SourceReport(width, nt, nv, base.report, stacked.report,
-                    paper == null ? null : new PaperAuc(paper[0], paper[1]), perLabel, curveLabels, files,
+            SourceReport report = new SourceReport(
+                    width,
+                    nt,
+                    nv,
+                    base.report,
+                    stacked.report,
+                    paper == null ? null : new PaperAuc(paper[0], paper[1]),
+                    perLabel,
+                    curveLabels,
+                    files,
                     objects == null ? Map.of() : new LinkedHashMap<>(objects));
-            return new SourceEvaluation(source, report, base.svg, stacked.svg,
-                    submission(val, predicted, labels));
+            return new SourceEvaluation(source, report, base.svg, stacked.svg, submission(val, predicted, labels));
         } finally {
             MappedFile.deleteQuietly(predictedBits);
         }
     }
 
-    private record Model(RocAuc.MacroResult auc, ModelReport report, String svg) {
-    }
+    private record Model(RocAuc.MacroResult auc, ModelReport report, String svg) {}
 
     /** One model's figures; the stacked model's validation predictions go into {@code predicted} (track-major). */
-    private static Model model(String source, String model, boolean stacked, List<String> labels, boolean[] subgenre,
-            SplitColumns train, SplitColumns val, List<Integer> curveCols, Options o, Path scratch,
-            MappedFile predicted) throws IOException {
+    private static Model model(
+            String source,
+            String model,
+            boolean stacked,
+            List<String> labels,
+            boolean[] subgenre,
+            SplitColumns train,
+            SplitColumns val,
+            List<Integer> curveCols,
+            Options o,
+            Path scratch,
+            MappedFile predicted)
+            throws IOException {
         int width = labels.size();
         int nt = train.tracks();
         int nv = val.tracks();
@@ -219,11 +244,10 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
         List<RocCurves.Curve> curves = new ArrayList<>();
         curves.add(microCurve.curve("micro-average", Text.orNull(micro), o.curvePoints()));
         for (int l : curveCols) {
-            curves.add(RocCurves.label(labels.get(l), Text.orNull(perLabel[l]), labelCurves[l],
-                    o.curvePoints()));
+            curves.add(RocCurves.label(labels.get(l), Text.orNull(perLabel[l]), labelCurves[l], o.curvePoints()));
         }
-        String svg = RocSvg.render("roc-" + source + "-" + model, "ROC " + source + " " + model + " (validation)",
-                curves);
+        String svg =
+                RocSvg.render("roc-" + source + "-" + model, "ROC " + source + " " + model + " (validation)", curves);
         return new Model(auc, report(auc, counts.report(), labels), svg);
     }
 
@@ -264,14 +288,24 @@ public record SourceEvaluation(String source, SourceReport report, String baseSv
     }
 
     static ModelReport report(RocAuc.MacroResult auc, MediaEvalMetrics.Report me, List<String> labels) {
-        return new ModelReport(Text.orNull(auc.macro()), Text.orNull(auc.micro()), auc.evaluated(),
+        return new ModelReport(
+                Text.orNull(auc.macro()),
+                Text.orNull(auc.micro()),
+                auc.evaluated(),
                 auc.skipped().stream().map(labels::get).toList(),
                 new MediaEval(prf(me.all()), prf(me.genres()), prf(me.subgenres())));
     }
 
     private static Prf prf(MediaEvalMetrics.Prf p) {
-        return new Prf(Text.orNull(p.trackP()), Text.orNull(p.trackR()), Text.orNull(p.trackF()),
-                Text.orNull(p.labelP()), Text.orNull(p.labelR()), Text.orNull(p.labelF()), p.tracks(), p.labels());
+        return new Prf(
+                Text.orNull(p.trackP()),
+                Text.orNull(p.trackR()),
+                Text.orNull(p.trackF()),
+                Text.orNull(p.labelP()),
+                Text.orNull(p.labelR()),
+                Text.orNull(p.labelF()),
+                p.tracks(),
+                p.labels());
     }
 
     /** {@code recordingmbid\tlabel...} per validation track in MBID order, labels in vocabulary order. */

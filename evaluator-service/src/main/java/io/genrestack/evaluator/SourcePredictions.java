@@ -71,8 +71,8 @@ public record SourcePredictions(String source, List<String> labels, SplitMatrix 
         for (TrackPredictions p : sorted) {
             check(source, width, p);
             if (!seen.add(p.mbid())) {
-                throw new IllegalArgumentException("prediction of " + source + " track " + p.mbid()
-                        + " occurs twice in the run's predictions");
+                throw new IllegalArgumentException(
+                        "prediction of " + source + " track " + p.mbid() + " occurs twice in the run's predictions");
             }
             (p.split() == Split.TRAIN ? train : validation).add(p);
         }
@@ -99,8 +99,8 @@ public record SourcePredictions(String source, List<String> labels, SplitMatrix 
         if (p.labels() != null) {
             for (Integer l : p.labels()) {
                 if (l == null || l < 0 || l >= width) {
-                    throw new IllegalArgumentException(what + " has true label index " + l + " outside the "
-                            + width + "-label vocabulary");
+                    throw new IllegalArgumentException(
+                            what + " has true label index " + l + " outside the " + width + "-label vocabulary");
                 }
             }
         }

@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Escaping and number formatting shared by the report renderers. */
 final class Text {
-    private Text() {
-    }
+    private Text() {}
 
     /** Escapes text for XML/HTML content and attribute values. */
     static String xml(String s) {

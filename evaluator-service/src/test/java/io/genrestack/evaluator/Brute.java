@@ -2,8 +2,7 @@ package io.genrestack.evaluator;
 
 /** Reference ROC-AUC by counting (positive, negative) pairs, a tie counting 1/2: O(P·N), for small test sets. */
 final class Brute {
-    private Brute() {
-    }
+    private Brute() {}
 
     static double auc(float[] s, boolean[] t) {
         double wins = 0;

@@ -21,26 +21,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * heap in use after it (the live set). Prints {@code peakLiveHeap=<bytes> seconds=<s> diskBytes=<bytes>}.
  */
 public final class EvaluatorHeapProbe {
-    private EvaluatorHeapProbe() {
-    }
+    private EvaluatorHeapProbe() {}
 
     public static void main(String[] args) throws Exception {
         int tracks = Integer.parseInt(args[0]);
         int width = Integer.parseInt(args[1]);
         Path dir = Path.of(args[2]);
         AtomicLong peak = new AtomicLong();
-        Thread sampler = new Thread(() -> {
-            var memory = ManagementFactory.getMemoryMXBean();
-            while (!Thread.currentThread().isInterrupted()) {
-                System.gc();
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    var memory = ManagementFactory.getMemoryMXBean();
+                    while (!Thread.currentThread().isInterrupted()) {
+                        System.gc();
+                        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
 
@@ -65,24 +66,44 @@ public final class EvaluatorHeapProbe {
                     base[l] = (float) Math.min(1, Math.max(0, (t ? 0.2 : 0) + r.nextDouble() * 0.8));
                     stacked[l] = (float) Math.min(1, Math.max(0, (t ? 0.5 : 0) + r.nextDouble() * 0.6));
                 }
-                store.add(new TrackPredictions("probe", new UUID(r.nextLong(), r.nextLong()).toString(), "allmusic",
-                        i % 5 == 0 ? Split.VALIDATION : Split.TRAIN, truth, base, stacked));
+                store.add(new TrackPredictions(
+                        "probe",
+                        new UUID(r.nextLong(), r.nextLong()).toString(),
+                        "allmusic",
+                        i % 5 == 0 ? Split.VALIDATION : Split.TRAIN,
+                        truth,
+                        base,
+                        stacked));
             }
             store.finish();
             disk = store.diskBytes();
-            e = SourceEvaluation.evaluate("allmusic", labels, store.train(), store.validation(), Map.of(),
-                    SourceEvaluation.Options.defaults(), dir.resolve("scratch"));
+            e = SourceEvaluation.evaluate(
+                    "allmusic",
+                    labels,
+                    store.train(),
+                    store.validation(),
+                    Map.of(),
+                    SourceEvaluation.Options.defaults(),
+                    dir.resolve("scratch"));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         sampler.interrupt();
         sampler.join();
         System.gc();
-        peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-        if (e.report().validationTracks() != tracks / 5 + (tracks % 5 == 0 ? 0 : 1) || e.report().base().macroAuc()
-                == null || Files.list(dir.resolve("scratch")).findAny().isPresent()) {
+        peak.accumulateAndGet(
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+        if (e.report().validationTracks() != tracks / 5 + (tracks % 5 == 0 ? 0 : 1)
+                || e.report().base().macroAuc() == null
+                || Files.list(dir.resolve("scratch")).findAny().isPresent()) {
             throw new IllegalStateException("unexpected evaluation: " + e.report());
         }
-        System.out.printf(java.util.Locale.ROOT, "peakLiveHeap=%d seconds=%.1f diskBytes=%d macroAuc=%.4f/%.4f%n",
-                peak.get(), seconds, disk, e.report().base().macroAuc(), e.report().stacked().macroAuc());
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "peakLiveHeap=%d seconds=%.1f diskBytes=%d macroAuc=%.4f/%.4f%n",
+                peak.get(),
+                seconds,
+                disk,
+                e.report().base().macroAuc(),
+                e.report().stacked().macroAuc());
     }
 }

@@ -28,14 +28,22 @@ class EvaluatorHeapTest {
     /** Bound on the heap per track (measured 97 B): MBID index and order, per-track counters, one column's buffers. */
     static final long BYTES_PER_TRACK = 200;
 
-    record Probe(long peakLiveHeap, double seconds, long diskBytes, String output) {
-    }
+    record Probe(long peakLiveHeap, double seconds, long diskBytes, String output) {}
 
     static Probe probe(Path dir, int tracks) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, XMX, "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
-                EvaluatorHeapProbe.class.getName(), String.valueOf(tracks), String.valueOf(LABELS), dir.toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        XMX,
+                        "-XX:+UseG1GC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EvaluatorHeapProbe.class.getName(),
+                        String.valueOf(tracks),
+                        String.valueOf(LABELS),
+                        dir.toString())
+                .redirectErrorStream(true)
+                .start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("the probe of " + tracks + " tracks did not finish in 300 s");
@@ -43,7 +51,8 @@ class EvaluatorHeapTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), "probe of " + tracks + " tracks in " + XMX + " failed:\n" + out);
         assertTrue(!out.contains("OutOfMemoryError"), out);
-        Matcher m = Pattern.compile("peakLiveHeap=(\\d+) seconds=([\\d.]+) diskBytes=(\\d+)").matcher(out);
+        Matcher m = Pattern.compile("peakLiveHeap=(\\d+) seconds=([\\d.]+) diskBytes=(\\d+)")
+                .matcher(out);
         assertTrue(m.find(), out);
         return new Probe(Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)), Long.parseLong(m.group(3)), out);
     }
@@ -58,11 +67,14 @@ class EvaluatorHeapTest {
             System.out.printf("evaluator heap probe: %s", p.output());
         }
         long perTrack = (b.peakLiveHeap() - a.peakLiveHeap()) / (large - small);
-        System.out.printf("evaluator heap probe: %d bytes of live heap per extra track (documented bound %d), "
-                + "disk %.3f bytes per (track, label)%n", perTrack, BYTES_PER_TRACK,
-                (double) b.diskBytes() / large / LABELS);
-        assertTrue(perTrack <= BYTES_PER_TRACK, "live heap grows by " + perTrack + " bytes per track (25 000 → 100 000"
-                + " tracks: " + a.peakLiveHeap() + " → " + b.peakLiveHeap() + " bytes), documented " + BYTES_PER_TRACK);
+        System.out.printf(
+                "evaluator heap probe: %d bytes of live heap per extra track (documented bound %d), "
+                        + "disk %.3f bytes per (track, label)%n",
+                perTrack, BYTES_PER_TRACK, (double) b.diskBytes() / large / LABELS);
+        assertTrue(
+                perTrack <= BYTES_PER_TRACK,
+                "live heap grows by " + perTrack + " bytes per track (25 000 → 100 000" + " tracks: " + a.peakLiveHeap()
+                        + " → " + b.peakLiveHeap() + " bytes), documented " + BYTES_PER_TRACK);
         assertTrue(b.peakLiveHeap() < 512L << 20);
     }
 }

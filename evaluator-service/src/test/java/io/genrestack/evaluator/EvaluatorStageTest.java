@@ -1,14 +1,13 @@
 package io.genrestack.evaluator;
 
-import io.genrestack.common.model.LabelVocabulary;
-import io.genrestack.common.model.ProgressMark;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.Split;
@@ -65,9 +64,7 @@ class EvaluatorStageTest {
     @Inject
     Infrastructure infra;
 
-    record Published(String runId, Map<String, List<String>> vocab, List<TrackPredictions> records,
-            TopicRange range) {
-    }
+    record Published(String runId, Map<String, List<String>> vocab, List<TrackPredictions> records, TopicRange range) {}
 
     /** Vocabulary of a source: a few genres and subgenres; label 0 of lastfm is never true in validation. */
     static List<String> vocabulary(String source) {
@@ -113,8 +110,8 @@ class EvaluatorStageTest {
                 records.add(new TrackPredictions(runId, mbid, source, split, truth, base, stacked));
             }
         }
-        try (ExactlyOnceWriter w = ExactlyOnceWriter.open(infra.bootstrap(), runId, "stacker-test", "all",
-                "predictions")) {
+        try (ExactlyOnceWriter w =
+                ExactlyOnceWriter.open(infra.bootstrap(), runId, "stacker-test", "all", "predictions")) {
             for (TrackPredictions p : records) {
                 w.send(Topics.PREDICTIONS, p.mbid(), Json.bytes(p));
             }
@@ -148,8 +145,13 @@ class EvaluatorStageTest {
                 objects.put(StageJob.modelName(s, kind), RunPaths.provenance(run, s, kind));
             }
         }
-        StageJob job = StageJob.of(run, Topics.STAGE_EVALUATOR, StageJob.ALL,
-                RunConfig.defaults(List.of(), List.of()), Map.of(StageJob.PREDICTIONS, range), objects);
+        StageJob job = StageJob.of(
+                run,
+                Topics.STAGE_EVALUATOR,
+                StageJob.ALL,
+                RunConfig.defaults(List.of(), List.of()),
+                Map.of(StageJob.PREDICTIONS, range),
+                objects);
         JobWorker.submit(infra.events(), job);
         return job;
     }
@@ -168,7 +170,8 @@ class EvaluatorStageTest {
                     if (e.runId().equals(runId) && e.type().equals(type) && ++seen == n) {
                         return e;
                     }
-                    if (e.runId().equals(runId) && e.type().equals(RunEvent.STAGE_FAILED)
+                    if (e.runId().equals(runId)
+                            && e.type().equals(RunEvent.STAGE_FAILED)
                             && !type.equals(RunEvent.STAGE_FAILED)) {
                         fail("evaluator failed: " + e.message());
                     }
@@ -189,8 +192,13 @@ class EvaluatorStageTest {
         }
         assertEquals(RunPaths.reports(runId) + "report.json", ready.objects().get("report.json"));
 
-        JsonNode report = Json.MAPPER.readTree(given().when().get("/runs/" + runId + "/report").then()
-                .statusCode(200).contentType(containsString("application/json")).extract().asByteArray());
+        JsonNode report = Json.MAPPER.readTree(given().when()
+                .get("/runs/" + runId + "/report")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("application/json"))
+                .extract()
+                .asByteArray());
         assertEquals(runId, report.get("runId").asText());
         assertEquals(p.records().size(), report.at("/counts/predictions").asLong());
         for (String s : Sources.ALL) {
@@ -201,24 +209,39 @@ class EvaluatorStageTest {
             for (String model : List.of("base", "stacked")) {
                 float[][] scores = matrix(p, s, model.equals("stacked"));
                 boolean[][] truth = truth(p, s);
-                assertEquals(Brute.macro(scores, truth), sr.at("/" + model + "/macroAuc").asDouble(), 1e-12,
+                assertEquals(
+                        Brute.macro(scores, truth),
+                        sr.at("/" + model + "/macroAuc").asDouble(),
+                        1e-12,
                         s + " " + model + " macro");
-                assertEquals(Brute.micro(scores, truth), sr.at("/" + model + "/microAuc").asDouble(), 1e-12,
+                assertEquals(
+                        Brute.micro(scores, truth),
+                        sr.at("/" + model + "/microAuc").asDouble(),
+                        1e-12,
                         s + " " + model + " micro");
                 assertTrue(sr.at("/" + model + "/mediaeval/all/trackF").isNumber());
             }
-            assertTrue(sr.at("/stacked/macroAuc").asDouble() > sr.at("/base/macroAuc").asDouble() + 0.05,
+            assertTrue(
+                    sr.at("/stacked/macroAuc").asDouble()
+                            > sr.at("/base/macroAuc").asDouble() + 0.05,
                     s + ": stacked built to rank better than base");
             assertEquals(Sources.PAPER_AUC.get(s)[0], sr.at("/paper/base").asDouble(), 0);
             assertEquals(Sources.PAPER_AUC.get(s)[1], sr.at("/paper/stacked").asDouble(), 0);
-            assertEquals(RunPaths.provenance(runId, s, "stacked"), sr.at("/objects/stackedModel").asText());
+            assertEquals(
+                    RunPaths.provenance(runId, s, "stacked"),
+                    sr.at("/objects/stackedModel").asText());
         }
-        assertEquals("ambient", report.at("/sources/lastfm/base/skippedLabels/0").asText());
+        assertEquals(
+                "ambient", report.at("/sources/lastfm/base/skippedLabels/0").asText());
         assertEquals(5, report.at("/sources/lastfm/base/evaluatedLabels").asInt());
 
         // MediaEval submission: one line per validation track, sorted, known labels only, no header
-        String tsv = given().when().get("/runs/" + runId + "/files/mediaeval-lastfm.tsv").then().statusCode(200)
-                .extract().asString();
+        String tsv = given().when()
+                .get("/runs/" + runId + "/files/mediaeval-lastfm.tsv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         String[] lines = tsv.split("\n");
         assertEquals(VALIDATION, lines.length);
         String previous = "";
@@ -231,22 +254,41 @@ class EvaluatorStageTest {
                 assertTrue(vocabulary("lastfm").contains(parts[i]), parts[i]);
             }
         }
-        given().when().get("/runs/" + runId + "/files/roc-discogs-stacked.svg").then().statusCode(200)
-                .contentType(containsString("image/svg+xml")).body(containsString("<polyline"));
-        given().when().get("/runs/" + runId + "/report.md").then().statusCode(200)
+        given().when()
+                .get("/runs/" + runId + "/files/roc-discogs-stacked.svg")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("image/svg+xml"))
+                .body(containsString("<polyline"));
+        given().when()
+                .get("/runs/" + runId + "/report.md")
+                .then()
+                .statusCode(200)
                 .body(containsString("| tagtraum |"));
-        given().when().get("/runs/" + runId + "/objects/models/lastfm/base/provenance.json").then().statusCode(200)
+        given().when()
+                .get("/runs/" + runId + "/objects/models/lastfm/base/provenance.json")
+                .then()
+                .statusCode(200)
                 .body("kind", equalTo("base"));
 
         // the run list, API errors
-        given().when().get("/runs").then().statusCode(200).body("find { it.runId == '" + runId + "' }.status",
-                equalTo("complete"));
-        given().when().get("/runs/no-such-run-" + UUID.randomUUID().toString().substring(0, 6) + "/report").then()
-                .statusCode(404).contentType(containsString("application/json"))
+        given().when()
+                .get("/runs")
+                .then()
+                .statusCode(200)
+                .body("find { it.runId == '" + runId + "' }.status", equalTo("complete"));
+        given().when()
+                .get("/runs/no-such-run-" + UUID.randomUUID().toString().substring(0, 6) + "/report")
+                .then()
+                .statusCode(404)
+                .contentType(containsString("application/json"))
                 .body("error", containsString("unknown run"));
         given().when().get("/runs/Bad!Id/report").then().statusCode(400).body("error", containsString("run id"));
         given().when().get("/runs/" + runId + "/files/secret.txt").then().statusCode(400);
-        given().when().get("/runs/" + runId + "/objects/models/lastfm/base/params").then().statusCode(400);
+        given().when()
+                .get("/runs/" + runId + "/objects/models/lastfm/base/params")
+                .then()
+                .statusCode(400);
 
         // the HTML report in a real browser
         String url = "http://127.0.0.1:" + RestAssured.port + "/runs/" + runId + "/report.html";
@@ -257,15 +299,16 @@ class EvaluatorStageTest {
             assertTrue(dom.contains("id=\"auc-" + s + "\""), "AUC table of " + s);
             assertTrue(dom.contains("id=\"mediaeval-" + s + "\""), "MediaEval table of " + s);
             for (String model : List.of("base", "stacked")) {
-                Matcher m = Pattern.compile("<svg[^>]*id=\"roc-" + s + "-" + model + "\"[\\s\\S]*?</svg>").matcher(dom);
+                Matcher m = Pattern.compile("<svg[^>]*id=\"roc-" + s + "-" + model + "\"[\\s\\S]*?</svg>")
+                        .matcher(dom);
                 assertTrue(m.find(), "inline ROC figure " + s + "/" + model);
                 assertTrue(m.group().contains("<polyline"), "curves drawn in " + s + "/" + model);
             }
         }
-        Matcher summary = Pattern.compile("<table id=\"summary\">[\\s\\S]*?</table>").matcher(dom);
+        Matcher summary =
+                Pattern.compile("<table id=\"summary\">[\\s\\S]*?</table>").matcher(dom);
         assertTrue(summary.find(), "summary table");
-        for (String paper : List.of("0.6476", "0.7592", "0.8276", "0.8017", "0.8122", "0.8863", "0.9064",
-                "0.8874")) {
+        for (String paper : List.of("0.6476", "0.7592", "0.8276", "0.8017", "0.8122", "0.8863", "0.9064", "0.8874")) {
             assertTrue(summary.group().contains(paper), "paper value " + paper + " in the summary table");
         }
         chromium(tmp, "--screenshot=" + png, "--window-size=1200,2000", url);
@@ -284,33 +327,44 @@ class EvaluatorStageTest {
     void aPartialSetFailsTheJobAndWritesNoReport() throws Exception {
         String runId = "eval-partial-" + UUID.randomUUID().toString().substring(0, 8);
         Published p = publish(runId, 11);
-        TopicRange claimed = new TopicRange(p.range().topic(), p.range().partitions(),
-                p.range().expectedRecords() + 5);
+        TopicRange claimed = new TopicRange(
+                p.range().topic(), p.range().partitions(), p.range().expectedRecords() + 5);
         submit(p, claimed);
         RunEvent failed = awaitEvent(runId, RunEvent.STAGE_FAILED, 1, 180);
         assertEquals(Topics.STAGE_EVALUATOR, failed.stage());
         assertTrue(failed.message().contains("partial"), failed.message());
         assertFalse(infra.store().exists(RunPaths.reports(runId) + "report.json"));
-        given().when().get("/runs/" + runId + "/report.html").then().statusCode(404)
-                .contentType(containsString("application/json")).body("status", equalTo("failed"))
+        given().when()
+                .get("/runs/" + runId + "/report.html")
+                .then()
+                .statusCode(404)
+                .contentType(containsString("application/json"))
+                .body("status", equalTo("failed"))
                 .body("error", containsString("partial"));
-        given().when().get("/runs").then().statusCode(200).body("find { it.runId == '" + runId + "' }.status",
-                equalTo("failed"));
+        given().when()
+                .get("/runs")
+                .then()
+                .statusCode(200)
+                .body("find { it.runId == '" + runId + "' }.status", equalTo("failed"));
     }
 
     static float[][] matrix(Published p, String source, boolean stacked) {
-        return p.records().stream().filter(t -> t.source().equals(source) && t.split() == Split.VALIDATION)
-                .map(t -> stacked ? t.stackedScores() : t.baseScores()).toArray(float[][]::new);
+        return p.records().stream()
+                .filter(t -> t.source().equals(source) && t.split() == Split.VALIDATION)
+                .map(t -> stacked ? t.stackedScores() : t.baseScores())
+                .toArray(float[][]::new);
     }
 
     static boolean[][] truth(Published p, String source) {
         int width = vocabulary(source).size();
-        return p.records().stream().filter(t -> t.source().equals(source) && t.split() == Split.VALIDATION)
+        return p.records().stream()
+                .filter(t -> t.source().equals(source) && t.split() == Split.VALIDATION)
                 .map(t -> {
                     boolean[] row = new boolean[width];
                     t.labels().forEach(l -> row[l] = true);
                     return row;
-                }).toArray(boolean[][]::new);
+                })
+                .toArray(boolean[][]::new);
     }
 
     /** Runs headless Chromium (Debian package {@code chromium}); fails the test when it is not installed. */
@@ -326,13 +380,24 @@ class EvaluatorStageTest {
             fail("headless Chromium is required to check report.html: install the Debian package 'chromium' "
                     + "(apt-get install -y chromium)");
         }
-        List<String> cmd = new ArrayList<>(List.of(exe, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--user-data-dir=" + profile));
+        List<String> cmd = new ArrayList<>(List.of(
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(profile, "out", ".html");
         Path err = Files.createTempFile(profile, "err", ".log");
-        Process proc = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process proc = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!proc.waitFor(240, TimeUnit.SECONDS)) {
             proc.destroyForcibly();
             fail("chromium did not finish within 240 s: " + Files.readString(err));

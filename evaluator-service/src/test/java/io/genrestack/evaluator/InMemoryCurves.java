@@ -12,13 +12,11 @@ import java.util.Arrays;
  * micro AUC of {@link RocAuc#macro}. Curves are thinned to at most {@code maxPoints} points for drawing.
  */
 final class InMemoryCurves {
-    private InMemoryCurves() {
-    }
-
+    private InMemoryCurves() {}
 
     /** The exact ROC curve of one label column, thinned; null when the column has a single class. */
-    public static RocCurves.Curve label(String name, Double auc, float[][] scores, boolean[][] truth, int column,
-            int maxPoints) {
+    public static RocCurves.Curve label(
+            String name, Double auc, float[][] scores, boolean[][] truth, int column, int maxPoints) {
         int n = scores.length;
         float[] s = new float[n];
         boolean[] t = new boolean[n];
@@ -41,8 +39,8 @@ final class InMemoryCurves {
      * The micro-average ROC curve (all cells pooled) at quantile thresholds; null when the pooled cells have a
      * single class.
      */
-    public static RocCurves.Curve micro(String name, Double auc, float[][] scores, boolean[][] truth, int thresholds,
-            int maxPoints) {
+    public static RocCurves.Curve micro(
+            String name, Double auc, float[][] scores, boolean[][] truth, int thresholds, int maxPoints) {
         long cells = 0;
         for (float[] row : scores) {
             cells += row.length;

@@ -26,8 +26,7 @@ import static io.genrestack.evaluator.SourceEvaluation.submissionFile;
  * matrix ROC figures ({@link InMemoryCurves}).
  */
 final class InMemoryEvaluation {
-    private InMemoryEvaluation() {
-    }
+    private InMemoryEvaluation() {}
 
     public static SourceEvaluation evaluate(SourcePredictions p, Map<String, String> objects, Options options) {
         List<String> labels = p.labels();
@@ -39,17 +38,20 @@ final class InMemoryEvaluation {
         RocAuc.MacroResult baseAuc = auc(val.base(), val.truth(), width);
         RocAuc.MacroResult stackedAuc = auc(val.stacked(), val.truth(), width);
         boolean[][] basePred = MediaEvalMetrics.binarise(val.base(), thresholds(train.base(), train.truth(), width));
-        boolean[][] stackedPred = MediaEvalMetrics.binarise(val.stacked(),
-                thresholds(train.stacked(), train.truth(), width));
+        boolean[][] stackedPred =
+                MediaEvalMetrics.binarise(val.stacked(), thresholds(train.stacked(), train.truth(), width));
         ModelReport base = model(baseAuc, MediaEvalMetrics.evaluate(basePred, val.truth(), subgenre), labels);
-        ModelReport stacked = model(stackedAuc, MediaEvalMetrics.evaluate(stackedPred, val.truth(), subgenre),
-                labels);
+        ModelReport stacked = model(stackedAuc, MediaEvalMetrics.evaluate(stackedPred, val.truth(), subgenre), labels);
 
         int[] valPos = positives(val.truth(), width);
         int[] trainPos = positives(train.truth(), width);
         List<LabelAuc> perLabel = new ArrayList<>(width);
         for (int l = 0; l < width; l++) {
-            perLabel.add(new LabelAuc(labels.get(l), valPos[l], trainPos[l], Text.orNull(baseAuc.perLabel()[l]),
+            perLabel.add(new LabelAuc(
+                    labels.get(l),
+                    valPos[l],
+                    trainPos[l],
+                    Text.orNull(baseAuc.perLabel()[l]),
                     Text.orNull(stackedAuc.perLabel()[l])));
         }
 
@@ -64,19 +66,27 @@ final class InMemoryEvaluation {
         curveCols = curveCols.subList(0, Math.min(options.curveLabels(), curveCols.size()));
         List<String> curveLabels = curveCols.stream().map(labels::get).toList();
         String baseSvg = figure(p.source(), "base", val.base(), val.truth(), baseAuc, curveCols, labels, options);
-        String stackedSvg = figure(p.source(), "stacked", val.stacked(), val.truth(), stackedAuc, curveCols, labels,
-                options);
+        String stackedSvg =
+                figure(p.source(), "stacked", val.stacked(), val.truth(), stackedAuc, curveCols, labels, options);
 
         double[] paper = Sources.PAPER_AUC.get(p.source());
         Map<String, String> files = new LinkedHashMap<>();
         files.put("rocBase", rocFile(p.source(), "base"));
         files.put("rocStacked", rocFile(p.source(), "stacked"));
         files.put("submission", submissionFile(p.source()));
-        SourceReport report = new SourceReport(width, train.tracks(), val.tracks(), base, stacked,
-                paper == null ? null : new PaperAuc(paper[0], paper[1]), perLabel, curveLabels, files,
+        SourceReport report = new SourceReport(
+                width,
+                train.tracks(),
+                val.tracks(),
+                base,
+                stacked,
+                paper == null ? null : new PaperAuc(paper[0], paper[1]),
+                perLabel,
+                curveLabels,
+                files,
                 objects == null ? Map.of() : new LinkedHashMap<>(objects));
-        return new SourceEvaluation(p.source(), report, baseSvg, stackedSvg, submission(val.mbids(), stackedPred,
-                labels));
+        return new SourceEvaluation(
+                p.source(), report, baseSvg, stackedSvg, submission(val.mbids(), stackedPred, labels));
     }
 
     private static RocAuc.MacroResult auc(float[][] scores, boolean[][] truth, int width) {
@@ -117,14 +127,21 @@ final class InMemoryEvaluation {
         return n;
     }
 
-    private static String figure(String source, String model, float[][] scores, boolean[][] truth,
-            RocAuc.MacroResult auc, List<Integer> cols, List<String> labels, Options o) {
+    private static String figure(
+            String source,
+            String model,
+            float[][] scores,
+            boolean[][] truth,
+            RocAuc.MacroResult auc,
+            List<Integer> cols,
+            List<String> labels,
+            Options o) {
         List<RocCurves.Curve> curves = new ArrayList<>();
-        curves.add(InMemoryCurves.micro("micro-average", Text.orNull(auc.micro()), scores, truth, o.microThresholds(),
-                o.curvePoints()));
+        curves.add(InMemoryCurves.micro(
+                "micro-average", Text.orNull(auc.micro()), scores, truth, o.microThresholds(), o.curvePoints()));
         for (int l : cols) {
-            curves.add(InMemoryCurves.label(labels.get(l), Text.orNull(auc.perLabel()[l]), scores, truth, l,
-                    o.curvePoints()));
+            curves.add(InMemoryCurves.label(
+                    labels.get(l), Text.orNull(auc.perLabel()[l]), scores, truth, l, o.curvePoints()));
         }
         return RocSvg.render("roc-" + source + "-" + model, "ROC " + source + " " + model + " (validation)", curves);
     }

@@ -58,28 +58,36 @@ class OutOfCoreEvaluationTest {
                 base[3] = -0.0f; // -0.0 ties +0.0
                 stacked[3] = 0.0f;
             }
-            out.add(new TrackPredictions("run", new UUID(seed, i * 7919L % 100_003).toString(), SOURCE, split, truth,
-                    base, stacked));
+            out.add(new TrackPredictions(
+                    "run", new UUID(seed, i * 7919L % 100_003).toString(), SOURCE, split, truth, base, stacked));
         }
         Collections.shuffle(out, r);
         return out;
     }
 
-    static SourceEvaluation outOfCore(Path dir, List<String> labels, List<TrackPredictions> records,
-            SourceEvaluation.Options options) throws Exception {
+    static SourceEvaluation outOfCore(
+            Path dir, List<String> labels, List<TrackPredictions> records, SourceEvaluation.Options options)
+            throws Exception {
         try (ColumnStore store = new ColumnStore(dir.resolve("store"), SOURCE, labels)) {
             for (TrackPredictions p : records) {
                 store.add(p);
             }
             store.finish();
             assertTrue(Files.exists(dir.resolve("store/validation/base.f32")), "column files on disk");
-            return SourceEvaluation.evaluate(SOURCE, labels, store.train(), store.validation(), Map.of("labels", "x"),
-                    options, dir.resolve("scratch"));
+            return SourceEvaluation.evaluate(
+                    SOURCE,
+                    labels,
+                    store.train(),
+                    store.validation(),
+                    Map.of("labels", "x"),
+                    options,
+                    dir.resolve("scratch"));
         }
     }
 
     static void assertIdentical(SourceEvaluation expected, SourceEvaluation actual) throws Exception {
-        assertEquals(new String(Json.READABLE.writeValueAsBytes(expected.report())),
+        assertEquals(
+                new String(Json.READABLE.writeValueAsBytes(expected.report())),
                 new String(Json.READABLE.writeValueAsBytes(actual.report())));
         assertEquals(expected.report(), actual.report());
         assertEquals(expected.baseSvg(), actual.baseSvg());
@@ -91,21 +99,31 @@ class OutOfCoreEvaluationTest {
     void outOfCoreFiguresAreBitIdenticalToTheInMemoryOnes(@TempDir Path dir) throws Exception {
         List<String> labels = labels(70);
         List<TrackPredictions> records = records(42, 2300, 1500, labels.size()); // 3 blocks + part, 2 + part
-        for (SourceEvaluation.Options o : List.of(SourceEvaluation.Options.defaults(),
-                new SourceEvaluation.Options(3, 50, 37))) {
-            SourceEvaluation expected = InMemoryEvaluation.evaluate(SourcePredictions.of(SOURCE, labels, records),
-                    Map.of("labels", "x"), o);
+        for (SourceEvaluation.Options o :
+                List.of(SourceEvaluation.Options.defaults(), new SourceEvaluation.Options(3, 50, 37))) {
+            SourceEvaluation expected = InMemoryEvaluation.evaluate(
+                    SourcePredictions.of(SOURCE, labels, records), Map.of("labels", "x"), o);
             SourceEvaluation actual = outOfCore(dir, labels, records, o);
             assertIdentical(expected, actual);
             assertTrue(actual.report().base().skippedLabels().contains("genre0"));
-            assertTrue(actual.report().stacked().microAuc() > actual.report().base().microAuc());
+            assertTrue(actual.report().stacked().microAuc()
+                    > actual.report().base().microAuc());
         }
         // the in-memory entry point is the same computation
-        assertIdentical(InMemoryEvaluation.evaluate(SourcePredictions.of(SOURCE, labels, records), Map.of("labels",
-                "x"), SourceEvaluation.Options.defaults()), SourceEvaluation.evaluate(SourcePredictions.of(SOURCE,
-                        labels, records), Map.of("labels", "x"), SourceEvaluation.Options.defaults()));
+        assertIdentical(
+                InMemoryEvaluation.evaluate(
+                        SourcePredictions.of(SOURCE, labels, records),
+                        Map.of("labels", "x"),
+                        SourceEvaluation.Options.defaults()),
+                SourceEvaluation.evaluate(
+                        SourcePredictions.of(SOURCE, labels, records),
+                        Map.of("labels", "x"),
+                        SourceEvaluation.Options.defaults()));
         try (var left = Files.list(dir)) {
-            assertEquals(List.of(), left.filter(p -> !p.getFileName().toString().equals("scratch")).toList(),
+            assertEquals(
+                    List.of(),
+                    left.filter(p -> !p.getFileName().toString().equals("scratch"))
+                            .toList(),
                     "column files deleted");
         }
         try (var left = Files.list(dir.resolve("scratch"))) {
@@ -118,28 +136,44 @@ class OutOfCoreEvaluationTest {
         List<String> labels = labels(5);
         List<TrackPredictions> onlyTrain = records(3, 40, 0, labels.size());
         SourceEvaluation.Options o = SourceEvaluation.Options.defaults();
-        assertIdentical(InMemoryEvaluation.evaluate(SourcePredictions.of(SOURCE, labels, onlyTrain), Map.of("labels",
-                "x"), o), outOfCore(dir, labels, onlyTrain, o));
+        assertIdentical(
+                InMemoryEvaluation.evaluate(SourcePredictions.of(SOURCE, labels, onlyTrain), Map.of("labels", "x"), o),
+                outOfCore(dir, labels, onlyTrain, o));
         List<TrackPredictions> onlyValidation = records(4, 0, 30, labels.size());
-        assertIdentical(InMemoryEvaluation.evaluate(SourcePredictions.of(SOURCE, labels, onlyValidation),
-                Map.of("labels", "x"), o), outOfCore(dir, labels, onlyValidation, o));
+        assertIdentical(
+                InMemoryEvaluation.evaluate(
+                        SourcePredictions.of(SOURCE, labels, onlyValidation), Map.of("labels", "x"), o),
+                outOfCore(dir, labels, onlyValidation, o));
     }
 
     @Test
     void inconsistentRecordsAreRejected(@TempDir Path dir) throws Exception {
         List<String> labels = labels(4);
         try (ColumnStore s = new ColumnStore(dir.resolve("a"), SOURCE, labels)) {
-            assertThrows(IllegalArgumentException.class, () -> s.add(new TrackPredictions("run", "x", SOURCE,
-                    Split.TRAIN, List.of(4), new float[4], new float[4])));
-            assertThrows(IllegalArgumentException.class, () -> s.add(new TrackPredictions("run", "x", SOURCE,
-                    Split.TRAIN, List.of(0), new float[3], new float[4])));
-            assertThrows(IllegalArgumentException.class, () -> s.add(new TrackPredictions("run", "x", SOURCE,
-                    Split.TRAIN, List.of(0), new float[] { 0, Float.NaN, 0, 0 }, new float[4])));
-            assertThrows(IllegalArgumentException.class, () -> s.add(new TrackPredictions("run", "x", "lastfm",
-                    Split.TRAIN, List.of(0), new float[4], new float[4])));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> s.add(new TrackPredictions(
+                            "run", "x", SOURCE, Split.TRAIN, List.of(4), new float[4], new float[4])));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> s.add(new TrackPredictions(
+                            "run", "x", SOURCE, Split.TRAIN, List.of(0), new float[3], new float[4])));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> s.add(new TrackPredictions(
+                            "run",
+                            "x",
+                            SOURCE,
+                            Split.TRAIN,
+                            List.of(0),
+                            new float[] {0, Float.NaN, 0, 0},
+                            new float[4])));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> s.add(new TrackPredictions(
+                            "run", "x", "lastfm", Split.TRAIN, List.of(0), new float[4], new float[4])));
             s.add(new TrackPredictions("run", "dup", SOURCE, Split.TRAIN, List.of(0), new float[4], new float[4]));
-            s.add(new TrackPredictions("run", "dup", SOURCE, Split.VALIDATION, List.of(0), new float[4],
-                    new float[4]));
+            s.add(new TrackPredictions("run", "dup", SOURCE, Split.VALIDATION, List.of(0), new float[4], new float[4]));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, s::finish);
             assertTrue(e.getMessage().contains("occurs twice"), e.getMessage());
         }
@@ -171,8 +205,8 @@ class OutOfCoreEvaluationTest {
     void aDuplicateInsideOneSplitIsRejected(@TempDir Path dir) throws Exception {
         try (ColumnStore s = new ColumnStore(dir.resolve("a"), SOURCE, labels(2))) {
             for (String mbid : List.of("b", "a", "b")) {
-                s.add(new TrackPredictions("run", mbid, SOURCE, Split.VALIDATION, List.of(0), new float[2],
-                        new float[2]));
+                s.add(new TrackPredictions(
+                        "run", mbid, SOURCE, Split.VALIDATION, List.of(0), new float[2], new float[2]));
             }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, s::finish);
             assertTrue(e.getMessage().contains("track b occurs twice"), e.getMessage());

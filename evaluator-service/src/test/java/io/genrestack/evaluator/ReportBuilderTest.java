@@ -1,9 +1,8 @@
 package io.genrestack.evaluator;
 
-import io.genrestack.common.model.StageJob;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.model.Split;
+import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TrackPredictions;
 import io.genrestack.common.serde.Json;
 import io.genrestack.evaluator.EvaluationReport.Prf;
@@ -46,31 +45,44 @@ class ReportBuilderTest {
     //   v4 {pop}          base [0.1, 0.1, 0.2, 0.75]  stacked [0.05, 0.8, 0.1, 0.3]
     static List<TrackPredictions> records() {
         List<TrackPredictions> r = new ArrayList<>();
-        float[][] train = { { 0.1f, 0.1f, 0.8f, 0.7f }, { 0.1f, 0.2f, 0.7f, 0.2f }, { 0.5f, 0.9f, 0.3f, 0.1f },
-                { 0.2f, 0.6f, 0.2f, 0.3f } };
+        float[][] train = {
+            {0.1f, 0.1f, 0.8f, 0.7f}, {0.1f, 0.2f, 0.7f, 0.2f}, {0.5f, 0.9f, 0.3f, 0.1f}, {0.2f, 0.6f, 0.2f, 0.3f}
+        };
         List<List<Integer>> trainTruth = List.of(List.of(2, 3), List.of(2), List.of(0, 1), List.of(1));
         for (int i = 0; i < 4; i++) {
-            r.add(new TrackPredictions(RUN, "t" + (i + 1), "lastfm", Split.TRAIN, trainTruth.get(i), train[i],
-                    train[i].clone()));
+            r.add(new TrackPredictions(
+                    RUN, "t" + (i + 1), "lastfm", Split.TRAIN, trainTruth.get(i), train[i], train[i].clone()));
         }
-        float[][] base = { { 0.1f, 0.2f, 0.75f, 0.5f }, { 0.1f, 0.65f, 0.4f, 0.1f }, { 0.1f, 0.7f, 0.8f, 0.2f },
-                { 0.1f, 0.1f, 0.2f, 0.75f } };
-        float[][] stacked = { { 0.05f, 0.1f, 0.9f, 0.8f }, { 0.05f, 0.3f, 0.8f, 0.2f }, { 0.05f, 0.9f, 0.2f, 0.1f },
-                { 0.05f, 0.8f, 0.1f, 0.3f } };
+        float[][] base = {
+            {0.1f, 0.2f, 0.75f, 0.5f}, {0.1f, 0.65f, 0.4f, 0.1f}, {0.1f, 0.7f, 0.8f, 0.2f}, {0.1f, 0.1f, 0.2f, 0.75f}
+        };
+        float[][] stacked = {
+            {0.05f, 0.1f, 0.9f, 0.8f}, {0.05f, 0.3f, 0.8f, 0.2f}, {0.05f, 0.9f, 0.2f, 0.1f}, {0.05f, 0.8f, 0.1f, 0.3f}
+        };
         List<List<Integer>> valTruth = List.of(List.of(2, 3), List.of(2), List.of(1), List.of(1));
         for (int i = 3; i >= 0; i--) { // reversed: the report sorts by MBID
-            r.add(new TrackPredictions(RUN, "v" + (i + 1), "lastfm", Split.VALIDATION, valTruth.get(i), base[i],
-                    stacked[i]));
+            r.add(new TrackPredictions(
+                    RUN, "v" + (i + 1), "lastfm", Split.VALIDATION, valTruth.get(i), base[i], stacked[i]));
         }
         return r;
     }
 
     static ReportBuilder.Built build() {
         SourcePredictions p = SourcePredictions.of("lastfm", LABELS, records());
-        SourceEvaluation e = SourceEvaluation.evaluate(p, Map.of("labels", "runs/unit-run/labels/lastfm.json",
-                "baseModel", "runs/unit-run/models/lastfm/base/provenance.json"), new SourceEvaluation.Options(2, 300,
-                        1000));
-        return ReportBuilder.build(RUN, Instant.parse("2026-01-02T03:04:05Z"), 8, List.of(e), List.of("tagtraum"),
+        SourceEvaluation e = SourceEvaluation.evaluate(
+                p,
+                Map.of(
+                        "labels",
+                        "runs/unit-run/labels/lastfm.json",
+                        "baseModel",
+                        "runs/unit-run/models/lastfm/base/provenance.json"),
+                new SourceEvaluation.Options(2, 300, 1000));
+        return ReportBuilder.build(
+                RUN,
+                Instant.parse("2026-01-02T03:04:05Z"),
+                8,
+                List.of(e),
+                List.of("tagtraum"),
                 Map.of(StageJob.labelsName("lastfm"), "runs/unit-run/labels/lastfm.json"));
     }
 
@@ -153,14 +165,18 @@ class ReportBuilderTest {
         assertTrue(j.at("/sources/lastfm/perLabel/0/base").isNull());
         assertEquals(0.8276, j.at("/sources/lastfm/paper/base").asDouble(), 0);
         assertEquals("tagtraum", j.at("/sourcesWithoutPredictions/0").asText());
-        assertEquals("runs/unit-run/reports/roc-lastfm-stacked.svg", j.at("/files/roc-lastfm-stacked.svg").asText());
-        assertEquals("runs/unit-run/models/lastfm/base/provenance.json",
+        assertEquals(
+                "runs/unit-run/reports/roc-lastfm-stacked.svg",
+                j.at("/files/roc-lastfm-stacked.svg").asText());
+        assertEquals(
+                "runs/unit-run/models/lastfm/base/provenance.json",
                 j.at("/sources/lastfm/objects/baseModel").asText());
         assertFalse(new String(b.files().get(ReportBuilder.JSON).bytes(), StandardCharsets.UTF_8).contains("NaN"));
         // round trip (the REST API reads it back)
         EvaluationReport back = Json.read(b.files().get(ReportBuilder.JSON).bytes(), EvaluationReport.class);
-        assertEquals(b.report().sources().get("lastfm").base().macroAuc(), back.sources().get("lastfm").base()
-                .macroAuc());
+        assertEquals(
+                b.report().sources().get("lastfm").base().macroAuc(),
+                back.sources().get("lastfm").base().macroAuc());
     }
 
     @Test
@@ -181,8 +197,8 @@ class ReportBuilderTest {
         assertTrue(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"roc\" id=\"roc-lastfm-base\""));
         assertFalse(html.contains("<script"));
         String withoutNamespace = html.replace("http://www.w3.org/2000/svg", "");
-        assertFalse(withoutNamespace.contains("http://") || withoutNamespace.contains("https://"),
-                "no external resource");
+        assertFalse(
+                withoutNamespace.contains("http://") || withoutNamespace.contains("https://"), "no external resource");
         assertTrue(html.contains("<a href=\"objects/models/lastfm/base/provenance.json\">"));
         String md = b.files().get(ReportBuilder.MARKDOWN).text();
         assertTrue(md.contains("| lastfm | 0.5556 | 1.0000 | +0.4444 |"), md);
@@ -190,7 +206,7 @@ class ReportBuilderTest {
 
     @Test
     void labelNamesAreEscapedInFigures() throws Exception {
-        var c = new RocCurves.Curve("r&b <soul> \"x\"", 0.75, new double[] { 0, 0.5, 1 }, new double[] { 0, 1, 1 });
+        var c = new RocCurves.Curve("r&b <soul> \"x\"", 0.75, new double[] {0, 0.5, 1}, new double[] {0, 1, 1});
         Document d = parse(RocSvg.render("roc-x", "ROC r&b", List.of(c)));
         assertTrue(d.getDocumentElement().getTextContent().contains("r&b <soul>"));
     }
@@ -218,12 +234,12 @@ class ReportBuilderTest {
         dup.add(dup.get(0));
         assertThrows(IllegalArgumentException.class, () -> SourcePredictions.of("lastfm", LABELS, dup));
         List<TrackPredictions> shortScores = new ArrayList<>(records());
-        shortScores.add(new TrackPredictions(RUN, "x", "lastfm", Split.VALIDATION, List.of(0), new float[3],
-                new float[4]));
+        shortScores.add(
+                new TrackPredictions(RUN, "x", "lastfm", Split.VALIDATION, List.of(0), new float[3], new float[4]));
         assertThrows(IllegalArgumentException.class, () -> SourcePredictions.of("lastfm", LABELS, shortScores));
         List<TrackPredictions> badLabel = new ArrayList<>(records());
-        badLabel.add(new TrackPredictions(RUN, "y", "lastfm", Split.VALIDATION, List.of(4), new float[4],
-                new float[4]));
+        badLabel.add(
+                new TrackPredictions(RUN, "y", "lastfm", Split.VALIDATION, List.of(4), new float[4], new float[4]));
         assertThrows(IllegalArgumentException.class, () -> SourcePredictions.of("lastfm", LABELS, badLabel));
     }
 
@@ -243,8 +259,10 @@ class ReportBuilderTest {
     }
 
     static float[][] valScores(boolean stacked) {
-        List<TrackPredictions> v = records().stream().filter(p -> p.split() == Split.VALIDATION)
-                .sorted(java.util.Comparator.comparing(TrackPredictions::mbid)).toList();
+        List<TrackPredictions> v = records().stream()
+                .filter(p -> p.split() == Split.VALIDATION)
+                .sorted(java.util.Comparator.comparing(TrackPredictions::mbid))
+                .toList();
         float[][] s = new float[v.size()][];
         for (int i = 0; i < s.length; i++) {
             s[i] = stacked ? v.get(i).stackedScores() : v.get(i).baseScores();

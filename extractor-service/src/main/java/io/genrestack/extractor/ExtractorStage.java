@@ -71,9 +71,16 @@ public class ExtractorStage extends StageTemplate {
             // ground-truth rows that cannot be used are dead letters too (first incarnation only)
             if (writer.resumePoint() == null) {
                 for (GroundTruth.Problem p : setup.problems()) {
-                    writer.send(Topics.DEAD_LETTERS, p.mbid() == null ? p.file() + ":" + p.line() : p.mbid(),
-                            Json.bytes(DeadLetter.of(run, stage(), p.mbid(), p.file() + ":" + p.line(),
-                                    p.source() + " ground truth: " + p.reason(), null)));
+                    writer.send(
+                            Topics.DEAD_LETTERS,
+                            p.mbid() == null ? p.file() + ":" + p.line() : p.mbid(),
+                            Json.bytes(DeadLetter.of(
+                                    run,
+                                    stage(),
+                                    p.mbid(),
+                                    p.file() + ":" + p.line(),
+                                    p.source() + " ground truth: " + p.reason(),
+                                    null)));
                     writer.count("deadLetters", 1);
                     writer.count("deadLetters.groundTruth", 1);
                 }
@@ -87,13 +94,17 @@ public class ExtractorStage extends StageTemplate {
             for (String s : setup.vocabularies().keySet()) {
                 objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
             }
-            StageJob next = StageJob.of(run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range),
-                    objects);
+            StageJob next =
+                    StageJob.of(run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range), objects);
             out.handOver(next, ProgressMark.items(writer.count("items")));
             Map<String, Long> counts = new LinkedHashMap<>(summaryCounts(writer));
             infra().store().putJson(RunPaths.extractorSummary(run), counts);
-            out.event(RunEvent.EXTRACTION_FINISHED, "published " + range.expectedRecords() + " tracks, "
-                    + writer.count("deadLetters") + " dead letters", counts, objects);
+            out.event(
+                    RunEvent.EXTRACTION_FINISHED,
+                    "published " + range.expectedRecords() + " tracks, " + writer.count("deadLetters")
+                            + " dead letters",
+                    counts,
+                    objects);
         }
     }
 
@@ -118,8 +129,8 @@ public class ExtractorStage extends StageTemplate {
         Progress progress = new Progress("extract " + run, total, Duration.ofSeconds(settings.progressSeconds()));
         Flattener flattener = new Flattener(setup.manifest());
         Map<String, String> seen = new HashMap<>(); // mbid → first input name (duplicate detection)
-        long[] index = { 0 };
-        long[] sinceCheckpoint = { 0 };
+        long[] index = {0};
+        long[] sinceCheckpoint = {0};
         scanner.scan(inputs, item -> {
             long i = index[0]++;
             if (i < resumeAt) {
@@ -146,15 +157,29 @@ public class ExtractorStage extends StageTemplate {
             String line = progress.lineIfDue();
             if (line != null) {
                 LOG.info(line);
-                out.event(RunEvent.PROGRESS, line, Map.of("items", writer.count("items"), "published",
-                        writer.count("published"), "deadLetters", writer.count("deadLetters")), null);
+                out.event(
+                        RunEvent.PROGRESS,
+                        line,
+                        Map.of(
+                                "items",
+                                writer.count("items"),
+                                "published",
+                                writer.count("published"),
+                                "deadLetters",
+                                writer.count("deadLetters")),
+                        null);
             }
         });
         LOG.info(progress.line());
     }
 
     /** Publishes one item; returns null, or the dead-letter reason. */
-    private String process(String run, RunSetup setup, Flattener flattener, InputItem item, Map<String, String> seen,
+    private String process(
+            String run,
+            RunSetup setup,
+            Flattener flattener,
+            InputItem item,
+            Map<String, String> seen,
             ExactlyOnceWriter writer) {
         String reason;
         String key = item.name();
@@ -170,13 +195,19 @@ public class ExtractorStage extends StageTemplate {
                 return null;
             }
         }
-        writer.send(Topics.DEAD_LETTERS, key, Json.bytes(DeadLetter.of(run, stage(), key, item.name(), reason, payload)));
+        writer.send(
+                Topics.DEAD_LETTERS, key, Json.bytes(DeadLetter.of(run, stage(), key, item.name(), reason, payload)));
         writer.count("deadLetters", 1);
         return reason;
     }
 
-    private String publishDoc(String run, RunSetup setup, Flattener flattener, InputItem.JsonDoc doc,
-            Map<String, String> seen, ExactlyOnceWriter writer) {
+    private String publishDoc(
+            String run,
+            RunSetup setup,
+            Flattener flattener,
+            InputItem.JsonDoc doc,
+            Map<String, String> seen,
+            ExactlyOnceWriter writer) {
         String first = seen.putIfAbsent(doc.mbid(), doc.name());
         if (first != null) {
             return "duplicate recording MBID " + doc.mbid() + " (first seen in " + first + ")";
@@ -214,8 +245,8 @@ public class ExtractorStage extends StageTemplate {
         } catch (RuntimeException e) {
             return "cannot flatten: " + e;
         }
-        TrackFeatures t = new TrackFeatures(run, doc.mbid(), split, setup.releaseGroup(doc.mbid()), doc.name(), labels,
-                features);
+        TrackFeatures t =
+                new TrackFeatures(run, doc.mbid(), split, setup.releaseGroup(doc.mbid()), doc.name(), labels, features);
         writer.send(Topics.TRACK_FEATURES, doc.mbid(), Json.bytes(t));
         writer.count("published", 1);
         writer.count(split == Split.TRAIN ? "train" : "validation", 1);

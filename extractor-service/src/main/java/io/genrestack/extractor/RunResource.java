@@ -50,18 +50,31 @@ public class RunResource {
      * {@code patience} and {@code batchSize} apply to the base models (and patience/batch to the stacked ones);
      * {@code stackedMaxEpochs} caps the stacked models (default 100: they are cheap, a linear layer on 1024 inputs).
      */
-    public record RunRequest(String runId, List<String> inputs, List<String> groundTruth, Boolean givenSplit,
-            String preset, List<String> exclusions, Double trainFraction, Long seed, Integer maxEpochs,
-            Integer patience, Integer batchSize, Integer stackedMaxEpochs) {
-    }
+    public record RunRequest(
+            String runId,
+            List<String> inputs,
+            List<String> groundTruth,
+            Boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            Double trainFraction,
+            Long seed,
+            Integer maxEpochs,
+            Integer patience,
+            Integer batchSize,
+            Integer stackedMaxEpochs) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response start(RunRequest req) {
-        if (req == null || req.inputs() == null || req.inputs().isEmpty() || req.groundTruth() == null
+        if (req == null
+                || req.inputs() == null
+                || req.inputs().isEmpty()
+                || req.groundTruth() == null
                 || req.groundTruth().isEmpty()) {
-            return bad("'inputs' (folders, .tar.bz2 archives or JSON files) and 'groundTruth' (TSV files or folders) are required");
+            return bad("'inputs' (folders, .tar.bz2 archives or JSON files) and 'groundTruth' "
+                    + "(TSV files or folders) are required");
         }
         for (String p : req.inputs()) {
             if (!Files.exists(java.nio.file.Path.of(p))) {
@@ -83,36 +96,62 @@ public class RunResource {
             return bad("preset must be 'paper' or 'full'");
         }
         if (!infra.initialised()) {
-            return Response.status(503).entity(Map.of("error", "not ready: " + infra.initError())).build();
+            return Response.status(503)
+                    .entity(Map.of("error", "not ready: " + infra.initError()))
+                    .build();
         }
         if (infra.store().exists(RunPaths.runJson(runId))) {
-            return Response.status(409).entity(Map.of("error", "run " + runId + " exists already")).build();
+            return Response.status(409)
+                    .entity(Map.of("error", "run " + runId + " exists already"))
+                    .build();
         }
         TrainParams base = TrainParams.paperBase();
         TrainParams stacked = TrainParams.paperStacked();
         if (req.maxEpochs() != null || req.patience() != null || req.batchSize() != null) {
-            base = new TrainParams(base.hidden(), base.dropout(), base.learningRate(),
+            base = new TrainParams(
+                    base.hidden(),
+                    base.dropout(),
+                    base.learningRate(),
                     req.batchSize() != null ? req.batchSize() : base.batchSize(),
                     req.maxEpochs() != null ? req.maxEpochs() : base.maxEpochs(),
                     req.patience() != null ? req.patience() : base.patience());
-            stacked = new TrainParams(stacked.hidden(), stacked.dropout(), stacked.learningRate(), base.batchSize(),
-                    stacked.maxEpochs(), base.patience());
+            stacked = new TrainParams(
+                    stacked.hidden(),
+                    stacked.dropout(),
+                    stacked.learningRate(),
+                    base.batchSize(),
+                    stacked.maxEpochs(),
+                    base.patience());
         }
         if (req.stackedMaxEpochs() != null) {
             stacked = stacked.withMaxEpochs(req.stackedMaxEpochs());
         }
-        RunConfig cfg = new RunConfig(req.inputs(), req.groundTruth(), Boolean.TRUE.equals(req.givenSplit()),
-                req.preset(), req.exclusions(), req.trainFraction() == null ? 0.8 : req.trainFraction(),
-                req.seed() == null ? 42 : req.seed(), base, stacked);
+        RunConfig cfg = new RunConfig(
+                req.inputs(),
+                req.groundTruth(),
+                Boolean.TRUE.equals(req.givenSplit()),
+                req.preset(),
+                req.exclusions(),
+                req.trainFraction() == null ? 0.8 : req.trainFraction(),
+                req.seed() == null ? 42 : req.seed(),
+                base,
+                stacked);
         submit(runId, cfg);
         return Response.accepted(Map.of("runId", runId, "config", cfg)).build();
     }
 
     void submit(String runId, RunConfig cfg) {
-        infra.events().publish(RunEvent.of(runId, RunEvent.RUN_STARTED, Topics.STAGE_EXTRACTOR, StageJob.ALL,
-                "run submitted", null, null));
-        JobWorker.submit(infra.events(),
-                StageJob.of(runId, Topics.STAGE_EXTRACTOR, StageJob.ALL, cfg, Map.of(), Map.of()));
+        infra.events()
+                .publish(RunEvent.of(
+                        runId,
+                        RunEvent.RUN_STARTED,
+                        Topics.STAGE_EXTRACTOR,
+                        StageJob.ALL,
+                        "run submitted",
+                        null,
+                        null));
+        JobWorker.submit(
+                infra.events(), StageJob.of(runId, Topics.STAGE_EXTRACTOR, StageJob.ALL, cfg, Map.of(), Map.of()));
         LOG.infof("[%s] run submitted: inputs %s, ground truth %s", runId, cfg.inputs(), cfg.groundTruth());
     }
 
@@ -123,9 +162,12 @@ public class RunResource {
         if (!RUN_ID.matcher(runId).matches()) {
             return bad("bad run id");
         }
-        return infra.store().getIfExists(RunPaths.runJson(runId))
+        return infra.store()
+                .getIfExists(RunPaths.runJson(runId))
                 .map(b -> Response.ok(b, MediaType.APPLICATION_JSON).build())
-                .orElse(Response.status(404).entity(Map.of("error", "no run " + runId)).build());
+                .orElse(Response.status(404)
+                        .entity(Map.of("error", "no run " + runId))
+                        .build());
     }
 
     private static Response bad(String message) {
@@ -137,21 +179,27 @@ public class RunResource {
         if (settings.autoRunInputs().isEmpty() || settings.autoRunGroundTruth().isEmpty()) {
             return;
         }
-        Thread t = new Thread(() -> {
-            while (!infra.initialised()) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            String id = settings.autoRunId();
-            if (infra.store().exists(RunPaths.runJson(id))) {
-                LOG.infof("auto run %s exists already; not submitting again", id);
-                return;
-            }
-            submit(id, RunConfig.defaults(settings.autoRunInputs().get(), settings.autoRunGroundTruth().get()));
-        }, "auto-run");
+        Thread t = new Thread(
+                () -> {
+                    while (!infra.initialised()) {
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                    String id = settings.autoRunId();
+                    if (infra.store().exists(RunPaths.runJson(id))) {
+                        LOG.infof("auto run %s exists already; not submitting again", id);
+                        return;
+                    }
+                    submit(
+                            id,
+                            RunConfig.defaults(
+                                    settings.autoRunInputs().get(),
+                                    settings.autoRunGroundTruth().get()));
+                },
+                "auto-run");
         t.setDaemon(true);
         t.start();
     }

@@ -1,7 +1,6 @@
 package io.genrestack.extractor;
 
 import io.genrestack.common.Sources;
-import io.genrestack.extractor.groundtruth.GroundTruthFiles;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.RunConfig;
@@ -9,6 +8,7 @@ import io.genrestack.common.model.Split;
 import io.genrestack.common.storage.ObjectStore;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.groundtruth.GroundTruth;
+import io.genrestack.extractor.groundtruth.GroundTruthFiles;
 import io.genrestack.extractor.split.GivenSplit;
 import io.genrestack.extractor.split.JointSplit;
 import org.jboss.logging.Logger;
@@ -43,8 +43,12 @@ public final class RunSetup {
     private final Map<String, LabelVocabulary> vocabularies;
     private final List<GroundTruth.Problem> problems;
 
-    private RunSetup(FeatureManifest manifest, Map<String, Map<String, GroundTruth.Row>> rows, Map<String, Split> sides,
-            Map<String, LabelVocabulary> vocabularies, List<GroundTruth.Problem> problems) {
+    private RunSetup(
+            FeatureManifest manifest,
+            Map<String, Map<String, GroundTruth.Row>> rows,
+            Map<String, Split> sides,
+            Map<String, LabelVocabulary> vocabularies,
+            List<GroundTruth.Problem> problems) {
         this.manifest = manifest;
         this.rows = rows;
         this.sides = sides;
@@ -87,7 +91,11 @@ public final class RunSetup {
             Map<String, GroundTruth.Row> bySource = rows.computeIfAbsent(gt.source(), s -> new LinkedHashMap<>());
             for (GroundTruth.Row r : gt.rows().values()) {
                 if (bySource.putIfAbsent(r.mbid(), r) != null) {
-                    problems.add(new GroundTruth.Problem(gt.source(), gt.file(), r.line(), r.mbid(),
+                    problems.add(new GroundTruth.Problem(
+                            gt.source(),
+                            gt.file(),
+                            r.line(),
+                            r.mbid(),
                             "recording listed twice for this source (kept the first row)"));
                 }
             }
@@ -99,21 +107,24 @@ public final class RunSetup {
                         + other.size() + " file(s) name neither");
             }
             GivenSplit given = GivenSplit.of(train, validation);
-            given.conflicts().forEach(c -> LOG.warnf("[%s] given split conflict: %s %s %s", run, c.kind(), c.id(),
-                    c.detail()));
+            given.conflicts()
+                    .forEach(c -> LOG.warnf("[%s] given split conflict: %s %s %s", run, c.kind(), c.id(), c.detail()));
             sides.putAll(given.assignments());
         } else {
             List<GroundTruth.Row> allRows = new ArrayList<>();
             rows.values().forEach(m -> allRows.addAll(m.values()));
             JointSplit joint = JointSplit.computeRows(allRows, cfg.seed(), cfg.trainFraction());
             sides.putAll(joint.assignments());
-            LOG.infof("[%s] joint split: %d recordings in %d release-group components, %d train (seed %d)", run,
-                    joint.assignments().size(), joint.components(), joint.trainCount(), cfg.seed());
+            LOG.infof(
+                    "[%s] joint split: %d recordings in %d release-group components, %d train (seed %d)",
+                    run, joint.assignments().size(), joint.components(), joint.trainCount(), cfg.seed());
         }
         Map<String, LabelVocabulary> vocabularies = new TreeMap<>();
         for (var e : rows.entrySet()) {
             List<List<String>> trainLabels = e.getValue().values().stream()
-                    .filter(r -> sides.get(r.mbid()) == Split.TRAIN).map(GroundTruth.Row::labels).toList();
+                    .filter(r -> sides.get(r.mbid()) == Split.TRAIN)
+                    .map(GroundTruth.Row::labels)
+                    .toList();
             if (!trainLabels.isEmpty()) {
                 vocabularies.put(e.getKey(), LabelVocabulary.of(e.getKey(), trainLabels));
             } else {
@@ -130,7 +141,8 @@ public final class RunSetup {
             Path p = Path.of(loc);
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".tsv"))
+                    s.filter(f -> Files.isRegularFile(f)
+                                    && f.getFileName().toString().endsWith(".tsv"))
                             .forEach(files::add);
                 }
             } else if (Files.isRegularFile(p)) {
@@ -150,8 +162,11 @@ public final class RunSetup {
         runJson.put("config", cfg);
         runJson.put("featureCount", manifest.size());
         runJson.put("featureManifestVersion", manifest.version());
-        runJson.put("labels", vocabularies.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size())));
+        runJson.put(
+                "labels",
+                vocabularies.entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().size())));
         runJson.put("recordings", sides.size());
         runJson.put("genrestackVersion", RunSetup.class.getPackage().getImplementationVersion());
         runJson.put("java", System.getProperty("java.version"));

@@ -2,8 +2,8 @@ package io.genrestack.extractor;
 
 import io.genrestack.common.Topics;
 import io.genrestack.common.features.FeatureManifest;
-import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
@@ -80,9 +80,11 @@ class ExtractorStageTest {
         String mNoSection = new UUID(1, 5).toString();
         String good = Files.readString(data.resolve("lowlevel/" + M_0DA + ".json"));
         Files.writeString(bad.resolve(mTrunc + ".json"), good.substring(0, good.length() / 2));
-        Files.writeString(bad.resolve(mType + ".json"),
+        Files.writeString(
+                bad.resolve(mType + ".json"),
                 good.replaceFirst("\"average_loudness\":\\s*[0-9.eE+-]+", "\"average_loudness\": \"loud\""));
-        Files.writeString(bad.resolve(mNaN + ".json"),
+        Files.writeString(
+                bad.resolve(mNaN + ".json"),
                 good.replaceFirst("\"average_loudness\":\\s*[0-9.eE+-]+", "\"average_loudness\": NaN"));
         Files.writeString(bad.resolve(mUnknown + ".json"), good);
         Files.writeString(bad.resolve(mNoSection + ".json"), "{\"lowlevel\": {}, \"tonal\": {}}");
@@ -90,12 +92,13 @@ class ExtractorStageTest {
 
         Path gt = Files.createDirectories(tmp.resolve("gt"));
         // all real MBIDs and the bad ones except mUnknown have ground truth; 2 sources overlap
-        List<String> tagged = List.of(M_BE9, M_0DA, M_E8A, M_01A0, M_01A1, M_A3B, M_00C, M_CD3, mTrunc, mType, mNaN,
-                mNoSection);
+        List<String> tagged =
+                List.of(M_BE9, M_0DA, M_E8A, M_01A0, M_01A1, M_A3B, M_00C, M_CD3, mTrunc, mType, mNaN, mNoSection);
         List<List<String>> lastfm = new ArrayList<>();
         List<List<String>> tagtraum = new ArrayList<>();
         for (int i = 0; i < tagged.size(); i++) {
-            lastfm.add(List.of(tagged.get(i), rg(i), i % 2 == 0 ? "rock" : "pop", i % 2 == 0 ? "rock---indie" : "pop---dance"));
+            lastfm.add(List.of(
+                    tagged.get(i), rg(i), i % 2 == 0 ? "rock" : "pop", i % 2 == 0 ? "rock---indie" : "pop---dance"));
             if (i % 3 == 0) {
                 tagtraum.add(List.of(tagged.get(i), rg(i), "electronic"));
             }
@@ -107,13 +110,32 @@ class ExtractorStageTest {
         awaitReady();
         String runId = "ext-" + UUID.randomUUID().toString().substring(0, 8);
         // trainFraction 1.0: every recording on the train side, so every label is in the vocabulary
-        String body = Json.MAPPER.writeValueAsString(Map.of("runId", runId,
-                "inputs", List.of(data.resolve("lowlevel").toString(), data.resolve("lowlevel-edge").toString(),
-                        data.resolve("archives").toString(), bad.toString()),
-                "groundTruth", List.of(gt.toString()), "trainFraction", 1.0));
-        given().contentType("application/json").body(body).when().post("/runs").then().statusCode(202)
+        String body = Json.MAPPER.writeValueAsString(Map.of(
+                "runId",
+                runId,
+                "inputs",
+                List.of(
+                        data.resolve("lowlevel").toString(),
+                        data.resolve("lowlevel-edge").toString(),
+                        data.resolve("archives").toString(),
+                        bad.toString()),
+                "groundTruth",
+                List.of(gt.toString()),
+                "trainFraction",
+                1.0));
+        given().contentType("application/json")
+                .body(body)
+                .when()
+                .post("/runs")
+                .then()
+                .statusCode(202)
                 .body(containsString(runId));
-        given().contentType("application/json").body("{\"inputs\":[]}").when().post("/runs").then().statusCode(400)
+        given().contentType("application/json")
+                .body("{\"inputs\":[]}")
+                .when()
+                .post("/runs")
+                .then()
+                .statusCode(400)
                 .body(containsString("required"));
 
         RunEvent finished = awaitEvent(runId, RunEvent.EXTRACTION_FINISHED);
@@ -132,24 +154,33 @@ class ExtractorStageTest {
         int size = FeatureManifest.forPreset("paper").size();
         assertEquals(2669, size);
         published.values().forEach(t -> assertEquals(size, t.features().length));
-        assertEquals(List.of(0, 1).size(), published.get(M_0DA).labels().get("lastfm").size());
+        assertEquals(
+                List.of(0, 1).size(),
+                published.get(M_0DA).labels().get("lastfm").size());
         assertTrue(published.get(M_0DA).labels().containsKey("tagtraum") == (tagged.indexOf(M_0DA) % 3 == 0));
 
         // dead letters with reasons
         List<DeadLetter> letters = deadLetters(runId);
         Map<String, String> byKey = new HashMap<>();
-        letters.forEach(l -> byKey.merge(l.key() == null ? l.sourceFile() : l.key(), l.reason(), (a, b2) -> a + " | " + b2));
+        letters.forEach(
+                l -> byKey.merge(l.key() == null ? l.sourceFile() : l.key(), l.reason(), (a, b2) -> a + " | " + b2));
         assertTrue(byKey.get(mTrunc).contains("JSON"), byKey.toString());
         assertTrue(byKey.get(mType).contains("average_loudness"), byKey.get(mType));
         assertTrue(byKey.get(mNaN) != null, "NaN token dead-lettered");
         assertTrue(byKey.get(mUnknown).contains("no ground-truth row"), byKey.get(mUnknown));
         assertTrue(byKey.get(mNoSection).contains("rhythm"), byKey.get(mNoSection));
         assertTrue(byKey.get(M_00C).contains("duplicate recording MBID"), byKey.get(M_00C));
-        long duplicates = letters.stream().filter(l -> l.reason().contains("duplicate recording MBID")).count();
+        long duplicates = letters.stream()
+                .filter(l -> l.reason().contains("duplicate recording MBID"))
+                .count();
         // 4 + 3 submissions of 00c47ea6 (one published) and the two archive JSONs that lowlevel/ holds too
         assertEquals(8, duplicates);
-        assertEquals(2, letters.stream().filter(l -> l.reason().contains("duplicate recording MBID")
-                && l.sourceFile().contains(".tar.bz2!")).count());
+        assertEquals(
+                2,
+                letters.stream()
+                        .filter(l -> l.reason().contains("duplicate recording MBID")
+                                && l.sourceFile().contains(".tar.bz2!"))
+                        .count());
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("not a recording MBID")));
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("not a .json file")));
         assertTrue(letters.stream().anyMatch(l -> l.reason().contains("ground truth")), "empty label row");
@@ -165,7 +196,8 @@ class ExtractorStageTest {
         assertTrue(infra.store().exists(RunPaths.manifest(runId)));
         assertTrue(infra.store().exists(RunPaths.labels(runId, "lastfm")));
         var vocab = Json.MAPPER.readTree(infra.store().get(RunPaths.labels(runId, "lastfm")));
-        assertEquals(List.of("pop", "pop---dance", "rock", "rock---indie"),
+        assertEquals(
+                List.of("pop", "pop---dance", "rock", "rock---indie"),
                 Json.MAPPER.convertValue(vocab.get("labels"), List.class));
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("genrestack_records_total"));
     }
@@ -174,7 +206,8 @@ class ExtractorStageTest {
         long deadline = System.currentTimeMillis() + 120_000;
         while (given().when().get("/q/health/ready").statusCode() != 200) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("service not ready: " + given().when().get("/q/health/ready").asString());
+                throw new AssertionError("service not ready: "
+                        + given().when().get("/q/health/ready").asString());
             }
             Thread.sleep(300);
         }
@@ -206,7 +239,9 @@ class ExtractorStageTest {
     }
 
     List<DeadLetter> deadLetters(String runId) throws Exception {
-        return readAll(Topics.DEAD_LETTERS, DeadLetter.class).stream().filter(d -> runId.equals(d.runId())).toList();
+        return readAll(Topics.DEAD_LETTERS, DeadLetter.class).stream()
+                .filter(d -> runId.equals(d.runId()))
+                .toList();
     }
 
     <T> List<T> readAll(String topic, Class<T> type) throws Exception {

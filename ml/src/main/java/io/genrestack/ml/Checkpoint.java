@@ -36,7 +36,8 @@ public record Checkpoint(int epoch, byte[] params, byte[] bestParams, TrainState
      * params, bestParams and optimizerState as int length + bytes (length -1 = null). Big-endian (DataOutputStream).
      */
     public byte[] toBytes() {
-        try (ByteArrayOutputStream bos = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bos)) {
+        try (ByteArrayOutputStream bos = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bos)) {
             out.write(MAGIC);
             out.writeInt(VERSION);
             out.writeInt(epoch);
@@ -77,13 +78,19 @@ public record Checkpoint(int epoch, byte[] params, byte[] bestParams, TrainState
             int n = in.readInt();
             List<EpochReport> history = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                history.add(new EpochReport(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readBoolean()));
+                history.add(new EpochReport(
+                        in.readInt(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readDouble(),
+                        in.readBoolean()));
             }
             byte[] params = readBytes(in);
             byte[] bestParams = readBytes(in);
             byte[] opt = readBytes(in);
-            return new Checkpoint(epoch, params, bestParams, new TrainState(sEpoch, bestEpoch, bestValLoss, wait, history), opt);
+            return new Checkpoint(
+                    epoch, params, bestParams, new TrainState(sEpoch, bestEpoch, bestValLoss, wait, history), opt);
         }
     }
 

@@ -18,8 +18,7 @@ public interface Checkpointer {
     static Checkpointer none() {
         return new Checkpointer() {
             @Override
-            public void save(Checkpoint checkpoint) {
-            }
+            public void save(Checkpoint checkpoint) {}
 
             @Override
             public Optional<Checkpoint> latest() {

@@ -17,8 +17,7 @@ public final class ColumnAuc {
     /** Columns gathered per pass over the rows. */
     static final int BLOCK = 16;
 
-    private ColumnAuc() {
-    }
+    private ColumnAuc() {}
 
     /**
      * Result of {@link #macro}.
@@ -27,8 +26,7 @@ public final class ColumnAuc {
      * @param perLabel AUC per label, NaN for a label with one class in the truth
      * @param evaluated number of labels that entered {@code macro}
      */
-    public record MacroAuc(double macro, double[] perLabel, int evaluated) {
-    }
+    public record MacroAuc(double macro, double[] perLabel, int evaluated) {}
 
     /**
      * Macro ROC-AUC of {@code scores} against {@code truth} (a cell is positive when its value is above 0.5, as the

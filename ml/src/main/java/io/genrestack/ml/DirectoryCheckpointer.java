@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class DirectoryCheckpointer implements Checkpointer {
     /** File name of the checkpoint inside the directory. */
     public static final String FILE = "checkpoint.bin";
+
     private final Path dir;
 
     public DirectoryCheckpointer(Path dir) {

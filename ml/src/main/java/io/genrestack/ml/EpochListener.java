@@ -12,7 +12,9 @@ public interface EpochListener {
 
     void onEpoch(EpochReport report, ValidationScores valScores);
 
-    /** Whether the trainer should collect validation scores for {@link #onEpoch}; false passes null and saves the files. */
+    /**
+     * Whether the trainer should collect validation scores for {@link #onEpoch}; false passes null and saves the files.
+     */
     default boolean wantsScores() {
         return true;
     }
@@ -21,8 +23,7 @@ public interface EpochListener {
     static EpochListener none() {
         return new EpochListener() {
             @Override
-            public void onEpoch(EpochReport report, ValidationScores valScores) {
-            }
+            public void onEpoch(EpochReport report, ValidationScores valScores) {}
 
             @Override
             public boolean wantsScores() {

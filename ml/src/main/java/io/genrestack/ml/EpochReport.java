@@ -10,6 +10,5 @@ package io.genrestack.ml;
  * @param seconds wall time of the epoch including validation
  * @param best whether this epoch improved the best validation loss so far
  */
-public record EpochReport(int epoch, double trainLoss, double valLoss, double samplesPerSecond, double seconds,
-                          boolean best) {
-}
+public record EpochReport(
+        int epoch, double trainLoss, double valLoss, double samplesPerSecond, double seconds, boolean best) {}

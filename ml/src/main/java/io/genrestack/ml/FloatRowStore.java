@@ -38,6 +38,7 @@ public final class FloatRowStore implements AutoCloseable {
     public static final int HEADER_BYTES = 32;
     /** Format version written by this class. */
     public static final int VERSION = 1;
+
     static final byte[] MAGIC = "GSFR".getBytes(StandardCharsets.US_ASCII);
     private static final long MAX_CHUNK_BYTES = 1L << 30;
 
@@ -83,7 +84,8 @@ public final class FloatRowStore implements AutoCloseable {
             h.flip();
             byte[] magic = new byte[4];
             h.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw new IOException(path + ": not a float row store (bad magic)");
+            if (!java.util.Arrays.equals(magic, MAGIC))
+                throw new IOException(path + ": not a float row store (bad magic)");
             int version = h.getInt();
             if (version != VERSION) throw new IOException(path + ": unsupported version " + version);
             long rows = h.getLong();
@@ -104,7 +106,8 @@ public final class FloatRowStore implements AutoCloseable {
             for (int c = 0; c < nChunks; c++) {
                 long firstRow = (long) c * rowsPerChunk;
                 long nRows = Math.min(rowsPerChunk, rows - firstRow);
-                MappedByteBuffer mb = ch.map(FileChannel.MapMode.READ_ONLY, dataOffset + firstRow * rowBytes, nRows * rowBytes);
+                MappedByteBuffer mb =
+                        ch.map(FileChannel.MapMode.READ_ONLY, dataOffset + firstRow * rowBytes, nRows * rowBytes);
                 chunks[c] = mb.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             }
             return new FloatRowStore(path, (int) rows, cols, rowsPerChunk, chunks);
@@ -195,8 +198,8 @@ public final class FloatRowStore implements AutoCloseable {
             if (4L * cols > MAX_CHUNK_BYTES) throw new IllegalArgumentException("rows too wide: " + cols);
             this.path = path;
             this.cols = cols;
-            this.ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            this.ch = FileChannel.open(
+                    path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             int cap = Math.max(4 * cols, 1 << 20);
             cap -= cap % (4 * cols);
             this.buf = ByteBuffer.allocateDirect(cap).order(ByteOrder.LITTLE_ENDIAN);
@@ -244,7 +247,12 @@ public final class FloatRowStore implements AutoCloseable {
 
         private void writeHeader(long nRows) throws IOException {
             ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            h.put(MAGIC).putInt(VERSION).putLong(nRows).putInt(cols).putInt(HEADER_BYTES).putLong(0L);
+            h.put(MAGIC)
+                    .putInt(VERSION)
+                    .putLong(nRows)
+                    .putInt(cols)
+                    .putInt(HEADER_BYTES)
+                    .putLong(0L);
             h.flip();
             long p = 0;
             while (h.hasRemaining()) p += ch.write(h, p);

@@ -17,6 +17,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -38,6 +39,7 @@ public final class MlpModel implements AutoCloseable {
 
     /** Rows per native call in the inference helpers. */
     public static final int INFER_CHUNK = 1024;
+
     private static final byte[] MAGIC = "GSMP".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT_VERSION = 1;
 
@@ -72,7 +74,10 @@ public final class MlpModel implements AutoCloseable {
         return create(spec, seed, Device.cpu());
     }
 
-    /** A freshly initialised model on {@code device} ("cpu", "gpu", "gpu:N"; see {@link TrainConfig#resolveDevice(String)}). */
+    /**
+     * A freshly initialised model on {@code device} ("cpu", "gpu", "gpu:N"; see
+     * {@link TrainConfig#resolveDevice(String)}).
+     */
     public static MlpModel create(MlpSpec spec, long seed, String device) {
         return create(spec, seed, TrainConfig.resolveDevice(device));
     }
@@ -88,7 +93,8 @@ public final class MlpModel implements AutoCloseable {
             for (Pair<String, Parameter> p : m.root.getParameters()) {
                 Parameter param = p.getValue();
                 if (param.getType() == Parameter.Type.WEIGHT) {
-                    param.setInitializer(new SeededUniformInitializer(spec.initScale(), seed * 1_000_003L + 7919L * (++i)));
+                    param.setInitializer(
+                            new SeededUniformInitializer(spec.initScale(), seed * 1_000_003L + 7919L * (++i)));
                 } else {
                     param.setInitializer(Initializer.ZEROS);
                 }
@@ -169,7 +175,10 @@ public final class MlpModel implements AutoCloseable {
         return unflatten(run(hidden, flatten(x), x.length, false), x.length, spec.hiddenDim());
     }
 
-    /** Batch variant of {@link #hidden(float[][])}: {@code x} holds {@code rows} row-major rows; returns rows × hiddenDim. */
+    /**
+     * Batch variant of {@link #hidden(float[][])}: {@code x} holds {@code rows} row-major rows; returns rows ×
+     * hiddenDim.
+     */
     public float[] hidden(float[] x, int rows) {
         requireHidden();
         return run(hidden, x, rows, false);
@@ -206,7 +215,8 @@ public final class MlpModel implements AutoCloseable {
      * DJL's {@code Block.saveParameters} stream.
      */
     public byte[] saveParameters() {
-        try (ByteArrayOutputStream bos = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bos)) {
+        try (ByteArrayOutputStream bos = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bos)) {
             out.write(MAGIC);
             out.writeInt(FORMAT_VERSION);
             out.writeInt(spec.inputDim());
@@ -232,9 +242,11 @@ public final class MlpModel implements AutoCloseable {
     private void readParameters(byte[] params) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(params))) {
             byte[] magic = in.readNBytes(4);
-            if (!java.util.Arrays.equals(magic, MAGIC)) throw new IllegalArgumentException("not MlpModel parameters (bad magic)");
+            if (!java.util.Arrays.equals(magic, MAGIC))
+                throw new IllegalArgumentException("not MlpModel parameters (bad magic)");
             int version = in.readInt();
-            if (version != FORMAT_VERSION) throw new IllegalArgumentException("unsupported parameter format " + version);
+            if (version != FORMAT_VERSION)
+                throw new IllegalArgumentException("unsupported parameter format " + version);
             int inDim = in.readInt();
             int hDim = in.readInt();
             int n = in.readInt();
@@ -274,8 +286,10 @@ public final class MlpModel implements AutoCloseable {
 
     private void stream(Block block, boolean sigmoid, FloatRowStore in, FloatRowStore.Writer out, int outDim)
             throws IOException {
-        if (in.cols() != spec.inputDim()) throw new IllegalArgumentException("input store has " + in.cols() + " columns");
-        if (out.cols() != outDim) throw new IllegalArgumentException("output store has " + out.cols() + " columns, need " + outDim);
+        if (in.cols() != spec.inputDim())
+            throw new IllegalArgumentException("input store has " + in.cols() + " columns");
+        if (out.cols() != outDim)
+            throw new IllegalArgumentException("output store has " + out.cols() + " columns, need " + outDim);
         int inDim = spec.inputDim();
         float[] chunk = null;
         for (int from = 0; from < in.rows(); from += INFER_CHUNK) {

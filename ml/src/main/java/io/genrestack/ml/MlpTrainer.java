@@ -1,6 +1,5 @@
 package io.genrestack.ml;
 
-import io.genrestack.common.io.PathTrees;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -17,15 +16,15 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
+import io.genrestack.common.io.PathTrees;
+import org.jboss.logging.Logger;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * Trains an {@link MlpModel} the way the paper's Keras code does: binary cross-entropy on sigmoid outputs (computed
@@ -72,8 +71,14 @@ public final class MlpTrainer {
      * @param listener per-epoch callback, or null
      * @param checkpointer where to save/resume checkpoints, or null for none
      */
-    public TrainResult train(MlpModel model, Dataset train, Dataset validation, TrainConfig cfg, EpochListener listener,
-                             Checkpointer checkpointer) throws IOException, TranslateException {
+    public TrainResult train(
+            MlpModel model,
+            Dataset train,
+            Dataset validation,
+            TrainConfig cfg,
+            EpochListener listener,
+            Checkpointer checkpointer)
+            throws IOException, TranslateException {
         long t0 = System.nanoTime();
         EpochListener lis = listener == null ? EpochListener.none() : listener;
         Checkpointer ckp = checkpointer == null ? Checkpointer.none() : checkpointer;
@@ -84,9 +89,19 @@ public final class MlpTrainer {
                     + "; create the model with MlpModel.create(spec, seed, cfg.device())");
         }
         configureThreads(cfg.threads());
-        LOG.infof("training %s on %s (engine %s %s, %d intra-op threads): %d parameters, batch %d, lr %g, max %d epochs, patience %d",
-                describe(model.spec()), device, Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(),
-                intraOpThreads(), model.parameterCount(), cfg.batchSize(), cfg.lr(), cfg.maxEpochs(), cfg.patience());
+        LOG.infof(
+                "training %s on %s (engine %s %s, %d intra-op threads): %d parameters, batch %d, lr %g, "
+                        + "max %d epochs, patience %d",
+                describe(model.spec()),
+                device,
+                Engine.getInstance().getEngineName(),
+                Engine.getInstance().getVersion(),
+                intraOpThreads(),
+                model.parameterCount(),
+                cfg.batchSize(),
+                cfg.lr(),
+                cfg.maxEpochs(),
+                cfg.patience());
 
         TrainState state = TrainState.initial();
         byte[] bestParams = null;
@@ -98,8 +113,13 @@ public final class MlpTrainer {
             state = cp.state();
             bestParams = cp.bestParams();
             optimizerState = cp.optimizerState();
-            LOG.infof("resuming after epoch %d (best %.5f at epoch %d, %d epochs without improvement, optimizer state %s)",
-                    cp.epoch(), state.bestValLoss(), state.bestEpoch(), state.epochsWithoutImprovement(),
+            LOG.infof(
+                    "resuming after epoch %d (best %.5f at epoch %d, %d epochs without improvement, "
+                            + "optimizer state %s)",
+                    cp.epoch(),
+                    state.bestValLoss(),
+                    state.bestEpoch(),
+                    state.epochsWithoutImprovement(),
                     optimizerState == null ? "absent: Adam moments restart from zero" : "restored");
         }
         int resumedFrom = state.epoch();
@@ -138,12 +158,19 @@ public final class MlpTrainer {
                         boolean improved = valLoss < state.bestValLoss();
                         byte[] params = model.saveParameters();
                         if (improved) bestParams = params;
-                        EpochReport report = new EpochReport(epoch, tr[0], valLoss, tr[1] / trainSeconds, seconds, improved);
+                        EpochReport report =
+                                new EpochReport(epoch, tr[0], valLoss, tr[1] / trainSeconds, seconds, improved);
                         history.add(report);
                         state = improved
                                 ? new TrainState(epoch, epoch, valLoss, 0, history)
-                                : new TrainState(epoch, state.bestEpoch(), state.bestValLoss(), state.epochsWithoutImprovement() + 1, history);
-                        ckp.save(new Checkpoint(epoch, params, bestParams, state, adam.exportState(model.parameters())));
+                                : new TrainState(
+                                        epoch,
+                                        state.bestEpoch(),
+                                        state.bestValLoss(),
+                                        state.epochsWithoutImprovement() + 1,
+                                        history);
+                        ckp.save(
+                                new Checkpoint(epoch, params, bestParams, state, adam.exportState(model.parameters())));
                         logEpoch(cfg, state, report, history, resumedFrom);
                         lis.onEpoch(report, scores);
                     } finally {
@@ -164,10 +191,11 @@ public final class MlpTrainer {
             model.loadParameters(bestParams);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.infof("training done: %d epochs%s, best epoch %d (val loss %.5f) restored, %.1f s",
+        LOG.infof(
+                "training done: %d epochs%s, best epoch %d (val loss %.5f) restored, %.1f s",
                 state.epoch(), stoppedEarly ? " (early stop)" : "", state.bestEpoch(), state.bestValLoss(), seconds);
-        return new TrainResult(state.bestEpoch(), state.bestValLoss(), history, stoppedEarly, resumedFrom, seconds,
-                device.toString());
+        return new TrainResult(
+                state.bestEpoch(), state.bestValLoss(), history, stoppedEarly, resumedFrom, seconds, device.toString());
     }
 
     /** One pass over the training data; returns {mean loss, samples}. */
@@ -211,7 +239,9 @@ public final class MlpTrainer {
                     samples += batch.getSize();
                     if (out != null) {
                         float[] p = Activation.sigmoid(logits).toFloatArray();
-                        float[] y = batch.getLabels().singletonOrThrow().toType(DataType.FLOAT32, false)
+                        float[] y = batch.getLabels()
+                                .singletonOrThrow()
+                                .toType(DataType.FLOAT32, false)
                                 .toFloatArray();
                         out.append(p, y, batch.getSize());
                     }
@@ -221,18 +251,34 @@ public final class MlpTrainer {
         }
     }
 
-    private static void logEpoch(TrainConfig cfg, TrainState s, EpochReport r, List<EpochReport> history, int resumedFrom) {
-        double avg = history.stream().skip(resumedFrom).mapToDouble(EpochReport::seconds).average().orElse(r.seconds());
+    private static void logEpoch(
+            TrainConfig cfg, TrainState s, EpochReport r, List<EpochReport> history, int resumedFrom) {
+        double avg = history.stream()
+                .skip(resumedFrom)
+                .mapToDouble(EpochReport::seconds)
+                .average()
+                .orElse(r.seconds());
         int maxLeft = cfg.maxEpochs() - s.epoch();
         int minLeft = Math.min(maxLeft, cfg.patience() - s.epochsWithoutImprovement());
-        LOG.infof("epoch %d/%d train_loss=%.5f val_loss=%.5f%s (best %.5f @%d) %.0f samples/s %.1f s; ETA %s..%s",
-                r.epoch(), cfg.maxEpochs(), r.trainLoss(), r.valLoss(), r.best() ? " *" : "", s.bestValLoss(),
-                s.bestEpoch(), r.samplesPerSecond(), r.seconds(), duration(minLeft * avg), duration(maxLeft * avg));
+        LOG.infof(
+                "epoch %d/%d train_loss=%.5f val_loss=%.5f%s (best %.5f @%d) %.0f samples/s %.1f s; ETA %s..%s",
+                r.epoch(),
+                cfg.maxEpochs(),
+                r.trainLoss(),
+                r.valLoss(),
+                r.best() ? " *" : "",
+                s.bestValLoss(),
+                s.bestEpoch(),
+                r.samplesPerSecond(),
+                r.seconds(),
+                duration(minLeft * avg),
+                duration(maxLeft * avg));
     }
 
     private static String duration(double seconds) {
         long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+        return s >= 3600
+                ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -62,8 +63,20 @@ final class ResumableAdam extends Optimizer implements AutoCloseable {
         float lrT = (float) (lr * Math.sqrt(coef2) / coef1);
         NDArray m = means.computeIfAbsent(parameterId, k -> zerosLike(weight));
         NDArray v = variances.computeIfAbsent(parameterId, k -> zerosLike(weight));
-        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, m, v), new NDList(weight),
-                lr, lrT, 0f, rescaleGrad, clipGrad, beta1, beta2, eps, true, false);
+        weight.getNDArrayInternal()
+                .adamUpdate(
+                        new NDList(weight, grad, m, v),
+                        new NDList(weight),
+                        lr,
+                        lrT,
+                        0f,
+                        rescaleGrad,
+                        clipGrad,
+                        beta1,
+                        beta2,
+                        eps,
+                        true,
+                        false);
     }
 
     private NDArray zerosLike(NDArray weight) {
@@ -72,7 +85,8 @@ final class ResumableAdam extends Optimizer implements AutoCloseable {
 
     /** Serialises the state for the given parameters (in order); parameters never updated are written as empty. */
     synchronized byte[] exportState(List<Pair<String, Parameter>> params) {
-        try (ByteArrayOutputStream bos = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bos)) {
+        try (ByteArrayOutputStream bos = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bos)) {
             out.writeInt(STATE_VERSION);
             out.writeInt(numUpdate);
             out.writeInt(params.size());
@@ -109,7 +123,8 @@ final class ResumableAdam extends Optimizer implements AutoCloseable {
             for (Pair<String, Parameter> p : params) {
                 String name = in.readUTF();
                 if (!name.equals(p.getKey())) {
-                    throw new IllegalArgumentException("optimizer state for " + name + " but parameter is " + p.getKey());
+                    throw new IllegalArgumentException(
+                            "optimizer state for " + name + " but parameter is " + p.getKey());
                 }
                 if (!in.readBoolean()) continue;
                 Parameter param = p.getValue();
@@ -151,7 +166,10 @@ final class ResumableAdam extends Optimizer implements AutoCloseable {
         byte[] raw = in.readNBytes(in.readInt());
         float[] f = new float[Math.toIntExact(s.size())];
         if (raw.length != 4 * f.length) throw new IOException("truncated optimizer state");
-        ByteBuffer.wrap(raw).order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN).asFloatBuffer().get(f);
+        ByteBuffer.wrap(raw)
+                .order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN)
+                .asFloatBuffer()
+                .get(f);
         return stateManager.create(f, s); // the state manager lives on the model's device
     }
 

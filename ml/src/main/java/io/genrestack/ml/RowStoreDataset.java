@@ -11,6 +11,7 @@ import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Progress;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -102,7 +103,8 @@ public final class RowStoreDataset extends RandomAccessDataset {
         int n = rowCount();
         int[] idx = IntStream.range(0, n).toArray();
         if (shuffle) {
-            SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (epoch + 1L));
+            SplittableRandom rnd =
+                    new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L * (epoch + 1L));
             for (int i = n - 1; i > 0; i--) {
                 int j = rnd.nextInt(i + 1);
                 int t = idx[i];
@@ -116,7 +118,8 @@ public final class RowStoreDataset extends RandomAccessDataset {
     @Override
     public Record get(NDManager manager, long index) {
         int i = Math.toIntExact(index);
-        return new Record(new NDList(manager.create(features.row(storeRow(i)))),
+        return new Record(
+                new NDList(manager.create(features.row(storeRow(i)))),
                 new NDList(manager.create(labels.row(labelRow(i)))));
     }
 
@@ -236,8 +239,16 @@ public final class RowStoreDataset extends RandomAccessDataset {
             try {
                 NDArray x = xs.wrap(sub, n * fc, new Shape(n, fc));
                 NDArray y = ys.wrap(sub, n * lc, new Shape(n, lc));
-                return new Batch(sub, new NDList(x), new NDList(y), n, Batchifier.STACK, Batchifier.STACK,
-                        progress++, total, storeRows);
+                return new Batch(
+                        sub,
+                        new NDList(x),
+                        new NDList(y),
+                        n,
+                        Batchifier.STACK,
+                        Batchifier.STACK,
+                        progress++,
+                        total,
+                        storeRows);
             } catch (RuntimeException e) {
                 sub.close();
                 throw e;
@@ -250,7 +261,8 @@ public final class RowStoreDataset extends RandomAccessDataset {
             }
             int bytes = (Math.max(floats, fullBatchFloats) * 4 + 63) & ~63;
             // 64-byte aligned for the vectorised kernels; alignedSlice trims both ends to the alignment
-            Slot s = new Slot(ByteBuffer.allocateDirect(bytes + 64).alignedSlice(64).order(ByteOrder.nativeOrder()));
+            Slot s = new Slot(
+                    ByteBuffer.allocateDirect(bytes + 64).alignedSlice(64).order(ByteOrder.nativeOrder()));
             pool.add(s);
             return s;
         }
@@ -342,14 +354,17 @@ public final class RowStoreDataset extends RandomAccessDataset {
         }
 
         public RowStoreDataset build() {
-            if (features == null || labels == null) throw new IllegalArgumentException("features and labels are required");
+            if (features == null || labels == null)
+                throw new IllegalArgumentException("features and labels are required");
             if (labelRows == null && features.rows() != labels.rows()) {
-                throw new IllegalArgumentException("features have " + features.rows() + " rows, labels " + labels.rows());
+                throw new IllegalArgumentException(
+                        "features have " + features.rows() + " rows, labels " + labels.rows());
             }
             if (labelRows != null) {
                 if (rows == null || rows.length != labelRows.length) {
                     throw new IllegalArgumentException("labelRows needs rows of the same length ("
-                            + (rows == null ? "no rows" : rows.length + " rows") + ", " + labelRows.length + " label rows)");
+                            + (rows == null ? "no rows" : rows.length + " rows") + ", " + labelRows.length
+                            + " label rows)");
                 }
                 for (int r : labelRows) {
                     if (r < 0 || r >= labels.rows()) throw new IndexOutOfBoundsException("label row " + r);

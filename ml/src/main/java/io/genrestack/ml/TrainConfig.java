@@ -20,8 +20,17 @@ import org.jboss.logging.Logger;
  * @param device "cpu", "gpu" (first GPU), "gpu:N" (fail without that GPU) or "auto" (first GPU, else CPU)
  * @param threads PyTorch intra-op threads for the process; 0 leaves the engine default
  */
-public record TrainConfig(double lr, double beta1, double beta2, double eps, int batchSize, int maxEpochs,
-                          int patience, long seed, String device, int threads) {
+public record TrainConfig(
+        double lr,
+        double beta1,
+        double beta2,
+        double eps,
+        int batchSize,
+        int maxEpochs,
+        int patience,
+        long seed,
+        String device,
+        int threads) {
 
     private static final Logger LOG = Logger.getLogger(TrainConfig.class);
 
@@ -43,20 +52,49 @@ public record TrainConfig(double lr, double beta1, double beta2, double eps, int
      * Adam moments, on the CPU with engine-default threads: the one path from a run's config to the trainer's.
      */
     public static TrainConfig from(TrainParams p, long seed) {
-        return new TrainConfig(p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), p.maxEpochs(), p.patience(), seed,
-                "cpu", 0);
+        return new TrainConfig(
+                p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), p.maxEpochs(), p.patience(), seed, "cpu", 0);
     }
 
-    public TrainConfig withLr(double v) { return new TrainConfig(v, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, device, threads); }
-    public TrainConfig withBeta1(double v) { return new TrainConfig(lr, v, beta2, eps, batchSize, maxEpochs, patience, seed, device, threads); }
-    public TrainConfig withBeta2(double v) { return new TrainConfig(lr, beta1, v, eps, batchSize, maxEpochs, patience, seed, device, threads); }
-    public TrainConfig withEps(double v) { return new TrainConfig(lr, beta1, beta2, v, batchSize, maxEpochs, patience, seed, device, threads); }
-    public TrainConfig withBatchSize(int v) { return new TrainConfig(lr, beta1, beta2, eps, v, maxEpochs, patience, seed, device, threads); }
-    public TrainConfig withMaxEpochs(int v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, v, patience, seed, device, threads); }
-    public TrainConfig withPatience(int v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, v, seed, device, threads); }
-    public TrainConfig withSeed(long v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, v, device, threads); }
-    public TrainConfig withDevice(String v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, v, threads); }
-    public TrainConfig withThreads(int v) { return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, device, v); }
+    public TrainConfig withLr(double v) {
+        return new TrainConfig(v, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, device, threads);
+    }
+
+    public TrainConfig withBeta1(double v) {
+        return new TrainConfig(lr, v, beta2, eps, batchSize, maxEpochs, patience, seed, device, threads);
+    }
+
+    public TrainConfig withBeta2(double v) {
+        return new TrainConfig(lr, beta1, v, eps, batchSize, maxEpochs, patience, seed, device, threads);
+    }
+
+    public TrainConfig withEps(double v) {
+        return new TrainConfig(lr, beta1, beta2, v, batchSize, maxEpochs, patience, seed, device, threads);
+    }
+
+    public TrainConfig withBatchSize(int v) {
+        return new TrainConfig(lr, beta1, beta2, eps, v, maxEpochs, patience, seed, device, threads);
+    }
+
+    public TrainConfig withMaxEpochs(int v) {
+        return new TrainConfig(lr, beta1, beta2, eps, batchSize, v, patience, seed, device, threads);
+    }
+
+    public TrainConfig withPatience(int v) {
+        return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, v, seed, device, threads);
+    }
+
+    public TrainConfig withSeed(long v) {
+        return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, v, device, threads);
+    }
+
+    public TrainConfig withDevice(String v) {
+        return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, v, threads);
+    }
+
+    public TrainConfig withThreads(int v) {
+        return new TrainConfig(lr, beta1, beta2, eps, batchSize, maxEpochs, patience, seed, device, v);
+    }
 
     /** Resolves {@link #device()} to a DJL device; see {@link #resolveDevice(String)}. */
     public Device resolveDevice() {

@@ -13,8 +13,14 @@ import java.util.List;
  * @param seconds wall time of this call
  * @param device the device the model trained on
  */
-public record TrainResult(int bestEpoch, double bestValLoss, List<EpochReport> history, boolean stoppedEarly,
-                          int resumedFromEpoch, double seconds, String device) {
+public record TrainResult(
+        int bestEpoch,
+        double bestValLoss,
+        List<EpochReport> history,
+        boolean stoppedEarly,
+        int resumedFromEpoch,
+        double seconds,
+        String device) {
 
     public TrainResult {
         history = List.copyOf(history);

@@ -11,8 +11,8 @@ import java.util.List;
  * @param epochsWithoutImprovement epochs since the best one
  * @param history reports of epochs 1..epoch
  */
-public record TrainState(int epoch, int bestEpoch, double bestValLoss, int epochsWithoutImprovement,
-                         List<EpochReport> history) {
+public record TrainState(
+        int epoch, int bestEpoch, double bestValLoss, int epochsWithoutImprovement, List<EpochReport> history) {
 
     public TrainState {
         history = List.copyOf(history);

@@ -92,8 +92,8 @@ public final class ValidationScores implements AutoCloseable {
         /** Appends {@code n} rows of scores and labels, row-major. */
         void append(float[] p, float[] y, int n) throws IOException {
             if (p.length != n * cols || y.length != n * cols) {
-                throw new IllegalArgumentException(n + " rows of " + cols + " labels need " + n * cols
-                        + " values; got " + p.length + " scores and " + y.length + " labels");
+                throw new IllegalArgumentException(n + " rows of " + cols + " labels need " + n * cols + " values; got "
+                        + p.length + " scores and " + y.length + " labels");
             }
             for (int i = 0; i < n; i++) {
                 scores.append(p, i * cols);
@@ -109,7 +109,8 @@ public final class ValidationScores implements AutoCloseable {
 
         @Override
         public void close() throws IOException {
-            try (FloatRowStore.Writer a = scores; FloatRowStore.Writer b = truth) {
+            try (FloatRowStore.Writer a = scores;
+                    FloatRowStore.Writer b = truth) {
                 // closes both (a closed writer ignores a second close)
             }
         }

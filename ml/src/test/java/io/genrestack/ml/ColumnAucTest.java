@@ -1,14 +1,15 @@
 package io.genrestack.ml;
 
+import io.genrestack.common.metrics.RocAuc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Random;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import io.genrestack.common.metrics.RocAuc;
-import java.nio.file.Path;
-import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The out-of-core macro ROC-AUC equals the in-heap {@link RocAuc#macro} bit for bit. */
 class ColumnAucTest {

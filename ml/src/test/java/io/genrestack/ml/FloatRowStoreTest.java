@@ -1,9 +1,7 @@
 package io.genrestack.ml;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,8 +10,11 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FloatRowStoreTest {
 
@@ -41,7 +42,10 @@ class FloatRowStoreTest {
             for (int i = 0; i < rows.length; i++) {
                 s.readRow(i, dst);
                 for (int j = 0; j < 7; j++) {
-                    assertEquals(Float.floatToRawIntBits(rows[i][j]), Float.floatToRawIntBits(dst[j]), "row " + i + " col " + j);
+                    assertEquals(
+                            Float.floatToRawIntBits(rows[i][j]),
+                            Float.floatToRawIntBits(dst[j]),
+                            "row " + i + " col " + j);
                 }
             }
             assertTrue(Float.isNaN(s.row(3)[2]));
@@ -76,7 +80,9 @@ class FloatRowStoreTest {
         // 3 rows (60 bytes) per chunk: 34 chunks, the last one holding 2 rows
         try (FloatRowStore s = FloatRowStore.open(p, 64)) {
             for (int i = 0; i < rows.length; i++) assertArrayEquals(rows[i], s.row(i));
-            FloatBuffer dst = ByteBuffer.allocateDirect(4 * 10).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            FloatBuffer dst = ByteBuffer.allocateDirect(4 * 10)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
             s.copyRow(100, dst, 5);
             assertEquals(1004f, dst.get(9));
         }

@@ -1,17 +1,18 @@
 package io.genrestack.ml;
 
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
-import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class MlpModelTest {
 
@@ -71,8 +72,8 @@ class MlpModelTest {
     void activationsAreNonNegativeHaveHiddenWidthAndAreDeterministic() throws IOException {
         TestData d = TestData.linear(50, 40, 5, 3);
         try (MlpModel a = MlpModel.create(MlpSpec.paper(40, 5), 9);
-             MlpModel b = MlpModel.create(MlpSpec.paper(40, 5), 9);
-             MlpModel c = MlpModel.create(MlpSpec.paper(40, 5), 10)) {
+                MlpModel b = MlpModel.create(MlpSpec.paper(40, 5), 9);
+                MlpModel c = MlpModel.create(MlpSpec.paper(40, 5), 10)) {
             float[][] h = a.hidden(d.x);
             assertEquals(50, h.length);
             assertEquals(256, h[0].length);
@@ -94,7 +95,7 @@ class MlpModelTest {
             assertArrayEquals(h[49], java.util.Arrays.copyOfRange(flat, 49 * 256, 50 * 256));
             FloatRowStore.write(dir.resolve("in.f32"), d.x);
             try (FloatRowStore in = FloatRowStore.open(dir.resolve("in.f32"));
-                 FloatRowStore.Writer out = FloatRowStore.create(dir.resolve("h.f32"), 256)) {
+                    FloatRowStore.Writer out = FloatRowStore.create(dir.resolve("h.f32"), 256)) {
                 a.hidden(in, out);
             }
             try (FloatRowStore hs = FloatRowStore.open(dir.resolve("h.f32"))) {

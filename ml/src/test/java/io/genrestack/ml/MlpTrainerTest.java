@@ -1,11 +1,9 @@
 package io.genrestack.ml;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.genrestack.common.metrics.RocAuc;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
-import io.genrestack.common.metrics.RocAuc;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MlpTrainerTest {
 
@@ -27,6 +28,7 @@ class MlpTrainerTest {
 
     @TempDir
     static Path dir;
+
     static TestData data;
     static FloatRowStore[] stores;
 
@@ -47,9 +49,21 @@ class MlpTrainerTest {
 
     /** Overfitting setup: 60 noisy training rows, no dropout, so validation loss turns up after a few epochs. */
     static TrainResult overfit(MlpModel model, Checkpointer ckp, EpochListener lis) throws Exception {
-        TrainConfig cfg = TrainConfig.defaults().withThreads(1).withLr(3e-3).withMaxEpochs(60).withPatience(3).withSeed(5).withBatchSize(16);
-        return new MlpTrainer().train(model, TestData.dataset(stores, TestData.range(0, 60), 16, true, 5),
-                val(stores, N_TRAIN, N), cfg, lis, ckp);
+        TrainConfig cfg = TrainConfig.defaults()
+                .withThreads(1)
+                .withLr(3e-3)
+                .withMaxEpochs(60)
+                .withPatience(3)
+                .withSeed(5)
+                .withBatchSize(16);
+        return new MlpTrainer()
+                .train(
+                        model,
+                        TestData.dataset(stores, TestData.range(0, 60), 16, true, 5),
+                        val(stores, N_TRAIN, N),
+                        cfg,
+                        lis,
+                        ckp);
     }
 
     static MlpSpec overfitSpec() {
@@ -65,21 +79,31 @@ class MlpTrainerTest {
         double auc;
         TrainResult result;
         try (MlpModel model = MlpModel.create(MlpSpec.paper(D, L), 1)) {
-            result = new MlpTrainer().train(model, train(stores, 0, N_TRAIN, 1), val(stores, N_TRAIN, N), cfg,
-                    (r, scores) -> {
-                        float[][] s = scores.toArray();
-                        epochAucs.add(TestData.macroAuc(s, valY));
-                        // the files hold the validation set's labels in its order, and the column-by-column AUC
-                        // is the in-heap RocAuc figure to the bit
-                        assertArrayEquals(valY, scores.truth().toArray());
-                        assertEquals(RocAuc.macro(s, ColumnAucTest.positive(valY)).macro(),
-                                scores.macroAuc().macro(), 0.0);
-                    }, null);
+            result = new MlpTrainer()
+                    .train(
+                            model,
+                            train(stores, 0, N_TRAIN, 1),
+                            val(stores, N_TRAIN, N),
+                            cfg,
+                            (r, scores) -> {
+                                float[][] s = scores.toArray();
+                                epochAucs.add(TestData.macroAuc(s, valY));
+                                // the files hold the validation set's labels in its order, and the column-by-column AUC
+                                // is the in-heap RocAuc figure to the bit
+                                assertArrayEquals(valY, scores.truth().toArray());
+                                assertEquals(
+                                        RocAuc.macro(s, ColumnAucTest.positive(valY))
+                                                .macro(),
+                                        scores.macroAuc().macro(),
+                                        0.0);
+                            },
+                            null);
             auc = TestData.macroAuc(model.predict(valX), valY);
         }
         assertEquals(result.epochs(), epochAucs.size());
         assertEquals(epochAucs.get(result.bestEpoch() - 1), auc, 2e-3, "restored model scores like its epoch");
-        assertTrue(result.history().get(0).trainLoss() > result.history().get(result.epochs() - 1).trainLoss());
+        assertTrue(result.history().get(0).trainLoss()
+                > result.history().get(result.epochs() - 1).trainLoss());
 
         Path ctl = dir.resolve("control");
         Files.createDirectories(ctl);
@@ -90,7 +114,8 @@ class MlpTrainerTest {
             new MlpTrainer().train(model, train(c, 0, N_TRAIN, 1), val(c, N_TRAIN, N), cfg, null, null);
             controlAuc = TestData.macroAuc(model.predict(valX), java.util.Arrays.copyOfRange(ctlY, N_TRAIN, N));
         }
-        System.out.printf("macro AUC %.4f, shuffled-label control %.4f, best epoch %d%n", auc, controlAuc, result.bestEpoch());
+        System.out.printf(
+                "macro AUC %.4f, shuffled-label control %.4f, best epoch %d%n", auc, controlAuc, result.bestEpoch());
         assertTrue(auc > 0.80, "AUC " + auc);
         assertTrue(Math.abs(controlAuc - 0.5) < 0.07, "control AUC " + controlAuc);
         assertTrue(auc - controlAuc > 0.2);
@@ -150,7 +175,8 @@ class MlpTrainerTest {
         }
         DirectoryCheckpointer disk = new DirectoryCheckpointer(dir.resolve("ckpt"));
         try (MlpModel model = MlpModel.create(overfitSpec(), 3)) {
-            IOException e = assertThrows(IOException.class, () -> overfit(model, new CrashingCheckpointer(disk, 2), null));
+            IOException e =
+                    assertThrows(IOException.class, () -> overfit(model, new CrashingCheckpointer(disk, 2), null));
             assertTrue(e.getMessage().contains("simulated"));
         }
         Checkpoint saved = disk.latest().orElseThrow();
@@ -215,8 +241,14 @@ class MlpTrainerTest {
         for (int i = 0; i < 3; i++) {
             try (MlpModel model = MlpModel.create(MlpSpec.paper(D, L), seeds[i])) {
                 // small on purpose: two OpenMP threads crawl when the 2 shared cores are oversubscribed
-                new MlpTrainer().train(model, train(stores, 0, 320, seeds[i]), val(stores, N_TRAIN, N_TRAIN + 200),
-                        cfg.withSeed(seeds[i]), null, null);
+                new MlpTrainer()
+                        .train(
+                                model,
+                                train(stores, 0, 320, seeds[i]),
+                                val(stores, N_TRAIN, N_TRAIN + 200),
+                                cfg.withSeed(seeds[i]),
+                                null,
+                                null);
                 h[i] = model.hidden(valX);
                 p[i] = model.saveParameters();
             }
@@ -238,20 +270,31 @@ class MlpTrainerTest {
         Files.createDirectories(wdir);
         FloatRowStore[] s = wide.write(wdir);
         List<Long> rss = new ArrayList<>();
-        TrainConfig cfg = TrainConfig.defaults().withThreads(1).withMaxEpochs(10).withPatience(100).withSeed(3);
+        TrainConfig cfg = TrainConfig.defaults()
+                .withThreads(1)
+                .withMaxEpochs(10)
+                .withPatience(100)
+                .withSeed(3);
         try (MlpModel model = MlpModel.create(MlpSpec.paper(1000, L), 3)) {
-            new MlpTrainer().train(model, train(s, 0, N_TRAIN, 3), val(s, N_TRAIN, N), cfg, new EpochListener() {
-                @Override
-                public void onEpoch(EpochReport r, ValidationScores scores) {
-                    System.gc(); // G1 gives unused heap back, so what remains is mostly native memory
-                    rss.add(TestData.rssKb());
-                }
+            new MlpTrainer()
+                    .train(
+                            model,
+                            train(s, 0, N_TRAIN, 3),
+                            val(s, N_TRAIN, N),
+                            cfg,
+                            new EpochListener() {
+                                @Override
+                                public void onEpoch(EpochReport r, ValidationScores scores) {
+                                    System.gc(); // G1 gives unused heap back, so what remains is mostly native memory
+                                    rss.add(TestData.rssKb());
+                                }
 
-                @Override
-                public boolean wantsScores() {
-                    return false;
-                }
-            }, new InMemoryCheckpointer());
+                                @Override
+                                public boolean wantsScores() {
+                                    return false;
+                                }
+                            },
+                            new InMemoryCheckpointer());
         }
         System.out.println("VmRSS after each epoch (kB): " + rss);
         assertEquals(10, rss.size());

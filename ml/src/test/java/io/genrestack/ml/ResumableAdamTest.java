@@ -1,8 +1,5 @@
 package io.genrestack.ml;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -16,19 +13,33 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 /** Our checkpointable Adam must update weights exactly like DJL's built-in {@code Optimizer.adam()}. */
 class ResumableAdamTest {
 
     private static byte[] trainSteps(boolean ours, TestData d, int steps) {
-        TrainConfig cfg = TrainConfig.defaults().withLr(2e-3).withBeta1(0.8).withBeta2(0.99).withEps(1e-7);
+        TrainConfig cfg = TrainConfig.defaults()
+                .withLr(2e-3)
+                .withBeta1(0.8)
+                .withBeta2(0.99)
+                .withEps(1e-7);
         MlpSpec spec = new MlpSpec(12, 16, 3, 0.0, 0.05);
         try (MlpModel model = MlpModel.create(spec, 4)) {
-            ResumableAdam resumable = ours ? new ResumableAdam(cfg, model.djlModel().getNDManager()) : null;
-            Optimizer opt = ours ? resumable
-                    : Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) cfg.lr())).optBeta1((float) cfg.beta1())
-                            .optBeta2((float) cfg.beta2()).optEpsilon((float) cfg.eps()).build();
+            ResumableAdam resumable =
+                    ours ? new ResumableAdam(cfg, model.djlModel().getNDManager()) : null;
+            Optimizer opt = ours
+                    ? resumable
+                    : Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed((float) cfg.lr()))
+                            .optBeta1((float) cfg.beta1())
+                            .optBeta2((float) cfg.beta2())
+                            .optEpsilon((float) cfg.eps())
+                            .build();
             DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
-                    .optOptimizer(opt).optDevices(new Device[] {Device.cpu()});
+                    .optOptimizer(opt)
+                    .optDevices(new Device[] {Device.cpu()});
             try (Trainer trainer = model.djlModel().newTrainer(tc)) {
                 trainer.initialize(new Shape(8, 12));
                 for (int s = 0; s < steps; s++) {

@@ -1,19 +1,20 @@
 package io.genrestack.ml;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.SequenceSampler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class RowStoreDatasetTest {
 
@@ -90,7 +91,8 @@ class RowStoreDatasetTest {
             }
             assertEquals(java.util.stream.IntStream.range(0, 20).boxed().toList(), seen);
             assertEquals(20, ds.size());
-            assertArrayEquals(d.x[13], ds.get(m, 13).getData().singletonOrThrow().toFloatArray());
+            assertArrayEquals(
+                    d.x[13], ds.get(m, 13).getData().singletonOrThrow().toFloatArray());
         }
     }
 
@@ -117,19 +119,40 @@ class RowStoreDatasetTest {
         // features for 10 tracks; labels only for tracks 7, 2, 5 (in a 3-row store, rows 0..2)
         TestData d = TestData.linear(10, 4, 3, 5);
         FloatRowStore[] s = d.write(dir);
-        float[][] small = { d.y[7], d.y[2], d.y[5] };
+        float[][] small = {d.y[7], d.y[2], d.y[5]};
         Path lp = dir.resolve("small-labels.f32");
         FloatRowStore.write(lp, small);
-        try (FloatRowStore labels = FloatRowStore.open(lp); NDManager m = NDManager.newBaseManager()) {
-            RowStoreDataset ds = RowStoreDataset.builder().features(s[0]).rows(new int[] { 7, 2, 5 }).labels(labels)
-                    .labelRows(new int[] { 0, 1, 2 }).batchSize(2).shuffle(true).seed(9).build();
+        try (FloatRowStore labels = FloatRowStore.open(lp);
+                NDManager m = NDManager.newBaseManager()) {
+            RowStoreDataset ds = RowStoreDataset.builder()
+                    .features(s[0])
+                    .rows(new int[] {7, 2, 5})
+                    .labels(labels)
+                    .labelRows(new int[] {0, 1, 2})
+                    .batchSize(2)
+                    .shuffle(true)
+                    .seed(9)
+                    .build();
             List<Integer> seen = epoch(ds, m, d, null); // checks x and y of every row against the full data
             assertEquals(List.of(2, 5, 7), seen.stream().sorted().toList());
-            assertArrayEquals(d.y[5], ds.get(m, 2).getLabels().singletonOrThrow().toFloatArray());
-            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> RowStoreDataset.builder()
-                    .features(s[0]).rows(new int[] { 7, 2 }).labels(labels).labelRows(new int[] { 0, 1, 2 }).build());
-            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> RowStoreDataset
-                    .builder().features(s[0]).rows(new int[] { 7 }).labels(labels).labelRows(new int[] { 3 }).build());
+            assertArrayEquals(
+                    d.y[5], ds.get(m, 2).getLabels().singletonOrThrow().toFloatArray());
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> RowStoreDataset.builder()
+                            .features(s[0])
+                            .rows(new int[] {7, 2})
+                            .labels(labels)
+                            .labelRows(new int[] {0, 1, 2})
+                            .build());
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    IndexOutOfBoundsException.class,
+                    () -> RowStoreDataset.builder()
+                            .features(s[0])
+                            .rows(new int[] {7})
+                            .labels(labels)
+                            .labelRows(new int[] {3})
+                            .build());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.genrestack.ml;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +61,9 @@ final class TestData {
     FloatRowStore[] write(Path dir) throws IOException {
         FloatRowStore.write(dir.resolve("features.f32"), x);
         FloatRowStore.write(dir.resolve("labels.f32"), y);
-        return new FloatRowStore[] {FloatRowStore.open(dir.resolve("features.f32")), FloatRowStore.open(dir.resolve("labels.f32"))};
+        return new FloatRowStore[] {
+            FloatRowStore.open(dir.resolve("features.f32")), FloatRowStore.open(dir.resolve("labels.f32"))
+        };
     }
 
     static int[] range(int from, int to) {
@@ -68,7 +71,14 @@ final class TestData {
     }
 
     static RowStoreDataset dataset(FloatRowStore[] s, int[] rows, int batch, boolean shuffle, long seed) {
-        return RowStoreDataset.builder().features(s[0]).labels(s[1]).rows(rows).batchSize(batch).shuffle(shuffle).seed(seed).build();
+        return RowStoreDataset.builder()
+                .features(s[0])
+                .labels(s[1])
+                .rows(rows)
+                .batchSize(batch)
+                .shuffle(shuffle)
+                .seed(seed)
+                .build();
     }
 
     static ArrayDataset arrayDataset(NDManager m, float[][] x, float[][] y, int batch, boolean shuffle) {

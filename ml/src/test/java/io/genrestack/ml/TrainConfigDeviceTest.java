@@ -17,7 +17,8 @@ class TrainConfigDeviceTest {
     @Test
     void gpuWithoutAGpuFailsWithAMessageNamingTheSetting() {
         for (String spec : new String[] {"gpu", "GPU", "cuda", "gpu:0"}) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TrainConfig.resolveDevice(spec, 0));
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> TrainConfig.resolveDevice(spec, 0));
             assertTrue(e.getMessage().contains("GENRESTACK_TRAINER_DEVICE"), e.getMessage());
             assertTrue(e.getMessage().contains("genrestack.trainer.device"), e.getMessage());
             assertTrue(e.getMessage().contains("'auto'"), "the message names the fallback setting: " + e.getMessage());

@@ -12,7 +12,9 @@ class TrainConfigTest {
         TrainParams p = new TrainParams(0, 0.5, 2e-3, 64, 15, 3);
         TrainConfig c = TrainConfig.from(p, 7);
         assertEquals(new TrainConfig(2e-3, 0.9, 0.999, 1e-8, 64, 15, 3, 7, "cpu", 0), c);
-        assertEquals(TrainConfig.defaults(), TrainConfig.from(TrainParams.paperBase(), 42),
+        assertEquals(
+                TrainConfig.defaults(),
+                TrainConfig.from(TrainParams.paperBase(), 42),
                 "the paper's base parameters are the paper's defaults");
     }
 }

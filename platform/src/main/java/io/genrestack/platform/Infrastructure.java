@@ -78,8 +78,9 @@ public class Infrastructure {
                 store().ensureBucket();
                 initialised = true;
                 initError = null;
-                LOG.infof("infrastructure ready: kafka=%s, s3=%s bucket=%s, instance=%s", bootstrap, s3.endpoint(),
-                        s3.bucket(), Instances.id());
+                LOG.infof(
+                        "infrastructure ready: kafka=%s, s3=%s bucket=%s, instance=%s",
+                        bootstrap, s3.endpoint(), s3.bucket(), Instances.id());
             } catch (Exception e) {
                 initError = e.getMessage();
                 LOG.warnf("waiting for infrastructure (retry in %d ms): %s", backoff, e.getMessage());
@@ -93,8 +94,9 @@ public class Infrastructure {
         }
         if (initialised && platform.workerEnabled() && handlers.isResolvable()) {
             StageHandler h = handlers.get();
-            worker = new JobWorker(bootstrap, h.stage(), h::handle, platform.jobMaxAttempts(), events(),
-                    (int) platform.groupSessionTimeout().toMillis()).start();
+            worker = new JobWorker(bootstrap, h.stage(), h::handle, platform.jobMaxAttempts(), events(), (int)
+                            platform.groupSessionTimeout().toMillis())
+                    .start();
             LOG.infof("%s job worker started", h.stage());
         }
     }
@@ -105,12 +107,14 @@ public class Infrastructure {
 
     public synchronized ObjectStore store() {
         if (store == null) {
-            String access = s3.accessKey().orElseThrow(() -> new IllegalStateException(
-                    "genrestack.s3.access-key is not set (env GENRESTACK_S3_ACCESS_KEY)"));
-            String secret = s3.secretKey().orElseThrow(() -> new IllegalStateException(
-                    "genrestack.s3.secret-key is not set (env GENRESTACK_S3_SECRET_KEY)"));
-            store = new ObjectStore(new StorageConfig(s3.endpoint(), access, secret, s3.bucket(), s3.region(),
-                    s3.maxAttempts(), 250));
+            String access = s3.accessKey()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "genrestack.s3.access-key is not set (env GENRESTACK_S3_ACCESS_KEY)"));
+            String secret = s3.secretKey()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "genrestack.s3.secret-key is not set (env GENRESTACK_S3_SECRET_KEY)"));
+            store = new ObjectStore(
+                    new StorageConfig(s3.endpoint(), access, secret, s3.bucket(), s3.region(), s3.maxAttempts(), 250));
         }
         return store;
     }

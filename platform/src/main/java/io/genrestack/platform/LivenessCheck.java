@@ -15,7 +15,9 @@ public class LivenessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("genrestack-process").up()
-                .withData("initialised", infra.initialised()).build();
+        return HealthCheckResponse.named("genrestack-process")
+                .up()
+                .withData("initialised", infra.initialised())
+                .build();
     }
 }

@@ -31,13 +31,16 @@ public class ReadinessCheck implements HealthCheck {
         boolean workerOk = !infra.workerExpected() || (worker != null && worker.isConnected());
         var b = HealthCheckResponse.named("genrestack-infrastructure")
                 .status(init && kafka && s3 && workerOk)
-                .withData("kafka", kafka).withData("objectStorage", s3).withData("worker", workerOk);
+                .withData("kafka", kafka)
+                .withData("objectStorage", s3)
+                .withData("worker", workerOk);
         if (!init && infra.initError() != null) {
             b.withData("waitingFor", infra.initError());
         }
         if (worker != null) {
             b.withData("currentJob", String.valueOf(worker.currentJob()))
-                    .withData("completedJobs", worker.completedJobs()).withData("failedJobs", worker.failedJobs());
+                    .withData("completedJobs", worker.completedJobs())
+                    .withData("failedJobs", worker.failedJobs());
         }
         last = b.build();
         checkedAt = System.currentTimeMillis();

@@ -6,9 +6,10 @@ import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
 /**
- * Object storage settings, {@code genrestack.s3.*} (env {@code GENRESTACK_S3_ENDPOINT}, {@code GENRESTACK_S3_ACCESS_KEY},
- * {@code GENRESTACK_S3_SECRET_KEY}, {@code GENRESTACK_S3_BUCKET}, {@code GENRESTACK_S3_REGION}). Credentials have no
- * default: they come from the environment or a Kubernetes Secret, never from an image.
+ * Object storage settings, {@code genrestack.s3.*} (env {@code GENRESTACK_S3_ENDPOINT},
+ * {@code GENRESTACK_S3_ACCESS_KEY}, {@code GENRESTACK_S3_SECRET_KEY}, {@code GENRESTACK_S3_BUCKET},
+ * {@code GENRESTACK_S3_REGION}). Credentials have no default: they come from the environment or a Kubernetes Secret,
+ * never from an image.
  */
 @ConfigMapping(prefix = "genrestack.s3")
 public interface S3Settings {

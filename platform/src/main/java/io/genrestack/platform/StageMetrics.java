@@ -15,8 +15,11 @@ public class StageMetrics {
     MeterRegistry registry;
 
     public Counter records(String stage, String kind) {
-        return Counter.builder("genrestack.records").tag("stage", stage).tag("kind", kind)
-                .description("records handled by a stage").register(registry);
+        return Counter.builder("genrestack.records")
+                .tag("stage", stage)
+                .tag("kind", kind)
+                .description("records handled by a stage")
+                .register(registry);
     }
 
     public void add(String stage, String kind, double n) {

@@ -83,8 +83,12 @@ public final class StageRun implements AutoCloseable {
     }
 
     /** As {@link #pass(TopicRange, int, RangeReader.Sink)} for a sink that buffers (see {@link ExactlyOncePass}). */
-    public long pass(TopicRange input, int checkpointEvery, RangeReader.Sink sink,
-            ExactlyOncePass.ThrowingRunnable beforeCheckpoint) throws Exception {
+    public long pass(
+            TopicRange input,
+            int checkpointEvery,
+            RangeReader.Sink sink,
+            ExactlyOncePass.ThrowingRunnable beforeCheckpoint)
+            throws Exception {
         return ExactlyOncePass.run(infra.bootstrap(), writer, input, checkpointEvery, sink, beforeCheckpoint);
     }
 

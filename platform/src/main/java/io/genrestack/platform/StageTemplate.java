@@ -54,7 +54,12 @@ public abstract class StageTemplate implements StageHandler {
     }
 
     /** Publishes an event of this stage on {@code run-events}. */
-    protected void event(String runId, String unit, String type, String message, Map<String, Long> counts,
+    protected void event(
+            String runId,
+            String unit,
+            String type,
+            String message,
+            Map<String, Long> counts,
             Map<String, String> objects) {
         infra.events().publish(RunEvent.of(runId, type, stage(), unit, message, counts, objects));
     }

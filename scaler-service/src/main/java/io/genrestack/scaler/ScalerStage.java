@@ -66,27 +66,41 @@ public class ScalerStage extends StageTemplate {
             Standardiser standardiser = new Standardiser(stats);
             String statsKey = RunPaths.scalerStats(run);
             infra().store().put(statsKey, stats.toBytes(), "application/octet-stream");
-            infra().store().putText(RunPaths.scalerSummary(run), StatsSummary.markdown(run, stats, standardiser, job),
-                    "text/markdown");
-            out.event(RunEvent.STATS_READY, "statistics of " + stats.vectors() + " train vectors, "
-                    + standardiser.zeroVarianceCount() + " zero-variance features",
+            infra().store()
+                    .putText(
+                            RunPaths.scalerSummary(run),
+                            StatsSummary.markdown(run, stats, standardiser, job),
+                            "text/markdown");
+            out.event(
+                    RunEvent.STATS_READY,
+                    "statistics of " + stats.vectors() + " train vectors, " + standardiser.zeroVarianceCount()
+                            + " zero-variance features",
                     Map.of("train", stats.vectors(), "zeroVariance", (long) standardiser.zeroVarianceCount()),
                     Map.of(StageJob.STATS, statsKey, "summary", RunPaths.scalerSummary(run)));
 
             long failAfter = settings.failAfterRecords().orElse(-1);
             boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(run, true) == null;
-            long[] seen = { 0 };
+            long[] seen = {0};
             long t0 = System.nanoTime();
             out.pass(input, settings.checkpointEvery(), r -> {
                 if (inject && seen[0]++ >= failAfter) {
-                    throw new IllegalStateException("injected fault after " + failAfter + " records (genrestack.scaler.fail-after-records)");
+                    throw new IllegalStateException(
+                            "injected fault after " + failAfter + " records (genrestack.scaler.fail-after-records)");
                 }
                 TrackFeatures t;
                 try {
                     t = Json.read(r.value(), TrackFeatures.class);
                 } catch (IllegalArgumentException e) {
-                    writer.send(Topics.DEAD_LETTERS, r.key(), Json.bytes(DeadLetter.of(run, stage(), r.key(), null,
-                            "undecodable track-features record: " + e.getMessage(), r.value())));
+                    writer.send(
+                            Topics.DEAD_LETTERS,
+                            r.key(),
+                            Json.bytes(DeadLetter.of(
+                                    run,
+                                    stage(),
+                                    r.key(),
+                                    null,
+                                    "undecodable track-features record: " + e.getMessage(),
+                                    r.value())));
                     writer.count("deadLetters", 1);
                     return;
                 }
@@ -94,15 +108,22 @@ public class ScalerStage extends StageTemplate {
                     return;
                 }
                 if (t.features() == null || t.features().length != stats.size()) {
-                    writer.send(Topics.DEAD_LETTERS, t.mbid(), Json.bytes(DeadLetter.of(run, stage(), t.mbid(),
-                            t.sourceFile(), "feature vector has " + (t.features() == null ? 0 : t.features().length)
-                                    + " values, the run's statistics have " + stats.size(),
-                            null)));
+                    writer.send(
+                            Topics.DEAD_LETTERS,
+                            t.mbid(),
+                            Json.bytes(DeadLetter.of(
+                                    run,
+                                    stage(),
+                                    t.mbid(),
+                                    t.sourceFile(),
+                                    "feature vector has " + (t.features() == null ? 0 : t.features().length)
+                                            + " values, the run's statistics have " + stats.size(),
+                                    null)));
                     writer.count("deadLetters", 1);
                     return;
                 }
-                ScaledFeatures s = new ScaledFeatures(run, t.mbid(), t.split(), t.labels(),
-                        standardiser.apply(t.features()));
+                ScaledFeatures s =
+                        new ScaledFeatures(run, t.mbid(), t.split(), t.labels(), standardiser.apply(t.features()));
                 writer.send(Topics.SCALED_FEATURES, t.mbid(), Json.bytes(s));
                 writer.count(t.split() == Split.TRAIN ? "train" : "validation", 1);
             });
@@ -123,8 +144,12 @@ public class ScalerStage extends StageTemplate {
             counts.put("deadLetters", writer.count("deadLetters"));
             count("published", output.expectedRecords());
             count("dead-lettered", writer.count("deadLetters"));
-            out.event(RunEvent.SCALING_FINISHED, String.format("standardised %d records in %.1f s",
-                    output.expectedRecords(), (System.nanoTime() - t0) / 1e9), counts,
+            out.event(
+                    RunEvent.SCALING_FINISHED,
+                    String.format(
+                            "standardised %d records in %.1f s",
+                            output.expectedRecords(), (System.nanoTime() - t0) / 1e9),
+                    counts,
                     Map.of(StageJob.STATS, statsKey));
         }
     }
@@ -134,7 +159,7 @@ public class ScalerStage extends StageTemplate {
         String run = job.runId();
         Map<Integer, FeatureStats> partials = new TreeMap<>();
         long[] counts = new long[3]; // run records, train, undecodable
-        int[] size = { -1 };
+        int[] size = {-1};
         long t0 = System.nanoTime();
         RangeReader.read(infra().bootstrap(), input, r -> {
             TrackFeatures t;
@@ -158,7 +183,8 @@ public class ScalerStage extends StageTemplate {
             if (t.features().length != size[0]) {
                 return; // dead-lettered in pass 2
             }
-            partials.computeIfAbsent(r.partition(), p -> new FeatureStats(size[0])).add(t.features());
+            partials.computeIfAbsent(r.partition(), p -> new FeatureStats(size[0]))
+                    .add(t.features());
             counts[1]++;
         });
         if (counts[0] + counts[2] < input.expectedRecords() || counts[0] > input.expectedRecords()) {
@@ -171,8 +197,9 @@ public class ScalerStage extends StageTemplate {
         }
         FeatureStats merged = new FeatureStats(size[0]);
         partials.values().forEach(merged::merge);
-        LOG.infof("[%s] statistics over %d train vectors (%d partitions) in %.1f s", run, merged.vectors(),
-                partials.size(), (System.nanoTime() - t0) / 1e9);
+        LOG.infof(
+                "[%s] statistics over %d train vectors (%d partitions) in %.1f s",
+                run, merged.vectors(), partials.size(), (System.nanoTime() - t0) / 1e9);
         return merged;
     }
 }

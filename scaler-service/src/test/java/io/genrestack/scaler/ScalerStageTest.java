@@ -1,13 +1,12 @@
 package io.genrestack.scaler;
 
-import io.genrestack.common.model.ProgressMark;
-
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
-import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.kafka.TopicScan;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.ScaledFeatures;
@@ -54,8 +53,7 @@ class ScalerStageTest {
     @Inject
     Infrastructure infra;
 
-    record Published(String runId, List<TrackFeatures> tracks, TopicRange range) {
-    }
+    record Published(String runId, List<TrackFeatures> tracks, TopicRange range) {}
 
     /** Writes a run's track-features the way the extractor does (exactly-once, one range). */
     Published publish(String runId, int n, long seed, float validationOffset) throws Exception {
@@ -78,8 +76,8 @@ class ScalerStageTest {
                     }
                 }
                 String mbid = new UUID(seed, i).toString();
-                TrackFeatures t = new TrackFeatures(runId, mbid, split, "rg-" + i / 3, "synthetic",
-                        Map.of("lastfm", List.of(i % 4)), v);
+                TrackFeatures t = new TrackFeatures(
+                        runId, mbid, split, "rg-" + i / 3, "synthetic", Map.of("lastfm", List.of(i % 4)), v);
                 tracks.add(t);
                 w.send(Topics.TRACK_FEATURES, mbid, Json.bytes(t));
             }
@@ -89,8 +87,12 @@ class ScalerStageTest {
     }
 
     StageJob submit(Published p) {
-        StageJob job = StageJob.of(p.runId(), Topics.STAGE_SCALER, StageJob.ALL,
-                RunConfig.defaults(List.of(), List.of()), Map.of(StageJob.FEATURES, p.range()),
+        StageJob job = StageJob.of(
+                p.runId(),
+                Topics.STAGE_SCALER,
+                StageJob.ALL,
+                RunConfig.defaults(List.of(), List.of()),
+                Map.of(StageJob.FEATURES, p.range()),
                 Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(p.runId(), "lastfm")));
         JobWorker.submit(infra.events(), job);
         return job;
@@ -133,7 +135,9 @@ class ScalerStageTest {
 
         // statistics: double two-pass reference over TRAIN rows only
         FeatureStats stats = FeatureStats.fromBytes(infra.store().get(RunPaths.scalerStats(runId)));
-        List<float[]> train = p.tracks().stream().filter(t -> t.split() == Split.TRAIN).map(TrackFeatures::features)
+        List<float[]> train = p.tracks().stream()
+                .filter(t -> t.split() == Split.TRAIN)
+                .map(TrackFeatures::features)
                 .toList();
         assertEquals(train.size(), stats.vectors());
         for (int j = 0; j < COLS; j++) {
@@ -186,9 +190,13 @@ class ScalerStageTest {
             assertEquals((t.features()[j] - stats.mean(j)) / stats.std(j), s.features()[j], 1e-4);
         }
         List<RunEvent> ev = events(runId);
-        long starts = ev.stream().filter(e -> e.type().equals(RunEvent.STAGE_STARTED)).count();
+        long starts =
+                ev.stream().filter(e -> e.type().equals(RunEvent.STAGE_STARTED)).count();
         assertEquals(2, starts, "first attempt crashed (injected), second resumed: " + ev);
-        RunEvent done = ev.stream().filter(e -> e.type().equals(RunEvent.SCALING_FINISHED)).findFirst().orElseThrow();
+        RunEvent done = ev.stream()
+                .filter(e -> e.type().equals(RunEvent.SCALING_FINISHED))
+                .findFirst()
+                .orElseThrow();
         assertEquals(560L, done.counts().get("train"));
         assertEquals(140L, done.counts().get("validation"));
 

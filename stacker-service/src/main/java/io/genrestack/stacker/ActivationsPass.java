@@ -1,10 +1,10 @@
 package io.genrestack.stacker;
 
+import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.model.TrackActivations;
 import io.genrestack.common.serde.Json;
 import io.genrestack.ml.FloatRowStore;
-import io.genrestack.common.kafka.RangeReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
@@ -33,6 +33,7 @@ final class ActivationsPass<T extends ActivationsPass.Tracks> implements RangeRe
     private final FloatRowStore.Writer scoresWriter;
     /** Created on the first record, which fixes the hidden width. */
     private FloatRowStore.Writer hiddenWriter;
+
     int hiddenDim = -1;
     int rows;
     private long undecodable;
@@ -47,8 +48,9 @@ final class ActivationsPass<T extends ActivationsPass.Tracks> implements RangeRe
     }
 
     /** Reads {@code input}'s range from {@code ranges} into stores under {@code dir} and checks the count. */
-    static <T extends Tracks> ActivationsPass<T> read(StackingInputs.RangeSource ranges, String run,
-            StackingInputs.ModelInput input, T tracks, Path dir) throws Exception {
+    static <T extends Tracks> ActivationsPass<T> read(
+            StackingInputs.RangeSource ranges, String run, StackingInputs.ModelInput input, T tracks, Path dir)
+            throws Exception {
         ActivationsPass<T> pass = new ActivationsPass<>(run, input, tracks, dir);
         try {
             ranges.read(input.range(), pass);
@@ -83,12 +85,12 @@ final class ActivationsPass<T extends ActivationsPass.Tracks> implements RangeRe
             hiddenWriter = FloatRowStore.create(hiddenPath, hiddenDim);
         }
         if (a.hidden().length != hiddenDim) {
-            throw new IllegalStateException(where + ": " + a.hidden().length + " hidden values, earlier records "
-                    + hiddenDim);
+            throw new IllegalStateException(
+                    where + ": " + a.hidden().length + " hidden values, earlier records " + hiddenDim);
         }
         if (a.scores().length != input.nLabels()) {
-            throw new IllegalStateException(where + ": " + a.scores().length + " base scores, the "
-                    + input.source() + " vocabulary has " + input.nLabels() + " labels");
+            throw new IllegalStateException(where + ": " + a.scores().length + " base scores, the " + input.source()
+                    + " vocabulary has " + input.nLabels() + " labels");
         }
         byte side = a.split() == Split.VALIDATION ? StackingInputs.VALIDATION : StackingInputs.TRAIN;
         tracks.add(a, rows, side, where);
@@ -108,13 +110,13 @@ final class ActivationsPass<T extends ActivationsPass.Tracks> implements RangeRe
         long expected = input.range().expectedRecords();
         if (rows != expected) {
             throw new IllegalStateException("run " + run + ": base model " + input.source() + " announced "
-                    + expected + " activations in " + input.range().topic() + " " + input.range().partitions()
+                    + expected + " activations in " + input.range().topic() + " "
+                    + input.range().partitions()
                     + " but the range holds " + rows + " of this run and model (+" + undecodable
                     + " undecodable records); refusing to stack a partial set");
         }
         if (rows == 0) {
-            throw new IllegalStateException("run " + run + ": base model " + input.source()
-                    + " has no activations");
+            throw new IllegalStateException("run " + run + ": base model " + input.source() + " has no activations");
         }
     }
 }

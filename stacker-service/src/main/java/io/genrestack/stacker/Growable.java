@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Growable primitive arrays for the stacker's per-track bookkeeping (no boxing: 1.77 M tracks at full size). */
 final class Growable {
-    private Growable() {
-    }
+    private Growable() {}
 
     /** Growable int array. */
     static final class Ints {

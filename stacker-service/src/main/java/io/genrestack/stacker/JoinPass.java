@@ -16,17 +16,22 @@ import java.util.List;
  * The models' hidden stores are deleted once joined; their score stores are kept for the base scores.
  */
 final class JoinPass {
-    private JoinPass() {
-    }
+    private JoinPass() {}
 
     /**
      * Joins the passes (the first model's, then the later ones in order) under {@code dir}; on failure deletes
      * {@code dir}.
      */
-    static StackingInputs run(String run, Path dir, List<StackingInputs.ModelInput> inputs,
-            ActivationsPass<TrackIndex> first, List<ActivationsPass<TrackAlignment>> later, long t0)
+    static StackingInputs run(
+            String run,
+            Path dir,
+            List<StackingInputs.ModelInput> inputs,
+            ActivationsPass<TrackIndex> first,
+            List<ActivationsPass<TrackAlignment>> later,
+            long t0)
             throws IOException {
-        List<String> models = inputs.stream().map(StackingInputs.ModelInput::source).toList();
+        List<String> models =
+                inputs.stream().map(StackingInputs.ModelInput::source).toList();
         int nModels = models.size();
         int hiddenDim = first.hiddenDim;
         TrackIndex index = first.tracks;
@@ -49,7 +54,8 @@ final class JoinPass {
         try {
             for (int m = 0; m < nModels; m++) {
                 hidden[m] = FloatRowStore.open(hiddenPaths[m]);
-                labelWriters[m] = FloatRowStore.create(labelsPath(dir, models.get(m)), inputs.get(m).nLabels());
+                labelWriters[m] = FloatRowStore.create(
+                        labelsPath(dir, models.get(m)), inputs.get(m).nLabels());
                 tagged[m] = new Growable.Ints();
             }
             Path stackedPath = dir.resolve("stacked.bin");
@@ -70,8 +76,10 @@ final class JoinPass {
                         try {
                             StackedInput.normaliseBlock(row, m * hiddenDim, hiddenDim);
                         } catch (IllegalArgumentException e) {
-                            throw new IllegalStateException("run " + run + ": activations of " + mbids[t]
-                                    + " from model " + models.get(m) + " are not finite", e);
+                            throw new IllegalStateException(
+                                    "run " + run + ": activations of " + mbids[t] + " from model " + models.get(m)
+                                            + " are not finite",
+                                    e);
                         }
                     }
                     sw.append(row);
@@ -100,8 +108,12 @@ final class JoinPass {
             SourceRows[] sources = new SourceRows[nModels];
             for (int m = 0; m < nModels; m++) {
                 scores[m] = FloatRowStore.open(scoresPaths[m]);
-                sources[m] = new SourceRows(models.get(m), inputs.get(m).nLabels(), tagged[m].toArray(),
-                        FloatRowStore.open(labelsPath(dir, models.get(m))), split);
+                sources[m] = new SourceRows(
+                        models.get(m),
+                        inputs.get(m).nLabels(),
+                        tagged[m].toArray(),
+                        FloatRowStore.open(labelsPath(dir, models.get(m))),
+                        split);
             }
             return new StackingInputs(dir, models, hiddenDim, mbids, split, modelRow, stacked, scores, sources);
         } catch (Exception | Error e) {

@@ -121,8 +121,8 @@ public class ModelRegistry {
             }
             if (keys.contains(RunPaths.provenance(run, s, ModelKind.STACKED))) {
                 try {
-                    StackedProvenance p = store.getJson(RunPaths.provenance(run, s, ModelKind.STACKED),
-                            StackedProvenance.class);
+                    StackedProvenance p =
+                            store.getJson(RunPaths.provenance(run, s, ModelKind.STACKED), StackedProvenance.class);
                     if (p.finished() != null && p.finished().isAfter(newest)) {
                         newest = p.finished();
                     }

@@ -48,11 +48,13 @@ public class PredictResource {
             return error(Response.Status.BAD_REQUEST, "cannot read the request body: " + e.getMessage());
         }
         if (doc.length > max) {
-            return error(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+            return error(
+                    Response.Status.REQUEST_ENTITY_TOO_LARGE,
                     "document larger than " + max + " bytes (genrestack.stacker.predict-max-bytes)");
         }
         if (doc.length == 0) {
-            return error(Response.Status.BAD_REQUEST, "empty body: expected one AcousticBrainz low-level JSON document");
+            return error(
+                    Response.Status.BAD_REQUEST, "empty body: expected one AcousticBrainz low-level JSON document");
         }
         String target = run;
         RunModels models;
@@ -60,7 +62,8 @@ public class PredictResource {
             if (target == null || target.isBlank()) {
                 Optional<String> latest = registry.latestRun();
                 if (latest.isEmpty()) {
-                    return error(Response.Status.NOT_FOUND,
+                    return error(
+                            Response.Status.NOT_FOUND,
                             "no run with stacked models in object storage yet: finish a run first");
                 }
                 target = latest.get();
@@ -84,7 +87,9 @@ public class PredictResource {
     }
 
     private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("status", status.getStatusCode(), "error", message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Map.of("status", status.getStatusCode(), "error", message))
+                .build();
     }
 }

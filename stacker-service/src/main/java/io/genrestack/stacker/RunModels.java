@@ -2,10 +2,10 @@ package io.genrestack.stacker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Sources;
-import io.genrestack.common.model.LabelVocabulary;
-import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.features.Flattener;
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.stats.FeatureStats;
@@ -33,8 +33,7 @@ final class RunModels implements AutoCloseable {
     static final int TOP = 10;
 
     /** One scored label. */
-    record Scored(String label, float score) {
-    }
+    record Scored(String label, float score) {}
 
     final String run;
     final List<String> sources;
@@ -44,8 +43,14 @@ final class RunModels implements AutoCloseable {
     private final List<MlpModel> stacked;
     private final List<List<String>> vocabularies;
 
-    private RunModels(String run, List<String> sources, Flattener flattener, Standardiser standardiser,
-            List<MlpModel> base, List<MlpModel> stacked, List<List<String>> vocabularies) {
+    private RunModels(
+            String run,
+            List<String> sources,
+            Flattener flattener,
+            Standardiser standardiser,
+            List<MlpModel> base,
+            List<MlpModel> stacked,
+            List<List<String>> vocabularies) {
         this.run = run;
         this.sources = sources;
         this.flattener = flattener;
@@ -90,22 +95,31 @@ final class RunModels implements AutoCloseable {
         try {
             for (String s : sources) {
                 String key = RunPaths.labels(run, s);
-                vocabularies.add(LabelVocabulary.read(require(store, key), key, s).labels());
+                vocabularies.add(
+                        LabelVocabulary.read(require(store, key), key, s).labels());
             }
             for (int i = 0; i < sources.size(); i++) {
                 String s = sources.get(i);
                 int n = vocabularies.get(i).size();
-                base.add(MlpModel.load(MlpSpec.paper(manifest.size(), n).withHiddenDim(hidden),
+                base.add(MlpModel.load(
+                        MlpSpec.paper(manifest.size(), n).withHiddenDim(hidden),
                         require(store, RunPaths.modelParams(run, s, ModelKind.BASE))));
             }
             for (int i = 0; i < sources.size(); i++) {
                 String s = sources.get(i);
                 int n = vocabularies.get(i).size();
-                stacked.add(MlpModel.load(MlpSpec.stacked(hidden * sources.size(), n),
+                stacked.add(MlpModel.load(
+                        MlpSpec.stacked(hidden * sources.size(), n),
                         require(store, RunPaths.modelParams(run, s, ModelKind.STACKED))));
             }
-            return new RunModels(run, List.copyOf(sources), new Flattener(manifest), new Standardiser(stats), base,
-                    stacked, vocabularies);
+            return new RunModels(
+                    run,
+                    List.copyOf(sources),
+                    new Flattener(manifest),
+                    new Standardiser(stats),
+                    base,
+                    stacked,
+                    vocabularies);
         } catch (RuntimeException e) {
             base.forEach(MlpModel::close);
             stacked.forEach(MlpModel::close);
@@ -115,18 +129,21 @@ final class RunModels implements AutoCloseable {
 
     /** Hidden width of the run's base models: {@code config.base.hidden} of run.json, else the paper's 256. */
     private static int baseHidden(ObjectStore store, String run) {
-        return store.getIfExists(RunPaths.runJson(run)).map(bytes -> {
-            try {
-                JsonNode config = Json.MAPPER.readTree(bytes).get("config");
-                if (config == null || config.isNull()) {
-                    return MlpSpec.PAPER_HIDDEN;
-                }
-                RunConfig c = Json.MAPPER.treeToValue(config, RunConfig.class);
-                return c.base().hidden() > 0 ? c.base().hidden() : MlpSpec.PAPER_HIDDEN;
-            } catch (IOException e) {
-                throw new IllegalStateException(RunPaths.runJson(run) + " is not readable: " + e.getMessage(), e);
-            }
-        }).orElse(MlpSpec.PAPER_HIDDEN);
+        return store.getIfExists(RunPaths.runJson(run))
+                .map(bytes -> {
+                    try {
+                        JsonNode config = Json.MAPPER.readTree(bytes).get("config");
+                        if (config == null || config.isNull()) {
+                            return MlpSpec.PAPER_HIDDEN;
+                        }
+                        RunConfig c = Json.MAPPER.treeToValue(config, RunConfig.class);
+                        return c.base().hidden() > 0 ? c.base().hidden() : MlpSpec.PAPER_HIDDEN;
+                    } catch (IOException e) {
+                        throw new IllegalStateException(
+                                RunPaths.runJson(run) + " is not readable: " + e.getMessage(), e);
+                    }
+                })
+                .orElse(MlpSpec.PAPER_HIDDEN);
     }
 
     private static byte[] require(ObjectStore store, String key) {

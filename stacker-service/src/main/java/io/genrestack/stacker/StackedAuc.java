@@ -16,8 +16,7 @@ final class StackedAuc {
     /** Tracks predicted per call of the model. */
     private static final int CHUNK = 1024;
 
-    private StackedAuc() {
-    }
+    private StackedAuc() {}
 
     /** Base model {@code m}'s own scores of the source's validation tracks. */
     static ColumnAuc.MacroAuc base(StackingInputs data, int m) {
@@ -35,7 +34,8 @@ final class StackedAuc {
         int[] tracks = rows.trackRows(rows.validation);
         Path path = data.dir().resolve("predicted-" + rows.source + ".bin");
         try {
-            try (FloatRowStore.Writer w = FloatRowStore.create(path, model.spec().nLabels())) {
+            try (FloatRowStore.Writer w =
+                    FloatRowStore.create(path, model.spec().nLabels())) {
                 for (int from = 0; from < tracks.length; from += CHUNK) {
                     int k = Math.min(CHUNK, tracks.length - from);
                     float[] y = model.predict(data.stackedRows(tracks, from, k), k);

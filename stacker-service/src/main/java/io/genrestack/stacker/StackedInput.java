@@ -6,8 +6,7 @@ package io.genrestack.stacker;
  * (the stage) and serving ({@code /predict}), so both build exactly the same vector.
  */
 public final class StackedInput {
-    private StackedInput() {
-    }
+    private StackedInput() {}
 
     /**
      * L2-normalises {@code v[offset, offset+len)} in place (norm computed in double).

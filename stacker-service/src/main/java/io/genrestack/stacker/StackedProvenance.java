@@ -22,15 +22,34 @@ import java.util.Map;
  * @param stackedValMacroAuc the same for the restored (best-epoch) stacked model
  * @param finished when the model was saved; {@code /predict} picks the run with the newest stacked models
  */
-public record StackedProvenance(String runId, String source, List<String> inputModels, int inputDim, int nLabels,
-        double dropout, TrainParams params, long seed, String device, int threads, Map<String, Long> counts,
-        Map<String, TopicRange> inputs, List<Epoch> history, int bestEpoch, double bestValLoss,
-        boolean stoppedEarly, double baseValMacroAuc, double stackedValMacroAuc, double wallSeconds,
-        String djlVersion, String engine, String engineVersion, String instance, String paramsKey,
+public record StackedProvenance(
+        String runId,
+        String source,
+        List<String> inputModels,
+        int inputDim,
+        int nLabels,
+        double dropout,
+        TrainParams params,
+        long seed,
+        String device,
+        int threads,
+        Map<String, Long> counts,
+        Map<String, TopicRange> inputs,
+        List<Epoch> history,
+        int bestEpoch,
+        double bestValLoss,
+        boolean stoppedEarly,
+        double baseValMacroAuc,
+        double stackedValMacroAuc,
+        double wallSeconds,
+        String djlVersion,
+        String engine,
+        String engineVersion,
+        String instance,
+        String paramsKey,
         Instant finished) {
 
     /** One trained epoch: losses (binary cross-entropy), validation macro ROC-AUC, wall time, improvement. */
-    public record Epoch(int epoch, double trainLoss, double valLoss, double valMacroAuc, double seconds,
-            boolean best) {
-    }
+    public record Epoch(
+            int epoch, double trainLoss, double valLoss, double valMacroAuc, double seconds, boolean best) {}
 }

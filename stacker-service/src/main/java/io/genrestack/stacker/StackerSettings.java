@@ -8,7 +8,10 @@ import java.util.OptionalLong;
 /** {@code genrestack.stacker.*} (env {@code GENRESTACK_STACKER_*}). */
 @ConfigMapping(prefix = "genrestack.stacker")
 public interface StackerSettings {
-    /** Where the stacked models train: {@code cpu}, {@code gpu} / {@code gpu:N} (no GPU visible: an error), {@code auto}. */
+    /**
+     * Where the stacked models train: {@code cpu}, {@code gpu} / {@code gpu:N} (no GPU visible: an error),
+     * {@code auto}.
+     */
     @WithDefault("cpu")
     String device();
 

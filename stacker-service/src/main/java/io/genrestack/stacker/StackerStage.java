@@ -4,8 +4,6 @@ import ai.djl.engine.Engine;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
-import io.genrestack.common.metrics.RocAuc;
-import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.model.Instances;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.ProgressMark;
@@ -56,6 +54,7 @@ public class StackerStage extends StageTemplate {
     public static final String STEP = "predictions";
     /** File name of a recorded job under {@link RunPaths#stageState}. */
     public static final String INPUT = "input.json";
+
     private static final int PREDICT_CHUNK = 1024;
 
     @Inject
@@ -83,7 +82,8 @@ public class StackerStage extends StageTemplate {
         Map<String, StageJob> jobs = new LinkedHashMap<>();
         List<String> waiting = new ArrayList<>();
         for (String s : expected) {
-            Optional<StageJob> j = s.equals(unit) ? Optional.of(job)
+            Optional<StageJob> j = s.equals(unit)
+                    ? Optional.of(job)
                     : store.getJsonIfExists(RunPaths.stageState(run, stage(), s, INPUT), StageJob.class);
             if (j.isPresent()) {
                 jobs.put(s, j.get());
@@ -131,10 +131,14 @@ public class StackerStage extends StageTemplate {
             for (String s : sources) {
                 TopicRange range = jobs.get(s).activations();
                 ranges.put(s, range);
-                inputs.add(new StackingInputs.ModelInput(s, range, vocabulary(combined, s).size()));
+                inputs.add(new StackingInputs.ModelInput(
+                        s, range, vocabulary(combined, s).size()));
             }
             List<MlpModel> open = new ArrayList<>();
-            try (StackingInputs data = StackingInputs.build(infra().bootstrap(), run, inputs,
+            try (StackingInputs data = StackingInputs.build(
+                    infra().bootstrap(),
+                    run,
+                    inputs,
                     infra().workDir().resolve(run).resolve(stage()))) {
                 MlpModel[] models = new MlpModel[sources.size()];
                 for (int m = 0; m < sources.size(); m++) {
@@ -149,8 +153,8 @@ public class StackerStage extends StageTemplate {
     }
 
     /** Trains source {@code m}'s stacked model, or loads the one an earlier attempt saved for the same inputs. */
-    private MlpModel trainOrReuse(String run, RunConfig config, StackingInputs data, int m,
-            Map<String, TopicRange> ranges) throws Exception {
+    private MlpModel trainOrReuse(
+            String run, RunConfig config, StackingInputs data, int m, Map<String, TopicRange> ranges) throws Exception {
         SourceRows rows = data.sources[m];
         String source = rows.source;
         ObjectStore store = infra().store();
@@ -160,42 +164,76 @@ public class StackerStage extends StageTemplate {
         String provKey = RunPaths.provenance(run, source, ModelKind.STACKED);
         Optional<StackedProvenance> earlier = store.getJsonIfExists(provKey, StackedProvenance.class);
         if (earlier.isPresent() && ranges.equals(earlier.get().inputs()) && store.exists(paramsKey)) {
-            LOG.infof("[%s] stacked %s: reusing the model saved at %s for the same inputs", run, source,
-                    earlier.get().finished());
+            LOG.infof(
+                    "[%s] stacked %s: reusing the model saved at %s for the same inputs",
+                    run, source, earlier.get().finished());
             return MlpModel.load(spec, store.get(paramsKey), TrainConfig.resolveDevice(settings.device()));
         }
         if (rows.train.length == 0) {
             throw new IllegalStateException("run " + run + ": no TRAIN track is tagged by " + source);
         }
         if (rows.validation.length == 0) {
-            throw new IllegalStateException("run " + run + ": no VALIDATION track is tagged by " + source
-                    + "; early stopping needs some");
+            throw new IllegalStateException(
+                    "run " + run + ": no VALIDATION track is tagged by " + source + "; early stopping needs some");
         }
         long t0 = System.nanoTime();
         int valBatch = Math.max(256, p.batchSize());
-        RowStoreDataset train = RowStoreDataset.builder().features(data.stacked).rows(rows.trackRows(rows.train))
-                .labels(rows.labels).labelRows(rows.train).batchSize(p.batchSize()).shuffle(true).seed(config.seed())
+        RowStoreDataset train = RowStoreDataset.builder()
+                .features(data.stacked)
+                .rows(rows.trackRows(rows.train))
+                .labels(rows.labels)
+                .labelRows(rows.train)
+                .batchSize(p.batchSize())
+                .shuffle(true)
+                .seed(config.seed())
                 .build();
-        RowStoreDataset validation = RowStoreDataset.builder().features(data.stacked)
-                .rows(rows.trackRows(rows.validation)).labels(rows.labels).labelRows(rows.validation)
-                .batchSize(valBatch).shuffle(false).build();
-        TrainConfig cfg = TrainConfig.from(p, config.seed()).withDevice(settings.device())
-                .withThreads(settings.threads());
+        RowStoreDataset validation = RowStoreDataset.builder()
+                .features(data.stacked)
+                .rows(rows.trackRows(rows.validation))
+                .labels(rows.labels)
+                .labelRows(rows.validation)
+                .batchSize(valBatch)
+                .shuffle(false)
+                .build();
+        TrainConfig cfg =
+                TrainConfig.from(p, config.seed()).withDevice(settings.device()).withThreads(settings.threads());
         double baseAuc = StackedAuc.base(data, m).macro();
         List<Double> aucs = new ArrayList<>();
         MlpModel model = MlpModel.create(spec, config.seed(), settings.device());
         try {
-            LOG.infof("[%s] stacked %s: %d inputs (%s) → %d labels; %d train / %d validation tracks", run, source,
-                    data.inputDim(), data.models, rows.nLabels, rows.train.length, rows.validation.length);
-            TrainResult result = new MlpTrainer(data.dir()).train(model, train, validation, cfg, (report, scores) -> {
-                double auc = scores.macroAuc().macro(); // off heap, label column by label column
-                aucs.add(auc);
-                String line = String.format("stacked %s epoch %d/%d: train loss %.5f, val loss %.5f%s, val macro AUC %.4f, %.1f s",
-                        source, report.epoch(), cfg.maxEpochs(), report.trainLoss(), report.valLoss(),
-                        report.best() ? " *" : "", auc, report.seconds());
-                LOG.infof("[%s] %s", run, line);
-                event(run, source, RunEvent.EPOCH_FINISHED, line, Map.of("epoch", (long) report.epoch()), null);
-            }, null);
+            LOG.infof(
+                    "[%s] stacked %s: %d inputs (%s) → %d labels; %d train / %d validation tracks",
+                    run, source, data.inputDim(), data.models, rows.nLabels, rows.train.length, rows.validation.length);
+            TrainResult result = new MlpTrainer(data.dir())
+                    .train(
+                            model,
+                            train,
+                            validation,
+                            cfg,
+                            (report, scores) -> {
+                                double auc = scores.macroAuc().macro(); // off heap, label column by label column
+                                aucs.add(auc);
+                                String line = String.format(
+                                        "stacked %s epoch %d/%d: train loss %.5f, val loss %.5f%s, "
+                                                + "val macro AUC %.4f, %.1f s",
+                                        source,
+                                        report.epoch(),
+                                        cfg.maxEpochs(),
+                                        report.trainLoss(),
+                                        report.valLoss(),
+                                        report.best() ? " *" : "",
+                                        auc,
+                                        report.seconds());
+                                LOG.infof("[%s] %s", run, line);
+                                event(
+                                        run,
+                                        source,
+                                        RunEvent.EPOCH_FINISHED,
+                                        line,
+                                        Map.of("epoch", (long) report.epoch()),
+                                        null);
+                            },
+                            null);
             // the restored model is the best epoch's: its validation AUC was measured then
             double stackedAuc = result.bestEpoch() >= 1 && result.bestEpoch() <= aucs.size()
                     ? aucs.get(result.bestEpoch() - 1)
@@ -204,8 +242,13 @@ public class StackerStage extends StageTemplate {
             List<StackedProvenance.Epoch> history = new ArrayList<>();
             for (int i = 0; i < result.history().size(); i++) {
                 var r = result.history().get(i);
-                history.add(new StackedProvenance.Epoch(r.epoch(), r.trainLoss(), r.valLoss(),
-                        i < aucs.size() ? aucs.get(i) : Double.NaN, r.seconds(), r.best()));
+                history.add(new StackedProvenance.Epoch(
+                        r.epoch(),
+                        r.trainLoss(),
+                        r.valLoss(),
+                        i < aucs.size() ? aucs.get(i) : Double.NaN,
+                        r.seconds(),
+                        r.best()));
             }
             Map<String, Long> counts = new LinkedHashMap<>();
             counts.put("tracks", (long) data.tracks());
@@ -213,19 +256,45 @@ public class StackerStage extends StageTemplate {
             counts.put("train", (long) rows.train.length);
             counts.put("validation", (long) rows.validation.length);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            StackedProvenance prov = new StackedProvenance(run, source, data.models, data.inputDim(), rows.nLabels,
-                    spec.dropout(), p, config.seed(), result.device(), MlpTrainer.intraOpThreads(), counts, ranges,
-                    history, result.bestEpoch(), result.bestValLoss(), result.stoppedEarly(), baseAuc, stackedAuc,
-                    seconds, Engine.getDjlVersion(), Engine.getInstance().getEngineName(),
-                    Engine.getInstance().getVersion(), Instances.id(), paramsKey, Instant.now());
+            StackedProvenance prov = new StackedProvenance(
+                    run,
+                    source,
+                    data.models,
+                    data.inputDim(),
+                    rows.nLabels,
+                    spec.dropout(),
+                    p,
+                    config.seed(),
+                    result.device(),
+                    MlpTrainer.intraOpThreads(),
+                    counts,
+                    ranges,
+                    history,
+                    result.bestEpoch(),
+                    result.bestValLoss(),
+                    result.stoppedEarly(),
+                    baseAuc,
+                    stackedAuc,
+                    seconds,
+                    Engine.getDjlVersion(),
+                    Engine.getInstance().getEngineName(),
+                    Engine.getInstance().getVersion(),
+                    Instances.id(),
+                    paramsKey,
+                    Instant.now());
             store.putJson(provKey, prov);
             Map<String, Long> eventCounts = new LinkedHashMap<>(counts);
             eventCounts.put("epochs", (long) result.epochs());
             eventCounts.put("bestEpoch", (long) result.bestEpoch());
-            event(run, source, RunEvent.STACKED_MODEL_FINISHED,
-                    String.format("stacked %s: validation macro AUC base %.4f → stacked %.4f (best epoch %d of %d, %.1f s)",
+            event(
+                    run,
+                    source,
+                    RunEvent.STACKED_MODEL_FINISHED,
+                    String.format(
+                            "stacked %s: validation macro AUC base %.4f → stacked %.4f (best epoch %d of %d, %.1f s)",
                             source, baseAuc, stackedAuc, result.bestEpoch(), result.epochs(), seconds),
-                    eventCounts, Map.of("params", paramsKey, "provenance", provKey));
+                    eventCounts,
+                    Map.of("params", paramsKey, "provenance", provKey));
             return model;
         } catch (Exception | Error e) {
             model.close();
@@ -234,8 +303,7 @@ public class StackerStage extends StageTemplate {
     }
 
     /** Publishes every source's predictions and the evaluator job, exactly once, resuming after the last chunk. */
-    private void publish(String run, StackingInputs data, MlpModel[] models, StageJob combined, StageRun out,
-            long t0) {
+    private void publish(String run, StackingInputs data, MlpModel[] models, StageJob combined, StageRun out, long t0) {
         ExactlyOnceWriter writer = out.writer();
         long skip = out.itemsConsumed();
         long failAfter = settings.failAfterPredictions().orElse(-1);
@@ -267,8 +335,13 @@ public class StackerStage extends StageTemplate {
                                 + " predictions (genrestack.stacker.fail-after-predictions)");
                     }
                     int t = tracks[from + i];
-                    TrackPredictions tp = new TrackPredictions(run, data.mbids[t], rows.source, data.split(t),
-                            rows.labelIndices(from + i), data.baseScores(m, t),
+                    TrackPredictions tp = new TrackPredictions(
+                            run,
+                            data.mbids[t],
+                            rows.source,
+                            data.split(t),
+                            rows.labelIndices(from + i),
+                            data.baseScores(m, t),
                             Arrays.copyOfRange(y, i * n, (i + 1) * n));
                     writer.send(Topics.PREDICTIONS, tp.mbid(), Json.bytes(tp));
                     writer.count(rows.source + "." + tp.split().name().toLowerCase(java.util.Locale.ROOT), 1);
@@ -284,8 +357,8 @@ public class StackerStage extends StageTemplate {
         writer.flush();
         TopicRange output = writer.outputRange(Topics.PREDICTIONS);
         if (output.expectedRecords() != total) {
-            throw new IllegalStateException("run " + run + ": " + output.expectedRecords()
-                    + " predictions committed, expected " + total);
+            throw new IllegalStateException(
+                    "run " + run + ": " + output.expectedRecords() + " predictions committed, expected " + total);
         }
         StageJob next = combined;
         for (String s : data.models) {
@@ -300,9 +373,12 @@ public class StackerStage extends StageTemplate {
             counts.put(s + ".validation", writer.count(s + ".validation"));
         }
         counts.put("predictions", output.expectedRecords());
-        out.event(RunEvent.PREDICTIONS_FINISHED,
-                String.format("published %d predictions of %d sources (%d in this attempt) in %.1f s",
+        out.event(
+                RunEvent.PREDICTIONS_FINISHED,
+                String.format(
+                        "published %d predictions of %d sources (%d in this attempt) in %.1f s",
                         output.expectedRecords(), data.models.size(), sent, (System.nanoTime() - t0) / 1e9),
-                counts, Map.of());
+                counts,
+                Map.of());
     }
 }

@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A run's stacking data, materialised on local disk (never in the heap: the full dump has 1.77 M tracks × 4 × 256
@@ -36,8 +34,7 @@ final class StackingInputs implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StackingInputs.class);
 
     /** One base model's input: its source, its activations range, and its label count. */
-    record ModelInput(String source, TopicRange range, int nLabels) {
-    }
+    record ModelInput(String source, TopicRange range, int nLabels) {}
 
     /** Reads a topic range into a sink (Kafka in the stage: {@link RangeReader#read(String, TopicRange, Sink)}). */
     @FunctionalInterface
@@ -58,8 +55,16 @@ final class StackingInputs implements AutoCloseable {
     final FloatRowStore[] scores;
     final SourceRows[] sources;
 
-    StackingInputs(Path dir, List<String> models, int hiddenDim, String[] mbids, byte[] split,
-            int[][] modelRow, FloatRowStore stacked, FloatRowStore[] scores, SourceRows[] sources) {
+    StackingInputs(
+            Path dir,
+            List<String> models,
+            int hiddenDim,
+            String[] mbids,
+            byte[] split,
+            int[][] modelRow,
+            FloatRowStore stacked,
+            FloatRowStore[] scores,
+            SourceRows[] sources) {
         this.dir = dir;
         this.models = models;
         this.hiddenDim = hiddenDim;
@@ -118,13 +123,13 @@ final class StackingInputs implements AutoCloseable {
 
         // pass 1: one range per model
         ModelInput in0 = inputs.get(0);
-        ActivationsPass<TrackIndex> first = ActivationsPass.read(ranges, run, in0,
-                new TrackIndex(models, vocabSizes), dir);
+        ActivationsPass<TrackIndex> first =
+                ActivationsPass.read(ranges, run, in0, new TrackIndex(models, vocabSizes), dir);
         LOG.infof("[%s] stacker: %d activations of model %s materialised", run, first.rows, in0.source());
         List<ActivationsPass<TrackAlignment>> later = new ArrayList<>();
         for (ModelInput in : inputs.subList(1, inputs.size())) {
-            ActivationsPass<TrackAlignment> pass = ActivationsPass.read(ranges, run, in,
-                    new TrackAlignment(first.tracks, in0.source(), first.rows), dir);
+            ActivationsPass<TrackAlignment> pass = ActivationsPass.read(
+                    ranges, run, in, new TrackAlignment(first.tracks, in0.source(), first.rows), dir);
             pass.tracks.requireSameTracks(run, in.source(), pass.rows);
             later.add(pass);
             LOG.infof("[%s] stacker: %d activations of model %s materialised", run, pass.rows, in.source());
@@ -138,8 +143,14 @@ final class StackingInputs implements AutoCloseable {
 
         // pass 2: tracks in MBID order → stacked store + per-source label stores
         StackingInputs data = JoinPass.run(run, dir, inputs, first, later, t0);
-        LOG.infof("[%s] stacker inputs: %d tracks × %d inputs, tagged %s, in %.1f s", run, data.tracks(),
-                data.inputDim(), Arrays.stream(data.sources).map(s -> s.source + "=" + s.tracks.length).toList(),
+        LOG.infof(
+                "[%s] stacker inputs: %d tracks × %d inputs, tagged %s, in %.1f s",
+                run,
+                data.tracks(),
+                data.inputDim(),
+                Arrays.stream(data.sources)
+                        .map(s -> s.source + "=" + s.tracks.length)
+                        .toList(),
                 (System.nanoTime() - t0) / 1e9);
         return data;
     }

@@ -39,12 +39,15 @@ final class TrackAlignment implements ActivationsPass.Tracks {
         }
         rowOfFirst[r0] = row;
         if (index.split.get(r0) != side) {
-            throw new IllegalStateException(where + ": split " + a.split() + " differs from model " + firstModel
-                    + "'s");
+            throw new IllegalStateException(
+                    where + ": split " + a.split() + " differs from model " + firstModel + "'s");
         }
     }
 
-    /** Throws naming the difference when this model ({@code rows} records) does not cover exactly the index's tracks. */
+    /**
+     * Throws naming the difference when this model ({@code rows} records) does not cover exactly the index's
+     * tracks.
+     */
     void requireSameTracks(String run, String model, int rows) {
         if (onlyHere == 0 && rows == rowOfFirst.length) {
             return;

@@ -42,8 +42,8 @@ final class TrackIndex implements ActivationsPass.Tracks {
                 labelPool.add(ls.size());
                 for (Integer l : ls) {
                     if (l == null || l < 0 || l >= vocabSizes[m]) {
-                        throw new IllegalStateException(where + ": label index " + l + " of source "
-                                + models.get(m) + " is outside its vocabulary of " + vocabSizes[m]);
+                        throw new IllegalStateException(where + ": label index " + l + " of source " + models.get(m)
+                                + " is outside its vocabulary of " + vocabSizes[m]);
                     }
                     labelPool.add(l);
                 }

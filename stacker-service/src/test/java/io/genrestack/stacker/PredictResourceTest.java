@@ -57,9 +57,13 @@ class PredictResourceTest {
 
     static Path lowlevel() {
         String prop = System.getProperty("genrestack.shared.data");
-        Path data = prop != null ? Path.of(prop)
-                : Path.of(System.getProperty("genrestack.repo.root", ".")).resolve("../shared/data").normalize();
-        return Files.isDirectory(data) ? data.resolve("acousticbrainz/lowlevel")
+        Path data = prop != null
+                ? Path.of(prop)
+                : Path.of(System.getProperty("genrestack.repo.root", "."))
+                        .resolve("../shared/data")
+                        .normalize();
+        return Files.isDirectory(data)
+                ? data.resolve("acousticbrainz/lowlevel")
                 : SharedData.resolve("acousticbrainz/lowlevel");
     }
 
@@ -91,8 +95,16 @@ class PredictResourceTest {
         }
         store.putJson(RunPaths.manifest(id), manifest);
         store.put(RunPaths.scalerStats(id), stats.toBytes(), "application/octet-stream");
-        RunConfig config = new RunConfig(List.of(), List.of(), false, "paper", List.of(), 0.8, 42,
-                TrainParams.paperBase(), TrainParams.paperStacked());
+        RunConfig config = new RunConfig(
+                List.of(),
+                List.of(),
+                false,
+                "paper",
+                List.of(),
+                0.8,
+                42,
+                TrainParams.paperBase(),
+                TrainParams.paperStacked());
         Map<String, Object> runJson = new LinkedHashMap<>();
         runJson.put("runId", id);
         runJson.put("config", config);
@@ -105,16 +117,39 @@ class PredictResourceTest {
             try (MlpModel base = MlpModel.create(MlpSpec.paper(manifest.size(), n), 100 + i);
                     MlpModel stacked = MlpModel.create(MlpSpec.stacked(4 * 256, n), 200 + i)) {
                 store.put(RunPaths.modelParams(id, s, "base"), base.saveParameters(), "application/octet-stream");
-                store.put(RunPaths.modelParams(id, s, "stacked"), stacked.saveParameters(),
-                        "application/octet-stream");
+                store.put(RunPaths.modelParams(id, s, "stacked"), stacked.saveParameters(), "application/octet-stream");
             }
             i++;
         }
         // provenance of one source: makes this the newest run with stacked models
-        store.putJson(RunPaths.provenance(id, "lastfm", "stacked"), new StackedProvenance(id, "lastfm", Sources.ALL,
-                1024, LABELS.get("lastfm"), 0.5, TrainParams.paperStacked(), 42, "cpu", 1, Map.of(), Map.of(),
-                List.of(), 0, Double.NaN, false, Double.NaN, Double.NaN, 0, null, null, null, null,
-                RunPaths.modelParams(id, "lastfm", "stacked"), Instant.now()));
+        store.putJson(
+                RunPaths.provenance(id, "lastfm", "stacked"),
+                new StackedProvenance(
+                        id,
+                        "lastfm",
+                        Sources.ALL,
+                        1024,
+                        LABELS.get("lastfm"),
+                        0.5,
+                        TrainParams.paperStacked(),
+                        42,
+                        "cpu",
+                        1,
+                        Map.of(),
+                        Map.of(),
+                        List.of(),
+                        0,
+                        Double.NaN,
+                        false,
+                        Double.NaN,
+                        Double.NaN,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        RunPaths.modelParams(id, "lastfm", "stacked"),
+                        Instant.now()));
         run = id;
     }
 
@@ -127,16 +162,16 @@ class PredictResourceTest {
         float[][] blocks = new float[4][];
         for (int i = 0; i < 4; i++) {
             String s = Sources.ALL.get(i);
-            try (MlpModel base = MlpModel.load(MlpSpec.paper(2669, LABELS.get(s)),
-                    store.get(RunPaths.modelParams(run, s, "base")))) {
+            try (MlpModel base = MlpModel.load(
+                    MlpSpec.paper(2669, LABELS.get(s)), store.get(RunPaths.modelParams(run, s, "base")))) {
                 blocks[i] = base.hidden(x, 1);
             }
         }
         float[] input = StackedInput.of(blocks);
         Map<String, List<RunModels.Scored>> out = new LinkedHashMap<>();
         for (String s : Sources.ALL) {
-            try (MlpModel stacked = MlpModel.load(MlpSpec.stacked(1024, LABELS.get(s)),
-                    store.get(RunPaths.modelParams(run, s, "stacked")))) {
+            try (MlpModel stacked = MlpModel.load(
+                    MlpSpec.stacked(1024, LABELS.get(s)), store.get(RunPaths.modelParams(run, s, "stacked")))) {
                 float[] y = stacked.predict(input, 1);
                 List<RunModels.Scored> all = new ArrayList<>();
                 for (int k = 0; k < y.length; k++) {
@@ -171,36 +206,71 @@ class PredictResourceTest {
     @Test
     void predictsFourTaxonomiesForARealDocument() throws Exception {
         byte[] doc = Files.readAllBytes(samples.get(0));
-        JsonPath body = given().contentType("application/json").body(doc).queryParam("run", run)
-                .when().post("/predict").then().statusCode(200).extract().jsonPath();
+        JsonPath body = given().contentType("application/json")
+                .body(doc)
+                .queryParam("run", run)
+                .when()
+                .post("/predict")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertResponse(body, expected(doc));
 
         // default run: the newest run with stacked models, i.e. this one
         byte[] other = Files.readAllBytes(samples.get(1));
-        JsonPath latest = given().contentType("application/json").body(other)
-                .when().post("/predict").then().statusCode(200).extract().jsonPath();
+        JsonPath latest = given().contentType("application/json")
+                .body(other)
+                .when()
+                .post("/predict")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertResponse(latest, expected(other));
     }
 
     @Test
     void rejectsBadDocumentsWithTheReason() throws Exception {
-        given().contentType("application/json").body("{\"lowlevel\": {".getBytes()).queryParam("run", run)
-                .when().post("/predict").then().statusCode(400).body("error", containsString("JSON"));
+        given().contentType("application/json")
+                .body("{\"lowlevel\": {".getBytes())
+                .queryParam("run", run)
+                .when()
+                .post("/predict")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("JSON"));
 
         ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(samples.get(0)));
         doc.remove("rhythm");
-        given().contentType("application/json").body(Json.MAPPER.writeValueAsBytes(doc)).queryParam("run", run)
-                .when().post("/predict").then().statusCode(400).body("error", containsString("rhythm"));
+        given().contentType("application/json")
+                .body(Json.MAPPER.writeValueAsBytes(doc))
+                .queryParam("run", run)
+                .when()
+                .post("/predict")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("rhythm"));
 
         byte[] big = new byte[3 << 20];
         java.util.Arrays.fill(big, (byte) ' ');
         big[0] = '{';
         big[big.length - 1] = '}';
-        given().contentType("application/json").body(big).queryParam("run", run)
-                .when().post("/predict").then().statusCode(413);
+        given().contentType("application/json")
+                .body(big)
+                .queryParam("run", run)
+                .when()
+                .post("/predict")
+                .then()
+                .statusCode(413);
 
-        given().contentType("application/json").body(Files.readAllBytes(samples.get(0)))
+        given().contentType("application/json")
+                .body(Files.readAllBytes(samples.get(0)))
                 .queryParam("run", "no-such-run-" + UUID.randomUUID())
-                .when().post("/predict").then().statusCode(404).body("error", containsString("no stacked models"));
+                .when()
+                .post("/predict")
+                .then()
+                .statusCode(404)
+                .body("error", containsString("no stacked models"));
     }
 }

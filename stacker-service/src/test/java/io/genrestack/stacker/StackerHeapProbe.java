@@ -37,10 +37,10 @@ import java.util.UUID;
 public final class StackerHeapProbe {
     /** The real sources' label counts (MediaEval 2018). */
     static final int[] LABELS = {766, 315, 327, 296};
+
     static final int HIDDEN = 256;
 
-    private StackerHeapProbe() {
-    }
+    private StackerHeapProbe() {}
 
     public static void main(String[] args) throws Exception {
         ForkedHeap.start();
@@ -51,8 +51,8 @@ public final class StackerHeapProbe {
         String run = "probe";
         List<StackingInputs.ModelInput> inputs = new ArrayList<>();
         for (int m = 0; m < sources.size(); m++) {
-            inputs.add(new StackingInputs.ModelInput(sources.get(m),
-                    new TopicRange("activations." + sources.get(m), Map.of(), tracks), LABELS[m]));
+            inputs.add(new StackingInputs.ModelInput(
+                    sources.get(m), new TopicRange("activations." + sources.get(m), Map.of(), tracks), LABELS[m]));
         }
         StackingInputs.RangeSource ranges = (range, sink) -> {
             int m = sources.indexOf(range.topic().substring("activations.".length()));
@@ -87,29 +87,50 @@ public final class StackerHeapProbe {
             try {
                 for (int m = 0; m < sources.size(); m++) {
                     SourceRows rows = data.sources[m];
-                    MlpSpec spec = MlpSpec.stacked(data.inputDim(), rows.nLabels).withDropout(p.dropout());
-                    TrainConfig cfg = new TrainConfig(p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), 1,
-                            p.patience(), 7, "cpu", 1);
-                    RowStoreDataset train = RowStoreDataset.builder().features(data.stacked)
-                            .rows(rows.trackRows(rows.train)).labels(rows.labels).labelRows(rows.train)
-                            .batchSize(p.batchSize()).shuffle(true).seed(7).build();
-                    RowStoreDataset validation = RowStoreDataset.builder().features(data.stacked)
-                            .rows(rows.trackRows(rows.validation)).labels(rows.labels).labelRows(rows.validation)
-                            .batchSize(Math.max(256, p.batchSize())).shuffle(false).build();
+                    MlpSpec spec =
+                            MlpSpec.stacked(data.inputDim(), rows.nLabels).withDropout(p.dropout());
+                    TrainConfig cfg = new TrainConfig(
+                            p.learningRate(), 0.9, 0.999, 1e-8, p.batchSize(), 1, p.patience(), 7, "cpu", 1);
+                    RowStoreDataset train = RowStoreDataset.builder()
+                            .features(data.stacked)
+                            .rows(rows.trackRows(rows.train))
+                            .labels(rows.labels)
+                            .labelRows(rows.train)
+                            .batchSize(p.batchSize())
+                            .shuffle(true)
+                            .seed(7)
+                            .build();
+                    RowStoreDataset validation = RowStoreDataset.builder()
+                            .features(data.stacked)
+                            .rows(rows.trackRows(rows.validation))
+                            .labels(rows.labels)
+                            .labelRows(rows.validation)
+                            .batchSize(Math.max(256, p.batchSize()))
+                            .shuffle(false)
+                            .build();
                     double base = StackedAuc.base(data, m).macro();
                     models[m] = MlpModel.create(spec, 7, "cpu");
                     String source = rows.source;
-                    new MlpTrainer(data.dir()).train(models[m], train, validation, cfg, (report, scores) -> {
-                        if (hold) {
-                            held.add(scores.toArray());
-                        }
-                        double auc = scores.macroAuc().macro();
-                        ForkedHeap.checkpoint("epoch-" + source);
-                        System.out.printf("%s: base AUC %.4f, stacked epoch %d AUC %.4f%n", source, base,
-                                report.epoch(), auc);
-                    }, null);
-                    System.out.printf("%s: restored model AUC %.4f%n", source,
-                            StackedAuc.stacked(data, m, models[m]).macro());
+                    new MlpTrainer(data.dir())
+                            .train(
+                                    models[m],
+                                    train,
+                                    validation,
+                                    cfg,
+                                    (report, scores) -> {
+                                        if (hold) {
+                                            held.add(scores.toArray());
+                                        }
+                                        double auc = scores.macroAuc().macro();
+                                        ForkedHeap.checkpoint("epoch-" + source);
+                                        System.out.printf(
+                                                "%s: base AUC %.4f, stacked epoch %d AUC %.4f%n",
+                                                source, base, report.epoch(), auc);
+                                    },
+                                    null);
+                    System.out.printf(
+                            "%s: restored model AUC %.4f%n",
+                            source, StackedAuc.stacked(data, m, models[m]).macro());
                 }
                 // the predictions the stage publishes, chunk by chunk
                 long bytes = 0;
@@ -122,8 +143,13 @@ public final class StackerHeapProbe {
                         float[] y = models[m].predict(data.stackedRows(rows.tracks, from, k), k);
                         for (int i = 0; i < k; i++) {
                             int t = rows.tracks[from + i];
-                            TrackPredictions tp = new TrackPredictions(run, data.mbids[t], rows.source,
-                                    data.split(t), rows.labelIndices(from + i), data.baseScores(m, t),
+                            TrackPredictions tp = new TrackPredictions(
+                                    run,
+                                    data.mbids[t],
+                                    rows.source,
+                                    data.split(t),
+                                    rows.labelIndices(from + i),
+                                    data.baseScores(m, t),
                                     Arrays.copyOfRange(y, i * n, (i + 1) * n));
                             bytes += Json.bytes(tp).length;
                         }

@@ -25,6 +25,7 @@ class StackerHeapTest {
     static final int LARGE = 20_000;
     /** Documented heap per track of the stacker (MBID index, row maps, splits, label indices), with margin. */
     static final long BYTES_PER_TRACK = 400;
+
     static final long SLACK = 4_000_000;
 
     @TempDir
@@ -36,8 +37,9 @@ class StackerHeapTest {
         args[1] = dir.resolve(tracks + String.join("", extra)).toString();
         System.arraycopy(extra, 0, args, 2, extra.length);
         ForkedHeap.Result r = ForkedHeap.run(StackerHeapProbe.class, HEAP, Duration.ofMinutes(3), args);
-        System.out.printf("stacker probe %d tracks %s: peak heap after GC %.1f MB, checkpoints %s, %.0f s%n", tracks,
-                String.join(" ", extra), r.peakAfterGc() / 1e6, r.checkpoints(), r.seconds());
+        System.out.printf(
+                "stacker probe %d tracks %s: peak heap after GC %.1f MB, checkpoints %s, %.0f s%n",
+                tracks, String.join(" ", extra), r.peakAfterGc() / 1e6, r.checkpoints(), r.seconds());
         return r.requireSuccess();
     }
 
@@ -51,7 +53,8 @@ class StackerHeapTest {
             return;
         }
         ForkedHeap.Result holding = run(LARGE, "hold");
-        assertThrows(AssertionError.class,
+        assertThrows(
+                AssertionError.class,
                 () -> ForkedHeap.assertBounded(small, SMALL, holding, LARGE, BYTES_PER_TRACK, SLACK));
     }
 }

@@ -1,17 +1,15 @@
 package io.genrestack.stacker;
 
-import io.genrestack.common.model.ModelKind;
-
-import io.genrestack.common.model.ProgressMark;
-
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
-import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.metrics.RocAuc;
+import io.genrestack.common.model.ModelKind;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.Split;
@@ -80,9 +78,13 @@ class StackerStageTest {
     }
 
     /** A synthetic run: per track latent labels, tags, split and each model's activations. */
-    record Synthetic(String runId, List<String> mbids, Split[] split, Map<String, List<Integer>>[] labels,
-            Map<String, float[][]> hidden, Map<String, float[][]> scores) {
-    }
+    record Synthetic(
+            String runId,
+            List<String> mbids,
+            Split[] split,
+            Map<String, List<Integer>>[] labels,
+            Map<String, float[][]> hidden,
+            Map<String, float[][]> scores) {}
 
     @SuppressWarnings("unchecked")
     static Synthetic generate(String runId, int n, long seed) {
@@ -150,13 +152,20 @@ class StackerStageTest {
         awaitInfrastructure(infra);
         Map<String, TopicRange> ranges = new LinkedHashMap<>();
         for (String model : Sources.ALL) {
-            try (ExactlyOnceWriter w = ExactlyOnceWriter.open(infra.bootstrap(), s.runId(), Topics.STAGE_TRAINER,
-                    model, "activations")) {
+            try (ExactlyOnceWriter w =
+                    ExactlyOnceWriter.open(infra.bootstrap(), s.runId(), Topics.STAGE_TRAINER, model, "activations")) {
                 for (int t = 0; t < s.mbids().size(); t++) {
-                    String mbid = t == 0 && renamed != null && renamed.containsKey(model) ? renamed.get(model)
+                    String mbid = t == 0 && renamed != null && renamed.containsKey(model)
+                            ? renamed.get(model)
                             : s.mbids().get(t);
-                    TrackActivations a = new TrackActivations(s.runId(), mbid, model, s.split()[t],
-                            s.labels()[t], s.hidden().get(model)[t], s.scores().get(model)[t]);
+                    TrackActivations a = new TrackActivations(
+                            s.runId(),
+                            mbid,
+                            model,
+                            s.split()[t],
+                            s.labels()[t],
+                            s.hidden().get(model)[t],
+                            s.scores().get(model)[t]);
                     w.send(Topics.ACTIVATIONS, a.mbid(), Json.bytes(a));
                 }
                 w.finish(ProgressMark.items((long) s.mbids().size()));
@@ -167,7 +176,15 @@ class StackerStageTest {
     }
 
     static RunConfig config() {
-        return new RunConfig(List.of(), List.of(), false, "paper", List.of(), 0.8, 7, TrainParams.paperBase(),
+        return new RunConfig(
+                List.of(),
+                List.of(),
+                false,
+                "paper",
+                List.of(),
+                0.8,
+                7,
+                TrainParams.paperBase(),
                 TrainParams.paperStacked().withMaxEpochs(15));
     }
 
@@ -191,8 +208,15 @@ class StackerStageTest {
     void submit(String runId, Map<String, TopicRange> ranges) {
         Map<String, String> objects = objects(runId);
         for (String s : Sources.ALL) {
-            JobWorker.submit(infra.events(), StageJob.of(runId, Topics.STAGE_STACKER, s, config(),
-                    Map.of(StageJob.ACTIVATIONS, ranges.get(s)), objects));
+            JobWorker.submit(
+                    infra.events(),
+                    StageJob.of(
+                            runId,
+                            Topics.STAGE_STACKER,
+                            s,
+                            config(),
+                            Map.of(StageJob.ACTIVATIONS, ranges.get(s)),
+                            objects));
         }
     }
 
@@ -285,16 +309,19 @@ class StackerStageTest {
                     train++;
                 }
             }
-            double baseAuc = RocAuc.macro(base.toArray(new float[0][]), truth.toArray(new boolean[0][])).macro();
-            double stackedAuc = RocAuc.macro(stacked.toArray(new float[0][]), truth.toArray(new boolean[0][])).macro();
-            System.out.printf("%s: validation macro AUC base %.4f stacked %.4f (%d validation tracks)%n", src,
-                    baseAuc, stackedAuc, truth.size());
+            double baseAuc = RocAuc.macro(base.toArray(new float[0][]), truth.toArray(new boolean[0][]))
+                    .macro();
+            double stackedAuc = RocAuc.macro(stacked.toArray(new float[0][]), truth.toArray(new boolean[0][]))
+                    .macro();
+            System.out.printf(
+                    "%s: validation macro AUC base %.4f stacked %.4f (%d validation tracks)%n",
+                    src, baseAuc, stackedAuc, truth.size());
             assertTrue(stackedAuc > baseAuc, src + ": stacked " + stackedAuc + " must beat base " + baseAuc);
 
             // params + provenance in S3; the stored model reproduces the published scores from the raw activations
             byte[] params = infra.store().get(RunPaths.modelParams(runId, src, "stacked"));
-            StackedProvenance prov = infra.store().getJson(RunPaths.provenance(runId, src, "stacked"),
-                    StackedProvenance.class);
+            StackedProvenance prov =
+                    infra.store().getJson(RunPaths.provenance(runId, src, "stacked"), StackedProvenance.class);
             assertEquals(ranges, prov.inputs());
             assertEquals(Sources.ALL, prov.inputModels());
             assertEquals(4 * HIDDEN, prov.inputDim());
@@ -303,7 +330,8 @@ class StackerStageTest {
             assertEquals(15, prov.params().maxEpochs());
             assertFalse(prov.history().isEmpty());
             assertTrue(prov.history().size() <= 15);
-            assertTrue(prov.bestEpoch() >= 1 && prov.bestEpoch() <= prov.history().size());
+            assertTrue(
+                    prov.bestEpoch() >= 1 && prov.bestEpoch() <= prov.history().size());
             assertEquals(stackedAuc, prov.stackedValMacroAuc(), 1e-4);
             assertEquals(baseAuc, prov.baseValMacroAuc(), 1e-9);
             assertNotNull(prov.djlVersion());
@@ -313,8 +341,11 @@ class StackerStageTest {
                     if (p == null) {
                         continue;
                     }
-                    float[] x = StackedInput.of(s.hidden().get("allmusic")[t], s.hidden().get("discogs")[t],
-                            s.hidden().get("lastfm")[t], s.hidden().get("tagtraum")[t]);
+                    float[] x = StackedInput.of(
+                            s.hidden().get("allmusic")[t],
+                            s.hidden().get("discogs")[t],
+                            s.hidden().get("lastfm")[t],
+                            s.hidden().get("tagtraum")[t]);
                     float[] y = model.predict(x, 1);
                     for (int k = 0; k < LABELS; k++) {
                         assertEquals(y[k], p.stackedScores()[k], 1e-5, src + " track " + t + " label " + k);
@@ -324,13 +355,22 @@ class StackerStageTest {
         }
 
         List<RunEvent> ev = events(runId);
-        assertEquals(2, ev.stream().filter(e -> e.type().equals(RunEvent.STAGE_STARTED)).count(),
+        assertEquals(
+                2,
+                ev.stream().filter(e -> e.type().equals(RunEvent.STAGE_STARTED)).count(),
                 "first attempt crashed (injected), second resumed: " + ev);
         for (String src : Sources.ALL) {
-            assertEquals(1, ev.stream().filter(e -> e.type().equals(RunEvent.STACKED_MODEL_FINISHED)
-                    && e.unit().equals(src)).count(), "trained once, reused on the retry: " + src);
+            assertEquals(
+                    1,
+                    ev.stream()
+                            .filter(e -> e.type().equals(RunEvent.STACKED_MODEL_FINISHED)
+                                    && e.unit().equals(src))
+                            .count(),
+                    "trained once, reused on the retry: " + src);
         }
-        RunEvent done = ev.stream().filter(e -> e.type().equals(RunEvent.PREDICTIONS_FINISHED)).findFirst()
+        RunEvent done = ev.stream()
+                .filter(e -> e.type().equals(RunEvent.PREDICTIONS_FINISHED))
+                .findFirst()
                 .orElseThrow();
         assertEquals(tagged, done.counts().get("predictions"));
         long sum = 0;
@@ -343,7 +383,9 @@ class StackerStageTest {
     RunEvent awaitFailure(String runId) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            var failed = events(runId).stream().filter(e -> e.type().equals(RunEvent.STAGE_FAILED)).findFirst();
+            var failed = events(runId).stream()
+                    .filter(e -> e.type().equals(RunEvent.STAGE_FAILED))
+                    .findFirst();
             if (failed.isPresent()) {
                 return failed.get();
             }
@@ -376,7 +418,9 @@ class StackerStageTest {
         long deadline = System.currentTimeMillis() + 120_000;
         RunEvent failed = null;
         while (failed == null && System.currentTimeMillis() < deadline) {
-            failed = events(runId).stream().filter(e -> e.type().equals(RunEvent.STAGE_FAILED)).findFirst()
+            failed = events(runId).stream()
+                    .filter(e -> e.type().equals(RunEvent.STAGE_FAILED))
+                    .findFirst()
                     .orElse(null);
             if (failed == null) {
                 Thread.sleep(1000);

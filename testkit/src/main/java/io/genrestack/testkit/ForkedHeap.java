@@ -38,8 +38,7 @@ public final class ForkedHeap {
     private static final String PREFIX = "forked-heap ";
     private static final AtomicLong PEAK = new AtomicLong();
 
-    private ForkedHeap() {
-    }
+    private ForkedHeap() {}
 
     /**
      * Outcome of a forked run.
@@ -51,13 +50,18 @@ public final class ForkedHeap {
      * @param seconds wall time
      * @param output the JVM's output (stdout and stderr)
      */
-    public record Result(int exitCode, boolean outOfMemory, long peakAfterGc, Map<String, Long> checkpoints,
-            double seconds, String output) {
+    public record Result(
+            int exitCode,
+            boolean outOfMemory,
+            long peakAfterGc,
+            Map<String, Long> checkpoints,
+            double seconds,
+            String output) {
         /** Throws with the output's tail unless the probe ran to its end. */
         public Result requireSuccess() {
             if (exitCode != 0 || outOfMemory || peakAfterGc < 0) {
-                throw new AssertionError("forked probe failed (exit " + exitCode + (outOfMemory ? ", OutOfMemoryError"
-                        : "") + "):\n" + tail(output, 4000));
+                throw new AssertionError("forked probe failed (exit " + exitCode
+                        + (outOfMemory ? ", OutOfMemoryError" : "") + "):\n" + tail(output, 4000));
             }
             return this;
         }
@@ -100,13 +104,20 @@ public final class ForkedHeap {
         drain.join(10_000);
         String text = out.toString(StandardCharsets.UTF_8);
         Map<String, Long> checkpoints = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("^" + PREFIX + "checkpoint (\\S+) (\\d+)$", Pattern.MULTILINE).matcher(text);
+        Matcher m = Pattern.compile("^" + PREFIX + "checkpoint (\\S+) (\\d+)$", Pattern.MULTILINE)
+                .matcher(text);
         while (m.find()) {
             checkpoints.put(m.group(1), Long.parseLong(m.group(2)));
         }
-        Matcher peak = Pattern.compile("^" + PREFIX + "peak (\\d+)$", Pattern.MULTILINE).matcher(text);
-        return new Result(p.exitValue(), text.contains("java.lang.OutOfMemoryError"),
-                peak.find() ? Long.parseLong(peak.group(1)) : -1, checkpoints, (System.nanoTime() - t0) / 1e9, text);
+        Matcher peak = Pattern.compile("^" + PREFIX + "peak (\\d+)$", Pattern.MULTILINE)
+                .matcher(text);
+        return new Result(
+                p.exitValue(),
+                text.contains("java.lang.OutOfMemoryError"),
+                peak.find() ? Long.parseLong(peak.group(1)) : -1,
+                checkpoints,
+                (System.nanoTime() - t0) / 1e9,
+                text);
     }
 
     /**
@@ -114,8 +125,8 @@ public final class ForkedHeap {
      * {@code bytesPerTrack} per added track plus {@code slackBytes}: at the peak, and at every checkpoint both runs
      * took (but the last, {@code end}).
      */
-    public static void assertBounded(Result small, int smallTracks, Result large, int largeTracks, long bytesPerTrack,
-            long slackBytes) {
+    public static void assertBounded(
+            Result small, int smallTracks, Result large, int largeTracks, long bytesPerTrack, long slackBytes) {
         small.requireSuccess();
         large.requireSuccess();
         // the peak, and each checkpoint the probes share (a noisy peak of the small run must not hide growth)
@@ -128,10 +139,18 @@ public final class ForkedHeap {
         }
         long allowed = (long) (largeTracks - smallTracks) * bytesPerTrack + slackBytes;
         if (growth > allowed) {
-            throw new AssertionError(String.format("heap after GC grew by %.1f MB from %d to %d tracks "
-                    + "(%d B per added track), more than the documented %d B per track + %.1f MB; checkpoints %s → %s",
-                    growth / 1e6, smallTracks, largeTracks, growth / (largeTracks - smallTracks), bytesPerTrack,
-                    slackBytes / 1e6, small.checkpoints(), large.checkpoints()));
+            throw new AssertionError(String.format(
+                    "heap after GC grew by %.1f MB from %d to %d tracks "
+                            + "(%d B per added track), more than the documented %d B per track + %.1f MB; "
+                            + "checkpoints %s → %s",
+                    growth / 1e6,
+                    smallTracks,
+                    largeTracks,
+                    growth / (largeTracks - smallTracks),
+                    bytesPerTrack,
+                    slackBytes / 1e6,
+                    small.checkpoints(),
+                    large.checkpoints()));
         }
     }
 
@@ -140,25 +159,32 @@ public final class ForkedHeap {
     /** Starts sampling every full GC of this JVM. Call first in the probe's {@code main}. */
     public static void start() {
         Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(b -> b.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
+                .filter(b -> b.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getName)
                 .collect(Collectors.toSet());
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {
-                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                    return;
-                }
-                var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                if (!info.getGcAction().contains("major")) {
-                    return; // after a minor GC the old generation still holds garbage
-                }
-                long used = 0;
-                for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                    if (heapPools.contains(e.getKey())) {
-                        used += e.getValue().getUsed();
-                    }
-                }
-                PEAK.accumulateAndGet(used, Math::max);
-            }, null, null);
+            ((NotificationEmitter) gc)
+                    .addNotificationListener(
+                            (n, handback) -> {
+                                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                                        n.getType())) {
+                                    return;
+                                }
+                                var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                                if (!info.getGcAction().contains("major")) {
+                                    return; // after a minor GC the old generation still holds garbage
+                                }
+                                long used = 0;
+                                for (Map.Entry<String, MemoryUsage> e :
+                                        info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                                    if (heapPools.contains(e.getKey())) {
+                                        used += e.getValue().getUsed();
+                                    }
+                                }
+                                PEAK.accumulateAndGet(used, Math::max);
+                            },
+                            null,
+                            null);
         }
     }
 

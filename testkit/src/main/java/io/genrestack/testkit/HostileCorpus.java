@@ -30,14 +30,12 @@ import java.util.UUID;
 public final class HostileCorpus {
 
     /** What was written: the expected dead-letter reason fragment per input name, and the MBIDs needing labels. */
-    public record Corpus(Path folder, Path archive, Map<String, String> expected, List<String> mbids) {
-    }
+    public record Corpus(Path folder, Path archive, Map<String, String> expected, List<String> mbids) {}
 
     /** Declared size of the bomb entry: 1 GiB of zeros, about 6 KB of bzip2. */
     public static final long BOMB_BYTES = 1L << 30;
 
-    private HostileCorpus() {
-    }
+    private HostileCorpus() {}
 
     /**
      * @param dir       empty folder to write into ({@code hostile/} and {@code hostile.tar.bz2} are created)
@@ -49,7 +47,7 @@ public final class HostileCorpus {
         Path folder = Files.createDirectories(dir.resolve("hostile"));
         Map<String, String> expected = new LinkedHashMap<>();
         List<String> mbids = new ArrayList<>();
-        long[] n = { 0 };
+        long[] n = {0};
         String text = new String(good, StandardCharsets.UTF_8);
         Doc doc = (name, bytes, reason) -> {
             String mbid = new UUID(0x4057_11e0_0000_4000L | seed, 0x8000_0000_0000_0000L | ++n[0]).toString();
@@ -65,7 +63,9 @@ public final class HostileCorpus {
         doc.write("NaN token", replaceLoudness(text, "NaN"), "nan");
         doc.write("very long number", replaceLoudness(text, "1" + "0".repeat(5000)), "number");
         doc.write("deep nesting", nested(text, 100_000), "nesting");
-        doc.write("very long string value", replaceLoudness(text, "\"" + "x".repeat(12 << 20) + "\""),
+        doc.write(
+                "very long string value",
+                replaceLoudness(text, "\"" + "x".repeat(12 << 20) + "\""),
                 "average_loudness");
         doc.write("over the size limit", longString(text, 17 << 20), "too large");
         doc.write("invalid UTF-8", invalidUtf8(text), "utf-8");
@@ -73,8 +73,11 @@ public final class HostileCorpus {
         doc.write("null document", "null".getBytes(StandardCharsets.UTF_8), "object");
         doc.write("array document", "[1,2,3]".getBytes(StandardCharsets.UTF_8), "object");
         doc.write("missing sections", "{\"lowlevel\":{},\"tonal\":{}}".getBytes(StandardCharsets.UTF_8), "rhythm");
-        doc.write("lowlevel not an object", text.replaceFirst("\"lowlevel\"\\s*:\\s*\\{", "\"lowlevel\": 5, \"x\": {")
-                .getBytes(StandardCharsets.UTF_8), "lowlevel");
+        doc.write(
+                "lowlevel not an object",
+                text.replaceFirst("\"lowlevel\"\\s*:\\s*\\{", "\"lowlevel\": 5, \"x\": {")
+                        .getBytes(StandardCharsets.UTF_8),
+                "lowlevel");
 
         Files.createDirectories(folder.resolve("dup"));
         Files.write(folder.resolve("dup/" + existing + ".json"), good);
@@ -140,7 +143,8 @@ public final class HostileCorpus {
     private static byte[] nested(String doc, int depth) {
         int brace = doc.indexOf('{');
         return (doc.substring(0, brace + 1) + "\"deep\": " + "[".repeat(depth) + "]".repeat(depth) + ", "
-                + doc.substring(brace + 1)).getBytes(StandardCharsets.UTF_8);
+                        + doc.substring(brace + 1))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The document with a string member of {@code chars} characters. */

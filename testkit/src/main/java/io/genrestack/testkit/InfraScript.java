@@ -33,8 +33,7 @@ public final class InfraScript {
         }
     }
 
-    private InfraScript() {
-    }
+    private InfraScript() {}
 
     /** The script inside {@code repoRoot}. */
     public static Path script(Path repoRoot) {
@@ -57,7 +56,8 @@ public final class InfraScript {
         try {
             ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(repoRoot.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile());
             extraEnv.forEach((k, v) -> {
@@ -84,7 +84,11 @@ public final class InfraScript {
      * a slow {@code start}); returns its exit code.
      */
     public static int runInConsole(Path repoRoot, String... args) throws IOException, InterruptedException {
-        return new ProcessBuilder(command(repoRoot, args)).directory(repoRoot.toFile()).inheritIO().start().waitFor();
+        return new ProcessBuilder(command(repoRoot, args))
+                .directory(repoRoot.toFile())
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     private static List<String> command(Path repoRoot, String... args) {

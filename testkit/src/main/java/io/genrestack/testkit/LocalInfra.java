@@ -29,8 +29,7 @@ import java.util.Map;
 public final class LocalInfra {
 
     /** Addresses and credentials of the running Kafka broker and S3 endpoint. */
-    public record Endpoints(String kafkaBootstrap, String s3Endpoint, String s3AccessKey, String s3SecretKey) {
-    }
+    public record Endpoints(String kafkaBootstrap, String s3Endpoint, String s3AccessKey, String s3SecretKey) {}
 
     public static final String KAFKA_BOOTSTRAP = "GENRESTACK_KAFKA_BOOTSTRAP";
     public static final String S3_ENDPOINT = "GENRESTACK_S3_ENDPOINT";
@@ -41,14 +40,14 @@ public final class LocalInfra {
 
     /** Cold start includes fetching ~100 MB of jars through Maven. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
     private static final System.Logger LOG = System.getLogger(LocalInfra.class.getName());
 
     private static final Object LOCK = new Object();
     private static volatile Endpoints endpoints;
 
-    private LocalInfra() {
-    }
+    private LocalInfra() {}
 
     /**
      * Returns the endpoints, starting the servers on the first call in this JVM if no addresses
@@ -74,7 +73,10 @@ public final class LocalInfra {
         String s3 = setting(S3_ENDPOINT);
         if (kafka != null && s3 != null) {
             LOG.log(System.Logger.Level.INFO, "Using configured Kafka " + kafka + " and S3 " + s3);
-            return new Endpoints(kafka, s3, orDefault(setting(S3_ACCESS_KEY), DEFAULT_ACCESS_KEY),
+            return new Endpoints(
+                    kafka,
+                    s3,
+                    orDefault(setting(S3_ACCESS_KEY), DEFAULT_ACCESS_KEY),
                     orDefault(setting(S3_SECRET_KEY), DEFAULT_SECRET_KEY));
         }
         Path root = repoRoot();
@@ -186,8 +188,9 @@ public final class LocalInfra {
                 continue;
             }
             String value = line.substring(eq + 1).strip();
-            if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'")
-                    || value.startsWith("\"") && value.endsWith("\""))) {
+            if (value.length() >= 2
+                    && (value.startsWith("'") && value.endsWith("'")
+                            || value.startsWith("\"") && value.endsWith("\""))) {
                 value = value.substring(1, value.length() - 1);
             }
             values.put(line.substring(0, eq).strip(), value);
@@ -207,7 +210,10 @@ public final class LocalInfra {
         if (kafka == null || s3 == null) {
             throw new IllegalStateException("No " + KAFKA_BOOTSTRAP + " / " + S3_ENDPOINT + " in:\n" + text);
         }
-        return new Endpoints(kafka, s3, values.getOrDefault(S3_ACCESS_KEY, DEFAULT_ACCESS_KEY),
+        return new Endpoints(
+                kafka,
+                s3,
+                values.getOrDefault(S3_ACCESS_KEY, DEFAULT_ACCESS_KEY),
                 values.getOrDefault(S3_SECRET_KEY, DEFAULT_SECRET_KEY));
     }
 

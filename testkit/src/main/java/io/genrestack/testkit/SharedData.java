@@ -16,8 +16,7 @@ public final class SharedData {
     public static final String PROPERTY = "genrestack.shared.data";
     public static final String ENV = "GENRESTACK_SHARED_DATA";
 
-    private SharedData() {
-    }
+    private SharedData() {}
 
     /**
      * The shared data folder.
@@ -42,8 +41,10 @@ public final class SharedData {
             try {
                 root = rootProp != null && !rootProp.isBlank() ? Path.of(rootProp) : LocalInfra.repoRoot();
             } catch (IllegalStateException e) {
-                throw new IllegalStateException("Shared data not found: no repository root (" + e.getMessage()
-                        + "); set -D" + PROPERTY + "=<path of shared/data>", e);
+                throw new IllegalStateException(
+                        "Shared data not found: no repository root (" + e.getMessage() + "); set -D" + PROPERTY
+                                + "=<path of shared/data>",
+                        e);
             }
             dir = root.resolve("../shared/data");
             where = "<repo root>/../shared/data";

@@ -83,9 +83,11 @@ class LocalInfraScriptTest {
             throws IOException, InterruptedException {
         InfraScript.Result status = run(work, null, SHORT, "status");
         assertEquals(0, status.exitCode(), status.output());
-        assertTrue(status.output().matches("(?s).*kafka +running +" + e.kafkaBootstrap() + " +pid " + kafkaPid + "\\b.*"),
+        assertTrue(
+                status.output().matches("(?s).*kafka +running +" + e.kafkaBootstrap() + " +pid " + kafkaPid + "\\b.*"),
                 status.output());
-        assertTrue(status.output().matches("(?s).*s3proxy +running +" + e.s3Endpoint() + " +pid " + s3Pid + "\\b.*"),
+        assertTrue(
+                status.output().matches("(?s).*s3proxy +running +" + e.s3Endpoint() + " +pid " + s3Pid + "\\b.*"),
                 status.output());
     }
 
@@ -114,7 +116,8 @@ class LocalInfraScriptTest {
 
         long t0 = System.nanoTime();
         InfraScript.Result start = run(work, null, START, "start");
-        System.out.printf("cold start (fetch + format + start): %.1f s%n%s%n", (System.nanoTime() - t0) / 1e9, start.output());
+        System.out.printf(
+                "cold start (fetch + format + start): %.1f s%n%s%n", (System.nanoTime() - t0) / 1e9, start.output());
         assertEquals(0, start.exitCode(), start.output());
         assertTrue(Files.isRegularFile(cache.resolve("s3proxy/s3proxy.jar")));
         try (Stream<Path> jars = Files.list(cache.resolve("kafka-lib"))) {
@@ -126,11 +129,13 @@ class LocalInfraScriptTest {
         assertTrue(e.s3Endpoint().matches("http://127\\.0\\.0\\.1:\\d+"), e.s3Endpoint());
         assertEquals("genrestack", e.s3AccessKey());
         assertEquals("genrestack-secret", e.s3SecretKey());
-        assertTrue(start.output().contains(e.kafkaBootstrap()) && start.output().contains(e.s3Endpoint()), start.output());
+        assertTrue(
+                start.output().contains(e.kafkaBootstrap()) && start.output().contains(e.s3Endpoint()), start.output());
 
         // Both answer: a raw Kafka ApiVersions exchange and an unauthenticated S3 request.
         assertTrue(Probes.tcpAccepts(e.kafkaBootstrap()));
-        assertTrue(Probes.kafkaApiKeys(e.kafkaBootstrap()).containsAll(java.util.List.of(0, 1, 3, 18, 19)),
+        assertTrue(
+                Probes.kafkaApiKeys(e.kafkaBootstrap()).containsAll(java.util.List.of(0, 1, 3, 18, 19)),
                 "broker lacks Produce/Fetch/Metadata/ApiVersions/CreateTopics");
         HttpResponse<String> s3 = Probes.httpGet(e.s3Endpoint() + "/");
         assertEquals(403, s3.statusCode(), s3.body());
@@ -139,8 +144,18 @@ class LocalInfraScriptTest {
         long kafkaPid = pid(work, "kafka");
         long s3Pid = pid(work, "s3proxy");
         assertNotEquals(kafkaPid, s3Pid);
-        assertTrue(ProcessHandle.of(kafkaPid).orElseThrow().info().commandLine().orElse("").contains("kafka.Kafka"));
-        assertTrue(ProcessHandle.of(s3Pid).orElseThrow().info().commandLine().orElse("").contains("s3proxy"));
+        assertTrue(ProcessHandle.of(kafkaPid)
+                .orElseThrow()
+                .info()
+                .commandLine()
+                .orElse("")
+                .contains("kafka.Kafka"));
+        assertTrue(ProcessHandle.of(s3Pid)
+                .orElseThrow()
+                .info()
+                .commandLine()
+                .orElse("")
+                .contains("s3proxy"));
         assertRunning(work, e, kafkaPid, s3Pid);
 
         InfraScript.Result env = run(work, null, SHORT, "env");
@@ -189,7 +204,8 @@ class LocalInfraScriptTest {
         // release; the lease of a process that died without releasing does not keep it up.
         long t0 = System.nanoTime();
         InfraScript.Result leased = run(work, me, START, "start");
-        System.out.printf("start with a fresh work folder and a filled cache: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "start with a fresh work folder and a filled cache: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(0, leased.exitCode(), leased.output());
         LocalInfra.Endpoints e2 = LocalInfra.fromEnvFile(Files.readString(work.resolve("infra.env")));
         long kafkaPid = pid(work, "kafka");

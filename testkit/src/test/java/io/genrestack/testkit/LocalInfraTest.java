@@ -52,10 +52,12 @@ class LocalInfraTest {
                 export GENRESTACK_S3_SECRET_KEY=s/k+=
                 """);
         assertEquals(new LocalInfra.Endpoints("127.0.0.1:21001", "http://127.0.0.1:21002", "ak", "s/k+="), e);
-        assertEquals("genrestack", LocalInfra.fromEnvFile(
-                "GENRESTACK_KAFKA_BOOTSTRAP=a:1\nGENRESTACK_S3_ENDPOINT=http://b:2").s3AccessKey());
-        IllegalStateException missing = assertThrows(IllegalStateException.class,
-                () -> LocalInfra.fromEnvFile("GENRESTACK_KAFKA_BOOTSTRAP=a:1"));
+        assertEquals(
+                "genrestack",
+                LocalInfra.fromEnvFile("GENRESTACK_KAFKA_BOOTSTRAP=a:1\nGENRESTACK_S3_ENDPOINT=http://b:2")
+                        .s3AccessKey());
+        IllegalStateException missing = assertThrows(
+                IllegalStateException.class, () -> LocalInfra.fromEnvFile("GENRESTACK_KAFKA_BOOTSTRAP=a:1"));
         assertTrue(missing.getMessage().contains("GENRESTACK_S3_ENDPOINT"));
     }
 }

@@ -19,8 +19,7 @@ import java.util.Set;
 /** Raw checks that a real Kafka broker / S3 server answers, without any client library. */
 final class Probes {
 
-    private Probes() {
-    }
+    private Probes() {}
 
     static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
@@ -49,8 +48,8 @@ final class Probes {
             byte[] clientId = "genrestack-probe".getBytes(StandardCharsets.UTF_8);
             int correlationId = 0x5eed;
             out.writeInt(2 + 2 + 4 + 2 + clientId.length); // size of what follows
-            out.writeShort(18);                            // api_key ApiVersions
-            out.writeShort(0);                             // api_version 0
+            out.writeShort(18); // api_key ApiVersions
+            out.writeShort(0); // api_version 0
             out.writeInt(correlationId);
             out.writeShort(clientId.length);
             out.write(clientId);
@@ -80,8 +79,13 @@ final class Probes {
 
     /** GET url without credentials. */
     static HttpResponse<String> httpGet(String url) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -93,7 +97,8 @@ final class Probes {
                 String text = Files.readString(stat);
                 return text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
             } catch (IOException e) {
-                return !Files.exists(stat) && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                return !Files.exists(stat)
+                        && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
             }
         }
         return true;

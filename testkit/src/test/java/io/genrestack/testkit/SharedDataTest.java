@@ -47,18 +47,22 @@ class SharedDataTest {
     void fallsBackToSharedBesideTheRepoRoot(@TempDir Path tmp) throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo"));
         Path data = Files.createDirectories(tmp.resolve("shared/data"));
-        withProperty(SharedData.PROPERTY, null, () -> withProperty("genrestack.repo.root", repo.toString(), () -> {
-            if (System.getenv(SharedData.ENV) == null) {
-                assertEquals(data.toAbsolutePath().normalize(), SharedData.dir());
-            }
-        }));
+        withProperty(
+                SharedData.PROPERTY,
+                null,
+                () -> withProperty("genrestack.repo.root", repo.toString(), () -> {
+                    if (System.getenv(SharedData.ENV) == null) {
+                        assertEquals(data.toAbsolutePath().normalize(), SharedData.dir());
+                    }
+                }));
     }
 
     @Test
     void failsWithAClearMessageWhenMissing(@TempDir Path tmp) {
         withProperty(SharedData.PROPERTY, tmp.resolve("absent").toString(), () -> {
             IllegalStateException e = assertThrows(IllegalStateException.class, SharedData::dir);
-            assertTrue(e.getMessage().contains("absent") && e.getMessage().contains(SharedData.PROPERTY), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("absent") && e.getMessage().contains(SharedData.PROPERTY), e.getMessage());
         });
     }
 

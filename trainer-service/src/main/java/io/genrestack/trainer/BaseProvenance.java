@@ -23,14 +23,39 @@ import java.util.List;
  * @param history one entry per trained epoch
  * @param finished when training finished (ISO-8601)
  */
-public record BaseProvenance(String runId, String source, String model, MlpSpec spec, long parameterCount,
-        TrainConfig train, long seed, int labels, int trainTracks, int validationTracks, TopicRange inputRange,
-        String featureManifest, String scalerStats, int bestEpoch, double bestValidationLoss,
-        double bestValidationMacroAuc, boolean stoppedEarly, int resumedFromEpoch, List<Epoch> history,
-        String device, String engine, String djl, String java, double wallSeconds, String finished) {
+public record BaseProvenance(
+        String runId,
+        String source,
+        String model,
+        MlpSpec spec,
+        long parameterCount,
+        TrainConfig train,
+        long seed,
+        int labels,
+        int trainTracks,
+        int validationTracks,
+        TopicRange inputRange,
+        String featureManifest,
+        String scalerStats,
+        int bestEpoch,
+        double bestValidationLoss,
+        double bestValidationMacroAuc,
+        boolean stoppedEarly,
+        int resumedFromEpoch,
+        List<Epoch> history,
+        String device,
+        String engine,
+        String djl,
+        String java,
+        double wallSeconds,
+        String finished) {
 
     /** One trained epoch: losses (binary cross-entropy), validation macro ROC-AUC, throughput and wall time. */
-    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationMacroAuc,
-            double samplesPerSecond, double seconds) {
-    }
+    public record Epoch(
+            int epoch,
+            double trainLoss,
+            double validationLoss,
+            double validationMacroAuc,
+            double samplesPerSecond,
+            double seconds) {}
 }

@@ -29,7 +29,8 @@ final class ObjectStoreCheckpointer implements Checkpointer {
 
     @Override
     public Optional<Checkpoint> latest() throws IOException {
-        Optional<String> last = store.list(prefix).stream().filter(k -> k.substring(prefix.length()).startsWith("epoch-"))
+        Optional<String> last = store.list(prefix).stream()
+                .filter(k -> k.substring(prefix.length()).startsWith("epoch-"))
                 .max(Comparator.comparingInt(k -> Integer.parseInt(k.substring(k.lastIndexOf('-') + 1))));
         if (last.isEmpty()) {
             return Optional.empty();

@@ -1,15 +1,13 @@
 package io.genrestack.trainer;
 
-import io.genrestack.common.io.PathTrees;
 import ai.djl.engine.Engine;
 import io.genrestack.common.Topics;
+import io.genrestack.common.io.PathTrees;
 import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.RangeReader;
-import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
-import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.ScaledFeatures;
 import io.genrestack.common.model.Split;
@@ -67,9 +65,14 @@ public class TrainerStage extends StageTemplate {
      * training iterates (and shuffles) that canonical order, so the same seed gives the same model in every run and
      * after a restart (docs/reliability.md).
      */
-    record Materialised(int inputDim, int train, int validation, long runRecords, Path dir, int[] trainOrder,
-            int[] validationOrder) {
-    }
+    record Materialised(
+            int inputDim,
+            int train,
+            int validation,
+            long runRecords,
+            Path dir,
+            int[] trainOrder,
+            int[] validationOrder) {}
 
     @Override
     public void handle(StageJob job) throws Exception {
@@ -81,14 +84,15 @@ public class TrainerStage extends StageTemplate {
                 return;
             }
             LabelVocabulary labels = vocabulary(job, source);
-            step.started("training the " + source + " base model (" + labels.size() + " labels) on "
-                    + settings.device());
+            step.started(
+                    "training the " + source + " base model (" + labels.size() + " labels) on " + settings.device());
             ExactlyOnceWriter writer = step.writer();
             Path dir = infra().workDir().resolve(run).resolve("trainer").resolve(source);
             Materialised m = materialise(run, source, input, labels.size(), dir);
             TrainParams p = job.config().base();
             MlpSpec spec = new MlpSpec(m.inputDim(), p.hidden(), labels.size(), p.dropout(), 0.05);
-            TrainConfig cfg = TrainConfig.from(p, job.config().seed()).withDevice(settings.device())
+            TrainConfig cfg = TrainConfig.from(p, job.config().seed())
+                    .withDevice(settings.device())
                     .withThreads(settings.threads());
             String paramsKey = RunPaths.modelParams(run, source, ModelKind.BASE);
             MlpModel model;
@@ -102,9 +106,11 @@ public class TrainerStage extends StageTemplate {
                 provenance = train(job, source, model, spec, cfg, m, labels);
                 infra().store().put(paramsKey, model.saveParameters(), "application/octet-stream");
                 infra().store().putJson(RunPaths.provenance(run, source, ModelKind.BASE), provenance);
-                step.event(RunEvent.BASE_MODEL_FINISHED,
-                        String.format("%s base model: best epoch %s, validation macro AUC %.4f", source,
-                                provenance.bestEpoch(), provenance.bestValidationMacroAuc()),
+                step.event(
+                        RunEvent.BASE_MODEL_FINISHED,
+                        String.format(
+                                "%s base model: best epoch %s, validation macro AUC %.4f",
+                                source, provenance.bestEpoch(), provenance.bestValidationMacroAuc()),
                         Map.of("train", (long) m.train(), "validation", (long) m.validation()),
                         Map.of("params", paramsKey, "provenance", RunPaths.provenance(run, source, ModelKind.BASE)));
             }
@@ -114,16 +120,18 @@ public class TrainerStage extends StageTemplate {
             writer.flush();
             TopicRange out = writer.outputRange(Topics.ACTIVATIONS);
             if (out.expectedRecords() != m.runRecords()) {
-                throw new IllegalStateException("published " + out.expectedRecords() + " activations for "
-                        + m.runRecords() + " tracks");
+                throw new IllegalStateException(
+                        "published " + out.expectedRecords() + " activations for " + m.runRecords() + " tracks");
             }
             StageJob next = job.withModel(source, ModelKind.BASE, paramsKey)
                     .next(Topics.STAGE_STACKER, source, StageJob.ACTIVATIONS, out);
             step.handOver(next, ExactlyOncePass.end(input));
             count("published", out.expectedRecords());
-            step.event(RunEvent.ACTIVATIONS_FINISHED,
+            step.event(
+                    RunEvent.ACTIVATIONS_FINISHED,
                     "published " + out.expectedRecords() + " activation records of the " + source + " model",
-                    Map.of("activations", out.expectedRecords()), Map.of("params", paramsKey));
+                    Map.of("activations", out.expectedRecords()),
+                    Map.of("params", paramsKey));
             PathTrees.deleteRecursively(dir);
         }
     }
@@ -134,7 +142,7 @@ public class TrainerStage extends StageTemplate {
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
         FloatRowStore.Writer[] w = new FloatRowStore.Writer[4]; // trainX, trainY, valX, valY
-        int[] dim = { -1 };
+        int[] dim = {-1};
         long[] counts = new long[3]; // run records, train, validation
         List<String> trainMbids = new ArrayList<>();
         List<String> valMbids = new ArrayList<>();
@@ -181,10 +189,11 @@ public class TrainerStage extends StageTemplate {
             throw new IllegalStateException("run " + run + ": source " + source + " has " + counts[1] + " train and "
                     + counts[2] + " validation tracks; both are needed (training and early stopping)");
         }
-        LOG.infof("[%s] %s: materialised %d train + %d validation rows × %d features in %.1f s (%s)", run, source,
-                counts[1], counts[2], dim[0], (System.nanoTime() - t0) / 1e9, dir);
-        return new Materialised(dim[0], (int) counts[1], (int) counts[2], counts[0], dir, mbidOrder(trainMbids),
-                mbidOrder(valMbids));
+        LOG.infof(
+                "[%s] %s: materialised %d train + %d validation rows × %d features in %.1f s (%s)",
+                run, source, counts[1], counts[2], dim[0], (System.nanoTime() - t0) / 1e9, dir);
+        return new Materialised(
+                dim[0], (int) counts[1], (int) counts[2], counts[0], dir, mbidOrder(trainMbids), mbidOrder(valMbids));
     }
 
     /** Row numbers sorted by MBID. */
@@ -201,51 +210,116 @@ public class TrainerStage extends StageTemplate {
         return out;
     }
 
-    private BaseProvenance train(StageJob job, String source, MlpModel model, MlpSpec spec, TrainConfig cfg,
-            Materialised m, LabelVocabulary labels) throws Exception {
+    private BaseProvenance train(
+            StageJob job,
+            String source,
+            MlpModel model,
+            MlpSpec spec,
+            TrainConfig cfg,
+            Materialised m,
+            LabelVocabulary labels)
+            throws Exception {
         String run = job.runId();
         List<BaseProvenance.Epoch> history = new ArrayList<>();
-        double[] bestAuc = { Double.NaN };
+        double[] bestAuc = {Double.NaN};
         try (FloatRowStore trainX = FloatRowStore.open(m.dir().resolve("train-x.f32"));
                 FloatRowStore trainY = FloatRowStore.open(m.dir().resolve("train-y.f32"));
                 FloatRowStore valX = FloatRowStore.open(m.dir().resolve("val-x.f32"));
                 FloatRowStore valY = FloatRowStore.open(m.dir().resolve("val-y.f32"))) {
             int[] valOrder = m.validationOrder();
-            RowStoreDataset train = RowStoreDataset.builder().features(trainX).labels(trainY).rows(m.trainOrder())
-                    .batchSize(cfg.batchSize()).shuffle(true).seed(cfg.seed()).build();
-            RowStoreDataset val = RowStoreDataset.builder().features(valX).labels(valY).rows(valOrder)
+            RowStoreDataset train = RowStoreDataset.builder()
+                    .features(trainX)
+                    .labels(trainY)
+                    .rows(m.trainOrder())
                     .batchSize(cfg.batchSize())
-                    .shuffle(false).build();
+                    .shuffle(true)
+                    .seed(cfg.seed())
+                    .build();
+            RowStoreDataset val = RowStoreDataset.builder()
+                    .features(valX)
+                    .labels(valY)
+                    .rows(valOrder)
+                    .batchSize(cfg.batchSize())
+                    .shuffle(false)
+                    .build();
             long t0 = System.nanoTime();
-            TrainResult result = new MlpTrainer(m.dir()).train(model, train, val, cfg, (report, valScores) -> {
-                ColumnAuc.MacroAuc auc = valScores.macroAuc(); // off heap, label column by label column
-                if (report.best()) {
-                    bestAuc[0] = auc.macro();
-                }
-                history.add(new BaseProvenance.Epoch(report.epoch(), report.trainLoss(), report.valLoss(), auc.macro(),
-                        report.samplesPerSecond(), report.seconds()));
-                double elapsed = (System.nanoTime() - t0) / 1e9;
-                String line = String.format(
-                        "%s epoch %d/%d: train loss %.4f, val loss %.4f, val macro AUC %.4f, %.0f samples/s, %.1f s/epoch%s",
-                        source, report.epoch(), cfg.maxEpochs(), report.trainLoss(), report.valLoss(), auc.macro(),
-                        report.samplesPerSecond(), report.seconds(), report.best() ? " (best)" : "");
-                LOG.infof("[%s] %s (elapsed %.0f s, at most %.0f s left)", run, line, elapsed,
-                        report.seconds() * (cfg.maxEpochs() - report.epoch()));
-                event(run, source, RunEvent.EPOCH_FINISHED, line, Map.of("epoch", (long) report.epoch()), null);
-            }, new ObjectStoreCheckpointer(infra().store(), RunPaths.checkpoints(run, source, ModelKind.BASE)));
-            return new BaseProvenance(run, source, ModelKind.BASE, spec, model.parameterCount(), cfg, cfg.seed(),
-                    labels.size(), m.train(), m.validation(), job.features(), job.manifest(), job.stats(),
-                    result.bestEpoch(), result.bestValLoss(), bestAuc[0], result.stoppedEarly(),
-                    result.resumedFromEpoch(), history, result.device(),
-                    Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion(),
-                    Engine.getDjlVersion(), System.getProperty("java.version"), result.seconds(),
+            TrainResult result = new MlpTrainer(m.dir())
+                    .train(
+                            model,
+                            train,
+                            val,
+                            cfg,
+                            (report, valScores) -> {
+                                ColumnAuc.MacroAuc auc = valScores.macroAuc(); // off heap, label column by label column
+                                if (report.best()) {
+                                    bestAuc[0] = auc.macro();
+                                }
+                                history.add(new BaseProvenance.Epoch(
+                                        report.epoch(),
+                                        report.trainLoss(),
+                                        report.valLoss(),
+                                        auc.macro(),
+                                        report.samplesPerSecond(),
+                                        report.seconds()));
+                                double elapsed = (System.nanoTime() - t0) / 1e9;
+                                String line = String.format(
+                                        "%s epoch %d/%d: train loss %.4f, val loss %.4f, val macro AUC %.4f, "
+                                                + "%.0f samples/s, %.1f s/epoch%s",
+                                        source,
+                                        report.epoch(),
+                                        cfg.maxEpochs(),
+                                        report.trainLoss(),
+                                        report.valLoss(),
+                                        auc.macro(),
+                                        report.samplesPerSecond(),
+                                        report.seconds(),
+                                        report.best() ? " (best)" : "");
+                                LOG.infof(
+                                        "[%s] %s (elapsed %.0f s, at most %.0f s left)",
+                                        run, line, elapsed, report.seconds() * (cfg.maxEpochs() - report.epoch()));
+                                event(
+                                        run,
+                                        source,
+                                        RunEvent.EPOCH_FINISHED,
+                                        line,
+                                        Map.of("epoch", (long) report.epoch()),
+                                        null);
+                            },
+                            new ObjectStoreCheckpointer(
+                                    infra().store(), RunPaths.checkpoints(run, source, ModelKind.BASE)));
+            return new BaseProvenance(
+                    run,
+                    source,
+                    ModelKind.BASE,
+                    spec,
+                    model.parameterCount(),
+                    cfg,
+                    cfg.seed(),
+                    labels.size(),
+                    m.train(),
+                    m.validation(),
+                    job.features(),
+                    job.manifest(),
+                    job.stats(),
+                    result.bestEpoch(),
+                    result.bestValLoss(),
+                    bestAuc[0],
+                    result.stoppedEarly(),
+                    result.resumedFromEpoch(),
+                    history,
+                    result.device(),
+                    Engine.getInstance().getEngineName() + " "
+                            + Engine.getInstance().getVersion(),
+                    Engine.getDjlVersion(),
+                    System.getProperty("java.version"),
+                    result.seconds(),
                     Instant.now().toString());
         }
     }
 
     /** Pass 2: hidden activations and scores of every track of the run, in batches, exactly once. */
-    private void publishActivations(StageJob job, String source, MlpModel model, TopicRange input,
-            StageRun out) throws Exception {
+    private void publishActivations(StageJob job, String source, MlpModel model, TopicRange input, StageRun out)
+            throws Exception {
         ExactlyOnceWriter writer = out.writer();
         String run = job.runId();
         int batch = settings.inferenceBatch();
@@ -267,24 +341,32 @@ public class TrainerStage extends StageTemplate {
             int n = model.spec().nLabels();
             for (int i = 0; i < buffer.size(); i++) {
                 ScaledFeatures s = buffer.get(i);
-                TrackActivations a = new TrackActivations(run, s.mbid(), source, s.split(), s.labels(),
+                TrackActivations a = new TrackActivations(
+                        run,
+                        s.mbid(),
+                        source,
+                        s.split(),
+                        s.labels(),
                         java.util.Arrays.copyOfRange(hidden, i * h, (i + 1) * h),
                         java.util.Arrays.copyOfRange(scores, i * n, (i + 1) * n));
                 writer.send(Topics.ACTIVATIONS, s.mbid(), Json.bytes(a));
             }
             buffer.clear();
         };
-        out.pass(input, every, r -> {
-            ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
-            if (!run.equals(s.runId())) {
-                return;
-            }
-            buffer.add(s);
-            if (buffer.size() >= batch) {
-                flush.run();
-            }
-        }, flush);
+        out.pass(
+                input,
+                every,
+                r -> {
+                    ScaledFeatures s = Json.read(r.value(), ScaledFeatures.class);
+                    if (!run.equals(s.runId())) {
+                        return;
+                    }
+                    buffer.add(s);
+                    if (buffer.size() >= batch) {
+                        flush.run();
+                    }
+                },
+                flush);
         LOG.infof("[%s] %s: activations published in %.1f s", run, source, (System.nanoTime() - t0) / 1e9);
     }
-
 }

@@ -32,8 +32,7 @@ import java.util.UUID;
  * every epoch's validation scores and truth in heap, as the trainer did before, so the test can see it fail).
  */
 public final class TrainerHeapProbe {
-    private TrainerHeapProbe() {
-    }
+    private TrainerHeapProbe() {}
 
     public static void main(String[] args) throws Exception {
         ForkedHeap.start();
@@ -78,8 +77,13 @@ public final class TrainerHeapProbe {
 
         TrainParams p = TrainParams.paperBase();
         MlpSpec spec = new MlpSpec(features, p.hidden(), labels, p.dropout(), 0.05);
-        TrainConfig cfg = TrainConfig.defaults().withLr(p.learningRate()).withBatchSize(p.batchSize()).withMaxEpochs(1)
-                .withPatience(p.patience()).withSeed(7).withThreads(1);
+        TrainConfig cfg = TrainConfig.defaults()
+                .withLr(p.learningRate())
+                .withBatchSize(p.batchSize())
+                .withMaxEpochs(1)
+                .withPatience(p.patience())
+                .withSeed(7)
+                .withThreads(1);
         List<Object> held = new ArrayList<>();
         try (FloatRowStore trainX = FloatRowStore.open(dir.resolve("train-x.f32"));
                 FloatRowStore trainY = FloatRowStore.open(dir.resolve("train-y.f32"));
@@ -87,28 +91,47 @@ public final class TrainerHeapProbe {
                 FloatRowStore valY = FloatRowStore.open(dir.resolve("val-y.f32"));
                 MlpModel model = MlpModel.create(spec, 7, cfg.resolveDevice())) {
             int[] valOrder = TrainerStage.mbidOrder(valMbids);
-            RowStoreDataset train = RowStoreDataset.builder().features(trainX).labels(trainY)
-                    .rows(TrainerStage.mbidOrder(trainMbids)).batchSize(cfg.batchSize()).shuffle(true).seed(7).build();
-            RowStoreDataset val = RowStoreDataset.builder().features(valX).labels(valY).rows(valOrder)
-                    .batchSize(cfg.batchSize()).shuffle(false).build();
-            new MlpTrainer(dir).train(model, train, val, cfg, (report, scores) -> {
-                if (hold) {
-                    held.add(scores.toArray());
-                    boolean[][] truth = new boolean[scores.rows()][labels];
-                    float[] row = new float[labels];
-                    for (int i = 0; i < truth.length; i++) {
-                        scores.truth().readRow(i, row);
-                        for (int j = 0; j < labels; j++) {
-                            truth[i][j] = row[j] > 0.5f;
-                        }
-                    }
-                    held.add(truth);
-                }
-                double auc = scores.macroAuc().macro();
-                ForkedHeap.checkpoint("epoch-" + report.epoch());
-                System.out.printf("epoch %d: val loss %.4f, val macro AUC %.4f%n", report.epoch(), report.valLoss(),
-                        auc);
-            }, null);
+            RowStoreDataset train = RowStoreDataset.builder()
+                    .features(trainX)
+                    .labels(trainY)
+                    .rows(TrainerStage.mbidOrder(trainMbids))
+                    .batchSize(cfg.batchSize())
+                    .shuffle(true)
+                    .seed(7)
+                    .build();
+            RowStoreDataset val = RowStoreDataset.builder()
+                    .features(valX)
+                    .labels(valY)
+                    .rows(valOrder)
+                    .batchSize(cfg.batchSize())
+                    .shuffle(false)
+                    .build();
+            new MlpTrainer(dir)
+                    .train(
+                            model,
+                            train,
+                            val,
+                            cfg,
+                            (report, scores) -> {
+                                if (hold) {
+                                    held.add(scores.toArray());
+                                    boolean[][] truth = new boolean[scores.rows()][labels];
+                                    float[] row = new float[labels];
+                                    for (int i = 0; i < truth.length; i++) {
+                                        scores.truth().readRow(i, row);
+                                        for (int j = 0; j < labels; j++) {
+                                            truth[i][j] = row[j] > 0.5f;
+                                        }
+                                    }
+                                    held.add(truth);
+                                }
+                                double auc = scores.macroAuc().macro();
+                                ForkedHeap.checkpoint("epoch-" + report.epoch());
+                                System.out.printf(
+                                        "epoch %d: val loss %.4f, val macro AUC %.4f%n",
+                                        report.epoch(), report.valLoss(), auc);
+                            },
+                            null);
 
             // the activations pass: every track in inference batches, one record each
             int batch = 256;
@@ -127,8 +150,12 @@ public final class TrainerHeapProbe {
                     float[] hidden = model.hidden(in, k);
                     float[] s = model.predict(in, k);
                     for (int i = 0; i < k; i++) {
-                        TrackActivations a = new TrackActivations("probe", mbids.get(side).get(from + i), "allmusic",
-                                side == 0 ? Split.TRAIN : Split.VALIDATION, Map.of("allmusic", List.of(1, 2)),
+                        TrackActivations a = new TrackActivations(
+                                "probe",
+                                mbids.get(side).get(from + i),
+                                "allmusic",
+                                side == 0 ? Split.TRAIN : Split.VALIDATION,
+                                Map.of("allmusic", List.of(1, 2)),
                                 Arrays.copyOfRange(hidden, i * p.hidden(), (i + 1) * p.hidden()),
                                 Arrays.copyOfRange(s, i * labels, (i + 1) * labels));
                         bytes += Json.bytes(a).length;

@@ -24,6 +24,7 @@ class TrainerHeapTest {
     static final int FEATURES = 512;
     /** Documented heap per track of the trainer (MBID lists and row orders), with margin. */
     static final long BYTES_PER_TRACK = 200;
+
     static final long SLACK = 4_000_000;
 
     @TempDir
@@ -37,8 +38,9 @@ class TrainerHeapTest {
         args[3] = dir.resolve(tracks + String.join("", extra)).toString();
         System.arraycopy(extra, 0, args, 4, extra.length);
         ForkedHeap.Result r = ForkedHeap.run(TrainerHeapProbe.class, HEAP, Duration.ofMinutes(3), args);
-        System.out.printf("trainer probe %d tracks %s: peak heap after GC %.1f MB, checkpoints %s, %.0f s%n", tracks,
-                String.join(" ", extra), r.peakAfterGc() / 1e6, r.checkpoints(), r.seconds());
+        System.out.printf(
+                "trainer probe %d tracks %s: peak heap after GC %.1f MB, checkpoints %s, %.0f s%n",
+                tracks, String.join(" ", extra), r.peakAfterGc() / 1e6, r.checkpoints(), r.seconds());
         return r.requireSuccess();
     }
 
@@ -50,7 +52,8 @@ class TrainerHeapTest {
 
         // negative control: validation scores and truth held in heap (the old way) must fail the same check
         ForkedHeap.Result holding = run(LARGE, "hold");
-        assertThrows(AssertionError.class,
+        assertThrows(
+                AssertionError.class,
                 () -> ForkedHeap.assertBounded(small, SMALL, holding, LARGE, BYTES_PER_TRACK, SLACK));
     }
 }

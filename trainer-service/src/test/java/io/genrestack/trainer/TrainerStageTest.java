@@ -1,13 +1,12 @@
 package io.genrestack.trainer;
 
-import io.genrestack.common.model.ProgressMark;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.ScaledFeatures;
 import io.genrestack.common.model.Split;
@@ -94,13 +93,15 @@ class TrainerStageTest {
         }
         TrainParams p = new TrainParams(256, 0.5, 1e-3, 32, 12, 4);
         RunConfig cfg = new RunConfig(List.of(), List.of(), false, "paper", List.of(), 0.8, 7, p, p);
-        Map<String, String> objects = Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(run, "lastfm"),
+        Map<String, String> objects = Map.of(
+                StageJob.labelsName("lastfm"),
+                RunPaths.labels(run, "lastfm"),
                 StageJob.labelsName("tagtraum"),
                 RunPaths.labels(run, "tagtraum"));
         for (String s : List.of("lastfm", "tagtraum")) {
-            JobWorker.submit(infra.events(), StageJob.of(run, Topics.STAGE_TRAINER, s, cfg,
-                    Map.of(StageJob.FEATURES, range),
-                    objects));
+            JobWorker.submit(
+                    infra.events(),
+                    StageJob.of(run, Topics.STAGE_TRAINER, s, cfg, Map.of(StageJob.FEATURES, range), objects));
         }
         Map<String, StageJob> stackerJobs = awaitStackerJobs(run, 2);
         for (String s : List.of("lastfm", "tagtraum")) {
@@ -124,7 +125,9 @@ class TrainerStageTest {
                 }
             }
             JsonNode prov = Json.MAPPER.readTree(infra.store().get(RunPaths.provenance(run, s, "base")));
-            assertEquals((long) DIM * 256 + 256 + 256 * 4 + 4, prov.get("parameterCount").asLong());
+            assertEquals(
+                    (long) DIM * 256 + 256 + 256 * 4 + 4,
+                    prov.get("parameterCount").asLong());
             double auc = prov.get("bestValidationMacroAuc").asDouble();
             assertTrue(auc > 0.75, s + " validation macro AUC " + auc);
             assertTrue(prov.get("history").size() >= 1);

@@ -33,8 +33,15 @@ final class FeatureModel {
     static final String[] KEYS = {"A", "A#", "B", "C", "C#", "D", "D#", "E", "F", "F#", "G", "G#"};
 
     /** Tunable strengths of the generative model. */
-    record Params(double genreScale, double subScale, double secondWeight, double rgNoise, double trackNoise,
-                  double leafSignal, double leafNoise, double tau) {
+    record Params(
+            double genreScale,
+            double subScale,
+            double secondWeight,
+            double rgNoise,
+            double trackNoise,
+            double leafSignal,
+            double leafNoise,
+            double tau) {
         static Params defaults() {
             return new Params(1.0, 0.8, 0.6, 0.45, 0.55, 0.15, 1.0, 0.25);
         }
@@ -110,8 +117,9 @@ final class FeatureModel {
      * Generates one track's values into the scratch buffers and writes its document. Not thread-safe (one model
      * per thread).
      */
-    void writeTrack(JsonGenerator gen, SourceTaxonomy.Truth truth, double[] rgOffset, TrackInfo info,
-                    SplittableRandom r) throws IOException {
+    void writeTrack(
+            JsonGenerator gen, SourceTaxonomy.Truth truth, double[] rgOffset, TrackInfo info, SplittableRandom r)
+            throws IOException {
         latentModel.factors(truth, rgOffset, r, phi);
         for (int gI = 0; gI < leaves.nGroups; gI++) {
             s1[gI] = dot(2 * gI);
@@ -167,8 +175,8 @@ final class FeatureModel {
         String keyScale = r.nextDouble() < latentModel.minorProbability(main) ? "minor" : "major";
         String chordsKey = r.nextDouble() < 0.75 ? keyKey : KEYS[latentModel.drawKey(main, r)];
         String chordsScale = r.nextDouble() < 0.8 ? keyScale : (keyScale.equals("minor") ? "major" : "minor");
-        Map<String, String> strings = Map.of("key_key", keyKey, "key_scale", keyScale, "chords_key", chordsKey,
-            "chords_scale", chordsScale);
+        Map<String, String> strings =
+                Map.of("key_key", keyKey, "key_scale", keyScale, "chords_key", chordsKey, "chords_scale", chordsScale);
         double replayGain = -8 + 3 * Rng.gaussian(r);
         String md5 = Rng.hex(r, 32);
         writer.write(gen, new LowLevelWriter.Content(values, beats, strings, length, replayGain, md5), info);

@@ -39,8 +39,8 @@ final class GroundTruthWriter implements AutoCloseable {
     void add(String mbid, String releaseGroup, List<String> labels) throws IOException {
         int b = Integer.parseInt(mbid.substring(0, 2), 16);
         if (buckets[b] == null) {
-            buckets[b] = new BufferedWriter(Files.newBufferedWriter(tmp.resolve(mbid.substring(0, 2)),
-                StandardCharsets.UTF_8), 4096);
+            buckets[b] = new BufferedWriter(
+                    Files.newBufferedWriter(tmp.resolve(mbid.substring(0, 2)), StandardCharsets.UTF_8), 4096);
         }
         sb.setLength(0);
         sb.append(mbid).append('\t').append(releaseGroup);

@@ -68,8 +68,7 @@ final class LabelQuota {
             List<String> mine = new ArrayList<>();
             TreeSet<String> p = pending.get(s);
             if (covered[s] && !p.isEmpty()) {
-                int quota = last ? p.size()
-                    : (int) Math.ceil(2.0 * p.size() / Math.max(1, groupsLeft * coverage[s]));
+                int quota = last ? p.size() : (int) Math.ceil(2.0 * p.size() / Math.max(1, groupsLeft * coverage[s]));
                 for (int i = 0; i < quota && !p.isEmpty(); i++) {
                     String label = p.pollFirst();
                     mine.add(label);
@@ -87,8 +86,7 @@ final class LabelQuota {
     }
 
     /** A release group's truth after the label quota, and the labels each source must tag. */
-    record Duties(SourceTaxonomy.Truth truth, List<List<String>> forced) {
-    }
+    record Duties(SourceTaxonomy.Truth truth, List<List<String>> forced) {}
 
     /** The truth plus latent genre {@code anchor[0]} and, if {@code anchor[1] >= 0}, its sub-genre. */
     static SourceTaxonomy.Truth withAnchor(SourceTaxonomy.Truth truth, int[] anchor) {

@@ -18,65 +18,289 @@ final class LatentTaxonomy {
     static final int NAMED = 20;
 
     /** One latent top-level genre. */
-    record Genre(int index, String name, String[] sourceTop, String[] sourceImplied, List<String> subs,
-                 double popularity, double[] subShare, int neighbour) {
-    }
+    record Genre(
+            int index,
+            String name,
+            String[] sourceTop,
+            String[] sourceImplied,
+            List<String> subs,
+            double popularity,
+            double[] subShare,
+            int neighbour) {}
 
     // Source order everywhere: allmusic, discogs, lastfm, tagtraum.
     private static final Object[][] DEFS = {
-        {"rock", new String[] {"pop/rock", "rock", "rock", "rock/pop"}, null, 1,
-            "alternative", "hard rock", "indie rock", "punk", "progressive rock", "classic rock", "psychedelic rock",
-            "grunge", "post-rock", "garage rock", "soft rock", "folk rock", "rockabilly", "stoner rock"},
-        {"pop", new String[] {"pop/rock", "pop", "pop", "rock/pop"}, null, 0,
-            "dance pop", "synth-pop", "europop", "teen pop", "indie pop", "ballad", "j-pop", "k-pop", "power pop",
-            "chanson", "britpop", "adult contemporary"},
-        {"electronic", new String[] {"electronic", "electronic", "electronic", "electronic"}, null, 17,
-            "house", "techno", "trance", "ambient", "drum n bass", "dubstep", "downtempo", "electro", "idm",
-            "breakbeat", "minimal", "deep house", "industrial", "trip hop"},
-        {"hip hop", new String[] {"rap", "hip hop", "hiphop", "hiphop"}, null, 5,
-            "gangsta", "conscious", "trap", "east coast", "west coast", "instrumental hip hop", "boom bap", "pop rap",
-            "underground hip hop", "grime"},
-        {"jazz", new String[] {"jazz", "jazz", "jazz", "jazz"}, null, 10,
-            "bebop", "swing", "fusion", "smooth jazz", "cool jazz", "free jazz", "vocal jazz", "big band", "hard bop",
-            "latin jazz", "acid jazz"},
-        {"r&b", new String[] {"r&b", "funk / soul", "soul", "rnb"}, null, 3,
-            "funk", "neo soul", "contemporary r&b", "disco", "motown", "rhythm & blues", "quiet storm", "northern soul"},
-        {"classical", new String[] {"classical", "classical", "classical", "classical"}, null, 13,
-            "baroque", "romantic", "opera", "modern classical", "chamber music", "choral", "symphony", "minimalism",
-            "early music"},
-        {"metal", new String[] {"pop/rock", "rock", "metal", "metal"},
-            new String[] {"heavy metal", "heavy metal", null, null}, 0,
-            "death metal", "black metal", "thrash", "doom metal", "power metal", "metalcore", "progressive metal",
-            "nu metal", "gothic metal"},
-        {"country", new String[] {"country", "folk, world, & country", "country", "country"}, null, 9,
-            "bluegrass", "honky tonk", "alt-country", "country pop", "outlaw country", "americana", "western swing"},
-        {"folk", new String[] {"folk", "folk, world, & country", "folk", "folk"}, null, 8,
-            "singer-songwriter", "celtic", "contemporary folk", "traditional folk", "indie folk", "acoustic",
-            "folk punk"},
-        {"blues", new String[] {"blues", "blues", "blues", "blues"}, null, 4,
-            "delta blues", "chicago blues", "electric blues", "acoustic blues", "blues rock", "country blues"},
-        {"reggae", new String[] {"reggae", "reggae", "reggae", "reggae"}, null, 12,
-            "roots reggae", "dub", "dancehall", "ska", "rocksteady", "lovers rock"},
-        {"latin", new String[] {"latin", "latin", "latin", "latin"}, null, 14,
-            "salsa", "bossa nova", "tango", "reggaeton", "latin pop", "cumbia", "bolero"},
-        {"soundtrack", new String[] {"stage & screen", "stage & screen", "soundtrack", "soundtrack"}, null, 6,
-            "film score", "musical", "video game music", "television music", "film soundtrack"},
-        {"world", new String[] {"international", "folk, world, & country", "world", "world"}, null, 12,
-            "african", "indian", "middle eastern", "flamenco", "afrobeat", "balkan", "polka"},
-        {"new age", new String[] {"new age", "electronic", "newage", "newage"},
-            new String[] {null, "new age", null, null}, 2,
-            "meditation", "relaxation", "space music", "healing"},
-        {"easy listening", new String[] {"easy listening", "pop", "easylistening", "easylistening"},
-            new String[] {null, "easy listening", null, null}, 1,
-            "lounge", "exotica", "light music", "orchestral pop"},
-        {"dance", new String[] {"electronic", "electronic", "dance", "dance"},
-            new String[] {"club/dance", "dance", null, null}, 2,
-            "eurodance", "hi nrg", "club", "dance-punk"},
-        {"religious", new String[] {"religious", "funk / soul", "christian", "christian"},
-            new String[] {null, "gospel", null, null}, 5,
-            "worship", "christian rock", "contemporary christian", "hymns"},
-        {"comedy", new String[] {"comedy/spoken", "non-music", "comedy", "comedy"}, null, 13,
-            "stand-up", "spoken word", "parody"},
+        {
+            "rock",
+            new String[] {"pop/rock", "rock", "rock", "rock/pop"},
+            null,
+            1,
+            "alternative",
+            "hard rock",
+            "indie rock",
+            "punk",
+            "progressive rock",
+            "classic rock",
+            "psychedelic rock",
+            "grunge",
+            "post-rock",
+            "garage rock",
+            "soft rock",
+            "folk rock",
+            "rockabilly",
+            "stoner rock"
+        },
+        {
+            "pop",
+            new String[] {"pop/rock", "pop", "pop", "rock/pop"},
+            null,
+            0,
+            "dance pop",
+            "synth-pop",
+            "europop",
+            "teen pop",
+            "indie pop",
+            "ballad",
+            "j-pop",
+            "k-pop",
+            "power pop",
+            "chanson",
+            "britpop",
+            "adult contemporary"
+        },
+        {
+            "electronic",
+            new String[] {"electronic", "electronic", "electronic", "electronic"},
+            null,
+            17,
+            "house",
+            "techno",
+            "trance",
+            "ambient",
+            "drum n bass",
+            "dubstep",
+            "downtempo",
+            "electro",
+            "idm",
+            "breakbeat",
+            "minimal",
+            "deep house",
+            "industrial",
+            "trip hop"
+        },
+        {
+            "hip hop",
+            new String[] {"rap", "hip hop", "hiphop", "hiphop"},
+            null,
+            5,
+            "gangsta",
+            "conscious",
+            "trap",
+            "east coast",
+            "west coast",
+            "instrumental hip hop",
+            "boom bap",
+            "pop rap",
+            "underground hip hop",
+            "grime"
+        },
+        {
+            "jazz",
+            new String[] {"jazz", "jazz", "jazz", "jazz"},
+            null,
+            10,
+            "bebop",
+            "swing",
+            "fusion",
+            "smooth jazz",
+            "cool jazz",
+            "free jazz",
+            "vocal jazz",
+            "big band",
+            "hard bop",
+            "latin jazz",
+            "acid jazz"
+        },
+        {
+            "r&b",
+            new String[] {"r&b", "funk / soul", "soul", "rnb"},
+            null,
+            3,
+            "funk",
+            "neo soul",
+            "contemporary r&b",
+            "disco",
+            "motown",
+            "rhythm & blues",
+            "quiet storm",
+            "northern soul"
+        },
+        {
+            "classical",
+            new String[] {"classical", "classical", "classical", "classical"},
+            null,
+            13,
+            "baroque",
+            "romantic",
+            "opera",
+            "modern classical",
+            "chamber music",
+            "choral",
+            "symphony",
+            "minimalism",
+            "early music"
+        },
+        {
+            "metal",
+            new String[] {"pop/rock", "rock", "metal", "metal"},
+            new String[] {"heavy metal", "heavy metal", null, null},
+            0,
+            "death metal",
+            "black metal",
+            "thrash",
+            "doom metal",
+            "power metal",
+            "metalcore",
+            "progressive metal",
+            "nu metal",
+            "gothic metal"
+        },
+        {
+            "country",
+            new String[] {"country", "folk, world, & country", "country", "country"},
+            null,
+            9,
+            "bluegrass",
+            "honky tonk",
+            "alt-country",
+            "country pop",
+            "outlaw country",
+            "americana",
+            "western swing"
+        },
+        {
+            "folk",
+            new String[] {"folk", "folk, world, & country", "folk", "folk"},
+            null,
+            8,
+            "singer-songwriter",
+            "celtic",
+            "contemporary folk",
+            "traditional folk",
+            "indie folk",
+            "acoustic",
+            "folk punk"
+        },
+        {
+            "blues",
+            new String[] {"blues", "blues", "blues", "blues"},
+            null,
+            4,
+            "delta blues",
+            "chicago blues",
+            "electric blues",
+            "acoustic blues",
+            "blues rock",
+            "country blues"
+        },
+        {
+            "reggae",
+            new String[] {"reggae", "reggae", "reggae", "reggae"},
+            null,
+            12,
+            "roots reggae",
+            "dub",
+            "dancehall",
+            "ska",
+            "rocksteady",
+            "lovers rock"
+        },
+        {
+            "latin",
+            new String[] {"latin", "latin", "latin", "latin"},
+            null,
+            14,
+            "salsa",
+            "bossa nova",
+            "tango",
+            "reggaeton",
+            "latin pop",
+            "cumbia",
+            "bolero"
+        },
+        {
+            "soundtrack",
+            new String[] {"stage & screen", "stage & screen", "soundtrack", "soundtrack"},
+            null,
+            6,
+            "film score",
+            "musical",
+            "video game music",
+            "television music",
+            "film soundtrack"
+        },
+        {
+            "world",
+            new String[] {"international", "folk, world, & country", "world", "world"},
+            null,
+            12,
+            "african",
+            "indian",
+            "middle eastern",
+            "flamenco",
+            "afrobeat",
+            "balkan",
+            "polka"
+        },
+        {
+            "new age",
+            new String[] {"new age", "electronic", "newage", "newage"},
+            new String[] {null, "new age", null, null},
+            2,
+            "meditation",
+            "relaxation",
+            "space music",
+            "healing"
+        },
+        {
+            "easy listening",
+            new String[] {"easy listening", "pop", "easylistening", "easylistening"},
+            new String[] {null, "easy listening", null, null},
+            1,
+            "lounge",
+            "exotica",
+            "light music",
+            "orchestral pop"
+        },
+        {
+            "dance",
+            new String[] {"electronic", "electronic", "dance", "dance"},
+            new String[] {"club/dance", "dance", null, null},
+            2,
+            "eurodance",
+            "hi nrg",
+            "club",
+            "dance-punk"
+        },
+        {
+            "religious",
+            new String[] {"religious", "funk / soul", "christian", "christian"},
+            new String[] {null, "gospel", null, null},
+            5,
+            "worship",
+            "christian rock",
+            "contemporary christian",
+            "hymns"
+        },
+        {
+            "comedy",
+            new String[] {"comedy/spoken", "non-music", "comedy", "comedy"},
+            null,
+            13,
+            "stand-up",
+            "spoken word",
+            "parody"
+        },
     };
 
     private final List<Genre> genres;
@@ -108,8 +332,8 @@ final class LatentTaxonomy {
      * Builds the latent taxonomy with genre popularity ∝ {@code (i + genreOffset)^-genreExponent} and sub-genre
      * shares within a genre ∝ {@code (k + subOffset)^-subExponent} (the default is 1/(i+4) and 1/(k+2)).
      */
-    static LatentTaxonomy build(int g, int minSubs, int genreOffset, double genreExponent, int subOffset,
-                                double subExponent) {
+    static LatentTaxonomy build(
+            int g, int minSubs, int genreOffset, double genreExponent, int subOffset, double subExponent) {
         if (g < 2) {
             throw new IllegalArgumentException("need at least 2 genres, got " + g);
         }
@@ -143,8 +367,8 @@ final class LatentTaxonomy {
                 subs.add(name + " style " + (subs.size() + k));
             }
             // Popularity: a mild Zipf law over the genre index (rock first), so every genre has enough tracks.
-            double pop = genreExponent == 1.0 ? 1.0 / (i + genreOffset)
-                : StrictMath.pow(i + genreOffset, -genreExponent);
+            double pop =
+                    genreExponent == 1.0 ? 1.0 / (i + genreOffset) : StrictMath.pow(i + genreOffset, -genreExponent);
             double[] share = new double[subs.size()];
             double sum = 0;
             for (int s = 0; s < share.length; s++) {
@@ -159,8 +383,15 @@ final class LatentTaxonomy {
         double total = list.stream().mapToDouble(Genre::popularity).sum();
         List<Genre> normalised = new ArrayList<>(g);
         for (Genre ge : list) {
-            normalised.add(new Genre(ge.index(), ge.name(), ge.sourceTop(), ge.sourceImplied(), ge.subs(),
-                ge.popularity() / total, ge.subShare(), ge.neighbour()));
+            normalised.add(new Genre(
+                    ge.index(),
+                    ge.name(),
+                    ge.sourceTop(),
+                    ge.sourceImplied(),
+                    ge.subs(),
+                    ge.popularity() / total,
+                    ge.subShare(),
+                    ge.neighbour()));
         }
         return new LatentTaxonomy(List.copyOf(normalised));
     }

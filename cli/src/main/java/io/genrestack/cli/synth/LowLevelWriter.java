@@ -30,9 +30,13 @@ final class LowLevelWriter {
     }
 
     /** A track's generated content besides its ids. */
-    record Content(double[] values, List<Double> beats, Map<String, String> strings, double length,
-                   double replayGain, String md5) {
-    }
+    record Content(
+            double[] values,
+            List<Double> beats,
+            Map<String, String> strings,
+            double length,
+            double replayGain,
+            String md5) {}
 
     private final TemplateLeaves leaves;
     private final char[] numBuf = new char[32];
@@ -60,8 +64,7 @@ final class LowLevelWriter {
         }
     }
 
-    private void writeSection(JsonGenerator gen, String name, JsonNode node, int[] leaf, Content c)
-        throws IOException {
+    private void writeSection(JsonGenerator gen, String name, JsonNode node, int[] leaf, Content c) throws IOException {
         if (node.isObject()) {
             gen.writeStartObject();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -99,8 +102,9 @@ final class LowLevelWriter {
         }
     }
 
-    private static void writeMetadata(JsonGenerator gen, ObjectNode meta, TrackInfo info, double length,
-                                      double replayGain, String md5) throws IOException {
+    private static void writeMetadata(
+            JsonGenerator gen, ObjectNode meta, TrackInfo info, double length, double replayGain, String md5)
+            throws IOException {
         gen.writeStartObject();
         for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();

@@ -17,8 +17,7 @@ final class Num {
         }
     }
 
-    private Num() {
-    }
+    private Num() {}
 
     private static long mantissa(double v, int e) {
         int k = 6 - e;

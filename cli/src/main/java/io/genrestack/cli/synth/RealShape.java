@@ -23,11 +23,13 @@ final class RealShape {
     static final int[] SUB_LABELS = {745, 300, 297, 265};
     /** Genre and sub-genre annotations (sum of the label rows' recording counts) per source, from the stats. */
     static final long[] GENRE_ANNOTATIONS = {1_797_639, 1_240_206, 646_042, 548_045};
+
     static final long[] SUB_ANNOTATIONS = {4_262_133, 1_533_069, 725_906, 839_146};
     /** Recordings per source in the development sets (task overview, Table 1). */
     static final long[] RECORDINGS = {1_353_213, 904_944, 566_710, 486_740};
     /** Recordings in both allmusic and discogs, and in all four (task overview, §3.3). */
     static final long ALLMUSIC_AND_DISCOGS = 831_744;
+
     static final long ALL_FOUR = 247_716;
     /**
      * Recordings in any source: about 1.77 M feature files (development + validation) × 70 / 85 (the development
@@ -46,13 +48,12 @@ final class RealShape {
      * annotations comes out near the stats files' (0.70 / 0.55 / 0.53 / 0.60), see docs/synthetic-data.md.
      */
     static final List<SourceTaxonomy.Spec> SPECS = List.of(
-        new SourceTaxonomy.Spec("allmusic", 766, 0.36, 0.68, 0.30, 0.05, 0.07, false),
-        new SourceTaxonomy.Spec("discogs", 315, 0.30, 0.40, 0.25, 0.04, 0.04, false),
-        new SourceTaxonomy.Spec("lastfm", 327, 0.19, 0.40, 0.45, 0.12, 0.07, true),
-        new SourceTaxonomy.Spec("tagtraum", 296, 0.15, 0.53, 0.50, 0.10, 0.05, true));
+            new SourceTaxonomy.Spec("allmusic", 766, 0.36, 0.68, 0.30, 0.05, 0.07, false),
+            new SourceTaxonomy.Spec("discogs", 315, 0.30, 0.40, 0.25, 0.04, 0.04, false),
+            new SourceTaxonomy.Spec("lastfm", 327, 0.19, 0.40, 0.45, 0.12, 0.07, true),
+            new SourceTaxonomy.Spec("tagtraum", 296, 0.15, 0.53, 0.50, 0.10, 0.05, true));
 
-    private RealShape() {
-    }
+    private RealShape() {}
 
     /** Target share of sub-genre annotations among all annotations of source {@code s}. */
     static double subShare(int s) {

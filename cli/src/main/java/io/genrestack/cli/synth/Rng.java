@@ -10,8 +10,7 @@ import java.util.SplittableRandom;
  * {@code nextGaussian()} is deliberately not used (its algorithm is not specified and changed between JDKs).
  */
 final class Rng {
-    private Rng() {
-    }
+    private Rng() {}
 
     /** Stafford variant 13 of the 64-bit finalizer (as used by SplittableRandom): mixes a seed and a stream id. */
     static long mix(long seed, long stream) {

@@ -8,7 +8,8 @@ import java.util.Locale;
  * genre/sub-genre proportions and coverage ({@link RealShape}).
  */
 public enum Shape {
-    SYNTHETIC, REAL;
+    SYNTHETIC,
+    REAL;
 
     /** The option value, {@code synthetic} or {@code real}. */
     public String id() {

@@ -28,20 +28,25 @@ final class SourceTaxonomy {
      * @param spurious      probability of one extra, wrong sub-genre of a tagged genre
      * @param squash        whether sub-genre names are written without spaces and hyphens (lastfm, tagtraum)
      */
-    record Spec(String name, int realLabels, double weight, double subRecall, double secondaryMiss,
-                double confusion, double spurious, boolean squash) {
-    }
+    record Spec(
+            String name,
+            int realLabels,
+            double weight,
+            double subRecall,
+            double secondaryMiss,
+            double confusion,
+            double spurious,
+            boolean squash) {}
 
     /** The four MediaEval sources, in the order used everywhere (allmusic, discogs, lastfm, tagtraum). */
     static final List<Spec> SPECS = List.of(
-        new Spec("allmusic", 766, 0.36, 0.80, 0.30, 0.05, 0.05, false),
-        new Spec("discogs", 315, 0.30, 0.85, 0.25, 0.04, 0.05, false),
-        new Spec("lastfm", 327, 0.19, 0.65, 0.45, 0.12, 0.10, true),
-        new Spec("tagtraum", 296, 0.15, 0.60, 0.50, 0.10, 0.08, true));
+            new Spec("allmusic", 766, 0.36, 0.80, 0.30, 0.05, 0.05, false),
+            new Spec("discogs", 315, 0.30, 0.85, 0.25, 0.04, 0.05, false),
+            new Spec("lastfm", 327, 0.19, 0.65, 0.45, 0.12, 0.10, true),
+            new Spec("tagtraum", 296, 0.15, 0.60, 0.50, 0.10, 0.08, true));
 
     /** What a release group truly is: latent genres (first = main) and, per genre, its latent sub-genre indices. */
-    record Truth(int[] genres, int[][] subs) {
-    }
+    record Truth(int[] genres, int[][] subs) {}
 
     private final Spec spec;
     private final LatentTaxonomy latent;
@@ -53,8 +58,14 @@ final class SourceTaxonomy {
     /** For every label, a latent genre (and sub-genre, or -1) whose truth this source tags with it. */
     private final Map<String, int[]> anchors = new LinkedHashMap<>();
 
-    private SourceTaxonomy(Spec spec, LatentTaxonomy latent, String[] top, String[] implied, String[][] subLabel,
-                           int[] partner, TreeSet<String> labels) {
+    private SourceTaxonomy(
+            Spec spec,
+            LatentTaxonomy latent,
+            String[] top,
+            String[] implied,
+            String[][] subLabel,
+            int[] partner,
+            TreeSet<String> labels) {
         this.spec = spec;
         this.latent = latent;
         this.top = top;
@@ -122,8 +133,8 @@ final class SourceTaxonomy {
      * Builds a taxonomy with the given tagging {@code spec} and, when {@code tops} is not null, the given top-level
      * label of every latent genre instead of the latent taxonomy's (see {@link RealShape#tops}).
      */
-    static SourceTaxonomy build(Spec spec, int sourceIndex, LatentTaxonomy latent, int target, String[] tops,
-                                SplittableRandom rng) {
+    static SourceTaxonomy build(
+            Spec spec, int sourceIndex, LatentTaxonomy latent, int target, String[] tops, SplittableRandom rng) {
         int g = latent.size();
         String[] top = new String[g];
         String[] implied = new String[g];
@@ -150,8 +161,9 @@ final class SourceTaxonomy {
             }
         }
         List<Map.Entry<String, Double>> ranked = new ArrayList<>(priority.entrySet());
-        ranked.sort(Comparator.<Map.Entry<String, Double>>comparingDouble(Map.Entry::getValue).reversed()
-            .thenComparing(Map.Entry::getKey));
+        ranked.sort(Comparator.<Map.Entry<String, Double>>comparingDouble(Map.Entry::getValue)
+                .reversed()
+                .thenComparing(Map.Entry::getKey));
         int room = Math.max(0, target - labels.size());
         for (int i = 0; i < room && i < ranked.size(); i++) {
             labels.add(ranked.get(i).getKey());

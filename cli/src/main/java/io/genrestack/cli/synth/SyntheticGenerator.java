@@ -1,6 +1,5 @@
 package io.genrestack.cli.synth;
 
-import io.genrestack.common.io.PathTrees;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -9,17 +8,14 @@ import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genrestack.common.io.PathTrees;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,8 +62,8 @@ public final class SyntheticGenerator {
      * @param shape      {@link Shape#SYNTHETIC} (labelScale and genres apply) or {@link Shape#REAL} (the real
      *                   sources' label counts and coverage; labelScale and genres are not used)
      */
-    public record Options(int tracks, long seed, Path out, double labelScale, int genres, boolean overwrite,
-                          Shape shape) {
+    public record Options(
+            int tracks, long seed, Path out, double labelScale, int genres, boolean overwrite, Shape shape) {
         public Options {
             Objects.requireNonNull(out, "out");
             Objects.requireNonNull(shape, "shape");
@@ -99,9 +95,14 @@ public final class SyntheticGenerator {
     }
 
     /** Per-source counts of a generated data set. */
-    public record SourceSummary(String source, int tracks, int releaseGroups, int labels, int targetLabels,
-                                int minTracksPerLabel, Map<String, Integer> labelCounts) {
-    }
+    public record SourceSummary(
+            String source,
+            int tracks,
+            int releaseGroups,
+            int labels,
+            int targetLabels,
+            int minTracksPerLabel,
+            Map<String, Integer> labelCounts) {}
 
     /**
      * Counts of a generated data set.
@@ -109,12 +110,19 @@ public final class SyntheticGenerator {
      * @param overlap tracks tagged by exactly 1, 2, 3, 4 sources (index 0..3)
      * @param seconds wall time of {@link #generate}
      */
-    public record Summary(int tracks, int releaseGroups, List<SourceSummary> sources, List<Integer> overlap,
-                          long bytes, double seconds) {
+    public record Summary(
+            int tracks,
+            int releaseGroups,
+            List<SourceSummary> sources,
+            List<Integer> overlap,
+            long bytes,
+            double seconds) {
         /** The summary of one source by name. */
         public SourceSummary source(String name) {
-            return sources.stream().filter(s -> s.source().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(name));
+            return sources.stream()
+                    .filter(s -> s.source().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(name));
         }
     }
 
@@ -124,8 +132,7 @@ public final class SyntheticGenerator {
         void update(int done, int total);
     }
 
-    private SyntheticGenerator() {
-    }
+    private SyntheticGenerator() {}
 
     /** Target label count of source {@code i} for a label scale (before the top-level floor). */
     public static int targetLabels(int sourceIndex, double labelScale) {
@@ -135,7 +142,7 @@ public final class SyntheticGenerator {
 
     /** Generates the data set. */
     public static Summary generate(Options o) {
-        return generate(o, (d, t) -> { });
+        return generate(o, (d, t) -> {});
     }
 
     /** Generates the data set, reporting progress about every 1000 tracks. */
@@ -162,7 +169,8 @@ public final class SyntheticGenerator {
         Path gt = o.out().resolve("groundtruth");
         if (Files.exists(low) || Files.exists(gt)) {
             if (!o.overwrite()) {
-                throw new IllegalArgumentException(o.out() + " already holds lowlevel/ or groundtruth/ (use overwrite)");
+                throw new IllegalArgumentException(
+                        o.out() + " already holds lowlevel/ or groundtruth/ (use overwrite)");
             }
             if (!Files.exists(o.out().resolve("synthetic.json"))) {
                 throw new IllegalArgumentException(o.out() + " holds data that is not synthetic output; not deleting");
@@ -189,13 +197,18 @@ public final class SyntheticGenerator {
         // Enough latent sub-genres per genre for the largest taxonomy, with room for per-source choice.
         int minSubs = (int) Math.ceil(2.0 * maxTarget / nGenres);
         LatentTaxonomy latent = real
-            ? LatentTaxonomy.build(nGenres, minSubs, 1, RealShape.GENRE_EXPONENT, 1, RealShape.SUB_EXPONENT)
-            : LatentTaxonomy.build(nGenres, minSubs);
+                ? LatentTaxonomy.build(nGenres, minSubs, 1, RealShape.GENRE_EXPONENT, 1, RealShape.SUB_EXPONENT)
+                : LatentTaxonomy.build(nGenres, minSubs);
         List<SourceTaxonomy> sources = new ArrayList<>();
         for (int s = 0; s < nSources; s++) {
             if (real) {
-                sources.add(SourceTaxonomy.build(RealShape.SPECS.get(s), s, latent, targets[s],
-                    RealShape.tops(s, latent), Rng.stream(seed, 100 + s)));
+                sources.add(SourceTaxonomy.build(
+                        RealShape.SPECS.get(s),
+                        s,
+                        latent,
+                        targets[s],
+                        RealShape.tops(s, latent),
+                        Rng.stream(seed, 100 + s)));
             } else {
                 targets[s] = Math.max(targets[s], SourceTaxonomy.minimumLabels(s, latent));
                 sources.add(SourceTaxonomy.build(s, latent, targets[s], Rng.stream(seed, 100 + s)));
@@ -211,15 +224,17 @@ public final class SyntheticGenerator {
         FeatureModel model = FeatureModel.create(params, latent, Rng.stream(seed, 1));
 
         ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build());
+                .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                .build());
         Path lowRoot = o.out().resolve("lowlevel");
         boolean[] dirMade = new boolean[256];
         Path gtRoot = o.out().resolve("groundtruth");
         List<GroundTruthWriter> rows = new ArrayList<>();
         int[] rgPerSource = new int[nSources];
         for (int s = 0; s < nSources; s++) {
-            rows.add(new GroundTruthWriter(gtRoot.resolve("acousticbrainz-mediaeval-" + SOURCES.get(s) + "-all.tsv"),
-                gtRoot.resolve(".rows-" + SOURCES.get(s))));
+            rows.add(new GroundTruthWriter(
+                    gtRoot.resolve("acousticbrainz-mediaeval-" + SOURCES.get(s) + "-all.tsv"),
+                    gtRoot.resolve(".rows-" + SOURCES.get(s))));
         }
         int[] overlap = new int[nSources];
         long bytes = 0;
@@ -265,8 +280,8 @@ public final class SyntheticGenerator {
                 SplittableRandom tr = r.split();
                 String mbid = Rng.uuid(tr);
                 String work = Rng.uuid(tr);
-                TrackInfo info = new TrackInfo(mbid, rg, release, artist, work, k + 1, size,
-                    rgIndex + 1, artistNumber, year);
+                TrackInfo info =
+                        new TrackInfo(mbid, rg, release, artist, work, k + 1, size, rgIndex + 1, artistNumber, year);
                 if (features) {
                     int dir = Integer.parseInt(mbid.substring(0, 2), 16);
                     Path d = lowRoot.resolve(mbid.substring(0, 2));
@@ -276,7 +291,7 @@ public final class SyntheticGenerator {
                     }
                     Path file = d.resolve(mbid + ".json");
                     try (CountingStream cs = new CountingStream(Files.newOutputStream(file));
-                         JsonGenerator gen = mapper.getFactory().createGenerator(cs)) {
+                            JsonGenerator gen = mapper.getFactory().createGenerator(cs)) {
                         gen.setPrettyPrinter(new PythonStylePrinter());
                         model.writeTrack(gen, truth, offset, info, tr);
                         gen.flush();
@@ -304,8 +319,14 @@ public final class SyntheticGenerator {
             rs.finish();
             TreeMap<String, Integer> counts = rs.labelCounts();
             int min = counts.values().stream().mapToInt(Integer::intValue).min().orElse(0);
-            summaries.add(new SourceSummary(SOURCES.get(s), rs.rows(), rgPerSource[s], counts.size(), targets[s], min,
-                java.util.Collections.unmodifiableMap(counts)));
+            summaries.add(new SourceSummary(
+                    SOURCES.get(s),
+                    rs.rows(),
+                    rgPerSource[s],
+                    counts.size(),
+                    targets[s],
+                    min,
+                    java.util.Collections.unmodifiableMap(counts)));
         }
         List<Integer> overlapList = new ArrayList<>();
         for (int c : overlap) {
@@ -342,8 +363,14 @@ public final class SyntheticGenerator {
         return covered;
     }
 
-    private static void writeParameters(Options o, FeatureModel.Params params, FeatureModel model, int releaseGroups,
-                                        List<SourceSummary> summaries, List<Integer> overlap) throws IOException {
+    private static void writeParameters(
+            Options o,
+            FeatureModel.Params params,
+            FeatureModel model,
+            int releaseGroups,
+            List<SourceSummary> summaries,
+            List<Integer> overlap)
+            throws IOException {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("generator", SyntheticGenerator.class.getName());
@@ -390,7 +417,9 @@ public final class SyntheticGenerator {
         Files.writeString(o.out().resolve("synthetic.json"), m.writeValueAsString(root) + "\n");
     }
 
-    /** Compact one-line JSON with Python's default separators ({@code ", "} and {@code ": "}), as in MediaEval files. */
+    /**
+     * Compact one-line JSON with Python's default separators ({@code ", "} and {@code ": "}), as in MediaEval files.
+     */
     private static final class PythonStylePrinter extends MinimalPrettyPrinter {
         private static final SerializedString COLON = new SerializedString(": ");
         private static final SerializedString COMMA = new SerializedString(", ");

@@ -10,8 +10,7 @@ import java.util.Locale;
  */
 public final class SyntheticMain {
 
-    private SyntheticMain() {
-    }
+    private SyntheticMain() {}
 
     public static void main(String[] args) {
         int tracks = 10_000;
@@ -59,24 +58,37 @@ public final class SyntheticMain {
         }
         long t0 = System.nanoTime();
         SyntheticGenerator.Summary s = SyntheticGenerator.generate(
-            new SyntheticGenerator.Options(tracks, seed, out, labelScale, genres, overwrite, shape),
-            (done, total) -> {
-                double sec = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "%d/%d tracks, %.0f tracks/s%n", done, total, done / Math.max(sec, 1e-9));
-            });
+                new SyntheticGenerator.Options(tracks, seed, out, labelScale, genres, overwrite, shape),
+                (done, total) -> {
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    System.out.printf(
+                            Locale.ROOT, "%d/%d tracks, %.0f tracks/s%n", done, total, done / Math.max(sec, 1e-9));
+                });
         System.out.println(format(s));
     }
 
     /** Human-readable summary. */
     static String format(SyntheticGenerator.Summary s) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "generated %d tracks in %d release groups, %.1f MB, %.1f s (%.0f tracks/s)%n",
-            s.tracks(), s.releaseGroups(), s.bytes() / 1e6, s.seconds(), s.tracks() / Math.max(s.seconds(), 1e-9)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "generated %d tracks in %d release groups, %.1f MB, %.1f s (%.0f tracks/s)%n",
+                s.tracks(),
+                s.releaseGroups(),
+                s.bytes() / 1e6,
+                s.seconds(),
+                s.tracks() / Math.max(s.seconds(), 1e-9)));
         sb.append("tracks tagged by 1/2/3/4 sources: ").append(s.overlap()).append('\n');
         for (SyntheticGenerator.SourceSummary src : s.sources()) {
-            sb.append(String.format(Locale.ROOT, "%-9s tracks %6d  release groups %5d  labels %3d (target %3d)  "
-                    + "min tracks/label %d%n", src.source(), src.tracks(), src.releaseGroups(), src.labels(),
-                src.targetLabels(), src.minTracksPerLabel()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-9s tracks %6d  release groups %5d  labels %3d (target %3d)  " + "min tracks/label %d%n",
+                    src.source(),
+                    src.tracks(),
+                    src.releaseGroups(),
+                    src.labels(),
+                    src.targetLabels(),
+                    src.minTracksPerLabel()));
         }
         return sb.toString();
     }
@@ -90,6 +102,6 @@ public final class SyntheticMain {
 
     private static void usage() {
         System.err.println("usage: synth --tracks N --seed S --out DIR [--shape synthetic|real] [--label-scale X]"
-            + " [--genres G] [--overwrite]");
+                + " [--genres G] [--overwrite]");
     }
 }

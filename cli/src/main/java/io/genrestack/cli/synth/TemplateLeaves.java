@@ -24,11 +24,12 @@ import java.util.Set;
 final class TemplateLeaves {
 
     private static final Set<String> STATS =
-        Set.of("dmean", "dmean2", "dvar", "dvar2", "max", "mean", "median", "min", "var");
+            Set.of("dmean", "dmean2", "dvar", "dvar2", "max", "mean", "median", "min", "var");
     private static final Set<String> DISPERSION = Set.of("dmean", "dmean2", "dvar", "dvar2", "var");
 
     /** The template document (key order and shapes of the output). */
     final ObjectNode template;
+
     final int nLeaves;
     final double[] v0;
     final boolean[] isInt;
@@ -42,6 +43,7 @@ final class TemplateLeaves {
     final int[][] quads;
     /** Whether a quadruple's four values are all equal in the template. */
     final boolean[] quadEqual;
+
     final int bpmLeaf;
     final int beatsCountLeaf;
 
@@ -78,7 +80,7 @@ final class TemplateLeaves {
                 clampLo[i] = 0;
                 clampHi[i] = 1;
             } else if ((path.contains("hpcp") || path.contains("strength") || path.contains("ratio"))
-                && Math.abs(v0[i]) <= 1) {
+                    && Math.abs(v0[i]) <= 1) {
                 clampLo[i] = -1;
                 clampHi[i] = 1;
             } else if (path.startsWith("tonal.chords_histogram")) {

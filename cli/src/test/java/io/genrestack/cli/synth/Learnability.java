@@ -25,15 +25,22 @@ import java.util.TreeSet;
 final class Learnability {
 
     /** Results; AUCs are on the held-out release groups. */
-    record Result(String singleLabel, double singleLabelAuc, double baseMacroAuc,
-                  Map<String, double[]> perSource) {
+    record Result(String singleLabel, double singleLabelAuc, double baseMacroAuc, Map<String, double[]> perSource) {
         @Override
         public String toString() {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "learnability: label %s AUC %.3f; discogs macro AUC %.3f%n", singleLabel, singleLabelAuc, baseMacroAuc));
+            StringBuilder sb = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "learnability: label %s AUC %.3f; discogs macro AUC %.3f%n",
+                    singleLabel,
+                    singleLabelAuc,
+                    baseMacroAuc));
             for (Map.Entry<String, double[]> e : perSource.entrySet()) {
-                sb.append(String.format(Locale.ROOT, "  %-9s base macro AUC %.3f  stacked-lite (4 sources) %.3f%n",
-                    e.getKey(), e.getValue()[0], e.getValue()[1]));
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "  %-9s base macro AUC %.3f  stacked-lite (4 sources) %.3f%n",
+                        e.getKey(),
+                        e.getValue()[0],
+                        e.getValue()[1]));
             }
             return sb.toString();
         }
@@ -41,23 +48,21 @@ final class Learnability {
 
     static final int ITERS = 150;
 
-    private Learnability() {
-    }
+    private Learnability() {}
 
     static boolean isTest(String releaseGroup) {
         return Math.floorMod(releaseGroup.hashCode(), 5) == 0;
     }
 
     /** The standardised features of every generated track, and each track's row (by MBID). */
-    record Features(Map<String, Integer> row, double[][] full) {
-    }
+    record Features(Map<String, Integer> row, double[][] full) {}
 
     /**
      * The held-out AUC of a logistic regression on all standardised features for the label of {@code source}
      * whose track frequency is nearest {@code frequency}; returns the label and the AUC.
      */
-    static Map.Entry<String, Double> labelNearFrequency(Path root, Features f, String source, double frequency,
-                                                        boolean genresOnly) throws IOException {
+    static Map.Entry<String, Double> labelNearFrequency(
+            Path root, Features f, String source, double frequency, boolean genresOnly) throws IOException {
         Source s = Source.load(root, source, f.row());
         int best = -1;
         double bestGap = 2;
@@ -70,8 +75,8 @@ final class Learnability {
                 best = j;
             }
         }
-        Logistic one = Logistic.fit(s.features(f.full(), false), columnMatrix(s.targets(false), best), ITERS, 0.02,
-            1e-2);
+        Logistic one =
+                Logistic.fit(s.features(f.full(), false), columnMatrix(s.targets(false), best), ITERS, 0.02, 1e-2);
         double a = auc(column(s.targets(true), best), column(one.predict(s.features(f.full(), true)), 0));
         return Map.entry(s.labels.get(best), a);
     }
@@ -214,8 +219,8 @@ final class Learnability {
         }
 
         static Source load(Path root, String name, Map<String, Integer> rowOf) throws IOException {
-            List<String> lines = Files.readAllLines(root.resolve("groundtruth")
-                .resolve("acousticbrainz-mediaeval-" + name + "-all.tsv"));
+            List<String> lines = Files.readAllLines(
+                    root.resolve("groundtruth").resolve("acousticbrainz-mediaeval-" + name + "-all.tsv"));
             TreeSet<String> all = new TreeSet<>();
             for (String l : lines.subList(1, lines.size())) {
                 String[] p = l.split("\t", -1);

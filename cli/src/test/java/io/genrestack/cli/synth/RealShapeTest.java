@@ -48,7 +48,7 @@ class RealShapeTest {
         Map<String, Truth> out = new HashMap<>();
         for (String s : SOURCES) {
             List<String> lines =
-                Files.readAllLines(root.resolve("groundtruth/acousticbrainz-mediaeval-" + s + "-all.tsv"));
+                    Files.readAllLines(root.resolve("groundtruth/acousticbrainz-mediaeval-" + s + "-all.tsv"));
             Set<String> tracks = new HashSet<>();
             Set<String> labels = new TreeSet<>();
             long g = 0;
@@ -86,7 +86,7 @@ class RealShapeTest {
         for (int tracks : new int[] {40, 2000}) {
             Path out = dir.resolve("t" + tracks);
             SyntheticGenerator.Summary sum = SyntheticGenerator.generate(
-                SyntheticGenerator.Options.of(tracks, 11, out, Shape.REAL), (d, n) -> { }, false);
+                    SyntheticGenerator.Options.of(tracks, 11, out, Shape.REAL), (d, n) -> {}, false);
             assertRealLabelCounts(read(out), tracks + " tracks");
             assertEquals(766, sum.source("allmusic").labels());
             assertEquals(296, sum.source("tagtraum").targetLabels());
@@ -96,7 +96,7 @@ class RealShapeTest {
     @Test
     void coverageAndGenreSubGenreSharesFollowTheRealSources(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("real");
-        SyntheticGenerator.generate(SyntheticGenerator.Options.of(20_000, 5, out, Shape.REAL), (d, n) -> { }, false);
+        SyntheticGenerator.generate(SyntheticGenerator.Options.of(20_000, 5, out, Shape.REAL), (d, n) -> {}, false);
         Map<String, Truth> t = read(out);
         assertRealLabelCounts(t, "20000 tracks");
         Set<String> all = new HashSet<>();
@@ -110,7 +110,10 @@ class RealShapeTest {
             assertEquals(SUB_SHARE[s], share, 0.04, SOURCES.get(s) + " sub-genre share of annotations");
         }
         for (int s = 1; s < 4; s++) {
-            assertTrue(t.get("allmusic").tracks().size() > t.get(SOURCES.get(s)).tracks().size(), "allmusic largest");
+            assertTrue(
+                    t.get("allmusic").tracks().size()
+                            > t.get(SOURCES.get(s)).tracks().size(),
+                    "allmusic largest");
         }
         Set<String> ad = new HashSet<>(t.get("allmusic").tracks());
         ad.retainAll(t.get("discogs").tracks());
@@ -139,8 +142,9 @@ class RealShapeTest {
         Path c = dir.resolve("c");
         SyntheticGenerator.Summary s = SyntheticGenerator.generate(SyntheticGenerator.Options.of(150, 3, c));
         assertTrue(!Files.readString(c.resolve("synthetic.json")).contains("\"shape\""));
-        assertEquals(SyntheticGenerator.targetLabels(0, SyntheticGenerator.DEFAULT_LABEL_SCALE),
-            s.source("allmusic").targetLabels());
+        assertEquals(
+                SyntheticGenerator.targetLabels(0, SyntheticGenerator.DEFAULT_LABEL_SCALE),
+                s.source("allmusic").targetLabels());
         try (Stream<Path> left = Files.list(c.resolve("groundtruth"))) {
             assertEquals(4, left.count(), "only the four TSVs are left in groundtruth/");
         }
@@ -158,8 +162,8 @@ class RealShapeTest {
         for (int i = 0; i < 4; i++) {
             String s = SOURCES.get(i);
             Map.Entry<String, Double> r = Learnability.labelNearFrequency(out, f, s, 0.2, true);
-            System.out.printf("real shape, %s genre %s (nearest 20 %% of tracks): AUC %.3f%n", s, r.getKey(),
-                r.getValue());
+            System.out.printf(
+                    "real shape, %s genre %s (nearest 20 %% of tracks): AUC %.3f%n", s, r.getKey(), r.getValue());
             assertTrue(r.getValue() > floor[i], s + " " + r.getKey() + " AUC, release-group split: " + r.getValue());
         }
     }

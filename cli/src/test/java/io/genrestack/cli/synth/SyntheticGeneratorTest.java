@@ -41,6 +41,7 @@ class SyntheticGeneratorTest {
 
     @TempDir
     static Path shared;
+
     static Path out;
     static SyntheticGenerator.Summary summary;
     static Map<String, List<String[]>> tsv = new TreeMap<>();
@@ -50,7 +51,9 @@ class SyntheticGeneratorTest {
         if (p != null && !p.isBlank()) {
             return Path.of(p);
         }
-        return Path.of(System.getProperty("genrestack.repo.root", ".")).resolve("../shared/data").normalize();
+        return Path.of(System.getProperty("genrestack.repo.root", "."))
+                .resolve("../shared/data")
+                .normalize();
     }
 
     @BeforeAll
@@ -97,8 +100,15 @@ class SyntheticGeneratorTest {
                 flatten(path + "." + i, n.get(i), out, skipBeats);
             }
         } else {
-            String t = n.isIntegralNumber() ? "int" : n.isNumber() ? "float" : n.isTextual() ? "string"
-                : n.isBoolean() ? "boolean" : n.getNodeType().toString();
+            String t = n.isIntegralNumber()
+                    ? "int"
+                    : n.isNumber()
+                            ? "float"
+                            : n.isTextual()
+                                    ? "string"
+                                    : n.isBoolean()
+                                            ? "boolean"
+                                            : n.getNodeType().toString();
             out.put(path, t);
         }
     }
@@ -159,17 +169,21 @@ class SyntheticGeneratorTest {
             // Every real file has the same descriptor layout, so each must equal the union.
             assertEquals(realTypes.keySet(), descriptors.keySet(), "layout of " + p);
         }
-        assertEquals(2647, realTypes.values().stream().filter(t -> !t.contains("string")).count());
+        assertEquals(
+                2647,
+                realTypes.values().stream().filter(t -> !t.contains("string")).count());
         JsonNode template = MAPPER.readTree(FeatureModel.class.getResourceAsStream("template-lowlevel.json"));
         Map<String, String> templateMeta = new TreeMap<>();
         flatten("metadata", template.get("metadata"), templateMeta, true);
 
         List<Path> generated = trackFiles(out);
         assertEquals(TRACKS, generated.size());
-        for (Path p : List.of(generated.get(0), generated.get(generated.size() / 2), generated.get(generated.size() - 1))) {
+        for (Path p :
+                List.of(generated.get(0), generated.get(generated.size() / 2), generated.get(generated.size() - 1))) {
             byte[] bytes = Files.readAllBytes(p);
-            assertFalse(new String(bytes, 0, bytes.length, java.nio.charset.StandardCharsets.UTF_8).contains("\n"),
-                "compact one-line JSON like the MediaEval files");
+            assertFalse(
+                    new String(bytes, 0, bytes.length, java.nio.charset.StandardCharsets.UTF_8).contains("\n"),
+                    "compact one-line JSON like the MediaEval files");
             JsonNode d = MAPPER.readTree(bytes);
             Set<String> top = new TreeSet<>();
             d.fieldNames().forEachRemaining(top::add);
@@ -180,8 +194,9 @@ class SyntheticGeneratorTest {
             }
             assertEquals(realTypes.keySet(), descriptors.keySet(), "same flattened paths as the real files");
             for (Map.Entry<String, String> e : descriptors.entrySet()) {
-                assertTrue(realTypes.get(e.getKey()).contains(e.getValue()),
-                    e.getKey() + " is " + e.getValue() + ", real files have " + realTypes.get(e.getKey()));
+                assertTrue(
+                        realTypes.get(e.getKey()).contains(e.getValue()),
+                        e.getKey() + " is " + e.getValue() + ", real files have " + realTypes.get(e.getKey()));
                 if (nonNegativeEverywhere.contains(e.getKey())) {
                     assertTrue(at(d, e.getKey()).asDouble() >= 0, e.getKey() + " must stay non-negative");
                 }
@@ -205,8 +220,11 @@ class SyntheticGeneratorTest {
             double bpm = d.at("/rhythm/bpm").asDouble();
             assertEquals(length * bpm / 60, beats.size(), 0.1 * beats.size() + 3, "beats consistent with bpm");
             // Statistics are ordered, the always-constant values stay constant, strings are sharps.
-            for (String desc : List.of("/lowlevel/spectral_centroid", "/lowlevel/average_loudness",
-                "/tonal/hpcp_entropy", "/rhythm/beats_loudness")) {
+            for (String desc : List.of(
+                    "/lowlevel/spectral_centroid",
+                    "/lowlevel/average_loudness",
+                    "/tonal/hpcp_entropy",
+                    "/rhythm/beats_loudness")) {
                 JsonNode s = d.at(desc);
                 if (s.isObject()) {
                     assertTrue(s.get("min").asDouble() <= s.get("mean").asDouble());
@@ -221,8 +239,10 @@ class SyntheticGeneratorTest {
             Set<String> keys = Set.of(FeatureModel.KEYS);
             assertTrue(keys.contains(d.at("/tonal/key_key").asText()));
             assertTrue(keys.contains(d.at("/tonal/chords_key").asText()));
-            assertTrue(Set.of("major", "minor").contains(d.at("/tonal/key_scale").asText()));
-            assertTrue(Set.of("major", "minor").contains(d.at("/tonal/chords_scale").asText()));
+            assertTrue(
+                    Set.of("major", "minor").contains(d.at("/tonal/key_scale").asText()));
+            assertTrue(Set.of("major", "minor")
+                    .contains(d.at("/tonal/chords_scale").asText()));
         }
     }
 
@@ -249,11 +269,13 @@ class SyntheticGeneratorTest {
         assertNotEquals(fa, fc, "another seed gives other MBIDs");
         assertFalse(Arrays.equals(Files.readAllBytes(gtFile(a, "discogs")), Files.readAllBytes(gtFile(c, "discogs"))));
         // Re-generating into a used directory needs overwrite, and then gives the same bytes again.
-        Path someTrack = fa.stream().filter(p -> p.toString().endsWith(".json") && p.startsWith("lowlevel")).findFirst()
-            .orElseThrow();
+        Path someTrack = fa.stream()
+                .filter(p -> p.toString().endsWith(".json") && p.startsWith("lowlevel"))
+                .findFirst()
+                .orElseThrow();
         assertThrowsIllegalArgument(() -> SyntheticGenerator.generate(SyntheticGenerator.Options.of(120, 99, a)));
-        SyntheticGenerator.generate(new SyntheticGenerator.Options(120, 99, a, SyntheticGenerator.DEFAULT_LABEL_SCALE,
-            SyntheticGenerator.DEFAULT_GENRES, true));
+        SyntheticGenerator.generate(new SyntheticGenerator.Options(
+                120, 99, a, SyntheticGenerator.DEFAULT_LABEL_SCALE, SyntheticGenerator.DEFAULT_GENRES, true));
         assertArrayEquals(Files.readAllBytes(b.resolve(someTrack)), Files.readAllBytes(a.resolve(someTrack)));
         assertEquals(fb, relative(a));
     }
@@ -334,12 +356,16 @@ class SyntheticGeneratorTest {
             assertEquals(summary.source(s).labelCounts().keySet(), labels);
         }
         // Overlapping names across sources, and source-specific spellings of the same sub-genre.
-        assertTrue(labelsBySource.get("discogs").contains("rock") && labelsBySource.get("lastfm").contains("rock"));
+        assertTrue(labelsBySource.get("discogs").contains("rock")
+                && labelsBySource.get("lastfm").contains("rock"));
         assertTrue(labelsBySource.get("allmusic").contains("pop/rock"));
         assertTrue(labelsBySource.get("tagtraum").contains("rock/pop"));
-        long spaced = labelsBySource.get("discogs").stream().filter(l -> l.contains("---") && l.contains(" ")).count();
+        long spaced = labelsBySource.get("discogs").stream()
+                .filter(l -> l.contains("---") && l.contains(" "))
+                .count();
         long squashedSubs = labelsBySource.get("lastfm").stream()
-            .filter(l -> l.contains("---") && l.substring(l.indexOf("---")).contains(" ")).count();
+                .filter(l -> l.contains("---") && l.substring(l.indexOf("---")).contains(" "))
+                .count();
         assertTrue(spaced > 0);
         assertEquals(0, squashedSubs, "lastfm spells sub-genres without spaces");
         Set<String> shared = new TreeSet<>(labelsBySource.get("discogs"));
@@ -355,17 +381,21 @@ class SyntheticGeneratorTest {
             assertEquals(SyntheticGenerator.SOURCES.get(s), src.source());
             assertEquals(expected[s], SyntheticGenerator.targetLabels(s, SyntheticGenerator.DEFAULT_LABEL_SCALE));
             assertEquals(expected[s], src.targetLabels());
-            assertTrue(src.labels() >= src.targetLabels() - 3 && src.labels() <= src.targetLabels(),
-                src.source() + " labels " + src.labels());
+            assertTrue(
+                    src.labels() >= src.targetLabels() - 3 && src.labels() <= src.targetLabels(),
+                    src.source() + " labels " + src.labels());
             assertTrue(src.minTracksPerLabel() >= 2, src.source() + " min tracks per label " + src.minTracksPerLabel());
-            long atLeast10 = src.labelCounts().values().stream().filter(c -> c >= 10).count();
+            long atLeast10 =
+                    src.labelCounts().values().stream().filter(c -> c >= 10).count();
             assertTrue(atLeast10 >= 0.85 * src.labels(), src.source() + " labels with >= 10 tracks: " + atLeast10);
             assertEquals(tsv.get(src.source()).size() - 1, src.tracks());
         }
         // Source sizes follow the source weights (allmusic largest, tagtraum smallest).
-        assertTrue(summary.source("allmusic").tracks() > summary.source("discogs").tracks());
+        assertTrue(
+                summary.source("allmusic").tracks() > summary.source("discogs").tracks());
         assertTrue(summary.source("discogs").tracks() > summary.source("lastfm").tracks());
-        assertTrue(summary.source("lastfm").tracks() > summary.source("tagtraum").tracks());
+        assertTrue(
+                summary.source("lastfm").tracks() > summary.source("tagtraum").tracks());
         // Overlap: recount from the TSVs.
         Map<String, Integer> sourcesPerTrack = new HashMap<>();
         for (String s : SyntheticGenerator.SOURCES) {
@@ -379,7 +409,8 @@ class SyntheticGeneratorTest {
         for (int k = 0; k < 4; k++) {
             assertEquals(summary.overlap().get(k), overlap[k]);
             double frac = overlap[k] / (double) TRACKS;
-            assertEquals(SyntheticGenerator.SOURCE_COUNT_PROBS[k], frac, 0.06, "share of tracks in " + (k + 1) + " sources");
+            assertEquals(
+                    SyntheticGenerator.SOURCE_COUNT_PROBS[k], frac, 0.06, "share of tracks in " + (k + 1) + " sources");
         }
         assertTrue(overlap[0] + overlap[1] > 0.6 * TRACKS, "most tracks in 1-2 sources");
         assertTrue(overlap[3] > 0.05 * TRACKS, "some tracks in all 4");
@@ -398,15 +429,16 @@ class SyntheticGeneratorTest {
 
     @Test
     void labelScaleChangesTaxonomySizes(@TempDir Path dir) {
-        SyntheticGenerator.Summary small = SyntheticGenerator.generate(
-            new SyntheticGenerator.Options(600, 5, dir.resolve("s"), 1.0, 12, false));
+        SyntheticGenerator.Summary small =
+                SyntheticGenerator.generate(new SyntheticGenerator.Options(600, 5, dir.resolve("s"), 1.0, 12, false));
         LatentTaxonomy latent = LatentTaxonomy.build(12, 1);
         for (int s = 0; s < 4; s++) {
             SyntheticGenerator.SourceSummary src = small.sources().get(s);
             int floor = SourceTaxonomy.minimumLabels(s, latent);
             assertEquals(Math.max(SyntheticGenerator.targetLabels(s, 1.0), floor), src.targetLabels());
-            assertTrue(src.labels() >= 0.8 * src.targetLabels() && src.labels() <= src.targetLabels(),
-                src.source() + " " + src.labels() + " of " + src.targetLabels());
+            assertTrue(
+                    src.labels() >= 0.8 * src.targetLabels() && src.labels() <= src.targetLabels(),
+                    src.source() + " " + src.labels() + " of " + src.targetLabels());
         }
         assertEquals(28, SyntheticGenerator.targetLabels(0, 1.0));
         assertEquals(28, small.source("allmusic").targetLabels(), "allmusic: round(sqrt(766))");
@@ -417,7 +449,8 @@ class SyntheticGeneratorTest {
     @Test
     void commandLineWritesTheDataSet(@TempDir Path dir) throws IOException {
         Path o = dir.resolve("cli");
-        SyntheticMain.main(new String[] {"--tracks", "40", "--seed", "3", "--out", o.toString(), "--label-scale", "1.5"});
+        SyntheticMain.main(
+                new String[] {"--tracks", "40", "--seed", "3", "--out", o.toString(), "--label-scale", "1.5"});
         assertEquals(40, trackFiles(o).size());
         JsonNode meta = MAPPER.readTree(o.resolve("synthetic.json").toFile());
         assertEquals(40, meta.get("tracks").asInt());
@@ -454,8 +487,9 @@ class SyntheticGeneratorTest {
         assertTrue(r.baseMacroAuc() > 0.6, "macro AUC " + r.baseMacroAuc());
         // Combining helps: the linear stacked-lite model beats each source's own base model.
         for (Map.Entry<String, double[]> e : r.perSource().entrySet()) {
-            assertTrue(e.getValue()[1] > e.getValue()[0] + 0.005,
-                e.getKey() + " stacked-lite " + e.getValue()[1] + " vs base " + e.getValue()[0]);
+            assertTrue(
+                    e.getValue()[1] > e.getValue()[0] + 0.005,
+                    e.getKey() + " stacked-lite " + e.getValue()[1] + " vs base " + e.getValue()[0]);
         }
     }
 }

@@ -20,8 +20,7 @@ public final class FeatureDump {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private FeatureDump() {
-    }
+    private FeatureDump() {}
 
     /** The vector {@code v} of manifest {@code m} as a JSON object string (compact). */
     public static String toJson(FeatureManifest m, float[] v) {
@@ -47,7 +46,8 @@ public final class FeatureDump {
             }
         }
         try {
-            return pretty ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root)
+            return pretty
+                    ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root)
                     : MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -92,7 +92,8 @@ public final class FeatureDump {
     }
 
     private static void usage() {
-        System.err.println("usage: FeatureDump <file.json> [--preset paper|full] [--exclude PREFIX_OR_GLOB]... [--pretty]");
+        System.err.println(
+                "usage: FeatureDump <file.json> [--preset paper|full] [--exclude PREFIX_OR_GLOB]... [--pretty]");
         System.exit(2);
     }
 }

@@ -42,13 +42,14 @@ public record FeatureManifest(String version, String preset, List<FeatureColumn>
     /** Exclusions (flat-name prefixes/globs) applied by each preset on top of the full layout. */
     public static final Map<String, List<String>> PRESET_EXCLUSIONS = Map.of(
             PRESET_FULL, List.of(),
-            PRESET_PAPER, List.of(
-                    "rhythm.bpm_histogram_first_peak_bpm.var",
-                    "rhythm.bpm_histogram_first_peak_spread.var",
-                    "rhythm.bpm_histogram_first_peak_weight.var",
-                    "rhythm.bpm_histogram_second_peak_bpm.var",
-                    "rhythm.bpm_histogram_second_peak_spread.var",
-                    "rhythm.bpm_histogram_second_peak_weight.var"));
+            PRESET_PAPER,
+                    List.of(
+                            "rhythm.bpm_histogram_first_peak_bpm.var",
+                            "rhythm.bpm_histogram_first_peak_spread.var",
+                            "rhythm.bpm_histogram_first_peak_weight.var",
+                            "rhythm.bpm_histogram_second_peak_bpm.var",
+                            "rhythm.bpm_histogram_second_peak_spread.var",
+                            "rhythm.bpm_histogram_second_peak_weight.var"));
 
     public FeatureManifest {
         Objects.requireNonNull(version, "version");
@@ -94,8 +95,8 @@ public record FeatureManifest(String version, String preset, List<FeatureColumn>
     public static FeatureManifest forPreset(String preset, List<String> extraExclusions) {
         List<String> presetExclusions = PRESET_EXCLUSIONS.get(preset);
         if (presetExclusions == null) {
-            throw new IllegalArgumentException("unknown feature preset '" + preset + "', expected one of "
-                    + PRESET_EXCLUSIONS.keySet());
+            throw new IllegalArgumentException(
+                    "unknown feature preset '" + preset + "', expected one of " + PRESET_EXCLUSIONS.keySet());
         }
         List<FeatureColumn> all = fullColumns();
         List<Pattern> patterns = new ArrayList<>();

@@ -72,8 +72,8 @@ public final class Flattener {
                 }
                 int v = leaf.vocabulary.indexOf(c.category());
                 if (v < 0) {
-                    throw new IllegalArgumentException("category " + c.category() + " not in vocabulary of "
-                            + c.jsonPath());
+                    throw new IllegalArgumentException(
+                            "category " + c.category() + " not in vocabulary of " + c.jsonPath());
                 }
                 leaf.oneHotIndex[v] = i;
             }
@@ -117,8 +117,8 @@ public final class Flattener {
                 throw new FeatureException(section.pointer, "section '" + section.segment + "' is missing");
             }
             if (!s.isObject()) {
-                throw new FeatureException(section.pointer,
-                        "section '" + section.segment + "' is not an object but " + describe(s));
+                throw new FeatureException(
+                        section.pointer, "section '" + section.segment + "' is not an object but " + describe(s));
             }
             walkObject(section, s, out);
         }
@@ -162,9 +162,11 @@ public final class Flattener {
         double d = j.doubleValue();
         float f = (float) d;
         if (!Float.isFinite(f)) {
-            throw new FeatureException(n.pointer, Double.isFinite(d)
-                    ? "number " + j.asText() + " is outside float range"
-                    : "number is not finite (" + j.asText() + ")");
+            throw new FeatureException(
+                    n.pointer,
+                    Double.isFinite(d)
+                            ? "number " + j.asText() + " is outside float range"
+                            : "number is not finite (" + j.asText() + ")");
         }
         out[n.numericIndex] = f;
     }
@@ -175,8 +177,8 @@ public final class Flattener {
         }
         String canonical = OneHotVocabulary.canonical(n.vocabulary, j.textValue());
         if (canonical == null) {
-            throw new FeatureException(n.pointer, "unknown value '" + j.textValue() + "', expected one of "
-                    + n.vocabulary);
+            throw new FeatureException(
+                    n.pointer, "unknown value '" + j.textValue() + "', expected one of " + n.vocabulary);
         }
         int hot = n.vocabulary.indexOf(canonical);
         for (int v = 0; v < n.oneHotIndex.length; v++) {

@@ -23,11 +23,10 @@ public final class OneHotVocabulary {
             "/tonal/chords_key", KEYS,
             "/tonal/chords_scale", SCALES);
 
-    private static final Map<String, String> FLAT_TO_SHARP = Map.of(
-            "Bb", "A#", "Db", "C#", "Eb", "D#", "Gb", "F#", "Ab", "G#");
+    private static final Map<String, String> FLAT_TO_SHARP =
+            Map.of("Bb", "A#", "Db", "C#", "Eb", "D#", "Gb", "F#", "Ab", "G#");
 
-    private OneHotVocabulary() {
-    }
+    private OneHotVocabulary() {}
 
     /** The vocabulary of a string leaf, or null when the pointer is not one-hot encoded. */
     public static List<String> vocabularyOf(String jsonPath) {

@@ -9,12 +9,11 @@ import java.util.stream.Stream;
 
 /** File-tree helpers shared by the stages, the CLI and tests. */
 public final class PathTrees {
-    private PathTrees() {
-    }
+    private PathTrees() {}
 
     /**
-     * Deletes {@code root} and everything below it (deepest first; links below it are deleted, not followed). Does nothing
-     * when {@code root} does not exist.
+     * Deletes {@code root} and everything below it (deepest first; links below it are deleted, not followed). Does
+     * nothing when {@code root} does not exist.
      */
     public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {

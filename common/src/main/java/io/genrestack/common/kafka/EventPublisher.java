@@ -25,8 +25,14 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Publishes and waits for the broker's ack (events are rare; losing one would confuse observers). */
     public void publish(RunEvent event) {
-        LOG.infof("[%s] %s %s/%s: %s %s", event.runId(), event.type(), event.stage(), event.unit(),
-                event.message() == null ? "" : event.message(), event.counts().isEmpty() ? "" : event.counts());
+        LOG.infof(
+                "[%s] %s %s/%s: %s %s",
+                event.runId(),
+                event.type(),
+                event.stage(),
+                event.unit(),
+                event.message() == null ? "" : event.message(),
+                event.counts().isEmpty() ? "" : event.counts());
         send(Topics.RUN_EVENTS, null, event.runId(), Json.bytes(event));
     }
 

@@ -15,12 +15,12 @@ import java.util.Map;
  * {@link ExactlyOnceWriter#finish} with {@link #end(TopicRange)}.
  */
 public final class ExactlyOncePass {
-    private ExactlyOncePass() {
-    }
+    private ExactlyOncePass() {}
 
     /** @return records read in this incarnation */
-    public static long run(String bootstrap, ExactlyOnceWriter writer, TopicRange input, int checkpointEvery,
-            RangeReader.Sink sink) throws Exception {
+    public static long run(
+            String bootstrap, ExactlyOnceWriter writer, TopicRange input, int checkpointEvery, RangeReader.Sink sink)
+            throws Exception {
         return run(bootstrap, writer, input, checkpointEvery, sink, null);
     }
 
@@ -29,25 +29,36 @@ public final class ExactlyOncePass {
      * (e.g. to run a model on a batch): {@code beforeCheckpoint} must send everything buffered; it runs before each
      * chunk commit and once at the end of the range.
      */
-    public static long run(String bootstrap, ExactlyOnceWriter writer, TopicRange input, int checkpointEvery,
-            RangeReader.Sink sink, ThrowingRunnable beforeCheckpoint) throws Exception {
+    public static long run(
+            String bootstrap,
+            ExactlyOnceWriter writer,
+            TopicRange input,
+            int checkpointEvery,
+            RangeReader.Sink sink,
+            ThrowingRunnable beforeCheckpoint)
+            throws Exception {
         ProgressMark resume = writer.resumePoint();
         Map<Integer, Long> from = resume == null ? null : resume.position();
         Map<Integer, Long> positions = new HashMap<>();
-        input.partitions().forEach((p, r) -> positions.put(p,
-                from != null && from.containsKey(p) ? from.get(p) : r.from()));
-        long[] since = { 0 };
-        long n = RangeReader.read(bootstrap, input, from, r -> {
-            sink.accept(r);
-            positions.put(r.partition(), r.offset() + 1);
-            if (++since[0] >= checkpointEvery) {
-                if (beforeCheckpoint != null) {
-                    beforeCheckpoint.run();
-                }
-                writer.checkpoint(new HashMap<>(positions));
-                since[0] = 0;
-            }
-        }, null);
+        input.partitions()
+                .forEach((p, r) -> positions.put(p, from != null && from.containsKey(p) ? from.get(p) : r.from()));
+        long[] since = {0};
+        long n = RangeReader.read(
+                bootstrap,
+                input,
+                from,
+                r -> {
+                    sink.accept(r);
+                    positions.put(r.partition(), r.offset() + 1);
+                    if (++since[0] >= checkpointEvery) {
+                        if (beforeCheckpoint != null) {
+                            beforeCheckpoint.run();
+                        }
+                        writer.checkpoint(new HashMap<>(positions));
+                        since[0] = 0;
+                    }
+                },
+                null);
         if (beforeCheckpoint != null) {
             beforeCheckpoint.run();
         }

@@ -64,15 +64,16 @@ public final class ExactlyOnceWriter implements AutoCloseable {
         this.stage = stage;
         this.unit = unit;
         this.step = step;
-        this.producer = KafkaClients.transactionalProducer(bootstrap,
-                "genrestack-" + stage + "-" + runId + "-" + unit + "-" + step);
+        this.producer = KafkaClients.transactionalProducer(
+                bootstrap, "genrestack-" + stage + "-" + runId + "-" + unit + "-" + step);
         this.producer.initTransactions(); // fences older incarnations, aborts their open transaction
         this.resume = latestMark(bootstrap, ProgressMark.key(runId, stage, unit, step));
         if (resume != null) {
             counts.putAll(resume.counts());
             restoreRanges(resume.counts());
-            LOG.infof("%s: resuming after committed progress %s (done=%s)", resume.key(), resume.position(),
-                    resume.done());
+            LOG.infof(
+                    "%s: resuming after committed progress %s (done=%s)",
+                    resume.key(), resume.position(), resume.done());
         }
     }
 
@@ -90,9 +91,9 @@ public final class ExactlyOnceWriter implements AutoCloseable {
         beginIfNeeded();
         pending.add(producer.send(new ProducerRecord<>(topic, key, value), (md, ex) -> {
             if (md != null) {
-                ranges.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).merge(md.partition(),
-                        new long[] { md.offset(), md.offset() },
-                        (a, b) -> new long[] { Math.min(a[0], b[0]), Math.max(a[1], b[1]) });
+                ranges.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
+                        .merge(md.partition(), new long[] {md.offset(), md.offset()}, (a, b) ->
+                                new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             }
         }));
         counts.merge("out:" + topic, 1L, Long::sum);
@@ -125,8 +126,8 @@ public final class ExactlyOnceWriter implements AutoCloseable {
                 f.get();
             }
         } catch (Exception e) {
-            throw new IllegalStateException("sending output of " + ProgressMark.key(runId, stage, unit, step)
-                    + " failed: " + e, e);
+            throw new IllegalStateException(
+                    "sending output of " + ProgressMark.key(runId, stage, unit, step) + " failed: " + e, e);
         }
         pending.clear();
     }
@@ -167,8 +168,8 @@ public final class ExactlyOnceWriter implements AutoCloseable {
             withRanges.put("range:" + topic + ":" + p + ":from", r[0]);
             withRanges.put("range:" + topic + ":" + p + ":last", r[1]);
         }));
-        ProgressMark mark = new ProgressMark(runId, stage, unit, step, position == null ? Map.of() : position,
-                withRanges, done);
+        ProgressMark mark =
+                new ProgressMark(runId, stage, unit, step, position == null ? Map.of() : position, withRanges, done);
         producer.send(new ProducerRecord<>(Topics.STAGE_PROGRESS, 0, mark.key(), Json.bytes(mark)));
         producer.commitTransaction();
         inTransaction = false;
@@ -190,8 +191,8 @@ public final class ExactlyOnceWriter implements AutoCloseable {
                 // range:<topic>:<partition>:<from|last>
                 String topic = parts[1];
                 int partition = Integer.parseInt(parts[2]);
-                long[] r = ranges.computeIfAbsent(topic, t -> new ConcurrentHashMap<>()).computeIfAbsent(partition,
-                        p -> new long[] { Long.MAX_VALUE, Long.MIN_VALUE });
+                long[] r = ranges.computeIfAbsent(topic, t -> new ConcurrentHashMap<>())
+                        .computeIfAbsent(partition, p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
                 if ("from".equals(parts[3])) {
                     r[0] = Math.min(r[0], v);
                 } else {

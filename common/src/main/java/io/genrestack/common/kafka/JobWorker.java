@@ -66,7 +66,12 @@ public final class JobWorker implements AutoCloseable {
      * @param sessionTimeoutMs the job consumer's group session timeout: how long a killed instance keeps its job
      *                         partitions before the group gives them (and the uncommitted job) to another member
      */
-    public JobWorker(String bootstrap, String stage, Handler handler, int maxAttempts, EventPublisher events,
+    public JobWorker(
+            String bootstrap,
+            String stage,
+            Handler handler,
+            int maxAttempts,
+            EventPublisher events,
             int sessionTimeoutMs) {
         this.sessionTimeoutMs = sessionTimeoutMs;
         this.bootstrap = bootstrap;
@@ -112,13 +117,12 @@ public final class JobWorker implements AutoCloseable {
     private void loop() {
         String topic = Topics.jobs(stage);
         while (running) {
-            try (KafkaConsumer<String, byte[]> c = KafkaClients.groupConsumer(bootstrap, "genrestack-" + stage,
-                    stage + "-worker", sessionTimeoutMs)) {
+            try (KafkaConsumer<String, byte[]> c =
+                    KafkaClients.groupConsumer(bootstrap, "genrestack-" + stage, stage + "-worker", sessionTimeoutMs)) {
                 consumer = c;
                 c.subscribe(java.util.List.of(topic), new ConsumerRebalanceListener() {
                     @Override
-                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    }
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
 
                     @Override
                     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -192,9 +196,14 @@ public final class JobWorker implements AutoCloseable {
                 if (attempt < maxAttempts) {
                     sleepPolling(c, 2000L * attempt);
                 } else {
-                    events.publish(RunEvent.of(job.runId(), RunEvent.STAGE_FAILED, stage, job.unit(),
+                    events.publish(RunEvent.of(
+                            job.runId(),
+                            RunEvent.STAGE_FAILED,
+                            stage,
+                            job.unit(),
                             stage + " failed on " + job.unit() + " after " + maxAttempts + " attempts: " + cause,
-                            null, null));
+                            null,
+                            null));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

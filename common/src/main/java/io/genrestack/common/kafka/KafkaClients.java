@@ -17,12 +17,12 @@ import java.util.Properties;
  * ({@code acks=all}); data-plane readers use {@code isolation.level=read_committed}.
  */
 public final class KafkaClients {
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     public static Properties base(String bootstrap, String clientId) {
         if (bootstrap == null || bootstrap.isBlank()) {
-            throw new IllegalArgumentException("Kafka bootstrap servers are not set (kafka.bootstrap.servers / KAFKA_BOOTSTRAP_SERVERS)");
+            throw new IllegalArgumentException(
+                    "Kafka bootstrap servers are not set (kafka.bootstrap.servers / KAFKA_BOOTSTRAP_SERVERS)");
         }
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
@@ -99,8 +99,8 @@ public final class KafkaClients {
      * its partitions before the group hands them to a live or restarted one. The broker bounds it
      * ({@code group.min.session.timeout.ms}, 6 s by default).
      */
-    public static KafkaConsumer<String, byte[]> groupConsumer(String bootstrap, String group, String clientId,
-            int sessionTimeoutMs) {
+    public static KafkaConsumer<String, byte[]> groupConsumer(
+            String bootstrap, String group, String clientId, int sessionTimeoutMs) {
         Properties p = consumerProperties(bootstrap, clientId);
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeoutMs));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, sessionTimeoutMs / 3)));

@@ -25,8 +25,7 @@ public final class RangeReader {
         void accept(ConsumerRecord<String, byte[]> record) throws Exception;
     }
 
-    private RangeReader() {
-    }
+    private RangeReader() {}
 
     /**
      * Reads the range, starting at {@code resume} positions where given (else the range's {@code from}).
@@ -35,15 +34,22 @@ public final class RangeReader {
      *        null
      * @return records delivered
      */
-    public static long read(String bootstrap, TopicRange range, Map<Integer, Long> resume, Sink sink,
-            java.util.function.Consumer<Map<Integer, Long>> afterBatch) throws Exception {
+    public static long read(
+            String bootstrap,
+            TopicRange range,
+            Map<Integer, Long> resume,
+            Sink sink,
+            java.util.function.Consumer<Map<Integer, Long>> afterBatch)
+            throws Exception {
         long delivered = 0;
         try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(bootstrap, "range-reader-" + range.topic())) {
             List<TopicPartition> parts = new ArrayList<>();
             Map<TopicPartition, Long> end = new HashMap<>();
             for (var e : range.partitions().entrySet()) {
                 TopicPartition tp = new TopicPartition(range.topic(), e.getKey());
-                long from = resume != null && resume.containsKey(e.getKey()) ? resume.get(e.getKey()) : e.getValue().from();
+                long from = resume != null && resume.containsKey(e.getKey())
+                        ? resume.get(e.getKey())
+                        : e.getValue().from();
                 if (from < e.getValue().to()) {
                     parts.add(tp);
                     end.put(tp, e.getValue().to());
@@ -54,7 +60,8 @@ public final class RangeReader {
             }
             c.assign(parts);
             for (TopicPartition tp : parts) {
-                long from = resume != null && resume.containsKey(tp.partition()) ? resume.get(tp.partition())
+                long from = resume != null && resume.containsKey(tp.partition())
+                        ? resume.get(tp.partition())
                         : range.partitions().get(tp.partition()).from();
                 c.seek(tp, from);
             }
@@ -84,9 +91,11 @@ public final class RangeReader {
                     if (afterBatch != null) {
                         afterBatch.accept(positions);
                     }
-                } else if (System.nanoTime() - idleSince > Duration.ofMinutes(10).toNanos()) {
-                    throw new IllegalStateException("no progress reading " + range.topic() + " for 10 minutes; still open: "
-                            + open + " (positions " + positions + ", range " + range.partitions() + ")");
+                } else if (System.nanoTime() - idleSince
+                        > Duration.ofMinutes(10).toNanos()) {
+                    throw new IllegalStateException(
+                            "no progress reading " + range.topic() + " for 10 minutes; still open: " + open
+                                    + " (positions " + positions + ", range " + range.partitions() + ")");
                 }
             }
         }

@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class TopicAdmin {
     private static final Logger LOG = Logger.getLogger(TopicAdmin.class);
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     public static List<NewTopic> plan(int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
@@ -34,8 +33,7 @@ public final class TopicAdmin {
         }
         topics.add(new NewTopic(Topics.DEAD_LETTERS, partitions, replication));
         topics.add(new NewTopic(Topics.RUN_EVENTS, 1, replication));
-        topics.add(new NewTopic(Topics.STAGE_PROGRESS, 1, replication)
-                .configs(Map.of("cleanup.policy", "compact")));
+        topics.add(new NewTopic(Topics.STAGE_PROGRESS, 1, replication).configs(Map.of("cleanup.policy", "compact")));
         for (String stage : Topics.STAGES) {
             topics.add(new NewTopic(Topics.jobs(stage), JobWorker.jobPartitions(stage), replication));
         }
@@ -49,7 +47,8 @@ public final class TopicAdmin {
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = plan(partitions, replication).stream()
-                    .filter(t -> !existing.contains(t.name())).toList();
+                    .filter(t -> !existing.contains(t.name()))
+                    .toList();
             if (missing.isEmpty()) {
                 return;
             }

@@ -18,8 +18,7 @@ import java.util.TreeMap;
  * comes as an exact {@link TopicRange} from the upstream stage.
  */
 public final class TopicScan {
-    private TopicScan() {
-    }
+    private TopicScan() {}
 
     /** The range from each partition's beginning to its current (last stable) end. */
     public static TopicRange snapshot(String bootstrap, String topic) {
@@ -45,7 +44,8 @@ public final class TopicScan {
 
     /** The events of one run so far, in order. */
     public static List<RunEvent> runEvents(String bootstrap, String runId) throws Exception {
-        return readAll(bootstrap, Topics.RUN_EVENTS, RunEvent.class).stream().filter(e -> runId.equals(e.runId()))
+        return readAll(bootstrap, Topics.RUN_EVENTS, RunEvent.class).stream()
+                .filter(e -> runId.equals(e.runId()))
                 .toList();
     }
 }

@@ -33,8 +33,7 @@ public final class MediaEvalMetrics {
     /** Separates genre and subgenre in a label name, e.g. {@code rock---punk}. */
     public static final String SUBGENRE_SEPARATOR = "---";
 
-    private MediaEvalMetrics() {
-    }
+    private MediaEvalMetrics() {}
 
     /**
      * Precision, recall and F-score of one label subset.
@@ -48,13 +47,18 @@ public final class MediaEvalMetrics {
      * @param tracks number of tracks averaged
      * @param labels number of labels averaged
      */
-    public record Prf(double trackP, double trackR, double trackF,
-                      double labelP, double labelR, double labelF, int tracks, int labels) {
-    }
+    public record Prf(
+            double trackP,
+            double trackR,
+            double trackF,
+            double labelP,
+            double labelR,
+            double labelF,
+            int tracks,
+            int labels) {}
 
     /** The three subsets of the official summary: all labels, genres only, subgenres only. */
-    public record Report(Prf all, Prf genres, Prf subgenres) {
-    }
+    public record Report(Prf all, Prf genres, Prf subgenres) {}
 
     /** {@code true} for each label whose name contains {@value #SUBGENRE_SEPARATOR} (as eval.R's isSubgenre). */
     public static boolean[] subgenreMask(List<String> labels) {
@@ -93,7 +97,7 @@ public final class MediaEvalMetrics {
 
     /** Walks the sorted keys from the top; F1 = 2tp / (tp + fp + positives), compared exactly as fractions. */
     static float bestF1Threshold(long[] keys, int n, long totalPos) {
-        long[] best = { -1, 1, 0 }; // numerator, denominator, sortable score
+        long[] best = {-1, 1, 0}; // numerator, denominator, sortable score
         long[] tpFp = new long[2];
         TieGroups.descending(keys, n, (score, pos, neg) -> {
             tpFp[0] += pos;
@@ -116,8 +120,8 @@ public final class MediaEvalMetrics {
     public static boolean[][] binarise(float[][] scores, float[] thresholds) {
         for (int i = 0; i < scores.length; i++) {
             if (scores[i].length != thresholds.length) {
-                throw new IllegalArgumentException("row " + i + " has " + scores[i].length + " scores, "
-                        + thresholds.length + " thresholds");
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + scores[i].length + " scores, " + thresholds.length + " thresholds");
             }
         }
         int n = scores.length;
@@ -299,9 +303,15 @@ public final class MediaEvalMetrics {
                 lF += f(precision, recall);
                 evaluatedLabels++;
             }
-            return new Prf(mean(sumP, tracks), mean(sumR, tracks), mean(sumF, tracks),
-                    mean(lP, evaluatedLabels), mean(lR, evaluatedLabels), mean(lF, evaluatedLabels),
-                    tracks, evaluatedLabels);
+            return new Prf(
+                    mean(sumP, tracks),
+                    mean(sumR, tracks),
+                    mean(sumF, tracks),
+                    mean(lP, evaluatedLabels),
+                    mean(lR, evaluatedLabels),
+                    mean(lF, evaluatedLabels),
+                    tracks,
+                    evaluatedLabels);
         }
 
         private int part(int what, int track, boolean genres, boolean subgenres) {
@@ -324,8 +334,8 @@ public final class MediaEvalMetrics {
         }
         for (int i = 0; i < rows; i++) {
             if (matrix[i].length != labels) {
-                throw new IllegalArgumentException(name + " row " + i + " has " + matrix[i].length
-                        + " columns, expected " + labels);
+                throw new IllegalArgumentException(
+                        name + " row " + i + " has " + matrix[i].length + " columns, expected " + labels);
             }
         }
         return labels;

@@ -11,8 +11,7 @@ import java.util.List;
  * of any total size. Cost O(cells · log k).
  */
 public final class MicroAuc {
-    private MicroAuc() {
-    }
+    private MicroAuc() {}
 
     /** @param runs each run's keys ascending in [0, limit) */
     public static double of(List<LongBuffer> runs) {

@@ -1,10 +1,10 @@
 package io.genrestack.common.metrics;
 
+import org.jboss.logging.Logger;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-
-import org.jboss.logging.Logger;
 
 /**
  * Exact ROC-AUC for multi-label genre scores, as used by the trainer (per-epoch validation AUC) and
@@ -31,8 +31,7 @@ public final class RocAuc {
 
     private static final Logger LOG = Logger.getLogger(RocAuc.class);
 
-    private RocAuc() {
-    }
+    private RocAuc() {}
 
     /**
      * Result of {@link #macro}.
@@ -56,8 +55,8 @@ public final class RocAuc {
                 }
             }
             int evaluated = perLabel.length - skipped.size();
-            return new MacroResult(evaluated == 0 ? Double.NaN : sum / evaluated, micro, perLabel,
-                    List.copyOf(skipped), evaluated);
+            return new MacroResult(
+                    evaluated == 0 ? Double.NaN : sum / evaluated, micro, perLabel, List.copyOf(skipped), evaluated);
         }
     }
 
@@ -68,8 +67,7 @@ public final class RocAuc {
      * {@code score >= threshold}. {@code fpr} is all NaN when there is no negative, {@code tpr} all NaN
      * when there is no positive (0/0, as scikit-learn). Arrays are owned by this record.
      */
-    public record RocCurve(double[] fpr, double[] tpr, float[] thresholds) {
-    }
+    public record RocCurve(double[] fpr, double[] tpr, float[] thresholds) {}
 
     /**
      * Exact ROC-AUC of one label.
@@ -133,8 +131,9 @@ public final class RocAuc {
 
         MacroResult result = MacroResult.of(perLabel, micro.auc((long) n * labels));
         if (!result.skipped().isEmpty()) {
-            LOG.debugf("ROC-AUC: %d of %d labels have a single class and were skipped", result.skipped().size(),
-                    labels);
+            LOG.debugf(
+                    "ROC-AUC: %d of %d labels have a single class and were skipped",
+                    result.skipped().size(), labels);
         }
         return result;
     }
@@ -176,7 +175,7 @@ public final class RocAuc {
         tpr[0] = 0.0 / totalPos;
         thr[0] = Float.POSITIVE_INFINITY;
         long[] tpFp = new long[2];
-        int[] point = { 1 };
+        int[] point = {1};
         TieGroups.descending(keys, n, (score, pos, neg) -> { // descending scores
             tpFp[0] += pos;
             tpFp[1] += neg;
@@ -208,10 +207,10 @@ public final class RocAuc {
      * linear walk.
      */
     private static final class MicroAccumulator {
-        private final int[] values;      // distinct sortable scores of positive cells, ascending
-        private final long[] posCount;   // positives per distinct value
+        private final int[] values; // distinct sortable scores of positive cells, ascending
+        private final long[] posCount; // positives per distinct value
         private final long[] negBetween; // negatives in (values[j-1], values[j]); index values.length = above all
-        private final long[] negEqual;   // negatives == values[j]
+        private final long[] negEqual; // negatives == values[j]
         private final long positives;
 
         private MicroAccumulator(int[] values, long[] posCount, long positives) {

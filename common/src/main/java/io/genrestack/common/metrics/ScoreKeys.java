@@ -12,8 +12,7 @@ package io.genrestack.common.metrics;
  */
 final class ScoreKeys {
 
-    private ScoreKeys() {
-    }
+    private ScoreKeys() {}
 
     /** Order-preserving int image of a float; rejects NaN (scikit-learn rejects NaN input too). */
     static int sortable(float score) {

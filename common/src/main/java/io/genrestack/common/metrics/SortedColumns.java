@@ -35,8 +35,7 @@ final class SortedColumns {
         return Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
-    private SortedColumns() {
-    }
+    private SortedColumns() {}
 
     /**
      * Checks that both matrices are rectangular with the same shape and returns the number of columns

@@ -9,8 +9,7 @@ package io.genrestack.common.metrics;
  */
 final class TieGroups {
 
-    private TieGroups() {
-    }
+    private TieGroups() {}
 
     /** Receives one group of equal scores; groups arrive in strictly descending score order. */
     @FunctionalInterface

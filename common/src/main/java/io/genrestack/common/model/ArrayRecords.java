@@ -32,8 +32,7 @@ public final class ArrayRecords {
         }
     };
 
-    private ArrayRecords() {
-    }
+    private ArrayRecords() {}
 
     /** True when {@code o} is a record of the same class with equal components (arrays by content). */
     public static boolean equals(Record r, Object o) {

@@ -12,17 +12,17 @@ import java.time.Instant;
  * @param reason a human-readable reason, e.g. "lowlevel.mfcc.mean.3: expected a number, found a string"
  * @param excerpt the first bytes of the offending payload (at most 512 characters), for debugging
  */
-public record DeadLetter(String runId, String stage, String key, String sourceFile, String reason, String excerpt,
-        Instant time) {
+public record DeadLetter(
+        String runId, String stage, String key, String sourceFile, String reason, String excerpt, Instant time) {
 
     public static final int MAX_EXCERPT = 512;
 
-    public static DeadLetter of(String runId, String stage, String key, String sourceFile, String reason,
-            byte[] payload) {
+    public static DeadLetter of(
+            String runId, String stage, String key, String sourceFile, String reason, byte[] payload) {
         String excerpt = null;
         if (payload != null) {
-            String s = new String(payload, 0, Math.min(payload.length, MAX_EXCERPT * 4),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String s = new String(
+                    payload, 0, Math.min(payload.length, MAX_EXCERPT * 4), java.nio.charset.StandardCharsets.UTF_8);
             excerpt = s.length() > MAX_EXCERPT ? s.substring(0, MAX_EXCERPT) : s;
         }
         return new DeadLetter(runId, stage, key, sourceFile, reason, excerpt, Instant.now());

@@ -4,8 +4,7 @@ import java.lang.management.ManagementFactory;
 
 /** A readable id of this process (host + pid) for events and logs. */
 public final class Instances {
-    private Instances() {
-    }
+    private Instances() {}
 
     private static final String ID = computeId();
 
@@ -20,6 +19,8 @@ public final class Instances {
         }
         String host = System.getenv("HOSTNAME");
         String name = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
-        return host != null && !host.isBlank() ? host + "-" + ProcessHandle.current().pid() : name;
+        return host != null && !host.isBlank()
+                ? host + "-" + ProcessHandle.current().pid()
+                : name;
     }
 }

@@ -49,8 +49,8 @@ public record LabelVocabulary(String source, List<String> labels) {
                 throw new IllegalArgumentException("blank label at index " + i);
             }
             if (i > 0 && labels.get(i - 1).compareTo(l) >= 0) {
-                throw new IllegalArgumentException("labels not sorted and distinct at index " + i + ": "
-                        + labels.get(i - 1) + " / " + l);
+                throw new IllegalArgumentException(
+                        "labels not sorted and distinct at index " + i + ": " + labels.get(i - 1) + " / " + l);
             }
         }
     }
@@ -87,8 +87,8 @@ public record LabelVocabulary(String source, List<String> labels) {
         JsonNode stored = node.get("source");
         String of = stored == null || stored.isNull() ? source : stored.asText();
         if (source != null && !source.equals(of)) {
-            throw new IllegalStateException("label vocabulary " + key + " is of source '" + of + "', expected '"
-                    + source + "'");
+            throw new IllegalStateException(
+                    "label vocabulary " + key + " is of source '" + of + "', expected '" + source + "'");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode l : labels) {

@@ -6,8 +6,7 @@ package io.genrestack.common.model;
  * job object names ({@link StageJob#model(String, String)}).
  */
 public final class ModelKind {
-    private ModelKind() {
-    }
+    private ModelKind() {}
 
     public static final String BASE = "base";
     public static final String STACKED = "stacked";

@@ -12,8 +12,14 @@ import java.util.Map;
  * @param counts running counts (records in, out, dead letters, ...)
  * @param done true when the step has finished
  */
-public record ProgressMark(String runId, String stage, String unit, String step, Map<Integer, Long> position,
-        Map<String, Long> counts, boolean done) {
+public record ProgressMark(
+        String runId,
+        String stage,
+        String unit,
+        String step,
+        Map<Integer, Long> position,
+        Map<String, Long> counts,
+        boolean done) {
 
     /** The position entry of a non-Kafka input (files, or a stage's own sequence): items consumed so far. */
     public static final int ITEMS = -1;

@@ -13,8 +13,16 @@ import java.util.List;
  * @param trainFraction share of release groups on the train side (0.8)
  * @param seed seed of the split, weight init, dropout and shuffling
  */
-public record RunConfig(List<String> inputs, List<String> groundTruth, boolean givenSplit, String preset,
-        List<String> exclusions, double trainFraction, long seed, TrainParams base, TrainParams stacked) {
+public record RunConfig(
+        List<String> inputs,
+        List<String> groundTruth,
+        boolean givenSplit,
+        String preset,
+        List<String> exclusions,
+        double trainFraction,
+        long seed,
+        TrainParams base,
+        TrainParams stacked) {
 
     public RunConfig {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);

@@ -14,8 +14,16 @@ import java.util.Map;
  * @param objects object-storage keys this event announces, e.g. {@code stats=runs/r1/scaler/stats.bin}
  * @param message a human-readable line
  */
-public record RunEvent(String runId, String type, String stage, String unit, String instance, Instant time,
-        Map<String, Long> counts, Map<String, String> objects, String message) {
+public record RunEvent(
+        String runId,
+        String type,
+        String stage,
+        String unit,
+        String instance,
+        Instant time,
+        Map<String, Long> counts,
+        Map<String, String> objects,
+        String message) {
 
     public static final String RUN_STARTED = "run-started";
     public static final String STAGE_STARTED = "stage-started";
@@ -31,9 +39,23 @@ public record RunEvent(String runId, String type, String stage, String unit, Str
     public static final String REPORT_READY = "report-ready";
     public static final String STAGE_FAILED = "stage-failed";
 
-    public static RunEvent of(String runId, String type, String stage, String unit, String message,
-            Map<String, Long> counts, Map<String, String> objects) {
-        return new RunEvent(runId, type, stage, unit, Instances.id(), Instant.now(),
-                counts == null ? Map.of() : counts, objects == null ? Map.of() : objects, message);
+    public static RunEvent of(
+            String runId,
+            String type,
+            String stage,
+            String unit,
+            String message,
+            Map<String, Long> counts,
+            Map<String, String> objects) {
+        return new RunEvent(
+                runId,
+                type,
+                stage,
+                unit,
+                Instances.id(),
+                Instant.now(),
+                counts == null ? Map.of() : counts,
+                objects == null ? Map.of() : objects,
+                message);
     }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
  * Topic {@code scaled-features}, key = recording MBID. The standardised vector of a track (train-only mean/std,
  * missing values imputed with the train mean, zero-variance features 0), written by the scaler.
  */
-public record ScaledFeatures(String runId, String mbid, Split split, Map<String, List<Integer>> labels,
-        float[] features) {
+public record ScaledFeatures(
+        String runId, String mbid, Split split, Map<String, List<Integer>> labels, float[] features) {
 
     @Override
     public boolean equals(Object o) {

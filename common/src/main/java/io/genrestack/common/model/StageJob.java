@@ -21,8 +21,14 @@ import java.util.TreeMap;
  * @param inputs input ranges by name (e.g. {@link #FEATURES} → the run's range of {@code track-features})
  * @param objects object-storage keys by name (e.g. {@link #STATS}, {@link #MANIFEST}, {@code labels.<source>})
  */
-public record StageJob(String runId, String stage, String unit, RunConfig config, Map<String, TopicRange> inputs,
-        Map<String, String> objects, Instant created) {
+public record StageJob(
+        String runId,
+        String stage,
+        String unit,
+        RunConfig config,
+        Map<String, TopicRange> inputs,
+        Map<String, String> objects,
+        Instant created) {
 
     /** The unit of a stage that works on the whole run. */
     public static final String ALL = "all";
@@ -51,8 +57,13 @@ public record StageJob(String runId, String stage, String unit, RunConfig config
     }
 
     /** A new job, created now. */
-    public static StageJob of(String runId, String stage, String unit, RunConfig config,
-            Map<String, TopicRange> inputs, Map<String, String> objects) {
+    public static StageJob of(
+            String runId,
+            String stage,
+            String unit,
+            RunConfig config,
+            Map<String, TopicRange> inputs,
+            Map<String, String> objects) {
         return new StageJob(runId, stage, unit, config, inputs, objects, Instant.now());
     }
 

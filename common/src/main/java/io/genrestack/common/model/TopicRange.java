@@ -16,6 +16,5 @@ public record TopicRange(String topic, Map<Integer, OffsetRange> partitions, lon
     }
 
     /** Half-open offset range [from, to). */
-    public record OffsetRange(long from, long to) {
-    }
+    public record OffsetRange(long from, long to) {}
 }

@@ -14,8 +14,14 @@ import java.util.Map;
  *        records written before the rename carry it as {@code model}, which is still read)
  * @param labels the track's true labels per source (copied through for the stacker)
  */
-public record TrackActivations(String runId, String mbid, @JsonAlias("model") String source, Split split,
-        Map<String, List<Integer>> labels, float[] hidden, float[] scores) {
+public record TrackActivations(
+        String runId,
+        String mbid,
+        @JsonAlias("model") String source,
+        Split split,
+        Map<String, List<Integer>> labels,
+        float[] hidden,
+        float[] scores) {
 
     @Override
     public boolean equals(Object o) {

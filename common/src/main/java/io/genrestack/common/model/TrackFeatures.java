@@ -15,8 +15,14 @@ import java.util.Map;
  *        {@code labels/<source>.json}); sources that do not tag the track are absent
  * @param features the flattened feature vector in the run manifest's order; NaN = missing value
  */
-public record TrackFeatures(String runId, String mbid, Split split, String releaseGroup, String sourceFile,
-        Map<String, List<Integer>> labels, float[] features) {
+public record TrackFeatures(
+        String runId,
+        String mbid,
+        Split split,
+        String releaseGroup,
+        String sourceFile,
+        Map<String, List<Integer>> labels,
+        float[] features) {
 
     @Override
     public boolean equals(Object o) {

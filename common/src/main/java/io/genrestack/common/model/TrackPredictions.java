@@ -7,8 +7,14 @@ import java.util.List;
  * model's and the stacked model's sigmoid scores over the source's labels, and the true label indices. Written by the
  * stacker for train and validation tracks (the evaluator tunes MediaEval thresholds on train, reports on validation).
  */
-public record TrackPredictions(String runId, String mbid, String source, Split split, List<Integer> labels,
-        float[] baseScores, float[] stackedScores) {
+public record TrackPredictions(
+        String runId,
+        String mbid,
+        String source,
+        Split split,
+        List<Integer> labels,
+        float[] baseScores,
+        float[] stackedScores) {
 
     @Override
     public boolean equals(Object o) {

@@ -6,8 +6,7 @@ package io.genrestack.common.model;
  *
  * @param hidden hidden units; 0 = no hidden layer (the stacked model: Dropout → Dense n)
  */
-public record TrainParams(int hidden, double dropout, double learningRate, int batchSize, int maxEpochs,
-        int patience) {
+public record TrainParams(int hidden, double dropout, double learningRate, int batchSize, int maxEpochs, int patience) {
 
     public static TrainParams paperBase() {
         return new TrainParams(256, 0.5, 1e-3, 32, 100, 4);

@@ -29,15 +29,14 @@ import java.util.List;
  * command). Both forms are accepted when reading; non-finite numbers in plain arrays are written as strings "NaN".
  */
 public final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     /** Wire mapper: compact, vectors as Base64. */
     public static final ObjectMapper MAPPER = configure(JsonMapper.builder().build(), true);
 
     /** Human mapper: pretty, vectors as JSON arrays. */
-    public static final ObjectMapper READABLE = configure(JsonMapper.builder().build(), false)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    public static final ObjectMapper READABLE =
+            configure(JsonMapper.builder().build(), false).enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Applies GenreStack's settings to a mapper (used for Quarkus' own mapper too). */
     public static ObjectMapper configure(ObjectMapper mapper, boolean binaryVectors) {
@@ -45,7 +44,8 @@ public final class Json {
         mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         SimpleModule vectors = new SimpleModule("genrestack-vectors");
-        vectors.addSerializer(float[].class, binaryVectors ? new Base64VectorSerializer() : new ArrayVectorSerializer());
+        vectors.addSerializer(
+                float[].class, binaryVectors ? new Base64VectorSerializer() : new ArrayVectorSerializer());
         vectors.addDeserializer(float[].class, new VectorDeserializer());
         mapper.registerModule(vectors);
         return mapper;
@@ -55,7 +55,8 @@ public final class Json {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName() + ": " + e, e);
+            throw new IllegalStateException(
+                    "cannot serialise " + value.getClass().getSimpleName() + ": " + e, e);
         }
     }
 

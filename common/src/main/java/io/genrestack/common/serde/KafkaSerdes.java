@@ -18,8 +18,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code value.deserializer=io.genrestack.common.serde.KafkaSerdes$RunEventDeserializer}.
  */
 public final class KafkaSerdes {
-    private KafkaSerdes() {
-    }
+    private KafkaSerdes() {}
 
     /** Serializes any record with {@link Json#MAPPER}. */
     public static class JsonSerializer<T> implements Serializer<T> {

@@ -14,8 +14,7 @@ import java.io.IOException;
 
 /** Which record type each topic carries, and the decoder that turns any record value into readable JSON. */
 public final class RecordTypes {
-    private RecordTypes() {
-    }
+    private RecordTypes() {}
 
     public static Class<?> forTopic(String topic) {
         return switch (topic) {

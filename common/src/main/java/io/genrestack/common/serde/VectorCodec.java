@@ -21,8 +21,7 @@ import java.util.Base64;
  * this format is rejected with a clear message naming the format.
  */
 public final class VectorCodec {
-    private VectorCodec() {
-    }
+    private VectorCodec() {}
 
     public static final byte MAGIC_0 = 'G';
     public static final byte MAGIC_1 = 'V';
@@ -42,7 +41,8 @@ public final class VectorCodec {
             throw new IllegalArgumentException("not a GenreStack vector (expected magic 'GV')");
         }
         if (bytes[2] != VERSION) {
-            throw new IllegalArgumentException("unsupported vector format version " + bytes[2] + " (this build reads 1)");
+            throw new IllegalArgumentException(
+                    "unsupported vector format version " + bytes[2] + " (this build reads 1)");
         }
         if (bytes[3] != TYPE_FLOAT32) {
             throw new IllegalArgumentException("unsupported vector element type " + bytes[3]);
@@ -50,8 +50,7 @@ public final class VectorCodec {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int n = b.getInt(4);
         if (n < 0 || bytes.length != HEADER_BYTES + 4L * n) {
-            throw new IllegalArgumentException(
-                    "vector length " + n + " does not match " + bytes.length + " bytes");
+            throw new IllegalArgumentException("vector length " + n + " does not match " + bytes.length + " bytes");
         }
         float[] v = new float[n];
         b.position(HEADER_BYTES);

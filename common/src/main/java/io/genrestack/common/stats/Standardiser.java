@@ -55,7 +55,9 @@ public final class Standardiser {
         float[] out = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             float v = x[i];
-            out[i] = Float.isNaN(v) || zeroVariance[i] ? 0f : (float) ((v - mean[i]) * invStd[i]); // double: large means, small stds
+            out[i] = Float.isNaN(v) || zeroVariance[i]
+                    ? 0f
+                    : (float) ((v - mean[i]) * invStd[i]); // double: large means, small stds
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.genrestack.common.storage;
 
+import io.genrestack.common.serde.Json;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
@@ -12,7 +13,6 @@ import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
 import io.minio.messages.Item;
-import io.genrestack.common.serde.Json;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -37,19 +37,22 @@ import java.util.Set;
  */
 public final class ObjectStore implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
-    private static final Set<String> CREDENTIAL_CODES = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch",
-            "AccessDenied", "InvalidToken", "ExpiredToken");
+    private static final Set<String> CREDENTIAL_CODES =
+            Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken");
     private static final Set<String> NOT_FOUND_CODES = Set.of("NoSuchKey", "NoSuchObject", "NoSuchBucket");
-    private static final Set<String> TRANSIENT_CODES = Set.of("SlowDown", "InternalError", "ServiceUnavailable",
-            "RequestTimeout", "XMinioServerNotInitialized");
+    private static final Set<String> TRANSIENT_CODES =
+            Set.of("SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "XMinioServerNotInitialized");
 
     private final StorageConfig config;
     private final MinioClient client;
 
     public ObjectStore(StorageConfig config) {
         this.config = config;
-        this.client = MinioClient.builder().endpoint(config.endpoint())
-                .credentials(config.accessKey(), config.secretKey()).region(config.region()).build();
+        this.client = MinioClient.builder()
+                .endpoint(config.endpoint())
+                .credentials(config.accessKey(), config.secretKey())
+                .region(config.region())
+                .build();
     }
 
     public StorageConfig config() {
@@ -81,7 +84,8 @@ public final class ObjectStore implements AutoCloseable {
     /** A cheap round trip for readiness checks: true when the endpoint answers and the bucket exists. */
     public boolean ping() {
         try {
-            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket()).build());
+            return client.bucketExists(
+                    BucketExistsArgs.builder().bucket(bucket()).build());
         } catch (Exception e) {
             return false;
         }
@@ -89,8 +93,12 @@ public final class ObjectStore implements AutoCloseable {
 
     public void put(String key, byte[] bytes, String contentType) {
         call("put " + key, () -> {
-            client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key).data(bytes, bytes.length)
-                    .contentType(contentType).build());
+            client.putObject(PutObjectArgs.builder()
+                    .bucket(bucket())
+                    .object(key)
+                    .data(bytes, bytes.length)
+                    .contentType(contentType)
+                    .build());
             return null;
         });
     }
@@ -107,8 +115,9 @@ public final class ObjectStore implements AutoCloseable {
     public void putFile(String key, Path file, String contentType) {
         call("put " + key + " from " + file, () -> {
             try (InputStream in = Files.newInputStream(file)) {
-                client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key)
-                        .stream(in, Files.size(file), null).contentType(contentType).build());
+                client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key).stream(in, Files.size(file), null)
+                        .contentType(contentType)
+                        .build());
             }
             return null;
         });
@@ -118,7 +127,8 @@ public final class ObjectStore implements AutoCloseable {
     public void putStream(String key, InputStream in, String contentType) {
         try {
             client.putObject(PutObjectArgs.builder().bucket(bucket()).object(key).stream(in, null, 10L << 20)
-                    .contentType(contentType).build());
+                    .contentType(contentType)
+                    .build());
         } catch (Exception e) {
             throw translate("put " + key, e);
         }
@@ -126,7 +136,8 @@ public final class ObjectStore implements AutoCloseable {
 
     public byte[] get(String key) {
         return call("get " + key, () -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build())) {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket()).object(key).build())) {
                 return in.readAllBytes();
             }
         });
@@ -155,7 +166,8 @@ public final class ObjectStore implements AutoCloseable {
     public void getFile(String key, Path target) {
         call("get " + key + " to " + target, () -> {
             Path tmp = target.resolveSibling(target.getFileName() + ".part");
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build())) {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket()).object(key).build())) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -165,12 +177,20 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Opens a stream; the caller closes it. */
     public InputStream getStream(String key) {
-        return call("get " + key, () -> client.getObject(GetObjectArgs.builder().bucket(bucket()).object(key).build()));
+        return call(
+                "get " + key,
+                () -> client.getObject(
+                        GetObjectArgs.builder().bucket(bucket()).object(key).build()));
     }
 
     public boolean exists(String key) {
         try {
-            call("stat " + key, () -> client.statObject(StatObjectArgs.builder().bucket(bucket()).object(key).build()));
+            call(
+                    "stat " + key,
+                    () -> client.statObject(StatObjectArgs.builder()
+                            .bucket(bucket())
+                            .object(key)
+                            .build()));
             return true;
         } catch (StorageException e) {
             if (e.isNotFound()) {
@@ -184,8 +204,11 @@ public final class ObjectStore implements AutoCloseable {
     public List<String> list(String prefix) {
         return call("list " + prefix, () -> {
             List<String> keys = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(
-                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(true).build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket())
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 keys.add(r.get().objectName());
             }
             keys.sort(null);
@@ -194,19 +217,24 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     /** An object directly under a prefix, with its modification time (null when the server gives none). */
-    public record Entry(String key, java.time.Instant lastModified) {
-    }
+    public record Entry(String key, java.time.Instant lastModified) {}
 
     /** The objects directly under a prefix ending in '/' (not in its sub-folders), with modification times. */
     public List<Entry> listFiles(String prefix) {
         return call("list " + prefix, () -> {
             List<Entry> out = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(
-                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(false).build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket())
+                    .prefix(prefix)
+                    .recursive(false)
+                    .build())) {
                 Item item = r.get();
                 if (!item.isDir()) {
-                    out.add(new Entry(item.objectName(),
-                            item.lastModified() == null ? null : item.lastModified().toInstant()));
+                    out.add(new Entry(
+                            item.objectName(),
+                            item.lastModified() == null
+                                    ? null
+                                    : item.lastModified().toInstant()));
                 }
             }
             out.sort(java.util.Comparator.comparing(Entry::key));
@@ -217,8 +245,12 @@ public final class ObjectStore implements AutoCloseable {
     /** True when any object is stored under the prefix (at any depth). */
     public boolean anyUnder(String prefix) {
         return call("list " + prefix, () -> {
-            for (Result<Item> r : client.listObjects(
-                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(false).maxKeys(1).build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket())
+                    .prefix(prefix)
+                    .recursive(false)
+                    .maxKeys(1)
+                    .build())) {
                 r.get();
                 return true;
             }
@@ -230,8 +262,11 @@ public final class ObjectStore implements AutoCloseable {
     public List<String> listPrefixes(String prefix) {
         return call("list " + prefix, () -> {
             List<String> names = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(
-                    ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(false).build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket())
+                    .prefix(prefix)
+                    .recursive(false)
+                    .build())) {
                 Item item = r.get();
                 if (item.isDir()) {
                     names.add(item.objectName());
@@ -244,7 +279,8 @@ public final class ObjectStore implements AutoCloseable {
 
     public void delete(String key) {
         call("delete " + key, () -> {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
+            client.removeObject(
+                    RemoveObjectArgs.builder().bucket(bucket()).object(key).build());
             return null;
         });
     }
@@ -272,7 +308,7 @@ public final class ObjectStore implements AutoCloseable {
 
     private <T> T call(String what, Op<T> op) {
         long backoff = config.initialBackoffMillis();
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return op.run();
             } catch (Exception e) {
@@ -281,8 +317,9 @@ public final class ObjectStore implements AutoCloseable {
                 if (!retry) {
                     throw failure;
                 }
-                LOG.warnf("object storage: %s failed (attempt %d/%d), retrying in %d ms: %s", what, attempt,
-                        config.maxAttempts(), backoff, rootMessage(e));
+                LOG.warnf(
+                        "object storage: %s failed (attempt %d/%d), retrying in %d ms: %s",
+                        what, attempt, config.maxAttempts(), backoff, rootMessage(e));
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
@@ -317,21 +354,34 @@ public final class ObjectStore implements AutoCloseable {
             if (t instanceof ErrorResponseException er) {
                 String code = er.errorResponse().code();
                 if (CREDENTIAL_CODES.contains(code)) {
-                    return new StorageException("object storage at " + config.endpoint() + " rejected the credentials"
-                            + " of access key '" + config.accessKey() + "' (" + code + ") during " + what
-                            + ": check GENRESTACK_S3_ACCESS_KEY / GENRESTACK_S3_SECRET_KEY", e, false);
+                    return new StorageException(
+                            "object storage at " + config.endpoint() + " rejected the credentials"
+                                    + " of access key '" + config.accessKey() + "' (" + code + ") during " + what
+                                    + ": check GENRESTACK_S3_ACCESS_KEY / GENRESTACK_S3_SECRET_KEY",
+                            e,
+                            false);
                 }
                 if ("NoSuchBucket".equals(code)) {
-                    return new StorageException("bucket '" + bucket() + "' does not exist at " + config.endpoint()
-                            + " (" + what + "); it is created at service start-up (ensureBucket)", e, true);
+                    return new StorageException(
+                            "bucket '" + bucket() + "' does not exist at " + config.endpoint() + " (" + what
+                                    + "); it is created at service start-up (ensureBucket)",
+                            e,
+                            true);
                 }
-                return new StorageException("object storage " + what + " failed: " + code + ": "
-                        + er.errorResponse().message(), e, NOT_FOUND_CODES.contains(code));
+                return new StorageException(
+                        "object storage " + what + " failed: " + code + ": "
+                                + er.errorResponse().message(),
+                        e,
+                        NOT_FOUND_CODES.contains(code));
             }
-            if (t instanceof ConnectException || t instanceof UnknownHostException
+            if (t instanceof ConnectException
+                    || t instanceof UnknownHostException
                     || t instanceof SocketTimeoutException) {
-                return new StorageException("cannot reach object storage at " + config.endpoint() + " (" + what
-                        + "): " + t.getMessage() + "; check GENRESTACK_S3_ENDPOINT and that the server runs", e, false);
+                return new StorageException(
+                        "cannot reach object storage at " + config.endpoint() + " (" + what + "): " + t.getMessage()
+                                + "; check GENRESTACK_S3_ENDPOINT and that the server runs",
+                        e,
+                        false);
             }
         }
         return new StorageException("object storage " + what + " failed: " + rootMessage(e), e, false);

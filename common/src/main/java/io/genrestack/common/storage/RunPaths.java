@@ -15,12 +15,12 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/models/&lt;source&gt;/base/checkpoints/   epoch-&lt;n&gt; checkpoints
  * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/params      stacked model parameters (stacker)
  * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/provenance.json
- * runs/&lt;run&gt;/reports/report.{json,md,html}      + roc-&lt;source&gt;-&lt;model&gt;.svg, mediaeval-&lt;source&gt;.tsv (evaluator)
+ * runs/&lt;run&gt;/reports/report.{json,md,html}      + roc-&lt;source&gt;-&lt;model&gt;.svg,
+ *                                                 mediaeval-&lt;source&gt;.tsv (evaluator)
  * </pre>
  */
 public final class RunPaths {
-    private RunPaths() {
-    }
+    private RunPaths() {}
 
     public static final String RUNS = "runs/";
 

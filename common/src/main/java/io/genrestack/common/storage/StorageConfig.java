@@ -8,12 +8,19 @@ package io.genrestack.common.storage;
  * @param maxAttempts attempts per operation on transient errors (network, 5xx), with exponential backoff
  * @param initialBackoffMillis first backoff; doubled after each failed attempt, capped at 10 s
  */
-public record StorageConfig(String endpoint, String accessKey, String secretKey, String bucket, String region,
-        int maxAttempts, long initialBackoffMillis) {
+public record StorageConfig(
+        String endpoint,
+        String accessKey,
+        String secretKey,
+        String bucket,
+        String region,
+        int maxAttempts,
+        long initialBackoffMillis) {
 
     public StorageConfig {
         if (endpoint == null || endpoint.isBlank()) {
-            throw new IllegalArgumentException("object storage endpoint is not set (genrestack.s3.endpoint / GENRESTACK_S3_ENDPOINT)");
+            throw new IllegalArgumentException(
+                    "object storage endpoint is not set (genrestack.s3.endpoint / GENRESTACK_S3_ENDPOINT)");
         }
         bucket = bucket == null || bucket.isBlank() ? "genrestack" : bucket;
         region = region == null || region.isBlank() ? "us-east-1" : region;

@@ -25,16 +25,22 @@ class CanonicalSchemaTest {
         List<CanonicalSchema.Leaf> shipped = CanonicalSchema.load();
         Map<String, Long> numericPerSection = shipped.stream()
                 .filter(l -> l.type() == CanonicalSchema.LeafType.NUMBER)
-                .collect(Collectors.groupingBy(l -> l.name().substring(0, l.name().indexOf('.')),
-                        Collectors.counting()));
+                .collect(Collectors.groupingBy(
+                        l -> l.name().substring(0, l.name().indexOf('.')), Collectors.counting()));
         assertEquals(Map.of("lowlevel", 2117L, "rhythm", 121L, "tonal", 409L), numericPerSection);
-        List<String> strings = shipped.stream().filter(l -> l.type() == CanonicalSchema.LeafType.STRING)
-                .map(CanonicalSchema.Leaf::jsonPath).toList();
-        assertEquals(List.of("/tonal/chords_key", "/tonal/chords_scale", "/tonal/key_key", "/tonal/key_scale"),
-                strings);
+        List<String> strings = shipped.stream()
+                .filter(l -> l.type() == CanonicalSchema.LeafType.STRING)
+                .map(CanonicalSchema.Leaf::jsonPath)
+                .toList();
+        assertEquals(
+                List.of("/tonal/chords_key", "/tonal/chords_scale", "/tonal/key_key", "/tonal/key_scale"), strings);
         List<String> names = shipped.stream().map(CanonicalSchema.Leaf::name).toList();
         assertEquals(names.stream().sorted().toList(), names, "plain string order of flat names");
-        assertEquals(0, names.stream().filter(n -> n.startsWith("rhythm.beats_position")).count());
+        assertEquals(
+                0,
+                names.stream()
+                        .filter(n -> n.startsWith("rhythm.beats_position"))
+                        .count());
     }
 
     @Test

@@ -49,7 +49,9 @@ class FeatureDumpTest {
         assertEquals(2675, out.get("size").asInt());
         assertEquals(2675, out.get("features").size());
         JsonNode doc = SharedData.tree(file);
-        assertEquals((float) doc.at("/tonal/tuning_frequency").doubleValue(),
-                out.get("features").get("tonal.tuning_frequency").floatValue(), 0f);
+        assertEquals(
+                (float) doc.at("/tonal/tuning_frequency").doubleValue(),
+                out.get("features").get("tonal.tuning_frequency").floatValue(),
+                0f);
     }
 }

@@ -18,22 +18,35 @@ class FeatureManifestTest {
         FeatureManifest full = FeatureManifest.forPreset("full");
         FeatureManifest paper = FeatureManifest.forPreset("paper");
         assertEquals("paper", FeatureManifest.DEFAULT_PRESET);
-        assertEquals(2669, FeatureManifest.forPreset(FeatureManifest.DEFAULT_PRESET).size());
+        assertEquals(
+                2669, FeatureManifest.forPreset(FeatureManifest.DEFAULT_PRESET).size());
         assertEquals(2675, full.size());
         assertEquals("1", full.version());
-        assertEquals(2647, full.columns().stream().filter(c -> c.kind() == FeatureColumn.Kind.NUMERIC).count());
-        assertEquals(28, full.columns().stream().filter(c -> c.kind() == FeatureColumn.Kind.ONE_HOT).count());
+        assertEquals(
+                2647,
+                full.columns().stream()
+                        .filter(c -> c.kind() == FeatureColumn.Kind.NUMERIC)
+                        .count());
+        assertEquals(
+                28,
+                full.columns().stream()
+                        .filter(c -> c.kind() == FeatureColumn.Kind.ONE_HOT)
+                        .count());
         Set<String> dropped = full.columns().stream().map(FeatureColumn::name).collect(Collectors.toSet());
         paper.columns().forEach(c -> dropped.remove(c.name()));
-        assertEquals(Set.of(
-                "rhythm.bpm_histogram_first_peak_bpm.var", "rhythm.bpm_histogram_first_peak_spread.var",
-                "rhythm.bpm_histogram_first_peak_weight.var", "rhythm.bpm_histogram_second_peak_bpm.var",
-                "rhythm.bpm_histogram_second_peak_spread.var", "rhythm.bpm_histogram_second_peak_weight.var"),
+        assertEquals(
+                Set.of(
+                        "rhythm.bpm_histogram_first_peak_bpm.var", "rhythm.bpm_histogram_first_peak_spread.var",
+                        "rhythm.bpm_histogram_first_peak_weight.var", "rhythm.bpm_histogram_second_peak_bpm.var",
+                        "rhythm.bpm_histogram_second_peak_spread.var", "rhythm.bpm_histogram_second_peak_weight.var"),
                 dropped);
         // paper keeps full's relative order
-        List<String> fullMinus = full.columns().stream().map(FeatureColumn::name)
-                .filter(n -> !dropped.contains(n)).toList();
-        assertEquals(fullMinus, paper.columns().stream().map(FeatureColumn::name).toList());
+        List<String> fullMinus = full.columns().stream()
+                .map(FeatureColumn::name)
+                .filter(n -> !dropped.contains(n))
+                .toList();
+        assertEquals(
+                fullMinus, paper.columns().stream().map(FeatureColumn::name).toList());
         assertThrows(IllegalArgumentException.class, () -> FeatureManifest.forPreset("nope"));
     }
 
@@ -77,7 +90,9 @@ class FeatureManifestTest {
         assertEquals(2675 - 12, noKey.size());
         assertTrue(noKey.indexOf("tonal.key_strength") >= 0, "prefix is segment-aware");
 
-        long dvar2 = paper.columns().stream().filter(c -> c.name().contains(".dvar2")).count();
+        long dvar2 = paper.columns().stream()
+                .filter(c -> c.name().contains(".dvar2"))
+                .count();
         assertTrue(dvar2 > 0);
         FeatureManifest noDvar2 = FeatureManifest.forPreset("paper", List.of("*.dvar2*"));
         assertEquals(2669 - dvar2, noDvar2.size());
@@ -85,20 +100,24 @@ class FeatureManifestTest {
         FeatureManifest oneCol = FeatureManifest.forPreset("full", List.of("lowlevel.spectral_centroid.m??n"));
         assertEquals(2675 - 1, oneCol.size());
 
-        assertThrows(IllegalArgumentException.class,
-                () -> FeatureManifest.forPreset("paper", List.of("lowlevel.mfccc")));
+        assertThrows(
+                IllegalArgumentException.class, () -> FeatureManifest.forPreset("paper", List.of("lowlevel.mfccc")));
         assertThrows(IllegalArgumentException.class, () -> FeatureManifest.forPreset("paper", List.of(" ")));
     }
 
     @Test
     void jsonRoundTrip() throws Exception {
-        for (FeatureManifest m : List.of(FeatureManifest.forPreset("paper"), FeatureManifest.forPreset("full"),
+        for (FeatureManifest m : List.of(
+                FeatureManifest.forPreset("paper"),
+                FeatureManifest.forPreset("full"),
                 FeatureManifest.forPreset("full", List.of("lowlevel.gfcc", "tonal.chords_*")))) {
             String json = SharedData.MAPPER.writeValueAsString(m);
             FeatureManifest back = SharedData.MAPPER.readValue(json, FeatureManifest.class);
             assertEquals(m, back);
             assertEquals(m.size(), back.size());
-            assertTrue(json.contains("\"name\":\"tonal.key_key=C#\"") || m.indexOf("tonal.key_key=C#") < 0, json.substring(0, 200));
+            assertTrue(
+                    json.contains("\"name\":\"tonal.key_key=C#\"") || m.indexOf("tonal.key_key=C#") < 0,
+                    json.substring(0, 200));
             assertTrue(json.startsWith("{\"version\":\"1\",\"preset\":"), json.substring(0, 80));
         }
     }

@@ -33,7 +33,8 @@ class FlattenerRealFilesTest {
             new String[] {"/rhythm/beats_count", "rhythm.beats_count"},
             new String[] {"/rhythm/bpm", "rhythm.bpm"},
             new String[] {"/rhythm/beats_loudness_band_ratio/mean/5", "rhythm.beats_loudness_band_ratio.mean.5"},
-            new String[] {"/rhythm/bpm_histogram_second_peak_weight/max", "rhythm.bpm_histogram_second_peak_weight.max"},
+            new String[] {"/rhythm/bpm_histogram_second_peak_weight/max", "rhythm.bpm_histogram_second_peak_weight.max"
+            },
             new String[] {"/tonal/hpcp/var/35", "tonal.hpcp.var.35"},
             new String[] {"/tonal/thpcp/0", "tonal.thpcp.0"},
             new String[] {"/tonal/chords_histogram/23", "tonal.chords_histogram.23"},
@@ -53,7 +54,9 @@ class FlattenerRealFilesTest {
             assertEquals(2669, p.length, e.getKey());
             assertEquals(2675, f.length, e.getKey());
             for (int i = 0; i < f.length; i++) {
-                assertTrue(Float.isFinite(f[i]), e.getKey() + " " + FULL.columns().get(i).name());
+                assertTrue(
+                        Float.isFinite(f[i]),
+                        e.getKey() + " " + FULL.columns().get(i).name());
             }
             // paper is full minus 6 columns, value for value
             for (int i = 0; i < p.length; i++) {
@@ -102,7 +105,11 @@ class FlattenerRealFilesTest {
                 for (int i = 0; i < FULL.size(); i++) {
                     if (FULL.columns().get(i).name().startsWith("tonal." + field + "=")) {
                         blockSize++;
-                        assertEquals(i == hot ? 1f : 0f, v[i], 0f, e.getKey() + " " + FULL.columns().get(i).name());
+                        assertEquals(
+                                i == hot ? 1f : 0f,
+                                v[i],
+                                0f,
+                                e.getKey() + " " + FULL.columns().get(i).name());
                         ones += (int) v[i];
                     }
                 }
@@ -128,7 +135,9 @@ class FlattenerRealFilesTest {
         // base names (one-hot blocks at their string's position) are in plain string order
         List<String> bases = new ArrayList<>();
         for (FeatureColumn c : FULL.columns()) {
-            String base = c.kind() == FeatureColumn.Kind.ONE_HOT ? c.name().substring(0, c.name().indexOf('=')) : c.name();
+            String base = c.kind() == FeatureColumn.Kind.ONE_HOT
+                    ? c.name().substring(0, c.name().indexOf('='))
+                    : c.name();
             if (bases.isEmpty() || !bases.get(bases.size() - 1).equals(base)) {
                 bases.add(base);
             }
@@ -144,16 +153,18 @@ class FlattenerRealFilesTest {
         for (Map.Entry<String, byte[]> e : SharedData.allDocuments().entrySet()) {
             JsonNode doc = SharedData.tree(e.getValue());
             JsonNode reversed = reverseKeys(doc);
-            assertNotEquals(doc.properties().iterator().next().getKey(),
-                    reversed.properties().iterator().next().getKey(), "key order really changed");
+            assertNotEquals(
+                    doc.properties().iterator().next().getKey(),
+                    reversed.properties().iterator().next().getKey(),
+                    "key order really changed");
             assertArrayEquals(FULL_F.flatten(doc), FULL_F.flatten(reversed), e.getKey());
         }
     }
 
     @Test
     void highlevelAndMetadataAreIgnored() {
-        byte[] bytes = SharedData.bytes(SharedData.dir()
-                .resolve("acousticbrainz/lowlevel-edge/cd3f5efa-bc5e-4064-a765-960494ad4bb4.json"));
+        byte[] bytes = SharedData.bytes(
+                SharedData.dir().resolve("acousticbrainz/lowlevel-edge/cd3f5efa-bc5e-4064-a765-960494ad4bb4.json"));
         ObjectNode doc = (ObjectNode) SharedData.tree(bytes);
         assertTrue(doc.has("highlevel"));
         float[] withAll = FULL_F.flatten(doc);

@@ -19,8 +19,8 @@ class FlattenerRulesTest {
     static final Flattener F = new Flattener(FULL);
 
     static ObjectNode realDoc() {
-        return (ObjectNode) SharedData.tree(SharedData.dir()
-                .resolve("acousticbrainz/lowlevel/0dad432b-16cc-4bf0-8961-fd31d124b01b.json"));
+        return (ObjectNode) SharedData.tree(
+                SharedData.dir().resolve("acousticbrainz/lowlevel/0dad432b-16cc-4bf0-8961-fd31d124b01b.json"));
     }
 
     static ObjectNode obj(JsonNode doc, String pointer) {
@@ -115,21 +115,29 @@ class FlattenerRulesTest {
 
         ObjectNode bool = realDoc();
         obj(bool, "/rhythm").put("danceability", true);
-        assertEquals("/rhythm/danceability", assertThrows(FeatureException.class, () -> F.flatten(bool)).path());
+        assertEquals(
+                "/rhythm/danceability",
+                assertThrows(FeatureException.class, () -> F.flatten(bool)).path());
 
         ObjectNode object = realDoc();
         obj(object, "/tonal").putObject("key_strength").put("mean", 1);
-        assertEquals("/tonal/key_strength", assertThrows(FeatureException.class, () -> F.flatten(object)).path());
+        assertEquals(
+                "/tonal/key_strength",
+                assertThrows(FeatureException.class, () -> F.flatten(object)).path());
 
         ObjectNode numberForKey = realDoc();
         obj(numberForKey, "/tonal").put("chords_scale", 1);
-        assertEquals("/tonal/chords_scale",
-                assertThrows(FeatureException.class, () -> F.flatten(numberForKey)).path());
+        assertEquals(
+                "/tonal/chords_scale",
+                assertThrows(FeatureException.class, () -> F.flatten(numberForKey))
+                        .path());
 
         ObjectNode scalarForContainer = realDoc();
         obj(scalarForContainer, "/lowlevel").put("barkbands", 0.5);
-        assertEquals("/lowlevel/barkbands",
-                assertThrows(FeatureException.class, () -> F.flatten(scalarForContainer)).path());
+        assertEquals(
+                "/lowlevel/barkbands",
+                assertThrows(FeatureException.class, () -> F.flatten(scalarForContainer))
+                        .path());
     }
 
     @Test
@@ -141,7 +149,9 @@ class FlattenerRulesTest {
         assertTrue(e.reason().contains("'H'"), e.reason());
         ObjectNode scale = realDoc();
         obj(scale, "/tonal").put("key_scale", "dorian");
-        assertEquals("/tonal/key_scale", assertThrows(FeatureException.class, () -> F.flatten(scale)).path());
+        assertEquals(
+                "/tonal/key_scale",
+                assertThrows(FeatureException.class, () -> F.flatten(scale)).path());
     }
 
     @Test

@@ -52,9 +52,10 @@ class FlattenerThroughputTest {
         }
         double filesPerSec = n / (flattenNanos / 1e9);
         double ratio = (double) flattenNanos / parseNanos;
-        String msg = String.format("flatten(byte[]): %.0f files/s (%.0f us/file, avg %d bytes); plain readTree: %.0f us/file;"
-                        + " flatten/parse = %.2f (sink %s)", filesPerSec, flattenNanos / 1e3 / n, avgBytes,
-                parseNanos / 1e3 / n, ratio, sink != 0);
+        String msg = String.format(
+                "flatten(byte[]): %.0f files/s (%.0f us/file, avg %d bytes); plain readTree: %.0f us/file;"
+                        + " flatten/parse = %.2f (sink %s)",
+                filesPerSec, flattenNanos / 1e3 / n, avgBytes, parseNanos / 1e3 / n, ratio, sink != 0);
         LOG.info(msg);
         assertTrue(ratio < 1.5, msg);
     }

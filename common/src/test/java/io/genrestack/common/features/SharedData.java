@@ -25,21 +25,26 @@ final class SharedData {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private SharedData() {
-    }
+    private SharedData() {}
 
     static Path dir() {
         String explicit = System.getProperty("genrestack.shared.data");
-        Path p = explicit != null && !explicit.isBlank() ? Path.of(explicit)
-                : Path.of(System.getProperty("genrestack.repo.root", ".")).resolve("../shared/data").normalize();
-        assertTrue(Files.isDirectory(p.resolve("acousticbrainz/lowlevel")),
+        Path p = explicit != null && !explicit.isBlank()
+                ? Path.of(explicit)
+                : Path.of(System.getProperty("genrestack.repo.root", "."))
+                        .resolve("../shared/data")
+                        .normalize();
+        assertTrue(
+                Files.isDirectory(p.resolve("acousticbrainz/lowlevel")),
                 "shared data not found at " + p.toAbsolutePath() + " (set -Dgenrestack.shared.data)");
         return p;
     }
 
     static List<Path> jsonFiles(String sub) {
         try (Stream<Path> s = Files.list(dir().resolve("acousticbrainz").resolve(sub))) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+            return s.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,9 +62,10 @@ final class SharedData {
     static Map<String, byte[]> archiveJsons() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         try (Stream<Path> s = Files.list(dir().resolve("acousticbrainz/archives"))) {
-            for (Path archive : s.filter(f -> f.toString().endsWith(".tar.bz2")).sorted().toList()) {
+            for (Path archive :
+                    s.filter(f -> f.toString().endsWith(".tar.bz2")).sorted().toList()) {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(archive));
-                     TarArchiveInputStream tar = new TarArchiveInputStream(new BZip2CompressorInputStream(in))) {
+                        TarArchiveInputStream tar = new TarArchiveInputStream(new BZip2CompressorInputStream(in))) {
                     TarArchiveEntry e;
                     while ((e = tar.getNextEntry()) != null) {
                         String base = Path.of(e.getName()).getFileName().toString();

@@ -80,7 +80,8 @@ class ExactlyOnceWriterTest {
             assertEquals(total, n, "committed records in range");
             assertEquals(total, seen.size());
             assertTrue(seen.values().stream().allMatch(c -> c == 1), "no duplicates");
-            assertTrue(ExactlyOnceWriter.latestMark(bootstrap, ProgressMark.key(run, "test", "all", "copy")).done());
+            assertTrue(ExactlyOnceWriter.latestMark(bootstrap, ProgressMark.key(run, "test", "all", "copy"))
+                    .done());
         }
         try {
             first.close();

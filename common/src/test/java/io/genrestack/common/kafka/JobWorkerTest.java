@@ -64,17 +64,24 @@ class JobWorkerTest {
         }
         // the broken job was reported on run-events
         List<RunEvent> failures = TopicScan.runEvents(bootstrap, run).stream()
-                .filter(e -> e.type().equals(RunEvent.STAGE_FAILED)).toList();
+                .filter(e -> e.type().equals(RunEvent.STAGE_FAILED))
+                .toList();
         assertEquals(1, failures.size());
         assertEquals("broken", failures.get(0).unit());
         // committed: a new worker in the same group receives none of these jobs again
         List<StageJob> again = new CopyOnWriteArrayList<>();
         try (EventPublisher pub = new EventPublisher(bootstrap, "job-test-2");
-                JobWorker w2 = new JobWorker(bootstrap, stage, job -> {
-                    if (job.runId().equals(run)) {
-                        again.add(job);
-                    }
-                }, 1, pub).start()) {
+                JobWorker w2 = new JobWorker(
+                                bootstrap,
+                                stage,
+                                job -> {
+                                    if (job.runId().equals(run)) {
+                                        again.add(job);
+                                    }
+                                },
+                                1,
+                                pub)
+                        .start()) {
             Thread.sleep(4000);
         }
         assertEquals(List.of(), again);

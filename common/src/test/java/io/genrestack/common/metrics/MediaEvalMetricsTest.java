@@ -1,9 +1,6 @@
 package io.genrestack.common.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link MediaEvalMetrics} on a worked example computed by hand, threshold tuning, binarisation, edge cases. */
 class MediaEvalMetricsTest {
@@ -19,8 +19,8 @@ class MediaEvalMetricsTest {
     private static final double EPS = 1e-15;
 
     // labels: 0 rock, 1 rock---punk, 2 pop, 3 pop---synthpop, 4 jazz, 5 electronic, 6 electronic---house
-    private static final List<String> LABELS = List.of("rock", "rock---punk", "pop", "pop---synthpop", "jazz",
-            "electronic", "electronic---house");
+    private static final List<String> LABELS =
+            List.of("rock", "rock---punk", "pop", "pop---synthpop", "jazz", "electronic", "electronic---house");
 
     private static boolean[][] rows(int labels, int[]... on) {
         boolean[][] m = new boolean[on.length][labels];
@@ -36,16 +36,18 @@ class MediaEvalMetricsTest {
     void workedExample() {
         boolean[] sub = MediaEvalMetrics.subgenreMask(LABELS);
         assertArrayEquals(new boolean[] {false, true, false, true, false, false, true}, sub);
-        boolean[][] truth = rows(7,
-                new int[] {0, 1},       // t0: rock, rock---punk
-                new int[] {2},          // t1: pop
-                new int[] {4, 2, 3},    // t2: jazz, pop, pop---synthpop
-                new int[] {0});         // t3: rock
-        boolean[][] pred = rows(7,
-                new int[] {0, 1, 2},    // t0: rock, rock---punk, pop
-                new int[] {2, 3},       // t1: pop, pop---synthpop
-                new int[] {4},          // t2: jazz
-                new int[] {1, 6});      // t3: rock---punk, electronic---house
+        boolean[][] truth = rows(
+                7,
+                new int[] {0, 1}, // t0: rock, rock---punk
+                new int[] {2}, // t1: pop
+                new int[] {4, 2, 3}, // t2: jazz, pop, pop---synthpop
+                new int[] {0}); // t3: rock
+        boolean[][] pred = rows(
+                7,
+                new int[] {0, 1, 2}, // t0: rock, rock---punk, pop
+                new int[] {2, 3}, // t1: pop, pop---synthpop
+                new int[] {4}, // t2: jazz
+                new int[] {1, 6}); // t3: rock---punk, electronic---house
         MediaEvalMetrics.Report r = MediaEvalMetrics.evaluate(pred, truth, sub);
 
         // Per track, all labels (true, predicted, hits -> P, R, F):
@@ -127,8 +129,8 @@ class MediaEvalMetricsTest {
     @Test
     void trackWithNothingPredictedHasPrecisionZero() {
         boolean[] sub = {false, false};
-        MediaEvalMetrics.Report r = MediaEvalMetrics.evaluate(new boolean[][] {{false, false}},
-                new boolean[][] {{true, false}}, sub);
+        MediaEvalMetrics.Report r =
+                MediaEvalMetrics.evaluate(new boolean[][] {{false, false}}, new boolean[][] {{true, false}}, sub);
         assertEquals(0.0, r.all().trackP(), 0.0);
         assertEquals(0.0, r.all().trackR(), 0.0);
         assertEquals(0.0, r.all().trackF(), 0.0);
@@ -177,27 +179,31 @@ class MediaEvalMetricsTest {
     void binariseGivesEveryTrackAtLeastItsBestLabel() {
         float[] thr = {0.5f, 0.6f, Float.POSITIVE_INFINITY};
         float[][] s = {
-            {0.7f, 0.1f, 0.9f},  // 0.7 >= 0.5 -> {0}; label 2 (+inf) never by threshold
-            {0.2f, 0.3f, 0.9f},  // nothing reaches its threshold -> best score 0.9 -> {2}
-            {0.5f, 0.6f, 0.0f},  // equal to threshold counts (>=) -> {0, 1}
-            {0.4f, 0.4f, 0.1f},  // nothing -> best is a tie 0.4/0.4 -> lowest index {0}
+            {0.7f, 0.1f, 0.9f}, // 0.7 >= 0.5 -> {0}; label 2 (+inf) never by threshold
+            {0.2f, 0.3f, 0.9f}, // nothing reaches its threshold -> best score 0.9 -> {2}
+            {0.5f, 0.6f, 0.0f}, // equal to threshold counts (>=) -> {0, 1}
+            {0.4f, 0.4f, 0.1f}, // nothing -> best is a tie 0.4/0.4 -> lowest index {0}
         };
         boolean[][] b = MediaEvalMetrics.binarise(s, thr);
         assertArrayEquals(new boolean[] {true, false, false}, b[0]);
         assertArrayEquals(new boolean[] {false, false, true}, b[1]);
         assertArrayEquals(new boolean[] {true, true, false}, b[2]);
         assertArrayEquals(new boolean[] {true, false, false}, b[3]);
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MediaEvalMetrics.binarise(new float[][] {{Float.NaN, 1f, 1f}}, thr));
         assertThrows(IllegalArgumentException.class, () -> MediaEvalMetrics.binarise(new float[][] {{1f}}, thr));
     }
 
     @Test
     void shapeMismatchIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> MediaEvalMetrics.evaluate(
-                new boolean[][] {{true}}, new boolean[][] {{true, false}}, new boolean[] {false, false}));
-        assertThrows(IllegalArgumentException.class, () -> MediaEvalMetrics.evaluate(
-                new boolean[][] {{true}}, new boolean[0][], new boolean[] {false}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> MediaEvalMetrics.evaluate(
+                        new boolean[][] {{true}}, new boolean[][] {{true, false}}, new boolean[] {false, false}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> MediaEvalMetrics.evaluate(new boolean[][] {{true}}, new boolean[0][], new boolean[] {false}));
     }
 
     /**
@@ -212,9 +218,13 @@ class MediaEvalMetricsTest {
         String[] sources = {"allmusic", "discogs", "lastfm", "tagtraum"};
         for (int k = 0; k < sources.length; k++) {
             List<String> lines = Files.readAllLines(
-                    stats.resolve("acousticbrainz-mediaeval2017-" + sources[k] + "-train.stats"), StandardCharsets.UTF_8);
-            List<String> labels = lines.subList(1, lines.size()).stream() // header: genre/subgenre recordings releasegroups
-                    .filter(line -> !line.isBlank()).map(line -> line.split("\t")[0]).toList();
+                    stats.resolve("acousticbrainz-mediaeval2017-" + sources[k] + "-train.stats"),
+                    StandardCharsets.UTF_8);
+            List<String> labels =
+                    lines.subList(1, lines.size()).stream() // header: genre/subgenre recordings releasegroups
+                            .filter(line -> !line.isBlank())
+                            .map(line -> line.split("\t")[0])
+                            .toList();
             boolean[] sub = MediaEvalMetrics.subgenreMask(labels);
             int subs = 0;
             for (boolean b : sub) {
@@ -230,6 +240,8 @@ class MediaEvalMetricsTest {
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        return Path.of(System.getProperty("genrestack.repo.root", ".")).resolve("../shared/data").normalize();
+        return Path.of(System.getProperty("genrestack.repo.root", "."))
+                .resolve("../shared/data")
+                .normalize();
     }
 }

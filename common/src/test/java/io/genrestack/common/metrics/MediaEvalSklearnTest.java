@@ -1,7 +1,8 @@
 package io.genrestack.common.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,15 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Per-track and per-label P/R/F of {@link MediaEvalMetrics#evaluate} against scikit-learn's
  * {@code precision_recall_fscore_support(zero_division=0)} where the definitions coincide:
  * <ul>
- *   <li>per track = {@code average="samples"} on the rows that have a true label in the subset, columns of the subset;</li>
+ *   <li>per track = {@code average="samples"} on the rows that have a true label in the subset, columns of the
+ *       subset;</li>
  *   <li>per label = {@code average="macro"} on all rows, the subset's columns that are true for some row.</li>
  * </ul>
  * Fails (never skips) without {@code python3-sklearn}.
@@ -29,6 +30,7 @@ class MediaEvalSklearnTest {
 
     @TempDir
     static Path dir;
+
     private static SklearnOracle oracle;
 
     @BeforeAll
@@ -88,8 +90,15 @@ class MediaEvalSklearnTest {
     }
 
     /** One subset of one data set: the two sklearn jobs (per track, per label) and the comparison. */
-    private record Check(MediaEvalMetrics.Prf mine, boolean[][] pred, boolean[][] truth, boolean[] subset,
-                         String tag, List<Integer> cols, List<Integer> rowsWithTruth, List<Integer> trueCols) {
+    private record Check(
+            MediaEvalMetrics.Prf mine,
+            boolean[][] pred,
+            boolean[][] truth,
+            boolean[] subset,
+            String tag,
+            List<Integer> cols,
+            List<Integer> rowsWithTruth,
+            List<Integer> trueCols) {
 
         Check(MediaEvalMetrics.Prf mine, boolean[][] pred, boolean[][] truth, boolean[] subset, String tag) {
             this(mine, pred, truth, subset, tag, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -124,10 +133,18 @@ class MediaEvalSklearnTest {
                 allRows.add(i);
             }
             return List.of(
-                    List.of("prf", oracle.writeBooleans(tag + "-tp.txt", select(pred, rowsWithTruth, cols)).toString(),
-                            oracle.writeBooleans(tag + "-tt.txt", select(truth, rowsWithTruth, cols)).toString()),
-                    List.of("prf", oracle.writeBooleans(tag + "-lp.txt", select(pred, allRows, trueCols)).toString(),
-                            oracle.writeBooleans(tag + "-lt.txt", select(truth, allRows, trueCols)).toString()));
+                    List.of(
+                            "prf",
+                            oracle.writeBooleans(tag + "-tp.txt", select(pred, rowsWithTruth, cols))
+                                    .toString(),
+                            oracle.writeBooleans(tag + "-tt.txt", select(truth, rowsWithTruth, cols))
+                                    .toString()),
+                    List.of(
+                            "prf",
+                            oracle.writeBooleans(tag + "-lp.txt", select(pred, allRows, trueCols))
+                                    .toString(),
+                            oracle.writeBooleans(tag + "-lt.txt", select(truth, allRows, trueCols))
+                                    .toString()));
         }
 
         void verify(Map<String, double[]> trackRef, Map<String, double[]> labelRef) {

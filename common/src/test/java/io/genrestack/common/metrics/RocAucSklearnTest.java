@@ -1,7 +1,8 @@
 package io.genrestack.common.metrics;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link RocAuc} against scikit-learn's {@code roc_auc_score} / {@code roc_curve} on random matrices with
@@ -25,6 +25,7 @@ class RocAucSklearnTest {
 
     @TempDir
     static Path dir;
+
     private static SklearnOracle oracle;
 
     @BeforeAll
@@ -32,8 +33,7 @@ class RocAucSklearnTest {
         oracle = SklearnOracle.require(dir);
     }
 
-    private record Data(float[][] scores, boolean[][] truth) {
-    }
+    private record Data(float[][] scores, boolean[][] truth) {}
 
     /** Scores from a few levels per label (heavy ties); labels 0-4 have special shapes. */
     private static Data randomTied(long seed, int n, int labels) {
@@ -50,12 +50,12 @@ class RocAucSklearnTest {
                 double raw = rnd.nextDouble() + (pos ? signal : 0);
                 float score = (float) (Math.floor(Math.max(0, Math.min(0.999999, raw)) * levels) / levels);
                 switch (l) {
-                    case 0 -> pos = false;                    // single class: no positive
-                    case 1 -> pos = true;                     // single class: all positive
-                    case 2 -> score = 0.25f;                  // constant scores -> 0.5
+                    case 0 -> pos = false; // single class: no positive
+                    case 1 -> pos = true; // single class: all positive
+                    case 2 -> score = 0.25f; // constant scores -> 0.5
                     case 3 -> score = rnd.nextBoolean() ? -0.0f : (rnd.nextBoolean() ? 0.0f : -0.5f); // signed zeros
-                    case 4 -> pos = i == 7;                   // exactly one positive
-                    default -> { }
+                    case 4 -> pos = i == 7; // exactly one positive
+                    default -> {}
                 }
                 s[i][l] = score;
                 t[i][l] = pos;
@@ -68,8 +68,11 @@ class RocAucSklearnTest {
     private static void compare(List<Data> data, String tag) throws IOException {
         List<List<String>> jobs = new ArrayList<>();
         for (int k = 0; k < data.size(); k++) {
-            jobs.add(List.of("auc", oracle.writeScores(tag + k + "-s.txt", data.get(k).scores()).toString(),
-                    oracle.writeBooleans(tag + k + "-t.txt", data.get(k).truth()).toString()));
+            jobs.add(List.of(
+                    "auc",
+                    oracle.writeScores(tag + k + "-s.txt", data.get(k).scores()).toString(),
+                    oracle.writeBooleans(tag + k + "-t.txt", data.get(k).truth())
+                            .toString()));
         }
         List<Map<String, double[]>> refs = oracle.runBatch(jobs);
         for (int k = 0; k < data.size(); k++) {

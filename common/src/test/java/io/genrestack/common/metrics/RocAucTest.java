@@ -1,13 +1,13 @@
 package io.genrestack.common.metrics;
 
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
 
 /** {@link RocAuc} on cases small enough to work out by hand; the arithmetic is in the comments. */
 class RocAucTest {
@@ -64,8 +64,8 @@ class RocAucTest {
 
     @Test
     void rejectsNaNAndLengthMismatch() {
-        assertThrows(IllegalArgumentException.class,
-                () -> RocAuc.auc(new float[] {Float.NaN, 1f}, new boolean[] {T, F}));
+        assertThrows(
+                IllegalArgumentException.class, () -> RocAuc.auc(new float[] {Float.NaN, 1f}, new boolean[] {T, F}));
         assertThrows(IllegalArgumentException.class, () -> RocAuc.auc(new float[] {1f}, new boolean[] {T, F}));
     }
 
@@ -100,8 +100,8 @@ class RocAucTest {
 
     @Test
     void macroWithNoEvaluableLabel() {
-        RocAuc.MacroResult r = RocAuc.macro(new float[][] {{0.1f, 0.2f}, {0.3f, 0.4f}},
-                new boolean[][] {{T, F}, {T, F}});
+        RocAuc.MacroResult r =
+                RocAuc.macro(new float[][] {{0.1f, 0.2f}, {0.3f, 0.4f}}, new boolean[][] {{T, F}, {T, F}});
         assertTrue(Double.isNaN(r.macro()));
         assertEquals(List.of(0, 1), r.skipped());
         assertEquals(0, r.evaluated());
@@ -139,8 +139,9 @@ class RocAucTest {
 
     @Test
     void macroRejectsRaggedRows() {
-        assertThrows(IllegalArgumentException.class, () -> RocAuc.macro(new float[][] {{0.1f, 0.2f}, {0.3f}},
-                new boolean[][] {{T, F}, {T}}));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RocAuc.macro(new float[][] {{0.1f, 0.2f}, {0.3f}}, new boolean[][] {{T, F}, {T}}));
     }
 
     @Test

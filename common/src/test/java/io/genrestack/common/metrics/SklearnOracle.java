@@ -1,6 +1,6 @@
 package io.genrestack.common.metrics;
 
-import static org.junit.jupiter.api.Assertions.fail;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs scikit-learn (Debian's {@code python3-sklearn} under {@code /usr/bin/python3}) as an independent
@@ -127,8 +127,10 @@ final class SklearnOracle {
         try {
             Path stdout = Files.createTempFile(dir, "oracle", ".out");
             Path stderr = Files.createTempFile(dir, "oracle", ".err");
-            Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .start();
             if (!process.waitFor(300, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 fail("scikit-learn oracle timed out: " + command);

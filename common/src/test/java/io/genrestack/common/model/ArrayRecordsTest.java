@@ -1,18 +1,19 @@
 package io.genrestack.common.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The records with float arrays compare, hash and print through {@link ArrayRecords}. */
 class ArrayRecordsTest {
 
     private static TrackActivations act(String model, float... scores) {
-        return new TrackActivations("r1", "m1", model, Split.TRAIN, Map.of("lastfm", List.of(1, 2)),
-                new float[] {0.5f, Float.NaN}, scores);
+        return new TrackActivations(
+                "r1", "m1", model, Split.TRAIN, Map.of("lastfm", List.of(1, 2)), new float[] {0.5f, Float.NaN}, scores);
     }
 
     @Test
@@ -26,14 +27,17 @@ class ArrayRecordsTest {
         TrackActivations noScores = new TrackActivations("r1", "m1", "lastfm", Split.TRAIN, Map.of(), null, null);
         assertNotEquals(a, noScores, "null array");
         assertEquals(noScores, new TrackActivations("r1", "m1", "lastfm", Split.TRAIN, Map.of(), null, null));
-        assertNotEquals(new ScaledFeatures("r1", "m1", Split.TRAIN, Map.of(), new float[] {0f}),
-                new ScaledFeatures("r1", "m1", Split.TRAIN, Map.of(), new float[] {-0f}), "bitwise: 0 is not -0");
+        assertNotEquals(
+                new ScaledFeatures("r1", "m1", Split.TRAIN, Map.of(), new float[] {0f}),
+                new ScaledFeatures("r1", "m1", Split.TRAIN, Map.of(), new float[] {-0f}),
+                "bitwise: 0 is not -0");
     }
 
     @Test
     void toStringShowsArraysAsTypeAndLength() {
-        assertEquals("TrackPredictions[runId=r, mbid=m, source=lastfm, split=VALIDATION, labels=[3], "
-                + "baseScores=float[2], stackedScores=null]",
+        assertEquals(
+                "TrackPredictions[runId=r, mbid=m, source=lastfm, split=VALIDATION, labels=[3], "
+                        + "baseScores=float[2], stackedScores=null]",
                 new TrackPredictions("r", "m", "lastfm", Split.VALIDATION, List.of(3), new float[2], null).toString());
     }
 }

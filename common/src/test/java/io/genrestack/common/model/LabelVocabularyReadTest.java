@@ -42,8 +42,11 @@ class LabelVocabularyReadTest {
         assertTrue(refused("{\"source\":\"lastfm\"}", "lastfm").contains("has no labels"));
         assertTrue(refused("{\"source\":\"discogs\",\"labels\":[\"a\"]}", "lastfm")
                 .contains("is of source 'discogs', expected 'lastfm'"));
-        assertTrue(refused("{\"source\":\"lastfm\",\"labels\":[\"b\",\"a\"]}", "lastfm").contains("not sorted"));
-        assertTrue(refused("{\"source\":\"lastfm\",\"labels\":[\"a\",1]}", "lastfm").contains("non-text label"));
-        assertTrue(refused("{\"source\":\"lastfm\",\"labels\":[\"a\",\" \"]}", "lastfm").contains("blank label"));
+        assertTrue(refused("{\"source\":\"lastfm\",\"labels\":[\"b\",\"a\"]}", "lastfm")
+                .contains("not sorted"));
+        assertTrue(refused("{\"source\":\"lastfm\",\"labels\":[\"a\",1]}", "lastfm")
+                .contains("non-text label"));
+        assertTrue(refused("{\"source\":\"lastfm\",\"labels\":[\"a\",\" \"]}", "lastfm")
+                .contains("blank label"));
     }
 }

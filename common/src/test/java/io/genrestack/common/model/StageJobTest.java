@@ -18,9 +18,15 @@ class StageJobTest {
     static final TopicRange RANGE = new TopicRange("scaled-features", Map.of(0, new TopicRange.OffsetRange(3, 9)), 6);
 
     static StageJob trainerJob() {
-        return StageJob.of("r1", "trainer", "lastfm", RunConfig.defaults(List.of(), List.of()),
-                Map.of(StageJob.FEATURES, RANGE), Map.of(StageJob.MANIFEST, "runs/r1/features/manifest.json"))
-                .withLabels("lastfm", "runs/r1/labels/lastfm.json").withLabels("discogs", "runs/r1/labels/discogs.json")
+        return StageJob.of(
+                        "r1",
+                        "trainer",
+                        "lastfm",
+                        RunConfig.defaults(List.of(), List.of()),
+                        Map.of(StageJob.FEATURES, RANGE),
+                        Map.of(StageJob.MANIFEST, "runs/r1/features/manifest.json"))
+                .withLabels("lastfm", "runs/r1/labels/lastfm.json")
+                .withLabels("discogs", "runs/r1/labels/discogs.json")
                 .withObject(StageJob.STATS, "runs/r1/scaler/stats.bin");
     }
 
@@ -29,13 +35,19 @@ class StageJobTest {
         StageJob job = trainerJob().withModel("lastfm", ModelKind.BASE, "runs/r1/models/lastfm/base/params");
         JsonNode json = Json.MAPPER.valueToTree(job);
         assertEquals(6, json.at("/inputs/features/expectedRecords").asLong());
-        assertEquals("runs/r1/labels/lastfm.json", json.at("/objects/labels.lastfm").asText());
-        assertEquals("runs/r1/models/lastfm/base/params", json.at("/objects/model.lastfm.base").asText());
+        assertEquals(
+                "runs/r1/labels/lastfm.json", json.at("/objects/labels.lastfm").asText());
+        assertEquals(
+                "runs/r1/models/lastfm/base/params",
+                json.at("/objects/model.lastfm.base").asText());
         assertEquals("runs/r1/scaler/stats.bin", json.at("/objects/stats").asText());
-        assertEquals("runs/r1/features/manifest.json", json.at("/objects/manifest").asText());
+        assertEquals(
+                "runs/r1/features/manifest.json", json.at("/objects/manifest").asText());
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("runId", "stage", "unit", "config", "inputs", "objects", "created"), fields,
+        assertEquals(
+                List.of("runId", "stage", "unit", "config", "inputs", "objects", "created"),
+                fields,
                 "accessors are not serialised as properties");
         assertEquals(job, Json.read(Json.bytes(job), StageJob.class));
     }
@@ -57,8 +69,8 @@ class StageJobTest {
     void nextJobCarriesRunConfigAndObjects() {
         StageJob job = trainerJob();
         TopicRange acts = new TopicRange("activations", Map.of(1, new TopicRange.OffsetRange(0, 6)), 6);
-        StageJob next = job.withModel("lastfm", ModelKind.BASE, "p").next("stacker", "lastfm",
-                StageJob.ACTIVATIONS, acts);
+        StageJob next =
+                job.withModel("lastfm", ModelKind.BASE, "p").next("stacker", "lastfm", StageJob.ACTIVATIONS, acts);
         assertEquals("r1/stacker/lastfm", next.key());
         assertEquals(job.config(), next.config());
         assertEquals(Map.of(StageJob.ACTIVATIONS, acts), next.inputs());
@@ -69,8 +81,7 @@ class StageJobTest {
 
     @Test
     void itemsConsumedIsThePositionOfANonKafkaInput() {
-        ProgressMark m = new ProgressMark("r1", "extractor", "all", "publish", ProgressMark.items(42), Map.of(),
-                false);
+        ProgressMark m = new ProgressMark("r1", "extractor", "all", "publish", ProgressMark.items(42), Map.of(), false);
         ProgressMark back = Json.read(Json.bytes(m), ProgressMark.class);
         assertEquals(42, back.itemsConsumed());
         assertEquals(42L, back.position().get(-1), "wire format: {-1: n}");

@@ -15,8 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrackActivationsTest {
     @Test
     void sourceIsWrittenAsSourceAndReadUnderItsOldNameToo() {
-        TrackActivations a = new TrackActivations("r1", "m1", "lastfm", Split.TRAIN, Map.of("lastfm", List.of(1)),
-                new float[] { 0f, 2.5f }, new float[] { 0.25f });
+        TrackActivations a = new TrackActivations(
+                "r1", "m1", "lastfm", Split.TRAIN, Map.of("lastfm", List.of(1)), new float[] {0f, 2.5f}, new float[] {
+                    0.25f
+                });
         String json = new String(Json.bytes(a), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"source\":\"lastfm\""), json);
         assertFalse(json.contains("\"model\""), json);

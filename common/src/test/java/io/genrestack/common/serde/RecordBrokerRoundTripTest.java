@@ -43,7 +43,8 @@ class RecordBrokerRoundTripTest {
             for (var e : records.entrySet()) {
                 KafkaSerdes.JsonSerializer<Object> ser = new KafkaSerdes.JsonSerializer<>();
                 byte[] bytes = ser.serialize(e.getKey(), e.getValue());
-                RecordMetadata md = p.send(new ProducerRecord<>(e.getKey(), runId, bytes)).get();
+                RecordMetadata md =
+                        p.send(new ProducerRecord<>(e.getKey(), runId, bytes)).get();
                 TopicPartition tp = new TopicPartition(md.topic(), md.partition());
                 c.assign(List.of(tp));
                 c.seek(tp, md.offset());

@@ -35,15 +35,15 @@ class VectorCodecTest {
 
     @Test
     void layoutIsLittleEndianWithHeader() {
-        byte[] b = VectorCodec.encode(new float[] { 1.0f });
+        byte[] b = VectorCodec.encode(new float[] {1.0f});
         // 'G' 'V' version 1, type 1, length 1 (LE), 1.0f = 0x3f800000 (LE: 00 00 80 3f)
-        assertArrayEquals(new byte[] { 'G', 'V', 1, 1, 1, 0, 0, 0, 0, 0, (byte) 0x80, 0x3f }, b);
+        assertArrayEquals(new byte[] {'G', 'V', 1, 1, 1, 0, 0, 0, 0, 0, (byte) 0x80, 0x3f}, b);
     }
 
     @Test
     void rejectsForeignOrTruncatedBytes() {
-        assertThrows(IllegalArgumentException.class, () -> VectorCodec.decode(new byte[] { 1, 2, 3 }));
-        byte[] b = VectorCodec.encode(new float[] { 1, 2, 3 });
+        assertThrows(IllegalArgumentException.class, () -> VectorCodec.decode(new byte[] {1, 2, 3}));
+        byte[] b = VectorCodec.encode(new float[] {1, 2, 3});
         byte[] cut = java.util.Arrays.copyOf(b, b.length - 1);
         var e = assertThrows(IllegalArgumentException.class, () -> VectorCodec.decode(cut));
         assertTrue(e.getMessage().contains("does not match"), e.getMessage());
@@ -53,9 +53,8 @@ class VectorCodecTest {
 
     @Test
     void jsonCarriesVectorsAsBase64AndReadsBothForms() throws Exception {
-        float[] v = { 1.5f, Float.NaN, -2f };
-        record Holder(float[] v) {
-        }
+        float[] v = {1.5f, Float.NaN, -2f};
+        record Holder(float[] v) {}
         String wire = Json.MAPPER.writeValueAsString(new Holder(v));
         assertTrue(wire.startsWith("{\"v\":\"R1YB"), wire); // base64 of 'G' 'V' 1
         float[] back = Json.MAPPER.readValue(wire, Holder.class).v();

@@ -23,7 +23,8 @@ class FeatureStatsRealFilesTest {
         List<float[]> rows = new ArrayList<>();
         for (String sub : List.of("acousticbrainz/lowlevel", "acousticbrainz/lowlevel-edge")) {
             try (Stream<Path> s = Files.list(SharedData.dir().resolve(sub))) {
-                for (Path p : s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                for (Path p :
+                        s.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
                     rows.add(f.flatten(Files.readAllBytes(p)));
                 }
             }

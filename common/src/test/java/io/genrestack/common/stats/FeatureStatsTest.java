@@ -58,12 +58,13 @@ class FeatureStatsTest {
         for (int j = 0; j < cols; j++) {
             std[j] = Math.sqrt(var[j] / n[j]);
         }
-        return new double[][] { mean, std };
+        return new double[][] {mean, std};
     }
 
     static void assertClose(double expected, double actual, String what) {
         double tol = 1e-9 * Math.max(Math.abs(expected), 1e-12);
-        assertTrue(Math.abs(expected - actual) <= tol || expected == actual,
+        assertTrue(
+                Math.abs(expected - actual) <= tol || expected == actual,
                 what + ": expected " + expected + ", got " + actual);
     }
 
@@ -94,7 +95,7 @@ class FeatureStatsTest {
         rows.forEach(whole::add);
         FeatureStats merged = new FeatureStats(cols);
         // uneven parts, one empty
-        int[] cuts = { 0, 10, 10, 1700, 3001 };
+        int[] cuts = {0, 10, 10, 1700, 3001};
         for (int p = 0; p + 1 < cuts.length; p++) {
             FeatureStats part = new FeatureStats(cols);
             rows.subList(cuts[p], cuts[p + 1]).forEach(part::add);

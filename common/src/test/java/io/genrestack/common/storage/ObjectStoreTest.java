@@ -27,7 +27,10 @@ class ObjectStoreTest {
     @BeforeAll
     static void start() {
         infra = LocalInfra.ensureStarted();
-        store = new ObjectStore(StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(),
+        store = new ObjectStore(StorageConfig.of(
+                infra.s3Endpoint(),
+                infra.s3AccessKey(),
+                infra.s3SecretKey(),
                 "store-test-" + UUID.randomUUID().toString().substring(0, 8)));
         store.ensureBucket();
         store.ensureBucket(); // idempotent
@@ -66,11 +69,16 @@ class ObjectStoreTest {
 
         assertEquals(List.of(run + "a.bin", run + "b.json", run + "c/f.bin", run + "d.bin"), store.list(run));
         var files = store.listFiles(run);
-        assertEquals(List.of(run + "a.bin", run + "b.json", run + "d.bin"),
-                files.stream().map(ObjectStore.Entry::key).toList(), "direct children only");
+        assertEquals(
+                List.of(run + "a.bin", run + "b.json", run + "d.bin"),
+                files.stream().map(ObjectStore.Entry::key).toList(),
+                "direct children only");
         java.time.Instant now = java.time.Instant.now();
-        files.forEach(x -> assertTrue(x.lastModified() != null && x.lastModified().isAfter(now.minusSeconds(600))
-                && !x.lastModified().isAfter(now.plusSeconds(60)), x.toString()));
+        files.forEach(x -> assertTrue(
+                x.lastModified() != null
+                        && x.lastModified().isAfter(now.minusSeconds(600))
+                        && !x.lastModified().isAfter(now.plusSeconds(60)),
+                x.toString()));
         assertTrue(store.anyUnder(run + "c/"));
         assertFalse(store.anyUnder(run + "nothing/"));
         assertTrue(store.exists(run + "a.bin"));
@@ -84,7 +92,8 @@ class ObjectStoreTest {
 
     @Test
     void wrongCredentialsFailAtOnceWithAClearMessage() {
-        try (ObjectStore bad = new ObjectStore(StorageConfig.of(infra.s3Endpoint(), "nobody", "wrong", store.bucket()))) {
+        try (ObjectStore bad =
+                new ObjectStore(StorageConfig.of(infra.s3Endpoint(), "nobody", "wrong", store.bucket()))) {
             long t0 = System.nanoTime();
             var e = assertThrows(StorageException.class, () -> bad.get("runs/x"));
             assertTrue(e.getMessage().contains("rejected the credentials"), e.getMessage());
@@ -105,7 +114,8 @@ class ObjectStoreTest {
             long t0 = System.nanoTime();
             var e = assertThrows(StorageException.class, () -> down.get("k"));
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(e.getMessage().contains("cannot reach object storage at http://127.0.0.1:" + port), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("cannot reach object storage at http://127.0.0.1:" + port), e.getMessage());
             assertTrue(ms >= 150, "3 attempts with 50+100 ms backoff took " + ms + " ms");
             assertFalse(down.ping());
         }

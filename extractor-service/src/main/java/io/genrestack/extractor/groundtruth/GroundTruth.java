@@ -1,6 +1,7 @@
 package io.genrestack.extractor.groundtruth;
 
 import io.genrestack.extractor.input.Mbids;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,8 +44,7 @@ public final class GroundTruth {
     }
 
     /** A row or header that could not be used, with where it is and why. {@code mbid} may be empty. */
-    public record Problem(String source, String file, int line, String mbid, String reason) {
-    }
+    public record Problem(String source, String file, int line, String mbid, String reason) {}
 
     private final String source;
     private final String file;
@@ -94,8 +94,8 @@ public final class GroundTruth {
         return new GroundTruth(source, file, rows, problems);
     }
 
-    private static void parseRow(String source, String file, int lineNo, String[] fields, Map<String, Row> rows,
-                                 List<Problem> problems) {
+    private static void parseRow(
+            String source, String file, int lineNo, String[] fields, Map<String, Row> rows, List<Problem> problems) {
         String rawMbid = fields[0].trim();
         Optional<String> mbid = Mbids.normalize(rawMbid);
         if (mbid.isEmpty()) {
@@ -125,7 +125,11 @@ public final class GroundTruth {
         }
         Row previous = rows.get(mbid.get());
         if (previous != null) {
-            problems.add(new Problem(source, file, lineNo, mbid.get(),
+            problems.add(new Problem(
+                    source,
+                    file,
+                    lineNo,
+                    mbid.get(),
                     "duplicate recording MBID (first at line " + previous.line() + ", kept)"));
             return;
         }

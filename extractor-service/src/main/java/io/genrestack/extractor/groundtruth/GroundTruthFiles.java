@@ -1,6 +1,7 @@
 package io.genrestack.extractor.groundtruth;
 
 import io.genrestack.common.Sources;
+
 import java.util.Optional;
 
 /**
@@ -10,8 +11,7 @@ import java.util.Optional;
  */
 public final class GroundTruthFiles {
 
-    private GroundTruthFiles() {
-    }
+    private GroundTruthFiles() {}
 
     /** Official file name of the training TSV of {@code source}. */
     public static String trainFileName(String source) {

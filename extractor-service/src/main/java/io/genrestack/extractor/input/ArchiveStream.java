@@ -2,16 +2,17 @@ package io.genrestack.extractor.input;
 
 import io.genrestack.extractor.input.BombGuard.CountingStream;
 import io.genrestack.extractor.input.InputItem.BadItem;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.jboss.logging.Logger;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.jboss.logging.Logger;
 
 /**
  * Streams the entries of one {@code .tar.bz2} archive (bzip2 then tar, through the {@link BombGuard}) as items named
@@ -49,8 +50,9 @@ final class ArchiveStream {
                 } catch (IOException | RuntimeException e) {
                     // RuntimeException: commons-compress reports some malformed headers as IllegalArgumentException.
                     LOG.debugf("archive %s damaged after %d entries: %s", archiveName, entries, e);
-                    sink.accept(new BadItem(archiveName, BombGuard.bombMessage(e)
-                            .orElse(InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e))));
+                    sink.accept(new BadItem(
+                            archiveName,
+                            BombGuard.bombMessage(e).orElse(InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e))));
                     return;
                 }
                 if (item != null) {
@@ -66,8 +68,8 @@ final class ArchiveStream {
         InputStream raw = Files.newInputStream(archive);
         try {
             CountingStream compressed = new CountingStream(raw, null);
-            BZip2CompressorInputStream bz = new BZip2CompressorInputStream(
-                    new BufferedInputStream(compressed, DocumentReader.CHUNK), true);
+            BZip2CompressorInputStream bz =
+                    new BZip2CompressorInputStream(new BufferedInputStream(compressed, DocumentReader.CHUNK), true);
             return new TarArchiveInputStream(new CountingStream(bz, compressed));
         } catch (IOException | RuntimeException e) {
             raw.close();

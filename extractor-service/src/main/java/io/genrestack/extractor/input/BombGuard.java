@@ -12,8 +12,7 @@ import java.util.Optional;
  * through here too (TarArchiveInputStream skips by reading), so every byte is counted.
  */
 final class BombGuard {
-    private BombGuard() {
-    }
+    private BombGuard() {}
 
     /** Counts the bytes read through it; see {@link BombGuard}. */
     static final class CountingStream extends FilterInputStream {
@@ -60,7 +59,8 @@ final class BombGuard {
 
         private void add(long n) throws IOException {
             count += n;
-            if (compressed != null && count > InputScanner.BOMB_MIN_BYTES
+            if (compressed != null
+                    && count > InputScanner.BOMB_MIN_BYTES
                     && count > InputScanner.BOMB_RATIO * Math.max(1, compressed.count)) {
                 throw new BombException(InputScanner.BOMB + count + " bytes out of " + compressed.count
                         + " compressed bytes (more than " + InputScanner.BOMB_RATIO

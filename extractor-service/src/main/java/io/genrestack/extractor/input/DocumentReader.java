@@ -2,6 +2,7 @@ package io.genrestack.extractor.input;
 
 import io.genrestack.extractor.input.InputItem.BadItem;
 import io.genrestack.extractor.input.InputItem.JsonDoc;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

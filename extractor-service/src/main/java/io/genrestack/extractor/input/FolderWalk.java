@@ -104,6 +104,10 @@ final class FolderWalk {
     private String relative(Path p) {
         Path rel = root.relativize(p);
         String s = rel.toString().replace(p.getFileSystem().getSeparator(), "/");
-        return s.isEmpty() ? root.getFileName() == null ? root.toString() : root.getFileName().toString() : s;
+        return s.isEmpty()
+                ? root.getFileName() == null
+                        ? root.toString()
+                        : root.getFileName().toString()
+                : s;
     }
 }

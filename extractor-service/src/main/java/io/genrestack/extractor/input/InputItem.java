@@ -1,6 +1,7 @@
 package io.genrestack.extractor.input;
 
 import io.genrestack.common.model.ArrayRecords;
+
 import java.util.Objects;
 
 /**

@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /** The name rules of the scan: junk, archives, documents (an MBID-named {@code .json}) and escaping paths. */
 final class InputNames {
-    private InputNames() {
-    }
+    private InputNames() {}
 
     /** True for macOS metadata that is skipped silently: {@code ._*}, {@code .DS_Store}, {@code __MACOSX/...}. */
     static boolean isJunk(String path) {

@@ -2,6 +2,7 @@ package io.genrestack.extractor.input;
 
 import io.genrestack.extractor.input.InputItem.BadItem;
 import io.genrestack.extractor.input.InputItem.JsonDoc;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -152,7 +153,9 @@ public final class InputScanner {
      * itself when it is an archive or a {@code .json} file; returns false when the visitor stopped.
      */
     private static boolean eachInput(Path input, FolderWalk.Visitor visitor) {
-        String display = input.getFileName() == null ? input.toString() : input.getFileName().toString();
+        String display = input.getFileName() == null
+                ? input.toString()
+                : input.getFileName().toString();
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(input, BasicFileAttributes.class);

@@ -16,8 +16,7 @@ public final class Mbids {
     private static final Pattern UUID_PATTERN = Pattern.compile(UUID);
     private static final Pattern FILE_STEM = Pattern.compile("(" + UUID + ")(?:-[0-9]{1,9})?");
 
-    private Mbids() {
-    }
+    private Mbids() {}
 
     /** True when {@code s} is a UUID in the canonical 36-character hyphenated form (either case). */
     public static boolean isValid(String s) {

@@ -109,7 +109,11 @@ public final class Progress {
         if (f > 0) {
             sb.append(" (").append(f).append(" failed)");
         }
-        sb.append(String.format(Locale.ROOT, ", %.1f/s, elapsed %s", ratePerSecond(), hms(elapsed().toSeconds())));
+        sb.append(String.format(
+                Locale.ROOT,
+                ", %.1f/s, elapsed %s",
+                ratePerSecond(),
+                hms(elapsed().toSeconds())));
         if (total >= 0) {
             double pct = total == 0 ? 100.0 : 100.0 * done.get() / total;
             sb.append(String.format(Locale.ROOT, ", %.1f%% of %d", pct, total));

@@ -1,6 +1,7 @@
 package io.genrestack.extractor.split;
 
 import io.genrestack.extractor.groundtruth.GroundTruth;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,8 @@ final class Components {
     List<List<String>> recordingComponents() {
         Map<Integer, List<String>> byRoot = new HashMap<>();
         for (String id : recordingIds) {
-            byRoot.computeIfAbsent(find(recordings.get(id)), k -> new ArrayList<>()).add(id);
+            byRoot.computeIfAbsent(find(recordings.get(id)), k -> new ArrayList<>())
+                    .add(id);
         }
         return new ArrayList<>(byRoot.values());
     }

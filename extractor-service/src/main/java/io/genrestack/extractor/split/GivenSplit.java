@@ -1,9 +1,10 @@
 package io.genrestack.extractor.split;
 
+import io.genrestack.common.Sources;
 import io.genrestack.common.model.Split;
 import io.genrestack.extractor.groundtruth.GroundTruth;
-import io.genrestack.common.Sources;
 import io.genrestack.extractor.groundtruth.GroundTruthFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,7 @@ public final class GivenSplit {
     }
 
     /** One inconsistency of the official split: the recording or release group MBID, and where it occurs. */
-    public record Conflict(ConflictKind kind, String id, String detail) {
-    }
+    public record Conflict(ConflictKind kind, String id, String detail) {}
 
     private final Map<String, GroundTruth> train;
     private final Map<String, GroundTruth> validation;
@@ -51,8 +51,12 @@ public final class GivenSplit {
     private final List<Conflict> conflicts;
     private final int movedToValidation;
 
-    private GivenSplit(Map<String, GroundTruth> train, Map<String, GroundTruth> validation,
-                       Map<String, Split> assignments, List<Conflict> conflicts, int moved) {
+    private GivenSplit(
+            Map<String, GroundTruth> train,
+            Map<String, GroundTruth> validation,
+            Map<String, Split> assignments,
+            List<Conflict> conflicts,
+            int moved) {
         this.train = Collections.unmodifiableMap(train);
         this.validation = Collections.unmodifiableMap(validation);
         this.assignments = Collections.unmodifiableMap(assignments);
@@ -158,7 +162,8 @@ public final class GivenSplit {
 
     private static void note(Map<String, Map<Split, Set<String>>> where, String id, Split side, String source) {
         where.computeIfAbsent(id, k -> new java.util.EnumMap<>(Split.class))
-                .computeIfAbsent(side, k -> new TreeSet<>()).add(source);
+                .computeIfAbsent(side, k -> new TreeSet<>())
+                .add(source);
     }
 
     private static String describe(Map<Split, Set<String>> sides) {

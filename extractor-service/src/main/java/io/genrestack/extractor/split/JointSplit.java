@@ -2,6 +2,7 @@ package io.genrestack.extractor.split;
 
 import io.genrestack.common.model.Split;
 import io.genrestack.extractor.groundtruth.GroundTruth;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,8 +43,13 @@ public final class JointSplit {
     private final int largestComponent;
     private final long trainCount;
 
-    private JointSplit(long seed, double trainFraction, Map<String, Split> assignments, int components,
-                       int largestComponent, long trainCount) {
+    private JointSplit(
+            long seed,
+            double trainFraction,
+            Map<String, Split> assignments,
+            int components,
+            int largestComponent,
+            long trainCount) {
         this.seed = seed;
         this.trainFraction = trainFraction;
         this.assignments = Collections.unmodifiableMap(assignments);
@@ -68,8 +74,7 @@ public final class JointSplit {
         }
         Components graph = new Components();
         rows.forEach(graph::add);
-        record Unit(long key, String smallest, List<String> members) {
-        }
+        record Unit(long key, String smallest, List<String> members) {}
         List<Unit> units = new ArrayList<>();
         int largest = 0;
         for (List<String> members : graph.recordingComponents()) {
@@ -151,9 +156,15 @@ public final class JointSplit {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "JointSplit[seed=%d, target=%.3f, achieved=%.4f, train=%d, validation=%d, components=%d, largest=%d]",
-                seed, trainFraction, achievedTrainFraction(), trainCount, validationCount(), components,
+                seed,
+                trainFraction,
+                achievedTrainFraction(),
+                trainCount,
+                validationCount(),
+                components,
                 largestComponent);
     }
 }

@@ -1,19 +1,20 @@
 package io.genrestack.extractor.input;
 
-import static io.genrestack.extractor.input.InputScannerTest.bad;
-import static io.genrestack.extractor.input.InputScannerTest.docs;
-import static io.genrestack.extractor.input.InputScannerTest.scan;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.genrestack.extractor.input.InputItem.JsonDoc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static io.genrestack.extractor.input.InputScannerTest.bad;
+import static io.genrestack.extractor.input.InputScannerTest.docs;
+import static io.genrestack.extractor.input.InputScannerTest.scan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Junk, order, links and sizes in plain folders. */
 class FolderRulesTest {
@@ -43,12 +44,19 @@ class FolderRulesTest {
         InputScanner scanner = new InputScanner();
         List<InputItem> items = scan(scanner, root);
         // depth-first, each folder's entries by name: "a/b" (folder b) sorts before "a/bbbbbbbb-...".
-        assertEquals(List.of("in/a/" + A + "-3.json", "in/a/b/" + A + "-1.json", "in/a/" + B + "-4.json", "in/b/" + B + ".json"),
+        assertEquals(
+                List.of(
+                        "in/a/" + A + "-3.json",
+                        "in/a/b/" + A + "-1.json",
+                        "in/a/" + B + "-4.json",
+                        "in/b/" + B + ".json"),
                 docs(items).stream().map(JsonDoc::name).toList());
-        assertEquals(List.of(A, A, B, B), docs(items).stream().map(JsonDoc::mbid).toList());
+        assertEquals(
+                List.of(A, A, B, B), docs(items).stream().map(JsonDoc::mbid).toList());
         Map<String, String> bad = bad(items);
         assertEquals(2, bad.size(), bad::toString);
-        assertEquals(InputScanner.LINK_REFUSED + " (target outside the input folder)", bad.get("in/a/" + B + "-5.json"));
+        assertEquals(
+                InputScanner.LINK_REFUSED + " (target outside the input folder)", bad.get("in/a/" + B + "-5.json"));
         assertEquals(InputScanner.LINK_REFUSED + " (target is not a regular file)", bad.get("in/loop"));
         // junk and the __MACOSX folder are not counted; files and links are
         assertEquals(6, scanner.countCandidates(List.of(root)));

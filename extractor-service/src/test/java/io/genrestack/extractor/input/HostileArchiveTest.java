@@ -1,5 +1,24 @@
 package io.genrestack.extractor.input;
 
+import io.genrestack.extractor.input.InputItem.BadItem;
+import io.genrestack.extractor.input.InputItem.JsonDoc;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
 import static io.genrestack.extractor.input.InputScannerTest.bad;
 import static io.genrestack.extractor.input.InputScannerTest.docs;
 import static io.genrestack.extractor.input.InputScannerTest.scan;
@@ -10,24 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.genrestack.extractor.input.InputItem.BadItem;
-import io.genrestack.extractor.input.InputItem.JsonDoc;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Archives built here with commons-compress, full of entries a scanner must refuse. */
 class HostileArchiveTest {
@@ -54,7 +55,7 @@ class HostileArchiveTest {
         byte[] oversize = new byte[10_000];
         Arrays.fill(oversize, (byte) ' ');
         try (OutputStream out = new BZip2CompressorOutputStream(Files.newOutputStream(archive));
-             TarArchiveOutputStream tar = tarOver(out)) {
+                TarArchiveOutputStream tar = tarOver(out)) {
             TarArchiveEntry dir = new TarArchiveEntry("data/01/");
             tar.putArchiveEntry(dir);
             tar.closeArchiveEntry();
@@ -75,7 +76,8 @@ class HostileArchiveTest {
 
         List<InputItem> items = scan(new InputScanner(4096), archive);
         String p = "hostile.tar.bz2!/";
-        assertEquals(List.of(p + "data/01/" + A + ".json", p + "data/02/" + D + "-7.json"),
+        assertEquals(
+                List.of(p + "data/01/" + A + ".json", p + "data/02/" + D + "-7.json"),
                 docs(items).stream().map(JsonDoc::name).toList());
         assertEquals(List.of(A, D), docs(items).stream().map(JsonDoc::mbid).toList());
         assertArrayEquals(json(D), docs(items).get(1).bytes());
@@ -85,14 +87,19 @@ class HostileArchiveTest {
         assertEquals(InputScanner.ESCAPES_ARCHIVE, bad.get(p + "data/../../" + A + ".json"));
         assertEquals(InputScanner.ESCAPES_ARCHIVE, bad.get(p + "/tmp/" + A + ".json"), bad::toString);
         assertEquals(InputScanner.LINK_REFUSED + " (-> /etc/passwd)", bad.get(p + "data/01/" + B + ".json"));
-        assertEquals(InputScanner.LINK_REFUSED + " (-> data/01/" + A + ".json)", bad.get(p + "data/01/" + B + "-2.json"));
+        assertEquals(
+                InputScanner.LINK_REFUSED + " (-> data/01/" + A + ".json)", bad.get(p + "data/01/" + B + "-2.json"));
         assertEquals(InputScanner.NOT_JSON, bad.get(p + "data/01/notes.txt"));
         assertEquals(InputScanner.NOT_AN_MBID, bad.get(p + "data/01/sample.json"));
-        assertEquals(InputScanner.TOO_LARGE + "10000 bytes exceeds the limit of 4096 bytes", bad.get(p + "data/01/" + C + ".json"));
+        assertEquals(
+                InputScanner.TOO_LARGE + "10000 bytes exceeds the limit of 4096 bytes",
+                bad.get(p + "data/01/" + C + ".json"));
         assertEquals(8, bad.size(), bad::toString);
         assertEquals(10, items.size(), "junk and the directory are not emitted at all");
-        assertTrue(items.stream().noneMatch(i -> i.name().contains("._") || i.name().contains(".DS_Store")
-                || i.name().contains("__MACOSX")));
+        assertTrue(items.stream()
+                .noneMatch(i -> i.name().contains("._")
+                        || i.name().contains(".DS_Store")
+                        || i.name().contains("__MACOSX")));
     }
 
     @Test
@@ -120,17 +127,21 @@ class HostileArchiveTest {
         }
         Path good = tmp.resolve("good.tbz2");
         try (OutputStream out = new BZip2CompressorOutputStream(Files.newOutputStream(good));
-             TarArchiveOutputStream tar = tarOver(out)) {
+                TarArchiveOutputStream tar = tarOver(out)) {
             file(tar, C + ".json", json(C), false);
         }
 
         List<InputItem> items = scan(new InputScanner(), cut, good);
         assertEquals(3, items.size(), items::toString);
-        assertEquals("cut.tar.bz2!/x/" + A + ".json", assertInstanceOf(JsonDoc.class, items.get(0)).name());
+        assertEquals(
+                "cut.tar.bz2!/x/" + A + ".json",
+                assertInstanceOf(JsonDoc.class, items.get(0)).name());
         BadItem b = assertInstanceOf(BadItem.class, items.get(1));
         assertEquals("cut.tar.bz2", b.name());
-        assertTrue(b.reason().startsWith(InputScanner.CORRUPT_ARCHIVE) && b.reason().length()
-                > InputScanner.CORRUPT_ARCHIVE.length(), b.reason());
+        assertTrue(
+                b.reason().startsWith(InputScanner.CORRUPT_ARCHIVE)
+                        && b.reason().length() > InputScanner.CORRUPT_ARCHIVE.length(),
+                b.reason());
         assertEquals(C, assertInstanceOf(JsonDoc.class, items.get(2)).mbid());
     }
 
@@ -149,10 +160,11 @@ class HostileArchiveTest {
     void sinkExceptionsAreNotSwallowed(@TempDir Path tmp) throws IOException {
         Path archive = tmp.resolve("ok.tar.bz2");
         try (OutputStream out = new BZip2CompressorOutputStream(Files.newOutputStream(archive));
-             TarArchiveOutputStream tar = tarOver(out)) {
+                TarArchiveOutputStream tar = tarOver(out)) {
             file(tar, A + ".json", json(A), false);
         }
-        IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
                 () -> new InputScanner().scan(List.of(archive), item -> {
                     throw new IllegalStateException("sink down");
                 }));
@@ -162,8 +174,8 @@ class HostileArchiveTest {
     @Test
     void bzip2BombIsRefusedAfterBoundedWorkAndTheEntriesBeforeItComeThrough(@TempDir Path tmp) throws IOException {
         Path good = TestData.lowlevel().resolve(A_REAL + ".json");
-        io.genrestack.testkit.HostileCorpus.Corpus corpus = io.genrestack.testkit.HostileCorpus.write(tmp,
-                Files.readAllBytes(good), A_REAL, 1);
+        io.genrestack.testkit.HostileCorpus.Corpus corpus =
+                io.genrestack.testkit.HostileCorpus.write(tmp, Files.readAllBytes(good), A_REAL, 1);
         assertTrue(Files.size(corpus.archive()) < 64 * 1024, "the bomb is small: " + Files.size(corpus.archive()));
 
         List<InputItem> items = scan(new InputScanner(), corpus.archive());
@@ -175,7 +187,8 @@ class HostileArchiveTest {
                     assertEquals(A_REAL, docs(items).get(0).mbid());
                 } else {
                     assertTrue(bad.containsKey(name), name + " not reported: " + bad);
-                    assertTrue(bad.get(name).toLowerCase(java.util.Locale.ROOT).contains(fragment),
+                    assertTrue(
+                            bad.get(name).toLowerCase(java.util.Locale.ROOT).contains(fragment),
                             name + ": " + bad.get(name));
                 }
             }
@@ -183,7 +196,8 @@ class HostileArchiveTest {
         String reason = bad.get("hostile.tar.bz2");
         assertTrue(reason.startsWith(InputScanner.BOMB), reason);
         long out = Long.parseLong(reason.substring(InputScanner.BOMB.length()).split(" ")[0]);
-        assertTrue(out > InputScanner.BOMB_MIN_BYTES && out < io.genrestack.testkit.HostileCorpus.BOMB_BYTES / 4,
+        assertTrue(
+                out > InputScanner.BOMB_MIN_BYTES && out < io.genrestack.testkit.HostileCorpus.BOMB_BYTES / 4,
                 "stopped early, after " + out + " of " + io.genrestack.testkit.HostileCorpus.BOMB_BYTES + " bytes");
         assertEquals(7, items.size(), items::toString);
     }

@@ -1,12 +1,12 @@
 package io.genrestack.extractor.split;
 
 import io.genrestack.common.model.Split;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.genrestack.extractor.groundtruth.GroundTruth;
 import io.genrestack.extractor.input.TestData;
 import io.genrestack.extractor.split.GivenSplit.Conflict;
 import io.genrestack.extractor.split.GivenSplit.ConflictKind;
+import org.junit.jupiter.api.Test;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class GivenSplitTest {
 
@@ -23,20 +24,25 @@ class GivenSplitTest {
         for (String r : rows) {
             sb.append(r).append('\n');
         }
-        return GroundTruth.read(source, source + "-" + side + ".tsv",
+        return GroundTruth.read(
+                source,
+                source + "-" + side + ".tsv",
                 new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void officialFilesAreConsistent() throws IOException {
         GivenSplit g = GivenSplit.fromTsvs(TestData.groundtruth());
-        assertEquals(Set.of("allmusic", "discogs", "lastfm", "tagtraum"), g.train().keySet());
+        assertEquals(
+                Set.of("allmusic", "discogs", "lastfm", "tagtraum"), g.train().keySet());
         assertEquals(g.train().keySet(), g.validation().keySet());
         assertEquals(List.of(), g.conflicts());
         assertEquals(List.of(), g.problems());
         assertEquals(0, g.movedToValidation());
         assertEquals(13, g.assignments().size());
-        assertEquals(6, g.assignments().values().stream().filter(s -> s == Split.TRAIN).count());
+        assertEquals(
+                6,
+                g.assignments().values().stream().filter(s -> s == Split.TRAIN).count());
         assertEquals(Split.TRAIN, g.splitOf("6eafad9e-3e4e-4af7-ad2c-dba94cfedecf"));
         assertEquals(Split.TRAIN, g.splitOf("77a9cc42-cc81-49d8-893c-34b9a5b6559d"));
         assertEquals(Split.VALIDATION, g.splitOf("7ded30da-4cf1-4ae4-8292-439722df6ea4"));
@@ -64,13 +70,32 @@ class GivenSplitTest {
                 tsv("allmusic", "validation", b + "\t" + gG + "\tpop/rock"));
         GivenSplit g = GivenSplit.of(train, validation);
 
-        assertEquals(List.of(
-                new Conflict(ConflictKind.TRACK_ON_BOTH_SIDES, x, "train in [lastfm], validation in [tagtraum]"),
-                new Conflict(ConflictKind.RELEASE_GROUP_ON_BOTH_SIDES, gx, "train in [lastfm], validation in [tagtraum]"),
-                new Conflict(ConflictKind.RELEASE_GROUP_ON_BOTH_SIDES, gG,
-                        "train in [discogs], validation in [allmusic]")), g.conflicts());
-        assertEquals(Map.of(x, Split.VALIDATION, a, Split.VALIDATION, b, Split.VALIDATION, c, Split.VALIDATION,
-                d, Split.TRAIN), g.assignments());
+        assertEquals(
+                List.of(
+                        new Conflict(
+                                ConflictKind.TRACK_ON_BOTH_SIDES, x, "train in [lastfm], validation in [tagtraum]"),
+                        new Conflict(
+                                ConflictKind.RELEASE_GROUP_ON_BOTH_SIDES,
+                                gx,
+                                "train in [lastfm], validation in [tagtraum]"),
+                        new Conflict(
+                                ConflictKind.RELEASE_GROUP_ON_BOTH_SIDES,
+                                gG,
+                                "train in [discogs], validation in [allmusic]")),
+                g.conflicts());
+        assertEquals(
+                Map.of(
+                        x,
+                        Split.VALIDATION,
+                        a,
+                        Split.VALIDATION,
+                        b,
+                        Split.VALIDATION,
+                        c,
+                        Split.VALIDATION,
+                        d,
+                        Split.TRAIN),
+                g.assignments());
         assertEquals(2, g.movedToValidation(), "a and c were only in train TSVs");
 
         // after resolution no release group is on both sides
@@ -78,7 +103,8 @@ class GivenSplitTest {
         for (List<GroundTruth> side : List.of(train, validation)) {
             for (GroundTruth gt : side) {
                 for (GroundTruth.Row r : gt.rows().values()) {
-                    sides.computeIfAbsent(r.releaseGroup(), k -> new TreeSet<>()).add(g.splitOf(r.mbid()));
+                    sides.computeIfAbsent(r.releaseGroup(), k -> new TreeSet<>())
+                            .add(g.splitOf(r.mbid()));
                 }
             }
         }

@@ -1,14 +1,13 @@
 package io.genrestack.extractor.split;
 
-import io.genrestack.common.model.Split;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.genrestack.extractor.groundtruth.GroundTruth;
 import io.genrestack.common.Sources;
+import io.genrestack.common.model.Split;
+import io.genrestack.extractor.groundtruth.GroundTruth;
 import io.genrestack.extractor.groundtruth.GroundTruthFiles;
 import io.genrestack.extractor.input.TestData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +21,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JointSplitTest {
 
@@ -78,7 +79,9 @@ class JointSplitTest {
             for (String[] row : e.getValue()) {
                 sb.append(row[0]).append('\t').append(row[1]).append("\trock\trock---indie\t\n");
             }
-            GroundTruth gt = GroundTruth.read(e.getKey(), e.getKey() + ".tsv",
+            GroundTruth gt = GroundTruth.read(
+                    e.getKey(),
+                    e.getKey() + ".tsv",
                     new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)));
             assertEquals(List.of(), gt.problems());
             out.add(gt);
@@ -106,8 +109,11 @@ class JointSplitTest {
             Map<String, Set<Split>> perSource = new HashMap<>();
             for (GroundTruth.Row r : gt.rows().values()) {
                 Split side = split.get(r.mbid());
-                perSource.computeIfAbsent(r.releaseGroup(), k -> EnumSet.noneOf(Split.class)).add(side);
-                all.computeIfAbsent(r.releaseGroup(), k -> EnumSet.noneOf(Split.class)).add(side);
+                perSource
+                        .computeIfAbsent(r.releaseGroup(), k -> EnumSet.noneOf(Split.class))
+                        .add(side);
+                all.computeIfAbsent(r.releaseGroup(), k -> EnumSet.noneOf(Split.class))
+                        .add(side);
             }
             perSource.forEach((g, sides) -> assertEquals(1, sides.size(), gt.source() + " group " + g));
         }
@@ -124,16 +130,23 @@ class JointSplitTest {
         assertTrue(split.largestComponent() > 4, "cross-source links joined groups: " + split);
         assertNoReleaseGroupOnBothSides(truths, split.assignments());
         assertEquals(0.8, split.achievedTrainFraction(), 0.02);
-        assertEquals(split.trainCount(), split.assignments().values().stream().filter(s -> s == Split.TRAIN).count());
+        assertEquals(
+                split.trainCount(),
+                split.assignments().values().stream()
+                        .filter(s -> s == Split.TRAIN)
+                        .count());
         for (GroundTruth gt : truths) {
-            long train = gt.rows().keySet().stream().filter(m -> split.splitOf(m) == Split.TRAIN).count();
+            long train = gt.rows().keySet().stream()
+                    .filter(m -> split.splitOf(m) == Split.TRAIN)
+                    .count();
             assertEquals(0.8, (double) train / gt.rows().size(), 0.02, gt.source());
         }
     }
 
     @Test
     void sameSplitWhateverTheInputOrder() throws IOException {
-        Map<String, Split> reference = JointSplit.compute(truths(generated), 42, 0.8).assignments();
+        Map<String, Split> reference =
+                JointSplit.compute(truths(generated), 42, 0.8).assignments();
         for (long shuffle : new long[] {1, 2}) {
             List<GroundTruth> t = truths(shuffled(shuffle));
             assertEquals(reference, JointSplit.compute(t, 42, 0.8).assignments(), "shuffle " + shuffle);
@@ -146,7 +159,8 @@ class JointSplitTest {
         List<GroundTruth> truths = truths(generated);
         Map<String, Split> a = JointSplit.compute(truths, 42, 0.8).assignments();
         JointSplit other = JointSplit.compute(truths, 43, 0.8);
-        long differ = a.keySet().stream().filter(m -> a.get(m) != other.splitOf(m)).count();
+        long differ =
+                a.keySet().stream().filter(m -> a.get(m) != other.splitOf(m)).count();
         // Two independent 80/20 splits disagree on about 2 x 0.8 x 0.2 = 32 % of the recordings.
         assertTrue(differ > RECORDINGS / 5, "differ " + differ);
         assertNoReleaseGroupOnBothSides(truths, other.assignments());
@@ -168,8 +182,8 @@ class JointSplitTest {
         String g2 = "bbbbbbbb-0000-4000-8000-000000000000";
         String g3 = "cccccccc-0000-4000-8000-000000000000";
         List<GroundTruth.Row> rows = List.of(
-                new GroundTruth.Row(r1, g1, List.of("rock"), 2),  // lastfm
-                new GroundTruth.Row(r1, g2, List.of("rock"), 2),  // tagtraum: another group for r1
+                new GroundTruth.Row(r1, g1, List.of("rock"), 2), // lastfm
+                new GroundTruth.Row(r1, g2, List.of("rock"), 2), // tagtraum: another group for r1
                 new GroundTruth.Row(r2, g2, List.of("rock"), 3),
                 new GroundTruth.Row(r3, g1, List.of("rock"), 2),
                 new GroundTruth.Row(r4, g3, List.of("rock"), 3));

@@ -74,7 +74,8 @@ class ComposeFileTest {
             String explicit = environment(service(m)).get("QUARKUS_HTTP_PORT");
             assertTrue(explicit == null || explicit.equals(String.valueOf(port)), m + ": QUARKUS_HTTP_PORT");
         }
-        assertTrue(service("trainer-service").path("ports").isMissingNode(),
+        assertTrue(
+                service("trainer-service").path("ports").isMissingNode(),
                 "trainer-service must publish no host port, or --scale trainer-service=4 clashes");
         assertTrue(service("trainer-service").path("container_name").isMissingNode(), "trainer: no container_name");
     }
@@ -90,7 +91,13 @@ class ComposeFileTest {
         assertTrue(service("kafka-ui").isObject(), "kafka-ui");
         for (String m : DeployFiles.serviceModules(root)) {
             for (String infra : List.of("kafka", "minio")) {
-                assertEquals("service_healthy", service(m).path("depends_on").path(infra).path("condition").asText(),
+                assertEquals(
+                        "service_healthy",
+                        service(m)
+                                .path("depends_on")
+                                .path(infra)
+                                .path("condition")
+                                .asText(),
                         m + " depends_on " + infra);
             }
             Map<String, String> env = environment(service(m));
@@ -128,7 +135,8 @@ class ComposeFileTest {
         }
         assertTrue(mounted, "./data must be mounted at /data");
         Map<String, String> env = environment(extractor);
-        for (String key : List.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH")) {
+        for (String key :
+                List.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH")) {
             String value = resolved(env.get(key));
             assertTrue(value.startsWith("/data/"), key + " = " + value);
         }
@@ -136,9 +144,13 @@ class ComposeFileTest {
 
     @Test
     void onlyTheTrainerGetsAGpuAndTheCpuOverrideTakesItAway() {
-        for (var it = compose.path("services").fields(); it.hasNext();) {
+        for (var it = compose.path("services").fields(); it.hasNext(); ) {
             var e = it.next();
-            JsonNode devices = e.getValue().path("deploy").path("resources").path("reservations").path("devices");
+            JsonNode devices = e.getValue()
+                    .path("deploy")
+                    .path("resources")
+                    .path("reservations")
+                    .path("devices");
             if (e.getKey().equals("trainer-service")) {
                 assertEquals(1, devices.size(), "trainer: one device request");
                 JsonNode d = devices.get(0);
@@ -151,11 +163,13 @@ class ComposeFileTest {
             }
         }
         JsonNode trainer = service("trainer-service");
-        assertEquals("trainer-service/src/main/docker/Dockerfile.cuda", trainer.path("build").path("dockerfile").asText());
+        assertEquals(
+                "trainer-service/src/main/docker/Dockerfile.cuda",
+                trainer.path("build").path("dockerfile").asText());
         assertEquals("gpu", environment(trainer).get("GENRESTACK_TRAINER_DEVICE"));
 
         // docker-compose.cpu.yml overrides only existing services, and for the trainer: JVM image, no GPU, cpu.
-        for (var it = cpu.path("services").fieldNames(); it.hasNext();) {
+        for (var it = cpu.path("services").fieldNames(); it.hasNext(); ) {
             String name = it.next();
             assertTrue(compose.path("services").has(name), "override names unknown service " + name);
         }
@@ -164,11 +178,14 @@ class ComposeFileTest {
         assertEquals("trainer-service/src/main/docker/Dockerfile.jvm", dockerfile);
         assertTrue(Files.isRegularFile(root.resolve(dockerfile)));
         assertEquals("cpu", environment(t).get("GENRESTACK_TRAINER_DEVICE"));
-        JsonNode devices = t.path("deploy").path("resources").path("reservations").path("devices");
+        JsonNode devices =
+                t.path("deploy").path("resources").path("reservations").path("devices");
         assertTrue(devices.isArray() && devices.isEmpty(), "override must reset the device reservation: " + devices);
-        assertTrue(DeployFiles.read(root.resolve("docker-compose.cpu.yml")).contains("devices: !reset []"),
+        assertTrue(
+                DeployFiles.read(root.resolve("docker-compose.cpu.yml")).contains("devices: !reset []"),
                 "the reset needs the !reset tag, or compose merges the device lists");
-        assertFalse(t.path("image").asText().equals(trainer.path("image").asText()),
+        assertFalse(
+                t.path("image").asText().equals(trainer.path("image").asText()),
                 "CPU trainer image must not overwrite the CUDA image's tag");
     }
 
@@ -176,7 +193,7 @@ class ComposeFileTest {
     void credentialsAreOnlyDocumentedPlaceholders() {
         String docs = DeployFiles.read(root.resolve("docs/deployment.md"));
         List<String> problems = new ArrayList<>();
-        for (var it = compose.path("services").fields(); it.hasNext();) {
+        for (var it = compose.path("services").fields(); it.hasNext(); ) {
             var e = it.next();
             environment(e.getValue()).forEach((k, v) -> {
                 if (isCredential(k)) {
@@ -191,7 +208,8 @@ class ComposeFileTest {
             });
         }
         // The .env example holds the same placeholders and nothing else secret.
-        for (String line : DeployFiles.read(root.resolve("deploy/compose.env.example")).split("\n")) {
+        for (String line :
+                DeployFiles.read(root.resolve("deploy/compose.env.example")).split("\n")) {
             int eq = line.indexOf('=');
             if (!line.startsWith("#") && eq > 0 && isCredential(line.substring(0, eq))) {
                 String value = line.substring(eq + 1).trim();
@@ -209,7 +227,9 @@ class ComposeFileTest {
         Map<String, String> env = environment(service("extractor-service"));
         String inputs = env.get("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS");
         assertEquals("/data/features", interpolate(inputs, Map.of()), "unset: the default run's inputs");
-        assertEquals("", interpolate(inputs, Map.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "")),
+        assertEquals(
+                "",
+                interpolate(inputs, Map.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "")),
                 "GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS= must disable the auto run, but compose gives: " + inputs);
         assertEquals("/x", interpolate(inputs, Map.of("GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS", "/x")));
         String gt = env.get("GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH");
@@ -219,8 +239,10 @@ class ComposeFileTest {
         assertEquals("", interpolate("${V-d}", Map.of("V", "")));
         assertEquals("d", interpolate("${V-d}", Map.of()));
         // The .env example shows how to switch it off.
-        assertTrue(DeployFiles.read(root.resolve("deploy/compose.env.example"))
-                .contains("# GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS=\n"), "compose.env.example: how to disable");
+        assertTrue(
+                DeployFiles.read(root.resolve("deploy/compose.env.example"))
+                        .contains("# GENRESTACK_EXTRACTOR_AUTO_RUN_INPUTS=\n"),
+                "compose.env.example: how to disable");
     }
 
     /**
@@ -230,19 +252,22 @@ class ComposeFileTest {
     @Test
     void everyContainerHasAMemoryLimitThatSizesItsJvm() {
         List<String> problems = new ArrayList<>();
-        for (var it = compose.path("services").fields(); it.hasNext();) {
+        for (var it = compose.path("services").fields(); it.hasNext(); ) {
             var e = it.next();
             String name = e.getKey();
             JsonNode limits = e.getValue().path("deploy").path("resources").path("limits");
-            String raw = limits.path("memory").asText(e.getValue().path("mem_limit").asText(""));
+            String raw =
+                    limits.path("memory").asText(e.getValue().path("mem_limit").asText(""));
             if (raw.isEmpty()) {
                 problems.add(name + ": no memory limit (deploy.resources.limits.memory)");
                 continue;
             }
             long limit = bytes(resolved(raw));
             if (DeployFiles.serviceModules(root).contains(name)) {
-                Path dockerfile = root.resolve(e.getValue().path("build").path("dockerfile").asText());
-                double pct = maxRamPercentage(DockerfilesTest.env(DockerfilesTest.parse(dockerfile)).get("JAVA_OPTS"));
+                Path dockerfile = root.resolve(
+                        e.getValue().path("build").path("dockerfile").asText());
+                double pct = maxRamPercentage(
+                        DockerfilesTest.env(DockerfilesTest.parse(dockerfile)).get("JAVA_OPTS"));
                 long heap = (long) (limit * pct / 100);
                 if (heap < 512L << 20 || limit - heap < 384L << 20) {
                     problems.add(name + ": limit " + raw + " x MaxRAMPercentage " + pct + " = heap " + (heap >> 20)
@@ -250,7 +275,8 @@ class ComposeFileTest {
                 }
             }
             if (name.equals("kafka")) {
-                Matcher xmx = Pattern.compile("-Xmx(\\d+[kmgKMG])").matcher(environment(e.getValue()).get("KAFKA_HEAP_OPTS"));
+                Matcher xmx = Pattern.compile("-Xmx(\\d+[kmgKMG])")
+                        .matcher(environment(e.getValue()).get("KAFKA_HEAP_OPTS"));
                 assertTrue(xmx.find(), "kafka: -Xmx in KAFKA_HEAP_OPTS");
                 if (bytes(xmx.group(1)) + (256L << 20) > limit) {
                     problems.add("kafka: heap " + xmx.group(1) + " does not fit its limit " + raw);
@@ -273,7 +299,8 @@ class ComposeFileTest {
 
     /** Compose's interpolation of one value: ${V}, ${V:-d} (default when unset or empty), ${V-d} (only when unset). */
     static String interpolate(String value, Map<String, String> env) {
-        Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?}").matcher(value);
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?}")
+                .matcher(value);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String v = env.get(m.group(1));
@@ -287,7 +314,8 @@ class ComposeFileTest {
     }
 
     private static double maxRamPercentage(String javaOpts) {
-        Matcher m = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(javaOpts == null ? "" : javaOpts);
+        Matcher m =
+                Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(javaOpts == null ? "" : javaOpts);
         assertTrue(m.find(), "JAVA_OPTS without MaxRAMPercentage: " + javaOpts);
         return Double.parseDouble(m.group(1));
     }
@@ -307,7 +335,10 @@ class ComposeFileTest {
 
     static boolean isCredential(String name) {
         String n = name.toUpperCase();
-        return n.contains("PASSWORD") || n.contains("SECRET") || n.contains("ACCESS_KEY") || n.endsWith("ROOT_USER")
+        return n.contains("PASSWORD")
+                || n.contains("SECRET")
+                || n.contains("ACCESS_KEY")
+                || n.endsWith("ROOT_USER")
                 || n.contains("TOKEN");
     }
 
@@ -322,7 +353,10 @@ class ComposeFileTest {
         Map<String, String> env = new LinkedHashMap<>();
         JsonNode e = service.path("environment");
         if (e.isObject()) {
-            e.fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText()));
+            e.fields()
+                    .forEachRemaining(f -> env.put(
+                            f.getKey(),
+                            f.getValue().isNull() ? null : f.getValue().asText()));
         } else if (e.isArray()) {
             for (JsonNode n : e) {
                 String s = n.asText();
@@ -335,7 +369,7 @@ class ComposeFileTest {
 
     static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
-        for (Iterator<JsonNode> it = array.elements(); it.hasNext();) {
+        for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {
             out.add(it.next().asText());
         }
         return out;

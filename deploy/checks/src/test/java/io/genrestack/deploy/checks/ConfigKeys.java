@@ -28,11 +28,10 @@ import java.util.stream.Stream;
  * sets maps to a key that something reads.
  */
 final class ConfigKeys {
-    private static final Pattern CONFIG_MAPPING = Pattern.compile(
-            "@ConfigMapping\\s*\\(([^)]*)\\)");
+    private static final Pattern CONFIG_MAPPING = Pattern.compile("@ConfigMapping\\s*\\(([^)]*)\\)");
     private static final Pattern PREFIX = Pattern.compile("prefix\\s*=\\s*\"([^\"]*)\"");
-    private static final Pattern CONFIG_PROPERTY = Pattern.compile(
-            "@ConfigProperty\\s*\\([^)]*?name\\s*=\\s*\"([^\"]+)\"");
+    private static final Pattern CONFIG_PROPERTY =
+            Pattern.compile("@ConfigProperty\\s*\\([^)]*?name\\s*=\\s*\"([^\"]+)\"");
     private static final Pattern INTERFACE_HEAD = Pattern.compile("\\binterface\\s+(\\w+)[^{]*\\{");
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\s*\\(\\s*\"([^\"]+)\"\\s*\\)");
     private static final Pattern ANNOTATION = Pattern.compile("@[\\w.]+(\\s*\\((?:[^()\"]|\"[^\"]*\")*\\))?");
@@ -40,8 +39,7 @@ final class ConfigKeys {
     private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
     private static final Pattern ARTIFACT = Pattern.compile("<artifactId>([^<]+)</artifactId>");
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     /** Properties declared by the module and the GenreStack modules it depends on. */
     static Set<String> declared(Path root, String module) {
@@ -57,7 +55,8 @@ final class ConfigKeys {
                     throw new UncheckedIOException(e);
                 }
             }
-            for (String props : List.of("src/main/resources/application.properties",
+            for (String props : List.of(
+                    "src/main/resources/application.properties",
                     "src/main/resources/META-INF/microprofile-config.properties")) {
                 Path p = dir.resolve(props);
                 if (Files.isRegularFile(p)) {
@@ -189,7 +188,9 @@ final class ConfigKeys {
             String key = prefix.isEmpty() ? name : prefix + "." + name;
             String type = m.group(1).replaceAll("\\s+", "");
             String group = nested.keySet().stream()
-                    .filter(n -> type.equals(n) || type.matches(".*[<.]" + n + ">?")).findFirst().orElse(null);
+                    .filter(n -> type.equals(n) || type.matches(".*[<.]" + n + ">?"))
+                    .findFirst()
+                    .orElse(null);
             if (group != null) {
                 collect(key, nested.get(group), keys);
             } else {
@@ -205,7 +206,9 @@ final class ConfigKeys {
             char c = camel.charAt(i);
             if (Character.isUpperCase(c)) {
                 boolean afterLower = i > 0 && !Character.isUpperCase(camel.charAt(i - 1));
-                boolean acronymEnd = i > 0 && Character.isUpperCase(camel.charAt(i - 1)) && i + 1 < camel.length()
+                boolean acronymEnd = i > 0
+                        && Character.isUpperCase(camel.charAt(i - 1))
+                        && i + 1 < camel.length()
                         && Character.isLowerCase(camel.charAt(i + 1));
                 if (afterLower || acronymEnd) {
                     sb.append('-');

@@ -21,12 +21,23 @@ class ConfigKeysTest {
     void readsTheRealMappingsOfAServiceAndTheModulesItDependsOn() {
         Set<String> extractor = ConfigKeys.declared(root, "extractor-service");
         // ExtractorSettings (own module), S3Settings and PlatformSettings (platform), platform's defaults file.
-        assertTrue(extractor.containsAll(Set.of("genrestack.extractor.auto-run-inputs",
-                "genrestack.extractor.auto-run-ground-truth", "genrestack.extractor.auto-run-id",
-                "genrestack.extractor.max-document-bytes", "genrestack.s3.access-key", "genrestack.s3.secret-key",
-                "genrestack.s3.endpoint", "genrestack.s3.bucket", "genrestack.s3.region",
-                "genrestack.platform.topic-partitions", "genrestack.platform.work-dir",
-                "genrestack.platform.job-max-attempts", "kafka.bootstrap.servers", "quarkus.http.port")), extractor::toString);
+        assertTrue(
+                extractor.containsAll(Set.of(
+                        "genrestack.extractor.auto-run-inputs",
+                        "genrestack.extractor.auto-run-ground-truth",
+                        "genrestack.extractor.auto-run-id",
+                        "genrestack.extractor.max-document-bytes",
+                        "genrestack.s3.access-key",
+                        "genrestack.s3.secret-key",
+                        "genrestack.s3.endpoint",
+                        "genrestack.s3.bucket",
+                        "genrestack.s3.region",
+                        "genrestack.platform.topic-partitions",
+                        "genrestack.platform.work-dir",
+                        "genrestack.platform.job-max-attempts",
+                        "kafka.bootstrap.servers",
+                        "quarkus.http.port")),
+                extractor::toString);
         // The scaler's settings are not on the extractor's classpath.
         assertFalse(extractor.contains("genrestack.scaler.checkpoint-every"));
         assertTrue(ConfigKeys.declared(root, "scaler-service").contains("genrestack.scaler.fail-after-records"));
@@ -46,7 +57,8 @@ class ConfigKeysTest {
     void envFormMatchesSmallRyesRule() {
         Map<String, String> env = ConfigKeys.declaredEnv(root, "extractor-service");
         assertEquals("genrestack.s3.access-key", env.get("GENRESTACK_S3_ACCESS_KEY"));
-        assertEquals("genrestack.extractor.auto-run-ground-truth", env.get("GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH"));
+        assertEquals(
+                "genrestack.extractor.auto-run-ground-truth", env.get("GENRESTACK_EXTRACTOR_AUTO_RUN_GROUND_TRUTH"));
         assertEquals("kafka.bootstrap.servers", env.get("KAFKA_BOOTSTRAP_SERVERS"));
         assertFalse(env.containsKey("GENRESTACK_S3_ACCESSKEY"));
         assertFalse(env.containsKey("GENRESTACK_EXTRACTOR_AUTORUN_INPUTS"));
@@ -81,9 +93,18 @@ class ConfigKeysTest {
                     @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap;
                 }
                 """;
-        assertEquals(Set.of("demo.svc.endpoint", "demo.svc.max.size", "demo.svc.auto-run-ground-truth",
-                "demo.svc.s3-port", "demo.svc.url-prefix", "demo.svc.nested.inner-value",
-                "demo.svc.maybe.inner-value", "demo.svc.after", "kafka.bootstrap.servers"), ConfigKeys.fromJava(src));
+        assertEquals(
+                Set.of(
+                        "demo.svc.endpoint",
+                        "demo.svc.max.size",
+                        "demo.svc.auto-run-ground-truth",
+                        "demo.svc.s3-port",
+                        "demo.svc.url-prefix",
+                        "demo.svc.nested.inner-value",
+                        "demo.svc.maybe.inner-value",
+                        "demo.svc.after",
+                        "kafka.bootstrap.servers"),
+                ConfigKeys.fromJava(src));
     }
 
     @Test

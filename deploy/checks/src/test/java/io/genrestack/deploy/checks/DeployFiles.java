@@ -35,13 +35,21 @@ final class DeployFiles {
      * The port convention (docs/deployment.md), used ONLY for a service whose application.properties does not yet
      * declare quarkus.http.port; as soon as it does, the declared port is what the deployment must match.
      */
-    static final Map<String, Integer> CONVENTIONAL_PORTS = Map.of("extractor-service", 8091, "scaler-service", 8092,
-            "trainer-service", 8093, "stacker-service", 8094, "evaluator-service", 8095);
+    static final Map<String, Integer> CONVENTIONAL_PORTS = Map.of(
+            "extractor-service",
+            8091,
+            "scaler-service",
+            8092,
+            "trainer-service",
+            8093,
+            "stacker-service",
+            8094,
+            "evaluator-service",
+            8095);
 
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
 
-    private DeployFiles() {
-    }
+    private DeployFiles() {}
 
     /** The repository root: system property genrestack.repo.root (surefire), else the first parent POM upwards. */
     static Path repoRoot() {
@@ -54,12 +62,14 @@ final class DeployFiles {
                 return p.normalize();
             }
         }
-        throw new IllegalStateException("repository root not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "repository root not found from " + Path.of("").toAbsolutePath());
     }
 
     private static boolean isRoot(Path dir) {
         Path pom = dir.resolve("pom.xml");
-        return Files.isRegularFile(pom) && read(pom).contains("<artifactId>genrestack-parent</artifactId>")
+        return Files.isRegularFile(pom)
+                && read(pom).contains("<artifactId>genrestack-parent</artifactId>")
                 && read(pom).contains("<modules>");
     }
 
@@ -99,8 +109,9 @@ final class DeployFiles {
         if (conventional == null) {
             throw new AssertionError(module + " declares no quarkus.http.port and has no conventional port");
         }
-        System.out.printf("NOTE: %s declares no quarkus.http.port yet; checking the conventional port %d%n", module,
-                conventional);
+        System.out.printf(
+                "NOTE: %s declares no quarkus.http.port yet; checking the conventional port %d%n",
+                module, conventional);
         return conventional;
     }
 
@@ -126,8 +137,8 @@ final class DeployFiles {
     static JsonNode document(Path file) {
         List<JsonNode> docs = documents(file);
         if (docs.size() != 1 || docs.get(0).getNodeType() != JsonNodeType.OBJECT) {
-            throw new AssertionError(file + " should hold exactly one YAML mapping, found " + docs.size()
-                    + " document(s)");
+            throw new AssertionError(
+                    file + " should hold exactly one YAML mapping, found " + docs.size() + " document(s)");
         }
         return docs.get(0);
     }
@@ -136,7 +147,9 @@ final class DeployFiles {
     static List<Path> yamlFiles(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
-                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+                    .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The services' Dockerfiles against the build and the code: built from source (a Maven stage with a cache mount
  * building the module, the build context the repository root with a .dockerignore keeping target/ out), a JRE 17
- * runtime stage with the fast-jar copied from the build stage in layers, the declared port exposed, a numeric non-root user, no HEALTHCHECK, no credentials, only variables the
- * code reads, and for the trainer's CUDA image a libtorch of the PyTorch version the poms use.
+ * runtime stage with the fast-jar copied from the build stage in layers, the declared port exposed, a numeric
+ * non-root user, no HEALTHCHECK, no credentials, only variables the code reads, and for the trainer's CUDA image a
+ * libtorch of the PyTorch version the poms use.
  */
 class DockerfilesTest {
     private static final Pattern ROOT_PYTORCH = Pattern.compile("<pytorch.version>([^<]+)</pytorch.version>");
@@ -27,8 +28,7 @@ class DockerfilesTest {
     private final Path root = DeployFiles.repoRoot();
 
     /** One instruction per entry (continuations joined, comments dropped): keyword → arguments, in order. */
-    record Instruction(String keyword, String args) {
-    }
+    record Instruction(String keyword, String args) {}
 
     static List<Instruction> parse(Path dockerfile) {
         List<Instruction> out = new ArrayList<>();
@@ -43,7 +43,8 @@ class DockerfilesTest {
             if (!more) {
                 String s = cur.toString().strip();
                 int sp = s.indexOf(' ');
-                out.add(new Instruction(s.substring(0, sp).toUpperCase(), s.substring(sp + 1).strip()));
+                out.add(new Instruction(
+                        s.substring(0, sp).toUpperCase(), s.substring(sp + 1).strip()));
                 cur.setLength(0);
             }
         }
@@ -75,8 +76,7 @@ class DockerfilesTest {
                         env.put(m.group(1), v);
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return env;
@@ -105,7 +105,8 @@ class DockerfilesTest {
             }
             int eq = i.args().indexOf('=');
             if (i.keyword().equals("ARG") && eq > 0) {
-                out = out.replace("${" + i.args().substring(0, eq) + "}", i.args().substring(eq + 1));
+                out = out.replace(
+                        "${" + i.args().substring(0, eq) + "}", i.args().substring(eq + 1));
             }
         }
         return out;
@@ -128,11 +129,17 @@ class DockerfilesTest {
         String where = root.relativize(dockerfile).toString();
         int port = DeployFiles.httpPort(root, module);
 
-        List<String> exposed = last.stream().filter(i -> i.keyword().equals("EXPOSE")).map(Instruction::args).toList();
+        List<String> exposed = last.stream()
+                .filter(i -> i.keyword().equals("EXPOSE"))
+                .map(Instruction::args)
+                .toList();
         assertEquals(List.of(String.valueOf(port)), exposed, where + ": EXPOSE");
         assertTrue(all.stream().noneMatch(i -> i.keyword().equals("HEALTHCHECK")), where + ": no HEALTHCHECK");
-        String user = last.stream().filter(i -> i.keyword().equals("USER")).reduce((a, b) -> b)
-                .map(Instruction::args).orElse("");
+        String user = last.stream()
+                .filter(i -> i.keyword().equals("USER"))
+                .reduce((a, b) -> b)
+                .map(Instruction::args)
+                .orElse("");
         assertTrue(user.matches("[1-9]\\d*(:\\d+)?"), where + ": USER must be a numeric non-root uid, got " + user);
 
         // Built from source: a Maven stage builds exactly this module (and what it needs) with a cached repository.
@@ -140,30 +147,50 @@ class DockerfilesTest {
         assertFalse(build.isEmpty(), where + ": no stage named build");
         String buildImage = resolveArgs(all, build.get(0).args().split("\\s+")[0]);
         assertTrue(buildImage.startsWith("maven:") && buildImage.contains("temurin-17"), where + ": " + buildImage);
-        String workdir = build.stream().filter(i -> i.keyword().equals("WORKDIR")).map(Instruction::args)
-                .reduce((a, b) -> b).orElse("");
-        assertTrue(build.stream().anyMatch(i -> i.keyword().equals("COPY") && i.args().matches("\\.\\s+\\.")),
+        String workdir = build.stream()
+                .filter(i -> i.keyword().equals("WORKDIR"))
+                .map(Instruction::args)
+                .reduce((a, b) -> b)
+                .orElse("");
+        assertTrue(
+                build.stream()
+                        .anyMatch(i -> i.keyword().equals("COPY") && i.args().matches("\\.\\s+\\.")),
                 where + ": the build stage copies the repository (COPY . .)");
-        String mvn = build.stream().filter(i -> i.keyword().equals("RUN") && i.args().contains("mvn "))
-                .map(Instruction::args).findFirst().orElse("");
+        String mvn = build.stream()
+                .filter(i -> i.keyword().equals("RUN") && i.args().contains("mvn "))
+                .map(Instruction::args)
+                .findFirst()
+                .orElse("");
         assertTrue(mvn.contains("--mount=type=cache,target=/root/.m2"), where + ": Maven repository as cache mount");
-        assertTrue(mvn.matches(".*\\s-pl\\s+" + Pattern.quote(module) + "\\s.*") && mvn.contains(" -am")
-                && mvn.contains("-DskipTests") && mvn.matches(".*\\spackage(\\s.*)?"), where + ": " + mvn);
+        assertTrue(
+                mvn.matches(".*\\s-pl\\s+" + Pattern.quote(module) + "\\s.*")
+                        && mvn.contains(" -am")
+                        && mvn.contains("-DskipTests")
+                        && mvn.matches(".*\\spackage(\\s.*)?"),
+                where + ": " + mvn);
 
         // The fast-jar in layers from the build stage: lib, launcher, app, quarkus; nothing from the build context.
         String app = workdir + "/" + module + "/target/quarkus-app/";
-        List<String> copies = last.stream().filter(i -> i.keyword().equals("COPY") && i.args().contains("--from=build"))
-                .map(i -> i.args().replaceAll("--\\S+\\s+", "").split("\\s+")[0]).toList();
-        assertEquals(List.of(app + "lib/", app + "*.jar", app + "app/", app + "quarkus/"), copies, where + ": COPY layers");
+        List<String> copies = last.stream()
+                .filter(i -> i.keyword().equals("COPY") && i.args().contains("--from=build"))
+                .map(i -> i.args().replaceAll("--\\S+\\s+", "").split("\\s+")[0])
+                .toList();
+        assertEquals(
+                List.of(app + "lib/", app + "*.jar", app + "app/", app + "quarkus/"), copies, where + ": COPY layers");
         for (Instruction i : all) {
             if (i.keyword().equals("COPY") && !i.args().contains("--from=")) {
                 assertFalse(i.args().contains("target/"), where + ": copies a host build output: COPY " + i.args());
             }
         }
-        assertTrue(last.stream().noneMatch(i -> i.keyword().equals("COPY") && !i.args().contains("--from=")),
+        assertTrue(
+                last.stream()
+                        .noneMatch(i -> i.keyword().equals("COPY") && !i.args().contains("--from=")),
                 where + ": the runtime stage copies from the build context");
-        String entry = last.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).map(Instruction::args)
-                .findFirst().orElse("");
+        String entry = last.stream()
+                .filter(i -> i.keyword().equals("ENTRYPOINT"))
+                .map(Instruction::args)
+                .findFirst()
+                .orElse("");
         assertTrue(entry.contains("quarkus-run.jar"), where + ": ENTRYPOINT runs quarkus-run.jar");
 
         // A Dockerfile-specific .dockerignore would replace the root one (and used to ship only target/).
@@ -182,7 +209,8 @@ class DockerfilesTest {
             Path f = root.resolve(m).resolve("src/main/docker/Dockerfile.jvm");
             checkCommon(m, f, problems);
             List<Instruction> ins = parse(f);
-            List<Instruction> from = ins.stream().filter(i -> i.keyword().equals("FROM")).toList();
+            List<Instruction> from =
+                    ins.stream().filter(i -> i.keyword().equals("FROM")).toList();
             assertEquals(2, from.size(), f + ": a build stage and the runtime stage");
             String runtime = resolveArgs(ins, from.get(1).args());
             assertTrue(runtime.startsWith("eclipse-temurin:17-jre"), f + ": " + runtime);
@@ -195,14 +223,18 @@ class DockerfilesTest {
     void theRootDockerignoreKeepsBuildOutputsAndSecretsOut() {
         Path ignore = root.resolve(".dockerignore");
         assertTrue(Files.isRegularFile(ignore), ".dockerignore missing at the repository root");
-        List<String> lines = DeployFiles.read(ignore).lines().map(String::strip)
-                .filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+        List<String> lines = DeployFiles.read(ignore)
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.startsWith("#") && !l.isBlank())
+                .toList();
         for (String must : List.of("**/target/", ".git/", ".env", ".cache/")) {
             assertTrue(lines.contains(must), ".dockerignore lacks " + must + ": " + lines);
         }
         // Nothing the Maven build needs is ignored: the poms and the sources of every module.
         for (String l : lines) {
-            assertFalse(l.equals("*") || l.equals("**") || l.contains("pom.xml") || l.contains("src"),
+            assertFalse(
+                    l.equals("*") || l.equals("**") || l.contains("pom.xml") || l.contains("src"),
                     ".dockerignore drops build input: " + l);
         }
     }
@@ -235,22 +267,36 @@ class DockerfilesTest {
         assertEquals("/opt/libtorch/lib", env.get("PYTORCH_LIBRARY_PATH"));
         // libtorch 2.7's libcufile_rdma.so.1 needs libibverbs/librdmacm, absent from the CUDA runtime image, and DJL
         // loads every library of the folder: either DJL skips it or the image installs what it needs.
-        boolean excluded = List.of(env.getOrDefault("PYTORCH_LIBRARY_EXCLUSION", "").split(","))
+        boolean excluded = List.of(
+                        env.getOrDefault("PYTORCH_LIBRARY_EXCLUSION", "").split(","))
                 .contains("libcufile_rdma.so.1");
-        boolean installed = ins.stream().anyMatch(i -> i.keyword().equals("RUN") && i.args().contains("libibverbs1")
-                && i.args().contains("librdmacm1"));
+        boolean installed = ins.stream()
+                .anyMatch(i -> i.keyword().equals("RUN")
+                        && i.args().contains("libibverbs1")
+                        && i.args().contains("librdmacm1"));
         assertTrue(excluded || installed, "Dockerfile.cuda: libcufile_rdma.so.1 would fail to load");
         assertEquals("true", env.get("DJL_OFFLINE"));
         assertEquals("gpu", env.get("GENRESTACK_TRAINER_DEVICE"));
-        String cudaBase = ins.stream().filter(i -> i.keyword().equals("ARG") && i.args().startsWith("CUDA_IMAGE="))
-                .map(i -> i.args().substring("CUDA_IMAGE=".length())).findFirst().orElse("");
+        String cudaBase = ins.stream()
+                .filter(i -> i.keyword().equals("ARG") && i.args().startsWith("CUDA_IMAGE="))
+                .map(i -> i.args().substring("CUDA_IMAGE=".length()))
+                .findFirst()
+                .orElse("");
         assertTrue(cudaBase.matches("nvidia/cuda:12\\.8\\.\\d+-cudnn-runtime-ubuntu\\d+\\.\\d+"), cudaBase);
-        String fetch = ins.stream().filter(i -> i.keyword().equals("ARG") && i.args().startsWith("LIBTORCH_URL="))
-                .map(Instruction::args).findFirst().orElse("");
+        String fetch = ins.stream()
+                .filter(i -> i.keyword().equals("ARG") && i.args().startsWith("LIBTORCH_URL="))
+                .map(Instruction::args)
+                .findFirst()
+                .orElse("");
         assertTrue(fetch.contains("${LIBTORCH_VERSION}%2B${LIBTORCH_FLAVOR}"), fetch);
-        assertTrue(ins.stream().anyMatch(i -> i.keyword().equals("COPY")
-                && i.args().contains("--from=libtorch /opt/libtorch /opt/libtorch")), "libtorch copied to /opt/libtorch");
-        assertTrue(ins.stream().anyMatch(i -> i.keyword().equals("COPY") && i.args().contains("--from=jre")),
+        assertTrue(
+                ins.stream()
+                        .anyMatch(i -> i.keyword().equals("COPY")
+                                && i.args().contains("--from=libtorch /opt/libtorch /opt/libtorch")),
+                "libtorch copied to /opt/libtorch");
+        assertTrue(
+                ins.stream()
+                        .anyMatch(i -> i.keyword().equals("COPY") && i.args().contains("--from=jre")),
                 "JRE 17 copied from the Temurin image");
     }
 }

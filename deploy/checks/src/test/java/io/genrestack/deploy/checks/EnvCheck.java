@@ -11,8 +11,7 @@ import java.util.Map;
  * to a declared key; others (JAVA_OPTS, DJL_*, PYTORCH_*, ...) belong to the JVM or libraries and are not checked.
  */
 final class EnvCheck {
-    private EnvCheck() {
-    }
+    private EnvCheck() {}
 
     static boolean isConfig(String name) {
         return name.startsWith("GENRESTACK_") || name.startsWith("KAFKA_");
@@ -30,8 +29,9 @@ final class EnvCheck {
                 continue;
             }
             if (DeployFiles.PENDING_ENV.containsKey(name)) {
-                System.out.printf("NOTE: %s sets %s for %s, which no code declares yet (allowed: %s)%n", where, name,
-                        module, DeployFiles.PENDING_ENV.get(name));
+                System.out.printf(
+                        "NOTE: %s sets %s for %s, which no code declares yet (allowed: %s)%n",
+                        where, name, module, DeployFiles.PENDING_ENV.get(name));
                 continue;
             }
             problems.add(where + ": " + module + " gets " + name + ", but no config key of " + module

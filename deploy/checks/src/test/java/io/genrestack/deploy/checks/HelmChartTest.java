@@ -113,17 +113,31 @@ class HelmChartTest {
             int port = DeployFiles.httpPort(root, m);
             JsonNode dep = find(rs, "Deployment", m).doc();
             JsonNode labels = dep.path("spec").path("template").path("metadata").path("labels");
-            dep.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(
-                    e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": selector vs pod labels"));
+            dep.path("spec")
+                    .path("selector")
+                    .path("matchLabels")
+                    .fields()
+                    .forEachRemaining(
+                            e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": selector vs pod labels"));
             JsonNode c = container(dep, m);
-            assertTrue(c.path("image").asText().startsWith("genrestack/" + m + ":0.1.0"), what + ": " + c.path("image"));
+            assertTrue(
+                    c.path("image").asText().startsWith("genrestack/" + m + ":0.1.0"), what + ": " + c.path("image"));
             assertEquals(port, containerPort(c, "http"), m + ": containerPort");
             JsonNode svc = find(rs, "Service", m).doc();
-            svc.path("spec").path("selector").fields().forEachRemaining(
-                    e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": Service selector"));
-            assertEquals(port, svc.path("spec").path("ports").get(0).path("port").asInt(), m + ": Service port");
-            Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "readinessProbe",
-                    "/q/health/ready", "livenessProbe", "/q/health/live");
+            svc.path("spec")
+                    .path("selector")
+                    .fields()
+                    .forEachRemaining(
+                            e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": Service selector"));
+            assertEquals(
+                    port, svc.path("spec").path("ports").get(0).path("port").asInt(), m + ": Service port");
+            Map<String, String> probes = Map.of(
+                    "startupProbe",
+                    "/q/health/started",
+                    "readinessProbe",
+                    "/q/health/ready",
+                    "livenessProbe",
+                    "/q/health/live");
             for (var e : probes.entrySet()) {
                 JsonNode get = c.path(e.getKey()).path("httpGet");
                 assertEquals(e.getValue(), get.path("path").asText(), what + " " + m + ": " + e.getKey());
@@ -131,59 +145,96 @@ class HelmChartTest {
             }
             problems.addAll(EnvCheck.unmapped(root, m, environmentIn(rs, c).keySet(), what + " " + m));
             // A ConfigMap change must roll the pods.
-            assertTrue(dep.path("spec").path("template").path("metadata").path("annotations")
-                    .path("checksum/config").asText().matches("[0-9a-f]{64}"), m + ": checksum/config annotation");
+            assertTrue(
+                    dep.path("spec")
+                            .path("template")
+                            .path("metadata")
+                            .path("annotations")
+                            .path("checksum/config")
+                            .asText()
+                            .matches("[0-9a-f]{64}"),
+                    m + ": checksum/config annotation");
             // A PodDisruptionBudget selecting the pods.
             JsonNode pdb = find(rs, "PodDisruptionBudget", m).doc();
-            pdb.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(
-                    e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": PDB selector"));
-            assertTrue(pdb.path("spec").has("maxUnavailable"), m + ": PDB maxUnavailable (minAvailable 1 on one "
-                    + "replica would block every drain)");
+            pdb.path("spec")
+                    .path("selector")
+                    .path("matchLabels")
+                    .fields()
+                    .forEachRemaining(e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": PDB selector"));
+            assertTrue(
+                    pdb.path("spec").has("maxUnavailable"),
+                    m + ": PDB maxUnavailable (minAvailable 1 on one " + "replica would block every drain)");
         }
         for (Resource r : rs) {
             for (JsonNode c : Kustomize.containers(r.doc())) {
-                String where = what + " " + r.kind() + " " + r.name() + "/" + c.path("name").asText();
+                String where = what + " " + r.kind() + " " + r.name() + "/"
+                        + c.path("name").asText();
                 JsonNode res = c.path("resources");
-                assertTrue(res.path("requests").has("cpu") && res.path("requests").has("memory"), where + ": requests");
+                assertTrue(
+                        res.path("requests").has("cpu") && res.path("requests").has("memory"), where + ": requests");
                 assertTrue(res.path("limits").has("memory"), where + ": memory limit");
                 assertTrue(c.path("startupProbe").isObject(), where + ": startupProbe");
                 for (JsonNode e : c.path("env")) {
                     if (ComposeFileTest.isCredential(e.path("name").asText())) {
-                        assertTrue(e.path("value").isMissingNode(), where + ": " + e.path("name") + " not from a Secret");
+                        assertTrue(
+                                e.path("value").isMissingNode(), where + ": " + e.path("name") + " not from a Secret");
                     }
                 }
             }
             if (r.kind().equals("StatefulSet")) {
-                JsonNode svc = find(rs, "Service", r.doc().path("spec").path("serviceName").asText()).doc();
+                JsonNode svc = find(
+                                rs,
+                                "Service",
+                                r.doc().path("spec").path("serviceName").asText())
+                        .doc();
                 assertEquals("None", svc.path("spec").path("clusterIP").asText(), r.name() + ": headless service");
             }
             if (r.kind().equals("Secret")) {
                 r.doc().path("data").fields().forEachRemaining(e -> {
-                    String v = new String(java.util.Base64.getDecoder().decode(e.getValue().asText()));
-                    assertTrue(v.length() >= 12 && !v.toUpperCase().contains("REPLACE"), r.name() + "/" + e.getKey()
-                            + " is a placeholder");
+                    String v = new String(
+                            java.util.Base64.getDecoder().decode(e.getValue().asText()));
+                    assertTrue(
+                            v.length() >= 12 && !v.toUpperCase().contains("REPLACE"),
+                            r.name() + "/" + e.getKey() + " is a placeholder");
                 });
             }
         }
         problems.addAll(references(rs, what));
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         // Every Kafka address is fully qualified in the release namespace.
-        String bootstrap = find(rs, "ConfigMap", "genrestack-config").doc().path("data")
-                .path("KAFKA_BOOTSTRAP_SERVERS").asText();
+        String bootstrap = find(rs, "ConfigMap", "genrestack-config")
+                .doc()
+                .path("data")
+                .path("KAFKA_BOOTSTRAP_SERVERS")
+                .asText();
         if (rs.stream().anyMatch(r -> r.kind().equals("StatefulSet") && r.name().equals("kafka"))) {
             assertServiceAddress(rs, bootstrap, NS, what + " bootstrap");
-            String adv = environmentIn(rs, container(find(rs, "StatefulSet", "kafka").doc(), "kafka"))
+            String adv = environmentIn(
+                            rs, container(find(rs, "StatefulSet", "kafka").doc(), "kafka"))
                     .get("KAFKA_ADVERTISED_LISTENERS");
             assertEquals("PLAINTEXT://$(POD_NAME).kafka-headless.$(POD_NAMESPACE).svc.cluster.local:9092", adv);
         }
         for (Resource so : rs) {
             if (so.kind().equals("ScaledObject")) {
-                assertEquals(bootstrap, so.doc().path("spec").path("triggers").get(0).path("metadata")
-                        .path("bootstrapServers").asText(), "KEDA uses the services' fully qualified bootstrap");
+                assertEquals(
+                        bootstrap,
+                        so.doc()
+                                .path("spec")
+                                .path("triggers")
+                                .get(0)
+                                .path("metadata")
+                                .path("bootstrapServers")
+                                .asText(),
+                        "KEDA uses the services' fully qualified bootstrap");
             }
         }
         for (String t : autoscalerTargets(rs)) {
-            assertTrue(find(rs, "Deployment", t).doc().path("spec").path("replicas").isMissingNode(),
+            assertTrue(
+                    find(rs, "Deployment", t)
+                            .doc()
+                            .path("spec")
+                            .path("replicas")
+                            .isMissingNode(),
                     what + ": autoscaled Deployment " + t + " sets replicas");
         }
     }
@@ -191,7 +242,9 @@ class HelmChartTest {
     private static List<String> references(List<Resource> rs, String what) {
         List<String> problems = new ArrayList<>();
         Consumer<String[]> need = ref -> {
-            var target = rs.stream().filter(r -> r.kind().equals(ref[0]) && r.name().equals(ref[1])).findFirst();
+            var target = rs.stream()
+                    .filter(r -> r.kind().equals(ref[0]) && r.name().equals(ref[1]))
+                    .findFirst();
             if (target.isEmpty()) {
                 problems.add(what + ": " + ref[2] + " references missing " + ref[0] + " " + ref[1]);
             } else if (ref[3] != null && !target.get().doc().path("data").has(ref[3])) {
@@ -202,20 +255,29 @@ class HelmChartTest {
             for (JsonNode c : Kustomize.containers(r.doc())) {
                 for (JsonNode ef : c.path("envFrom")) {
                     if (ef.has("configMapRef")) {
-                        need.accept(new String[] {"ConfigMap", ef.path("configMapRef").path("name").asText(), r.name(), null});
+                        need.accept(new String[] {
+                            "ConfigMap", ef.path("configMapRef").path("name").asText(), r.name(), null
+                        });
                     }
                 }
                 for (JsonNode e : c.path("env")) {
                     JsonNode sk = e.path("valueFrom").path("secretKeyRef");
                     if (sk.isObject()) {
-                        need.accept(new String[] {"Secret", sk.path("name").asText(), r.name(), sk.path("key").asText()});
+                        need.accept(new String[] {
+                            "Secret",
+                            sk.path("name").asText(),
+                            r.name(),
+                            sk.path("key").asText()
+                        });
                     }
                 }
             }
             for (JsonNode v : Kustomize.podSpec(r.doc()).path("volumes")) {
                 JsonNode pvc = v.path("persistentVolumeClaim");
                 if (pvc.isObject()) {
-                    need.accept(new String[] {"PersistentVolumeClaim", pvc.path("claimName").asText(), r.name(), null});
+                    need.accept(new String[] {
+                        "PersistentVolumeClaim", pvc.path("claimName").asText(), r.name(), null
+                    });
                 }
             }
         }
@@ -230,14 +292,32 @@ class HelmChartTest {
         JsonNode trainer = container(find(rs, "Deployment", "trainer-service").doc(), "trainer-service");
         assertEquals("genrestack/trainer-service:0.1.0", trainer.path("image").asText(), "JVM image");
         assertEquals("cpu", environmentIn(rs, trainer).get("GENRESTACK_TRAINER_DEVICE"));
-        assertEquals(1, find(rs, "Deployment", "trainer-service").doc().path("spec").path("replicas").asInt(),
+        assertEquals(
+                1,
+                find(rs, "Deployment", "trainer-service")
+                        .doc()
+                        .path("spec")
+                        .path("replicas")
+                        .asInt(),
                 "without an autoscaler the chart sets the replicas");
         find(rs, "StatefulSet", "kafka");
         find(rs, "StatefulSet", "minio");
-        assertTrue(rs.stream().noneMatch(r -> r.kind().equals("ServiceMonitor") || r.kind().startsWith("Kafka")
-                || r.kind().equals("ScaledObject")), "optional resources off by default");
-        assertServiceAddress(rs, find(rs, "ConfigMap", "genrestack-config").doc().path("data")
-                .path("GENRESTACK_S3_ENDPOINT").asText().replace("http://", ""), NS, "S3 endpoint");
+        assertTrue(
+                rs.stream()
+                        .noneMatch(r -> r.kind().equals("ServiceMonitor")
+                                || r.kind().startsWith("Kafka")
+                                || r.kind().equals("ScaledObject")),
+                "optional resources off by default");
+        assertServiceAddress(
+                rs,
+                find(rs, "ConfigMap", "genrestack-config")
+                        .doc()
+                        .path("data")
+                        .path("GENRESTACK_S3_ENDPOINT")
+                        .asText()
+                        .replace("http://", ""),
+                NS,
+                "S3 endpoint");
     }
 
     @Test
@@ -251,32 +331,54 @@ class HelmChartTest {
         assertEquals("genrestack/trainer-service:0.1.0-cuda", c.path("image").asText());
         assertEquals(1, c.path("resources").path("limits").path(GPU).asInt());
         assertEquals("gpu", environmentIn(rs, c).get("GENRESTACK_TRAINER_DEVICE"));
-        assertEquals("true", pod.path("nodeSelector").path("nvidia.com/gpu.present").asText());
+        assertEquals(
+                "true", pod.path("nodeSelector").path("nvidia.com/gpu.present").asText());
         assertTrue(pod.path("tolerations").toString().contains(GPU), "GPU toleration");
         assertEquals("nvidia", pod.path("runtimeClassName").asText());
         // Trainers spread over nodes.
         JsonNode spread = pod.path("topologySpreadConstraints").get(0);
         assertNotNull(spread, "trainer: topologySpreadConstraints");
-        JsonNode labels = dep.doc().path("spec").path("template").path("metadata").path("labels");
-        spread.path("labelSelector").path("matchLabels").fields().forEachRemaining(
-                e -> assertEquals(e.getValue(), labels.path(e.getKey()), "spread selector vs trainer pods"));
+        JsonNode labels =
+                dep.doc().path("spec").path("template").path("metadata").path("labels");
+        spread.path("labelSelector")
+                .path("matchLabels")
+                .fields()
+                .forEachRemaining(
+                        e -> assertEquals(e.getValue(), labels.path(e.getKey()), "spread selector vs trainer pods"));
         // The work dir (memory-mapped training data) is requested as ephemeral storage.
         long scratch = 0;
         for (JsonNode v : pod.path("volumes")) {
             if (v.has("emptyDir")) {
-                scratch += ComposeFileTest.bytes(v.path("emptyDir").path("sizeLimit").asText("0").replace("i", ""));
+                scratch += ComposeFileTest.bytes(
+                        v.path("emptyDir").path("sizeLimit").asText("0").replace("i", ""));
             }
         }
-        String eph = c.path("resources").path("requests").path("ephemeral-storage").asText("0");
-        assertTrue(ComposeFileTest.bytes(eph.replace("i", "")) >= scratch, "ephemeral-storage request " + eph
-                + " below the emptyDirs' " + (scratch >> 30) + " GiB");
+        String eph =
+                c.path("resources").path("requests").path("ephemeral-storage").asText("0");
+        assertTrue(
+                ComposeFileTest.bytes(eph.replace("i", "")) >= scratch,
+                "ephemeral-storage request " + eph + " below the emptyDirs' " + (scratch >> 30) + " GiB");
         // KEDA owns the trainer count: the Deployment sets none (checkInstallation), and the window acts.
         JsonNode so = find(rs, "ScaledObject", "trainer-service").doc().path("spec");
-        assertTrue(so.path("cooldownPeriod").isMissingNode() || so.path("minReplicaCount").asInt() == 0);
-        assertTrue(so.path("advanced").path("horizontalPodAutoscalerConfig").path("behavior").path("scaleDown")
-                .path("stabilizationWindowSeconds").asInt() >= 600);
-        assertEquals("trainer-jobs", so.path("triggers").get(0).path("metadata").path("topic").asText());
-        assertEquals("genrestack-trainer", so.path("triggers").get(0).path("metadata").path("consumerGroup").asText());
+        assertTrue(so.path("cooldownPeriod").isMissingNode()
+                || so.path("minReplicaCount").asInt() == 0);
+        assertTrue(so.path("advanced")
+                        .path("horizontalPodAutoscalerConfig")
+                        .path("behavior")
+                        .path("scaleDown")
+                        .path("stabilizationWindowSeconds")
+                        .asInt()
+                >= 600);
+        assertEquals(
+                "trainer-jobs",
+                so.path("triggers").get(0).path("metadata").path("topic").asText());
+        assertEquals(
+                "genrestack-trainer",
+                so.path("triggers")
+                        .get(0)
+                        .path("metadata")
+                        .path("consumerGroup")
+                        .asText());
     }
 
     @Test
@@ -288,8 +390,14 @@ class HelmChartTest {
     }
 
     private static String checksum(List<Resource> rs) {
-        return find(rs, "Deployment", "scaler-service").doc().path("spec").path("template").path("metadata")
-                .path("annotations").path("checksum/config").asText();
+        return find(rs, "Deployment", "scaler-service")
+                .doc()
+                .path("spec")
+                .path("template")
+                .path("metadata")
+                .path("annotations")
+                .path("checksum/config")
+                .asText();
     }
 
     @Test
@@ -297,44 +405,81 @@ class HelmChartTest {
         List<Resource> rs = render(List.of(), Map.of("autoscaling.predict.enabled", "true"));
         checkInstallation(rs, "predict tier");
         JsonNode hpa = find(rs, "HorizontalPodAutoscaler", "stacker-predict").doc();
-        assertEquals("stacker-predict", hpa.path("spec").path("scaleTargetRef").path("name").asText());
+        assertEquals(
+                "stacker-predict",
+                hpa.path("spec").path("scaleTargetRef").path("name").asText());
         JsonNode c = container(find(rs, "Deployment", "stacker-predict").doc(), "stacker-service");
         assertEquals("false", environmentIn(rs, c).get("GENRESTACK_PLATFORM_WORKER_ENABLED"), "REST only");
-        assertEquals(1, find(rs, "Deployment", "stacker-service").doc().path("spec").path("replicas").asInt());
-        assertTrue(rs.stream().noneMatch(r -> r.kind().equals("HorizontalPodAutoscaler")
-                && !r.name().equals("stacker-predict")));
+        assertEquals(
+                1,
+                find(rs, "Deployment", "stacker-service")
+                        .doc()
+                        .path("spec")
+                        .path("replicas")
+                        .asInt());
+        assertTrue(rs.stream()
+                .noneMatch(r ->
+                        r.kind().equals("HorizontalPodAutoscaler") && !r.name().equals("stacker-predict")));
     }
 
     /** kafka.mode=strimzi: a Strimzi cluster and one KafkaTopic per topic of TopicAdmin.plan, nothing bundled. */
     @Test
     void strimziModeDeclaresTheTopicsThePipelineNeeds() {
-        List<Resource> rs = render(List.of(), Map.of("kafka.mode", "strimzi", "kafka.topics.replication", "3",
-                "kafka.topics.partitions", "24"));
+        List<Resource> rs = render(
+                List.of(),
+                Map.of("kafka.mode", "strimzi", "kafka.topics.replication", "3", "kafka.topics.partitions", "24"));
         checkInstallation(rs, "strimzi");
-        assertTrue(rs.stream().noneMatch(r -> r.name().startsWith("kafka") && !r.kind().startsWith("Kafka")),
+        assertTrue(
+                rs.stream()
+                        .noneMatch(
+                                r -> r.name().startsWith("kafka") && !r.kind().startsWith("Kafka")),
                 "no bundled Kafka with strimzi");
         find(rs, "Kafka", "genrestack");
         find(rs, "KafkaNodePool", "genrestack-pool");
         Map<String, String> expected = new TreeMap<>();
         for (NewTopic t : TopicAdmin.plan(24, (short) 3)) {
-            expected.put(t.name(), t.numPartitions() + "/" + t.replicationFactor() + "/"
-                    + new TreeMap<>(t.configs() == null ? Map.of() : t.configs()));
+            expected.put(
+                    t.name(),
+                    t.numPartitions() + "/" + t.replicationFactor() + "/"
+                            + new TreeMap<>(t.configs() == null ? Map.of() : t.configs()));
         }
         Map<String, String> rendered = new TreeMap<>();
         for (Resource r : rs) {
             if (r.kind().equals("KafkaTopic")) {
-                assertEquals("genrestack", r.doc().path("metadata").path("labels").path("strimzi.io/cluster").asText());
+                assertEquals(
+                        "genrestack",
+                        r.doc()
+                                .path("metadata")
+                                .path("labels")
+                                .path("strimzi.io/cluster")
+                                .asText());
                 JsonNode spec = r.doc().path("spec");
                 Map<String, String> cfg = new TreeMap<>();
-                spec.path("config").fields().forEachRemaining(e -> cfg.put(e.getKey(), e.getValue().asText()));
-                rendered.put(r.name(), spec.path("partitions").asInt() + "/" + spec.path("replicas").asInt() + "/" + cfg);
+                spec.path("config")
+                        .fields()
+                        .forEachRemaining(e -> cfg.put(e.getKey(), e.getValue().asText()));
+                rendered.put(
+                        r.name(),
+                        spec.path("partitions").asInt() + "/"
+                                + spec.path("replicas").asInt() + "/" + cfg);
             }
         }
         assertEquals(expected, rendered, "KafkaTopics vs TopicAdmin.plan");
-        assertEquals("genrestack-kafka-bootstrap." + NS + ".svc.cluster.local:9092", find(rs, "ConfigMap",
-                "genrestack-config").doc().path("data").path("KAFKA_BOOTSTRAP_SERVERS").asText());
-        assertEquals("3", find(rs, "ConfigMap", "genrestack-config").doc().path("data")
-                .path("GENRESTACK_PLATFORM_TOPIC_REPLICATION").asText(), "services create topics like the chart");
+        assertEquals(
+                "genrestack-kafka-bootstrap." + NS + ".svc.cluster.local:9092",
+                find(rs, "ConfigMap", "genrestack-config")
+                        .doc()
+                        .path("data")
+                        .path("KAFKA_BOOTSTRAP_SERVERS")
+                        .asText());
+        assertEquals(
+                "3",
+                find(rs, "ConfigMap", "genrestack-config")
+                        .doc()
+                        .path("data")
+                        .path("GENRESTACK_PLATFORM_TOPIC_REPLICATION")
+                        .asText(),
+                "services create topics like the chart");
     }
 
     @Test
@@ -349,8 +494,12 @@ class HelmChartTest {
         assertTrue(rs.stream().noneMatch(r -> r.kind().equals("StatefulSet")), "nothing bundled");
         assertTrue(rs.stream().noneMatch(r -> r.kind().equals("Secret")), "the existing Secret is used");
         JsonNode data = find(rs, "ConfigMap", "genrestack-config").doc().path("data");
-        assertEquals("broker-0.kafka.example.svc.cluster.local:9092", data.path("KAFKA_BOOTSTRAP_SERVERS").asText());
-        assertEquals("https://s3.eu-west-1.amazonaws.com", data.path("GENRESTACK_S3_ENDPOINT").asText());
+        assertEquals(
+                "broker-0.kafka.example.svc.cluster.local:9092",
+                data.path("KAFKA_BOOTSTRAP_SERVERS").asText());
+        assertEquals(
+                "https://s3.eu-west-1.amazonaws.com",
+                data.path("GENRESTACK_S3_ENDPOINT").asText());
         JsonNode c = container(find(rs, "Deployment", "evaluator-service").doc(), "evaluator-service");
         assertTrue(c.path("env").toString().contains("\"name\":\"my-s3\""), "S3 keys from the existing Secret");
         // external without an address is refused at render time, not deployed broken.
@@ -376,13 +525,30 @@ class HelmChartTest {
             JsonNode c = container(dep, m);
             Map<String, JsonNode> env = new HashMap<>();
             c.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-            assertEquals("SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL").path("value").asText(), m);
-            assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM").path("value").asText(), m);
-            assertEquals("genrestack-kafka-user", env.get("KAFKA_SASL_JAAS_CONFIG").path("valueFrom")
-                    .path("secretKeyRef").path("name").asText(), m + ": JAAS config from its Secret");
-            assertEquals("my-cluster-ca-cert", env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD").path("valueFrom")
-                    .path("secretKeyRef").path("name").asText(), m + ": trust store password from its Secret");
-            String location = env.get("KAFKA_SSL_TRUSTSTORE_LOCATION").path("value").asText();
+            assertEquals(
+                    "SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL").path("value").asText(), m);
+            assertEquals(
+                    "SCRAM-SHA-512",
+                    env.get("KAFKA_SASL_MECHANISM").path("value").asText(),
+                    m);
+            assertEquals(
+                    "genrestack-kafka-user",
+                    env.get("KAFKA_SASL_JAAS_CONFIG")
+                            .path("valueFrom")
+                            .path("secretKeyRef")
+                            .path("name")
+                            .asText(),
+                    m + ": JAAS config from its Secret");
+            assertEquals(
+                    "my-cluster-ca-cert",
+                    env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD")
+                            .path("valueFrom")
+                            .path("secretKeyRef")
+                            .path("name")
+                            .asText(),
+                    m + ": trust store password from its Secret");
+            String location =
+                    env.get("KAFKA_SSL_TRUSTSTORE_LOCATION").path("value").asText();
             String mountedAt = null;
             for (JsonNode vm : c.path("volumeMounts")) {
                 if (location.startsWith(vm.path("mountPath").asText() + "/")) {
@@ -398,7 +564,8 @@ class HelmChartTest {
             assertTrue(fromSecret, m + ": trust store volume from the CA Secret");
         }
         // PLAINTEXT (the default) renders none of them.
-        JsonNode plain = container(find(defaults(), "Deployment", "scaler-service").doc(), "scaler-service");
+        JsonNode plain =
+                container(find(defaults(), "Deployment", "scaler-service").doc(), "scaler-service");
         assertFalse(plain.path("env").toString().contains("KAFKA_SECURITY_PROTOCOL"));
     }
 
@@ -415,10 +582,14 @@ class HelmChartTest {
             }
             JsonNode labels = r.doc().path("metadata").path("labels");
             Map<String, String> want = new HashMap<>();
-            sm.path("selector").path("matchLabels").fields().forEachRemaining(e -> want.put(e.getKey(),
-                    e.getValue().asText()));
-            if (want.entrySet().stream().allMatch(e -> e.getValue().equals(labels.path(e.getKey()).asText()))) {
-                assertTrue(r.doc().path("spec").path("ports").toString().contains("\"name\":\"" + port + "\""),
+            sm.path("selector")
+                    .path("matchLabels")
+                    .fields()
+                    .forEachRemaining(e -> want.put(e.getKey(), e.getValue().asText()));
+            if (want.entrySet().stream()
+                    .allMatch(e -> e.getValue().equals(labels.path(e.getKey()).asText()))) {
+                assertTrue(
+                        r.doc().path("spec").path("ports").toString().contains("\"name\":\"" + port + "\""),
                         r.name() + ": no port " + port);
                 scraped.add(r.name());
             }

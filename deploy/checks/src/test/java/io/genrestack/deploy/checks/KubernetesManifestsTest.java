@@ -1,9 +1,9 @@
 package io.genrestack.deploy.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.genrestack.deploy.checks.Kustomize.Resource;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.TopicAdmin;
+import io.genrestack.deploy.checks.Kustomize.Resource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -51,7 +51,9 @@ class KubernetesManifestsTest {
     }
 
     static Resource find(List<Resource> in, String kind, String name) {
-        return in.stream().filter(r -> r.kind().equals(kind) && r.name().equals(name)).findFirst()
+        return in.stream()
+                .filter(r -> r.kind().equals(kind) && r.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
@@ -87,7 +89,8 @@ class KubernetesManifestsTest {
             Path dir = f.getParent();
             for (JsonNode r : k.path("resources")) {
                 Path p = dir.resolve(r.asText()).normalize();
-                assertTrue(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml")),
+                assertTrue(
+                        Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml")),
                         f + " names missing " + r.asText());
             }
             for (JsonNode p : k.path("patches")) {
@@ -95,13 +98,20 @@ class KubernetesManifestsTest {
             }
         }
         Set<String> listed = new HashSet<>();
-        DeployFiles.document(deploy.resolve("base/kustomization.yaml")).path("resources")
+        DeployFiles.document(deploy.resolve("base/kustomization.yaml"))
+                .path("resources")
                 .forEach(r -> listed.add(r.asText()));
         for (Path f : DeployFiles.yamlFiles(deploy.resolve("base"))) {
             String rel = deploy.resolve("base").relativize(f).toString();
-            assertTrue(rel.equals("kustomization.yaml") || listed.contains(rel), "deploy/base/" + rel + " not in kustomization");
+            assertTrue(
+                    rel.equals("kustomization.yaml") || listed.contains(rel),
+                    "deploy/base/" + rel + " not in kustomization");
         }
-        assertEquals("genrestack", DeployFiles.document(deploy.resolve("base/kustomization.yaml")).path("namespace").asText());
+        assertEquals(
+                "genrestack",
+                DeployFiles.document(deploy.resolve("base/kustomization.yaml"))
+                        .path("namespace")
+                        .asText());
         find(base, "Namespace", "genrestack");
     }
 
@@ -111,15 +121,22 @@ class KubernetesManifestsTest {
             int port = DeployFiles.httpPort(root, m);
             JsonNode dep = find(base, "Deployment", m).doc();
             JsonNode labels = dep.path("spec").path("template").path("metadata").path("labels");
-            dep.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(
-                    e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": selector vs pod labels"));
+            dep.path("spec")
+                    .path("selector")
+                    .path("matchLabels")
+                    .fields()
+                    .forEachRemaining(
+                            e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": selector vs pod labels"));
             JsonNode c = container(dep, m);
             assertTrue(c.path("image").asText().startsWith("genrestack/" + m + ":"), m + ": image " + c.path("image"));
             assertEquals(port, containerPort(c, "http"), m + ": containerPort");
 
             JsonNode svc = find(base, "Service", m).doc();
-            svc.path("spec").path("selector").fields().forEachRemaining(
-                    e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": Service selector"));
+            svc.path("spec")
+                    .path("selector")
+                    .fields()
+                    .forEachRemaining(
+                            e -> assertEquals(e.getValue(), labels.path(e.getKey()), m + ": Service selector"));
             JsonNode sp = svc.path("spec").path("ports").get(0);
             assertEquals(port, sp.path("port").asInt(), m + ": Service port");
             assertEquals(port, resolvePort(c, sp.path("targetPort")), m + ": Service targetPort");
@@ -131,7 +148,8 @@ class KubernetesManifestsTest {
         for (String m : DeployFiles.serviceModules(root)) {
             int port = DeployFiles.httpPort(root, m);
             JsonNode c = container(find(base, "Deployment", m).doc(), m);
-            Map<String, String> expected = Map.of("readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live");
+            Map<String, String> expected =
+                    Map.of("readinessProbe", "/q/health/ready", "livenessProbe", "/q/health/live");
             for (var e : expected.entrySet()) {
                 JsonNode get = c.path(e.getKey()).path("httpGet");
                 assertEquals(e.getValue(), get.path("path").asText(), m + ": " + e.getKey());
@@ -159,30 +177,48 @@ class KubernetesManifestsTest {
                 JsonNode sp = c.path("startupProbe");
                 assertTrue(sp.isObject(), r.kind() + " " + r.name() + ": no startupProbe");
                 if (c.has("livenessProbe")) {
-                    assertFalse(c.path("livenessProbe").has("initialDelaySeconds") && sp.isObject()
-                            && c.path("livenessProbe").path("initialDelaySeconds").asInt() > 0,
+                    assertFalse(
+                            c.path("livenessProbe").has("initialDelaySeconds")
+                                    && sp.isObject()
+                                    && c.path("livenessProbe")
+                                                    .path("initialDelaySeconds")
+                                                    .asInt()
+                                            > 0,
                             r.name() + ": initialDelaySeconds on the liveness probe is the startup probe's job");
                 }
             }
         }
-        JsonNode kafka = container(find(base, "StatefulSet", "kafka").doc(), "kafka").path("startupProbe");
-        int budget = kafka.path("periodSeconds").asInt(10) * kafka.path("failureThreshold").asInt(3);
+        JsonNode kafka =
+                container(find(base, "StatefulSet", "kafka").doc(), "kafka").path("startupProbe");
+        int budget = kafka.path("periodSeconds").asInt(10)
+                * kafka.path("failureThreshold").asInt(3);
         assertTrue(budget >= 600, "kafka startupProbe allows only " + budget + " s of log recovery");
     }
 
-    /** A StatefulSet's serviceName must be a headless Service selecting its pods, or the pods get no stable DNS name. */
+    /**
+     * A StatefulSet's serviceName must be a headless Service selecting its pods, or the pods get no stable DNS name.
+     */
     @Test
     void statefulSetsAreGovernedByHeadlessServices() {
-        List<Resource> sets = base.stream().filter(r -> r.kind().equals("StatefulSet")).toList();
+        List<Resource> sets =
+                base.stream().filter(r -> r.kind().equals("StatefulSet")).toList();
         assertEquals(2, sets.size(), "kafka and minio");
         for (Resource ss : sets) {
             String serviceName = ss.doc().path("spec").path("serviceName").asText();
             JsonNode svc = find(base, "Service", serviceName).doc();
-            assertEquals("None", svc.path("spec").path("clusterIP").asText(), ss.name() + ": " + serviceName
-                    + " is not headless (clusterIP: None)");
-            JsonNode labels = ss.doc().path("spec").path("template").path("metadata").path("labels");
-            svc.path("spec").path("selector").fields().forEachRemaining(e -> assertEquals(e.getValue(),
-                    labels.path(e.getKey()), serviceName + " does not select the pods of " + ss.name()));
+            assertEquals(
+                    "None",
+                    svc.path("spec").path("clusterIP").asText(),
+                    ss.name() + ": " + serviceName + " is not headless (clusterIP: None)");
+            JsonNode labels =
+                    ss.doc().path("spec").path("template").path("metadata").path("labels");
+            svc.path("spec")
+                    .path("selector")
+                    .fields()
+                    .forEachRemaining(e -> assertEquals(
+                            e.getValue(),
+                            labels.path(e.getKey()),
+                            serviceName + " does not select the pods of " + ss.name()));
         }
     }
 
@@ -198,8 +234,10 @@ class KubernetesManifestsTest {
         assertTrue(targets.contains("trainer-service"), targets::toString);
         for (String t : targets) {
             JsonNode dep = find(all, "Deployment", t).doc();
-            assertTrue(dep.path("spec").path("replicas").isMissingNode(), "autoscaled Deployment " + t
-                    + " sets replicas: " + dep.path("spec").path("replicas"));
+            assertTrue(
+                    dep.path("spec").path("replicas").isMissingNode(),
+                    "autoscaled Deployment " + t + " sets replicas: "
+                            + dep.path("spec").path("replicas"));
         }
         for (Path f : List.of(deploy.resolve("overlays/cpu"))) {
             for (Resource r : Kustomize.build(f)) {
@@ -226,11 +264,14 @@ class KubernetesManifestsTest {
             if (!cpu) {
                 continue;
             }
-            String target = hpa.doc().path("spec").path("scaleTargetRef").path("name").asText();
+            String target =
+                    hpa.doc().path("spec").path("scaleTargetRef").path("name").asText();
             Resource dep = find(all, "Deployment", target);
             for (JsonNode c : Kustomize.podSpec(dep.doc()).path("containers")) {
-                assertEquals("false", environmentIn(all, c).get("GENRESTACK_PLATFORM_WORKER_ENABLED"), "HPA "
-                        + hpa.name() + " scales " + target + " on CPU, but it runs a job worker");
+                assertEquals(
+                        "false",
+                        environmentIn(all, c).get("GENRESTACK_PLATFORM_WORKER_ENABLED"),
+                        "HPA " + hpa.name() + " scales " + target + " on CPU, but it runs a job worker");
             }
         }
     }
@@ -241,14 +282,19 @@ class KubernetesManifestsTest {
      */
     @Test
     void kafkaAddressesAreFullyQualified() {
-        String ns = DeployFiles.document(deploy.resolve("base/kustomization.yaml")).path("namespace").asText();
+        String ns = DeployFiles.document(deploy.resolve("base/kustomization.yaml"))
+                .path("namespace")
+                .asText();
         for (Resource so : scaling) {
             if (!so.kind().equals("ScaledObject")) {
                 continue;
             }
             for (JsonNode trig : so.doc().path("spec").path("triggers")) {
                 if (trig.path("type").asText().equals("kafka")) {
-                    for (String server : trig.path("metadata").path("bootstrapServers").asText().split(",")) {
+                    for (String server : trig.path("metadata")
+                            .path("bootstrapServers")
+                            .asText()
+                            .split(",")) {
                         assertServiceAddress(base, server.trim(), ns, "ScaledObject " + so.name());
                     }
                 }
@@ -260,7 +306,8 @@ class KubernetesManifestsTest {
         assertNotNull(advertised, "kafka: KAFKA_ADVERTISED_LISTENERS");
         // $(VAR) references are expanded by the kubelet from the env list (downward API): expand them like it does.
         for (JsonNode e : kafka.path("env")) {
-            String field = e.path("valueFrom").path("fieldRef").path("fieldPath").asText("");
+            String field =
+                    e.path("valueFrom").path("fieldRef").path("fieldPath").asText("");
             String value = switch (field) {
                 case "metadata.name" -> "kafka-0";
                 case "metadata.namespace" -> ns;
@@ -273,14 +320,23 @@ class KubernetesManifestsTest {
             String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
             if (host.startsWith("kafka-0.")) { // the pod's own name under the headless Service
                 assertServiceAddress(base, hostPort.substring("kafka-0.".length()), ns, "kafka advertised listener");
-                assertEquals(find(base, "StatefulSet", "kafka").doc().path("spec").path("serviceName").asText(),
-                        host.split("\\.")[1], "the pod name lives under the StatefulSet's governing Service");
+                assertEquals(
+                        find(base, "StatefulSet", "kafka")
+                                .doc()
+                                .path("spec")
+                                .path("serviceName")
+                                .asText(),
+                        host.split("\\.")[1],
+                        "the pod name lives under the StatefulSet's governing Service");
             } else {
                 assertServiceAddress(base, hostPort, ns, "kafka advertised listener");
             }
         }
-        String bootstrap = find(base, "ConfigMap", "genrestack-config").doc().path("data")
-                .path("KAFKA_BOOTSTRAP_SERVERS").asText();
+        String bootstrap = find(base, "ConfigMap", "genrestack-config")
+                .doc()
+                .path("data")
+                .path("KAFKA_BOOTSTRAP_SERVERS")
+                .asText();
         assertServiceAddress(base, bootstrap, ns, "genrestack-config KAFKA_BOOTSTRAP_SERVERS");
     }
 
@@ -303,9 +359,13 @@ class KubernetesManifestsTest {
     void theTrainersScaleDownWindowIsOneThatActs() {
         JsonNode spec = find(scaling, "ScaledObject", "trainer-service").doc().path("spec");
         int min = spec.path("minReplicaCount").asInt(0);
-        assertTrue(min == 0 || spec.path("cooldownPeriod").isMissingNode(),
+        assertTrue(
+                min == 0 || spec.path("cooldownPeriod").isMissingNode(),
                 "cooldownPeriod has no effect with minReplicaCount " + min);
-        JsonNode down = spec.path("advanced").path("horizontalPodAutoscalerConfig").path("behavior").path("scaleDown");
+        JsonNode down = spec.path("advanced")
+                .path("horizontalPodAutoscalerConfig")
+                .path("behavior")
+                .path("scaleDown");
         assertTrue(down.path("stabilizationWindowSeconds").asInt() >= 600, "trainer scale-down window: " + down);
     }
 
@@ -327,7 +387,8 @@ class KubernetesManifestsTest {
             for (JsonNode c : Kustomize.containers(r.doc())) {
                 JsonNode res = c.path("resources");
                 String what = r.kind() + " " + r.name() + "/" + c.path("name").asText();
-                assertTrue(res.path("requests").has("cpu") && res.path("requests").has("memory"), what + ": requests");
+                assertTrue(
+                        res.path("requests").has("cpu") && res.path("requests").has("memory"), what + ": requests");
                 assertTrue(res.path("limits").has("memory"), what + ": memory limit");
             }
         }
@@ -370,17 +431,27 @@ class KubernetesManifestsTest {
         List<Resource> cpu = Kustomize.build(deploy.resolve("overlays/cpu"));
         assertEquals(base.size(), cpu.size());
         assertEquals(List.of(), gpuContainers(cpu));
-        JsonNode pod = Kustomize.podSpec(find(cpu, "Deployment", "trainer-service").doc());
-        assertTrue(pod.path("nodeSelector").isMissingNode() && pod.path("tolerations").isMissingNode(),
+        JsonNode pod =
+                Kustomize.podSpec(find(cpu, "Deployment", "trainer-service").doc());
+        assertTrue(
+                pod.path("nodeSelector").isMissingNode()
+                        && pod.path("tolerations").isMissingNode(),
                 "cpu overlay: no GPU placement");
         JsonNode c = container(find(cpu, "Deployment", "trainer-service").doc(), "trainer-service");
         assertEquals("cpu", environmentIn(cpu, c).get("GENRESTACK_TRAINER_DEVICE"));
-        assertEquals("gpu", environment(container(find(base, "Deployment", "trainer-service").doc(), "trainer-service"))
-                .get("GENRESTACK_TRAINER_DEVICE"));
-        assertFalse(c.path("image").asText().endsWith("-cuda"), "cpu overlay: JVM trainer image, got " + c.path("image"));
+        assertEquals(
+                "gpu",
+                environment(container(
+                                find(base, "Deployment", "trainer-service").doc(), "trainer-service"))
+                        .get("GENRESTACK_TRAINER_DEVICE"));
+        assertFalse(
+                c.path("image").asText().endsWith("-cuda"), "cpu overlay: JVM trainer image, got " + c.path("image"));
         for (String m : DeployFiles.serviceModules(root)) {
             if (!m.equals("trainer-service")) {
-                assertEquals(find(base, "Deployment", m).doc(), find(cpu, "Deployment", m).doc(), m + " changed");
+                assertEquals(
+                        find(base, "Deployment", m).doc(),
+                        find(cpu, "Deployment", m).doc(),
+                        m + " changed");
             }
         }
     }
@@ -389,7 +460,8 @@ class KubernetesManifestsTest {
     void referencedConfigMapsSecretsKeysAndClaimsExist() {
         List<Resource> all = new ArrayList<>(base);
         for (Path f : DeployFiles.yamlFiles(deploy.resolve("examples"))) {
-            DeployFiles.documents(f).forEach(d -> all.add(new Resource(f, (com.fasterxml.jackson.databind.node.ObjectNode) d)));
+            DeployFiles.documents(f)
+                    .forEach(d -> all.add(new Resource(f, (com.fasterxml.jackson.databind.node.ObjectNode) d)));
         }
         List<String> problems = new ArrayList<>();
         for (Resource r : all) {
@@ -403,7 +475,12 @@ class KubernetesManifestsTest {
                     JsonNode sk = e.path("valueFrom").path("secretKeyRef");
                     check(problems, r, sk.path("name"), "Secret", sk.path("key").asText(null));
                     JsonNode ck = e.path("valueFrom").path("configMapKeyRef");
-                    check(problems, r, ck.path("name"), "ConfigMap", ck.path("key").asText(null));
+                    check(
+                            problems,
+                            r,
+                            ck.path("name"),
+                            "ConfigMap",
+                            ck.path("key").asText(null));
                 }
             }
             for (JsonNode v : pod.path("volumes")) {
@@ -429,10 +506,13 @@ class KubernetesManifestsTest {
         if (name.isMissingNode() || name.isNull()) {
             return;
         }
-        var target = base.stream().filter(r -> r.kind().equals(kind) && r.name().equals(name.asText())).findFirst();
+        var target = base.stream()
+                .filter(r -> r.kind().equals(kind) && r.name().equals(name.asText()))
+                .findFirst();
         if (target.isEmpty()) {
             problems.add(from.kind() + " " + from.name() + " references missing " + kind + " " + name.asText());
-        } else if (key != null && !target.get().doc().path("data").has(key)
+        } else if (key != null
+                && !target.get().doc().path("data").has(key)
                 && !target.get().doc().path("stringData").has(key)) {
             problems.add(from.kind() + " " + from.name() + " references missing key " + key + " of " + name.asText());
         }
@@ -445,8 +525,12 @@ class KubernetesManifestsTest {
             JsonNode c = container(find(base, "Deployment", m).doc(), m);
             problems.addAll(EnvCheck.unmapped(root, m, environment(c).keySet(), "deploy/base " + m));
         }
-        JsonNode predict = container(find(scaling, "Deployment", "stacker-predict").doc(), "stacker-service");
-        problems.addAll(EnvCheck.unmapped(root, "stacker-service", environmentIn(scaling, predict).keySet(),
+        JsonNode predict =
+                container(find(scaling, "Deployment", "stacker-predict").doc(), "stacker-service");
+        problems.addAll(EnvCheck.unmapped(
+                root,
+                "stacker-service",
+                environmentIn(scaling, predict).keySet(),
                 "deploy/autoscaling stacker-predict"));
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
@@ -454,13 +538,15 @@ class KubernetesManifestsTest {
     @Test
     void credentialsAreOnlyPlaceholders() {
         String docs = DeployFiles.read(root.resolve("docs/deployment.md"));
-        List<Resource> secrets = base.stream().filter(r -> r.kind().equals("Secret")).toList();
+        List<Resource> secrets =
+                base.stream().filter(r -> r.kind().equals("Secret")).toList();
         assertFalse(secrets.isEmpty());
         for (Resource s : secrets) {
             assertTrue(s.doc().path("data").isMissingNode(), s.name() + ": use stringData placeholders, not data");
             s.doc().path("stringData").fields().forEachRemaining(e -> {
-                assertTrue(e.getValue().asText().startsWith("REPLACE-ME"), s.name() + "/" + e.getKey()
-                        + " must be a REPLACE-ME placeholder");
+                assertTrue(
+                        e.getValue().asText().startsWith("REPLACE-ME"),
+                        s.name() + "/" + e.getKey() + " must be a REPLACE-ME placeholder");
                 assertTrue(docs.contains(e.getValue().asText()), e.getValue().asText() + " undocumented");
             });
         }
@@ -470,14 +556,18 @@ class KubernetesManifestsTest {
             for (JsonNode c : Kustomize.containers(r.doc())) {
                 for (JsonNode e : c.path("env")) {
                     if (ComposeFileTest.isCredential(e.path("name").asText())) {
-                        assertTrue(e.path("value").isMissingNode(),
+                        assertTrue(
+                                e.path("value").isMissingNode(),
                                 r.name() + ": " + e.path("name").asText() + " must come from a Secret (valueFrom)");
                     }
                 }
             }
             if (r.kind().equals("ConfigMap")) {
-                r.doc().path("data").fieldNames().forEachRemaining(k -> assertFalse(ComposeFileTest.isCredential(k),
-                        "ConfigMap " + r.name() + " holds credential " + k));
+                r.doc()
+                        .path("data")
+                        .fieldNames()
+                        .forEachRemaining(k -> assertFalse(
+                                ComposeFileTest.isCredential(k), "ConfigMap " + r.name() + " holds credential " + k));
             }
         }
     }
@@ -485,27 +575,56 @@ class KubernetesManifestsTest {
     @Test
     void trainerAutoscalingFollowsTheJobTopicAndItsConsumerGroup() throws IOException {
         String topic = Topics.jobs(Topics.STAGE_TRAINER);
-        int partitions = TopicAdmin.plan(12, (short) 1).stream().filter(t -> t.name().equals(topic))
-                .mapToInt(NewTopic::numPartitions).findFirst().orElseThrow();
-        String worker = Files.readString(root.resolve("common/src/main/java/io/genrestack/common/kafka/JobWorker.java"));
-        assertTrue(Pattern.compile("groupConsumer\\([^,]+,\\s*\"genrestack-\"\\s*\\+\\s*stage").matcher(worker).find(),
+        int partitions = TopicAdmin.plan(12, (short) 1).stream()
+                .filter(t -> t.name().equals(topic))
+                .mapToInt(NewTopic::numPartitions)
+                .findFirst()
+                .orElseThrow();
+        String worker =
+                Files.readString(root.resolve("common/src/main/java/io/genrestack/common/kafka/JobWorker.java"));
+        assertTrue(
+                Pattern.compile("groupConsumer\\([^,]+,\\s*\"genrestack-\"\\s*\\+\\s*stage")
+                        .matcher(worker)
+                        .find(),
                 "JobWorker no longer names its group genrestack-<stage>: update the ScaledObject");
         JsonNode so = find(scaling, "ScaledObject", "trainer-service").doc();
-        assertEquals("trainer-service", so.path("spec").path("scaleTargetRef").path("name").asText());
-        assertTrue(so.path("spec").path("maxReplicaCount").asInt() <= partitions,
+        assertEquals(
+                "trainer-service",
+                so.path("spec").path("scaleTargetRef").path("name").asText());
+        assertTrue(
+                so.path("spec").path("maxReplicaCount").asInt() <= partitions,
                 "more trainers than " + topic + " partitions (" + partitions + ") would idle");
         JsonNode trig = so.path("spec").path("triggers").get(0);
         assertEquals("kafka", trig.path("type").asText());
         assertEquals(topic, trig.path("metadata").path("topic").asText());
-        assertEquals("genrestack-" + Topics.STAGE_TRAINER, trig.path("metadata").path("consumerGroup").asText());
-        assertEquals(find(base, "ConfigMap", "genrestack-config").doc().path("data").path("KAFKA_BOOTSTRAP_SERVERS").asText(),
+        assertEquals(
+                "genrestack-" + Topics.STAGE_TRAINER,
+                trig.path("metadata").path("consumerGroup").asText());
+        assertEquals(
+                find(base, "ConfigMap", "genrestack-config")
+                        .doc()
+                        .path("data")
+                        .path("KAFKA_BOOTSTRAP_SERVERS")
+                        .asText(),
                 trig.path("metadata").path("bootstrapServers").asText());
-        JsonNode hpa = find(scaling, "HorizontalPodAutoscaler", "stacker-predict").doc();
-        assertEquals("cpu", hpa.path("spec").path("metrics").get(0).path("resource").path("name").asText());
-        JsonNode predict = container(find(scaling, "Deployment", "stacker-predict").doc(), "stacker-service");
+        JsonNode hpa =
+                find(scaling, "HorizontalPodAutoscaler", "stacker-predict").doc();
+        assertEquals(
+                "cpu",
+                hpa.path("spec")
+                        .path("metrics")
+                        .get(0)
+                        .path("resource")
+                        .path("name")
+                        .asText());
+        JsonNode predict =
+                container(find(scaling, "Deployment", "stacker-predict").doc(), "stacker-service");
         assertTrue(predict.path("resources").path("requests").has("cpu"), "a CPU HPA needs a CPU request");
-        assertEquals(container(find(base, "Deployment", "stacker-service").doc(), "stacker-service").path("image"),
-                predict.path("image"), "the /predict tier runs the stacker's image");
+        assertEquals(
+                container(find(base, "Deployment", "stacker-service").doc(), "stacker-service")
+                        .path("image"),
+                predict.path("image"),
+                "the /predict tier runs the stacker's image");
     }
 
     /** With kubectl installed, the real kustomize must render each kustomization, with the GPU where expected. */
@@ -516,26 +635,39 @@ class KubernetesManifestsTest {
         for (var e : gpuContainers.entrySet()) {
             Path out = Files.createTempFile("kustomize", ".yaml");
             try {
-                Process p = new ProcessBuilder("kubectl", "kustomize", deploy.resolve(e.getKey()).toString())
-                        .redirectErrorStream(false).redirectOutput(out.toFile()).start();
+                Process p = new ProcessBuilder(
+                                "kubectl",
+                                "kustomize",
+                                deploy.resolve(e.getKey()).toString())
+                        .redirectErrorStream(false)
+                        .redirectOutput(out.toFile())
+                        .start();
                 String err = new String(p.getErrorStream().readAllBytes());
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize timed out");
                 assertEquals(0, p.exitValue(), "kubectl kustomize deploy/" + e.getKey() + ": " + err);
                 List<Resource> rendered = new ArrayList<>();
-                DeployFiles.documents(out).forEach(d -> rendered.add(new Resource(out,
-                        (com.fasterxml.jackson.databind.node.ObjectNode) d)));
+                DeployFiles.documents(out)
+                        .forEach(d ->
+                                rendered.add(new Resource(out, (com.fasterxml.jackson.databind.node.ObjectNode) d)));
                 assertEquals((int) e.getValue(), gpuContainers(rendered).size(), "deploy/" + e.getKey());
                 for (Resource r : rendered) {
                     if (!r.kind().equals("Namespace")) {
-                        assertEquals("genrestack", r.doc().path("metadata").path("namespace").asText(),
+                        assertEquals(
+                                "genrestack",
+                                r.doc().path("metadata").path("namespace").asText(),
                                 "deploy/" + e.getKey() + ": " + r.kind() + " " + r.name());
                     }
                 }
                 if (e.getKey().equals("overlays/cpu")) {
                     List<Resource> mine = Kustomize.build(deploy.resolve("overlays/cpu"));
                     assertEquals(names(mine), names(rendered), "in-test kustomize vs kubectl");
-                    assertEquals(container(find(mine, "Deployment", "trainer-service").doc(), "trainer-service"),
-                            container(find(rendered, "Deployment", "trainer-service").doc(), "trainer-service"),
+                    assertEquals(
+                            container(
+                                    find(mine, "Deployment", "trainer-service").doc(), "trainer-service"),
+                            container(
+                                    find(rendered, "Deployment", "trainer-service")
+                                            .doc(),
+                                    "trainer-service"),
                             "in-test kustomize renders the trainer like kubectl");
                 }
             } finally {
@@ -608,11 +740,22 @@ class KubernetesManifestsTest {
         Map<String, String> env = new java.util.LinkedHashMap<>();
         for (JsonNode ef : container.path("envFrom")) {
             for (String kind : List.of("ConfigMap", "Secret")) {
-                JsonNode ref = ef.path(kind.equals("ConfigMap") ? "configMapRef" : "secretRef").path("name");
-                rs.stream().filter(r -> r.kind().equals(kind) && r.name().equals(ref.asText())).forEach(r -> {
-                    r.doc().path("data").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
-                    r.doc().path("stringData").fields().forEachRemaining(f -> env.put(f.getKey(), f.getValue().asText()));
-                });
+                JsonNode ref = ef.path(kind.equals("ConfigMap") ? "configMapRef" : "secretRef")
+                        .path("name");
+                rs.stream()
+                        .filter(r -> r.kind().equals(kind) && r.name().equals(ref.asText()))
+                        .forEach(r -> {
+                            r.doc()
+                                    .path("data")
+                                    .fields()
+                                    .forEachRemaining(f ->
+                                            env.put(f.getKey(), f.getValue().asText()));
+                            r.doc()
+                                    .path("stringData")
+                                    .fields()
+                                    .forEachRemaining(f ->
+                                            env.put(f.getKey(), f.getValue().asText()));
+                        });
             }
         }
         for (JsonNode e : container.path("env")) {

@@ -16,8 +16,7 @@ import java.util.List;
  * kubectl is installed, {@link KubernetesManifestsTest} also renders with the real thing.
  */
 final class Kustomize {
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** A resource document and the file it came from. */
     record Resource(Path file, ObjectNode doc) {
@@ -49,19 +48,26 @@ final class Kustomize {
             List<JsonNode> docs = DeployFiles.documents(file);
             if (docs.size() == 1 && docs.get(0).isArray()) {
                 JsonNode target = patch.path("target");
-                List<Resource> hits = out.stream().filter(r -> r.kind().equals(target.path("kind").asText())
-                        && r.name().equals(target.path("name").asText())).toList();
+                List<Resource> hits = out.stream()
+                        .filter(r -> r.kind().equals(target.path("kind").asText())
+                                && r.name().equals(target.path("name").asText()))
+                        .toList();
                 if (hits.size() != 1) {
                     throw new AssertionError(file + ": target " + target + " matches " + hits.size() + " resources");
                 }
                 applyJson6902(hits.get(0).doc(), docs.get(0));
             } else {
                 for (JsonNode d : docs) {
-                    List<Resource> hits = out.stream().filter(r -> r.kind().equals(d.path("kind").asText())
-                            && r.name().equals(d.path("metadata").path("name").asText())).toList();
+                    List<Resource> hits = out.stream()
+                            .filter(r -> r.kind().equals(d.path("kind").asText())
+                                    && r.name()
+                                            .equals(d.path("metadata")
+                                                    .path("name")
+                                                    .asText()))
+                            .toList();
                     if (hits.size() != 1) {
-                        throw new AssertionError(file + ": strategic-merge patch matches " + hits.size()
-                                + " resources");
+                        throw new AssertionError(
+                                file + ": strategic-merge patch matches " + hits.size() + " resources");
                     }
                     merge(hits.get(0).doc(), d);
                 }

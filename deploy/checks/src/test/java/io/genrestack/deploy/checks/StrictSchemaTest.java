@@ -29,13 +29,17 @@ class StrictSchemaTest {
 
     @BeforeAll
     static void needsTheKubernetesClient() throws Exception {
-        boolean present = Files.isExecutable(Path.of(PYTHON)) && new ProcessBuilder(PYTHON, "-c", "import kubernetes")
-                .redirectErrorStream(true).start().waitFor() == 0;
-        Assumptions.assumeTrue(present, "python3-kubernetes not installed (apt-get install python3-kubernetes): skipped");
+        boolean present = Files.isExecutable(Path.of(PYTHON))
+                && new ProcessBuilder(PYTHON, "-c", "import kubernetes")
+                                .redirectErrorStream(true)
+                                .start()
+                                .waitFor()
+                        == 0;
+        Assumptions.assumeTrue(
+                present, "python3-kubernetes not installed (apt-get install python3-kubernetes): skipped");
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private Result validate(List<Path> files) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString()));
@@ -76,9 +80,20 @@ class StrictSchemaTest {
                 "default", Map.of(),
                 "predict-monitor", Map.of("autoscaling.predict.enabled", "true", "serviceMonitor.enabled", "true"),
                 "strimzi", Map.of("kafka.mode", "strimzi"),
-                "secure", Map.of("kafka.mode", "external", "kafka.bootstrapServers", "k.kafka.svc.cluster.local:9093",
-                        "kafka.security.protocol", "SASL_SSL", "kafka.security.saslMechanism", "SCRAM-SHA-512",
-                        "kafka.security.jaasConfigSecret.name", "u", "kafka.security.truststoreSecret.name", "ca"));
+                "secure",
+                        Map.of(
+                                "kafka.mode",
+                                "external",
+                                "kafka.bootstrapServers",
+                                "k.kafka.svc.cluster.local:9093",
+                                "kafka.security.protocol",
+                                "SASL_SSL",
+                                "kafka.security.saslMechanism",
+                                "SCRAM-SHA-512",
+                                "kafka.security.jaasConfigSecret.name",
+                                "u",
+                                "kafka.security.truststoreSecret.name",
+                                "ca"));
         List<Path> files = new ArrayList<>();
         for (var v : variants.entrySet()) {
             Path f = tmp.resolve("helm-" + v.getKey() + ".yaml");
