@@ -7,6 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 N="${1:-20000}"
 SAMPLES="${GENRESTACK_SHARED_DATA:-$ROOT/../shared/data}/acousticbrainz/lowlevel"
+python3 bench/load.py warn # cores and load average beside the figures (warns on a busy machine)
 mvn -B -q -DskipTests package -pl bench -am
 started=false
 if ! scripts/local-infra.sh status >/dev/null 2>&1; then scripts/local-infra.sh start >/dev/null; started=true; fi
@@ -15,3 +16,4 @@ eval "$(scripts/local-infra.sh env)"
 export GENRESTACK_KAFKA_BOOTSTRAP
 java -Xmx1g -cp "bench/target/bench.jar:$(cat bench/target/classpath.txt)" io.genrestack.bench.ExtractorBench \
   "$SAMPLES" "$ROOT/.work/bench/extractor-files" "$N"
+python3 bench/load.py warn # the load again, after the measurement

@@ -7,7 +7,7 @@ import re
 import sys
 from datetime import datetime
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import load  # noqa: E402
 
 STAGES = ["extractor", "scaler", "trainer", "stacker", "evaluator"]

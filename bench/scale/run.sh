@@ -21,8 +21,7 @@ OUT=$ROOT/bench/results/scale
 BASE=$ROOT/.work/bench-scale
 mkdir -p "$OUT" "$BASE"
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(free -g | awk '/Mem:/{print $2}') GiB memory"
-python3 bench/scale/load.py warn
+python3 bench/load.py warn # cores and load average beside the figures (warns on a busy machine)
 
 ./genrestack --help >/dev/null # builds on first use
 for n in "${SIZES[@]}"; do

@@ -18,6 +18,7 @@ EPOCHS=${EPOCHS:-3}
 THREADS=${THREADS:-1}
 OUT=$(pwd)/bench/results/trainer
 mkdir -p "$OUT"
+python3 bench/load.py warn # cores and load average beside the figures (warns on a busy machine)
 
 mvn -B -q -o -DskipTests package -pl bench -am
 DJL_CACHE_DIR="${DJL_CACHE_DIR:-$(pwd)/.cache/djl}" DJL_OFFLINE=true java -Xmx2g -Dai.djl.offline=true \
@@ -44,3 +45,4 @@ print(f"ratio DJL(mmap) / PyTorch     : wall {med(rw) / med(pw):.2f}  cpu {med(r
 print(f"ratio DJL(memory) / PyTorch   : wall {med(aw) / med(pw):.2f}  cpu {med(ac) / med(pc):.2f}")
 print(f"ratio RowStore / ArrayDataset : wall {med(rw) / med(aw):.2f}  cpu {med(rc) / med(ac):.2f}")
 PY
+python3 bench/load.py warn # the load again, after the measurement

@@ -1,4 +1,4 @@
-"""Machine load beside benchmark figures: `python3 bench/scale/load.py [warn]` prints cores and load average and,
+"""Machine load beside benchmark figures: `python3 bench/load.py [warn]` prints cores and load average and,
 with `warn`, a warning on stderr when the 1-minute load average exceeds half the cores (figures then are not those of
 a quiet machine). Used by every benchmark script."""
 import os
