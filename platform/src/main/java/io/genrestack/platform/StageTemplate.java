@@ -64,6 +64,13 @@ public abstract class StageTemplate implements StageHandler {
         infra.events().publish(RunEvent.of(runId, type, stage(), unit, message, counts, objects));
     }
 
+    /** Publishes the {@code epoch-finished} event of a model's epoch (counts: {@code epoch}). */
+    protected void epochFinished(String runId, String unit, int epoch, String line) {
+        infra.events()
+                .publish(RunEvent.of(
+                        runId, RunEvent.EPOCH_FINISHED, stage(), unit, line, Map.of("epoch", (long) epoch), null));
+    }
+
     /** Adds to this stage's {@code genrestack_records_total{kind}} counter (read, published, dead-lettered). */
     protected void count(String kind, double n) {
         metrics.add(stage(), kind, n);

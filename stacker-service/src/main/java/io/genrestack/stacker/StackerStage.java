@@ -225,13 +225,7 @@ public class StackerStage extends StageTemplate {
                                         auc,
                                         report.seconds());
                                 LOG.infof("[%s] %s", run, line);
-                                event(
-                                        run,
-                                        source,
-                                        RunEvent.EPOCH_FINISHED,
-                                        line,
-                                        Map.of("epoch", (long) report.epoch()),
-                                        null);
+                                epochFinished(run, source, report.epoch(), line);
                             },
                             null);
             // the restored model is the best epoch's: its validation AUC was measured then

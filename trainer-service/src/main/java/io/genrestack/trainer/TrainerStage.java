@@ -277,13 +277,7 @@ public class TrainerStage extends StageTemplate {
                                 LOG.infof(
                                         "[%s] %s (elapsed %.0f s, at most %.0f s left)",
                                         run, line, elapsed, report.seconds() * (cfg.maxEpochs() - report.epoch()));
-                                event(
-                                        run,
-                                        source,
-                                        RunEvent.EPOCH_FINISHED,
-                                        line,
-                                        Map.of("epoch", (long) report.epoch()),
-                                        null);
+                                epochFinished(run, source, report.epoch(), line);
                             },
                             new ObjectStoreCheckpointer(
                                     infra().store(), RunPaths.checkpoints(run, source, ModelKind.BASE)));

@@ -204,12 +204,8 @@ public final class ObjectStore implements AutoCloseable {
     public List<String> list(String prefix) {
         return call("list " + prefix, () -> {
             List<String> keys = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
-                    .bucket(bucket())
-                    .prefix(prefix)
-                    .recursive(true)
-                    .build())) {
-                keys.add(r.get().objectName());
+            for (Item item : items(prefix, true, 0)) {
+                keys.add(item.objectName());
             }
             keys.sort(null);
             return keys;
@@ -223,12 +219,7 @@ public final class ObjectStore implements AutoCloseable {
     public List<Entry> listFiles(String prefix) {
         return call("list " + prefix, () -> {
             List<Entry> out = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
-                    .bucket(bucket())
-                    .prefix(prefix)
-                    .recursive(false)
-                    .build())) {
-                Item item = r.get();
+            for (Item item : items(prefix, false, 0)) {
                 if (!item.isDir()) {
                     out.add(new Entry(
                             item.objectName(),
@@ -244,30 +235,14 @@ public final class ObjectStore implements AutoCloseable {
 
     /** True when any object is stored under the prefix (at any depth). */
     public boolean anyUnder(String prefix) {
-        return call("list " + prefix, () -> {
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
-                    .bucket(bucket())
-                    .prefix(prefix)
-                    .recursive(false)
-                    .maxKeys(1)
-                    .build())) {
-                r.get();
-                return true;
-            }
-            return false;
-        });
+        return call("list " + prefix, () -> !items(prefix, false, 1).isEmpty());
     }
 
     /** Immediate "folders" under a prefix ending in '/', e.g. run ids under {@code runs/}. */
     public List<String> listPrefixes(String prefix) {
         return call("list " + prefix, () -> {
             List<String> names = new ArrayList<>();
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
-                    .bucket(bucket())
-                    .prefix(prefix)
-                    .recursive(false)
-                    .build())) {
-                Item item = r.get();
+            for (Item item : items(prefix, false, 0)) {
                 if (item.isDir()) {
                     names.add(item.objectName());
                 }
@@ -275,6 +250,23 @@ public final class ObjectStore implements AutoCloseable {
             names.sort(null);
             return names;
         });
+    }
+
+    /** One listing of the bucket under {@code prefix}: at most {@code max} items (0 = all), in server order. */
+    private List<Item> items(String prefix, boolean recursive, int max) throws Exception {
+        ListObjectsArgs.Builder args =
+                ListObjectsArgs.builder().bucket(bucket()).prefix(prefix).recursive(recursive);
+        if (max > 0) {
+            args.maxKeys(max);
+        }
+        List<Item> items = new ArrayList<>();
+        for (Result<Item> r : client.listObjects(args.build())) {
+            items.add(r.get());
+            if (max > 0 && items.size() >= max) {
+                break;
+            }
+        }
+        return items;
     }
 
     public void delete(String key) {
