@@ -27,7 +27,7 @@ import java.util.Map;
 public final class LocalRun {
     static final List<String> SERVICES = List.of("extractor", "scaler", "trainer", "stacker", "evaluator");
 
-    /** @param shape the synthetic data's shape ({@code --shape}; tests use the default {@code synthetic}) */
+    /** @param shape the synthetic data's shape ({@code --shape}) */
     record Options(
             int tracks,
             long seed,
@@ -40,34 +40,7 @@ public final class LocalRun {
             boolean givenSplit,
             String runId,
             int portOffset,
-            Shape shape) {
-        Options(
-                int tracks,
-                long seed,
-                List<String> data,
-                List<String> groundTruth,
-                Integer maxEpochs,
-                Path work,
-                int timeoutMinutes,
-                boolean keep,
-                boolean givenSplit,
-                String runId,
-                int portOffset) {
-            this(
-                    tracks,
-                    seed,
-                    data,
-                    groundTruth,
-                    maxEpochs,
-                    work,
-                    timeoutMinutes,
-                    keep,
-                    givenSplit,
-                    runId,
-                    portOffset,
-                    Shape.SYNTHETIC);
-        }
-    }
+            Shape shape) {}
 
     /** Sees each event of the followed run. */
     @FunctionalInterface

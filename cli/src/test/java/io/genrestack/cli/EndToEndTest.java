@@ -1,6 +1,7 @@
 package io.genrestack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.genrestack.cli.synth.Shape;
 import io.genrestack.common.Sources;
 import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.RunEvent;
@@ -26,8 +27,8 @@ class EndToEndTest {
     void smallSyntheticRunEndToEnd(@TempDir Path work) throws Exception {
         LocalInfra.Endpoints infra = LocalInfra.ensureStarted();
         String runId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
-        LocalRun.Options opts =
-                new LocalRun.Options(2500, 7, List.of(), List.of(), 25, work, 40, false, false, runId, 200);
+        LocalRun.Options opts = new LocalRun.Options(
+                2500, 7, List.of(), List.of(), 25, work, 40, false, false, runId, 200, Shape.SYNTHETIC);
         LocalRun run = new LocalRun(opts, LocalRun.repoRoot());
         JsonNode report;
         try {
