@@ -10,20 +10,14 @@ from datetime import datetime
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import load  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from disk import du  # noqa: E402
+
 STAGES = ["extractor", "scaler", "trainer", "stacker", "evaluator"]
 GC = re.compile(r"(\d+)([KMG])->(\d+)([KMG])\((\d+)([KMG])\)")
 UNIT = {"K": 1 / 1024, "M": 1, "G": 1024}
 
 
-def du(path):
-    total = 0
-    for root, _d, files in os.walk(path):
-        for f in files:
-            try:
-                total += os.lstat(os.path.join(root, f)).st_blocks * 512
-            except OSError:
-                pass
-    return total
 
 
 def gc_peaks(path):

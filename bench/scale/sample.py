@@ -7,6 +7,9 @@ import signal
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from disk import du  # noqa: E402
+
 SERVICES = ["extractor", "scaler", "trainer", "stacker", "evaluator"]
 out_dir = sys.argv[1]
 work = os.path.join(out_dir, "work")
@@ -22,16 +25,6 @@ def on_term(*_):
 signal.signal(signal.SIGTERM, on_term)
 
 
-def du(path):
-    total = 0
-    for root, _dirs, files in os.walk(path):
-        for f in files:
-            try:
-                st = os.lstat(os.path.join(root, f))
-                total += st.st_blocks * 512  # allocated, so sparse/mapped files count what they use
-            except OSError:
-                pass
-    return total
 
 
 def scan():
