@@ -5,9 +5,10 @@
 #
 #   bench/scale/run.sh                      # 50 000, 100 000 and 200 000 tracks (about 2 hours on 2 cores)
 #   bench/scale/run.sh 5000 10000 20000     # any sizes, ascending
-#   EPOCHS=2 bench/scale/run.sh ...         # base and stacked epochs (default 2: time per epoch is what scales)
+#   EPOCHS=2 STACKED_EPOCHS=3 bench/scale/run.sh ...   # base / stacked epoch caps (defaults 2 and 3: the time per
+#                                           # epoch is what scales; a fixed cap keeps early stopping out of the exponents)
 #
-# Each size runs `./genrestack run --shape real --tracks N --max-epochs EPOCHS` against its own fresh local Kafka +
+# Each size runs `./genrestack run --shape real --tracks N --max-epochs EPOCHS --stacked-max-epochs STACKED_EPOCHS` against its own fresh local Kafka +
 # S3 (scripts/local-infra.sh with a private work folder), services sized by the local run's heap plan
 # (docs/capacity.md). Results: bench/results/scale/scale-<time>.{md,json} and the table on stdout.
 set -euo pipefail
@@ -16,6 +17,7 @@ ROOT=$(pwd)
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(50000 100000 200000)
 EPOCHS=${EPOCHS:-2}
+STACKED_EPOCHS=${STACKED_EPOCHS:-3}
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=$ROOT/bench/results/scale
 BASE=$ROOT/.work/bench-scale
@@ -37,7 +39,8 @@ for n in "${SIZES[@]}"; do
   echo "== $n tracks (work $dir)"
   start=$(date +%s)
   rc=0
-  ./genrestack run --shape real --tracks "$n" --max-epochs "$EPOCHS" --run-id "scale-$n" --work "$dir/work" \
+  ./genrestack run --shape real --tracks "$n" --max-epochs "$EPOCHS" \
+    --stacked-max-epochs "$STACKED_EPOCHS" --run-id "scale-$n" --work "$dir/work" \
     --timeout-minutes 600 >"$dir/run.log" 2>&1 || rc=$?
   echo $(( $(date +%s) - start )) >"$dir/wall_s"
   kill "$sampler" 2>/dev/null || true

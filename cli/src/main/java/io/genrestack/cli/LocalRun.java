@@ -27,13 +27,18 @@ import java.util.Map;
 public final class LocalRun {
     static final List<String> SERVICES = List.of("extractor", "scaler", "trainer", "stacker", "evaluator");
 
-    /** @param shape the synthetic data's shape ({@code --shape}) */
+    /**
+     * @param maxEpochs caps the base models' epochs ({@code --max-epochs}; null: the paper's 100)
+     * @param stackedMaxEpochs caps the stacked models' epochs ({@code --stacked-max-epochs}; null: 100)
+     * @param shape the synthetic data's shape ({@code --shape})
+     */
     record Options(
             int tracks,
             long seed,
             List<String> data,
             List<String> groundTruth,
             Integer maxEpochs,
+            Integer stackedMaxEpochs,
             Path work,
             int timeoutMinutes,
             boolean keep,
@@ -198,6 +203,9 @@ public final class LocalRun {
         body.put("givenSplit", opts.givenSplit());
         if (opts.maxEpochs() != null) {
             body.put("maxEpochs", opts.maxEpochs());
+        }
+        if (opts.stackedMaxEpochs() != null) {
+            body.put("stackedMaxEpochs", opts.stackedMaxEpochs());
         }
         long offset = follower().end();
         HttpResponse<String> r = http.post("extractor", "/runs", Json.MAPPER.writeValueAsString(body));

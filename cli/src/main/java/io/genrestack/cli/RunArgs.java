@@ -12,9 +12,11 @@ import java.util.Map;
 final class RunArgs {
     static final String USAGE = """
             usage: genrestack run [--tracks N] [--seed S] [--shape synthetic|real] [--max-epochs N]
+                                  [--stacked-max-epochs N]
                                   [--data DIR_OR_ARCHIVE ... --ground-truth DIR_OR_TSV ...] [--given-split]
                                   [--run-id ID] [--work DIR] [--timeout-minutes M] [--keep] [--port-offset K]
-              default: 20000 synthetic tracks, seed 42, the paper's training settings (≤100 epochs, patience 4)
+              default: 20000 synthetic tracks, seed 42, the paper's training settings
+                       (base and stacked models ≤100 epochs, patience 4)
             """;
 
     private RunArgs() {}
@@ -34,6 +36,7 @@ final class RunArgs {
                         "--seed",
                         "--shape",
                         "--max-epochs",
+                        "--stacked-max-epochs",
                         "--work",
                         "--timeout-minutes",
                         "--run-id",
@@ -50,6 +53,7 @@ final class RunArgs {
                 data,
                 gt,
                 o.containsKey("--max-epochs") ? Integer.parseInt(o.get("--max-epochs")) : null,
+                o.containsKey("--stacked-max-epochs") ? Integer.parseInt(o.get("--stacked-max-epochs")) : null,
                 Path.of(o.getOrDefault("--work", repo.resolve(".work/local-run").toString()))
                         .toAbsolutePath(),
                 Integer.parseInt(o.getOrDefault("--timeout-minutes", "60")),

@@ -28,7 +28,7 @@ class EndToEndTest {
         LocalInfra.Endpoints infra = LocalInfra.ensureStarted();
         String runId = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
         LocalRun.Options opts = new LocalRun.Options(
-                2500, 7, List.of(), List.of(), 25, work, 40, false, false, runId, 200, Shape.SYNTHETIC);
+                2500, 7, List.of(), List.of(), 25, null, work, 40, false, false, runId, 200, Shape.SYNTHETIC);
         LocalRun run = new LocalRun(opts, LocalRun.repoRoot());
         JsonNode report;
         try {

@@ -74,7 +74,19 @@ class ReliabilityDrillTest {
         long t0 = System.nanoTime();
         try (DrillInfra infra = DrillInfra.start(repo, repo.resolve("cli/target/drill-infra"), secret)) {
             LocalRun.Options opts = new LocalRun.Options(
-                    TRACKS, SEED, List.of(), List.of(), MAX_EPOCHS, work, 30, false, false, null, 300, Shape.SYNTHETIC);
+                    TRACKS,
+                    SEED,
+                    List.of(),
+                    List.of(),
+                    MAX_EPOCHS,
+                    null,
+                    work,
+                    30,
+                    false,
+                    false,
+                    null,
+                    300,
+                    Shape.SYNTHETIC);
             LocalRun run = new LocalRun(opts, repo, infra.env())
                     // stretch the stages' output so that each kill lands in its middle
                     .env("GENRESTACK_PLATFORM_CHUNK_PAUSE", "300ms")
