@@ -24,9 +24,9 @@ final class HeapPlan {
 
     /**
      * Per-track costs as measured by the bounded-heap tests and docs/architecture.md, rounded up about 2×: extractor
-     * ground truth (~370 B per source row, up to four rows per track) + split map; trainer and stacker MBID indexes;
-     * evaluator column-store index (24 B per record, four sources) and one column's buffers. Fixed parts cover the
-     * Quarkus runtime, Kafka client buffers and one chunk of records in flight.
+     * ground truth, split and duplicate index (≈ 730 B per track at the real shape, ExtractorHeapTest); trainer and
+     * stacker MBID indexes; evaluator column-store index (24 B per record, four sources) and one column's buffers.
+     * Fixed parts cover the Quarkus runtime, Kafka client buffers and one chunk of records in flight.
      */
     static final Map<String, Cost> COSTS = Map.of(
             "extractor", new Cost(384, 1_600),

@@ -2,12 +2,9 @@ package io.genrestack.extractor;
 
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
-import io.genrestack.common.features.FeatureException;
 import io.genrestack.common.features.FeatureManifest;
-import io.genrestack.common.features.Flattener;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.model.DeadLetter;
-import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
@@ -29,8 +26,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,20 +122,19 @@ public class ExtractorStage extends StageTemplate {
         InputScanner scanner = new InputScanner(settings.maxDocumentBytes());
         long total = scanner.countCandidates(inputs);
         Progress progress = new Progress("extract " + run, total, Duration.ofSeconds(settings.progressSeconds()));
-        Flattener flattener = new Flattener(setup.manifest());
-        Map<String, String> seen = new HashMap<>(); // mbid → first input name (duplicate detection)
+        TrackBuilder tracks = new TrackBuilder(run, setup);
         long[] index = {0};
         long[] sinceCheckpoint = {0};
         scanner.scan(inputs, item -> {
             long i = index[0]++;
             if (i < resumeAt) {
                 if (item instanceof InputItem.JsonDoc d) {
-                    seen.putIfAbsent(d.mbid(), d.name()); // rebuild duplicate detection without parsing
+                    tracks.remember(d); // rebuild duplicate detection without parsing
                 }
                 progress.step();
                 return;
             }
-            String reason = process(run, setup, flattener, item, seen, writer);
+            String reason = process(run, tracks, item, writer);
             writer.count("items", 1);
             count("read", 1);
             if (reason == null) {
@@ -174,13 +168,7 @@ public class ExtractorStage extends StageTemplate {
     }
 
     /** Publishes one item; returns null, or the dead-letter reason. */
-    private String process(
-            String run,
-            RunSetup setup,
-            Flattener flattener,
-            InputItem item,
-            Map<String, String> seen,
-            ExactlyOnceWriter writer) {
+    private String process(String run, TrackBuilder tracks, InputItem item, ExactlyOnceWriter writer) {
         String reason;
         String key = item.name();
         byte[] payload = null;
@@ -190,10 +178,12 @@ public class ExtractorStage extends StageTemplate {
             InputItem.JsonDoc doc = (InputItem.JsonDoc) item;
             key = doc.mbid();
             payload = doc.bytes();
-            reason = publishDoc(run, setup, flattener, doc, seen, writer);
-            if (reason == null) {
+            TrackBuilder.Outcome o = tracks.build(doc);
+            if (o.track() != null) {
+                publish(o.track(), writer);
                 return null;
             }
+            reason = o.reason();
         }
         writer.send(
                 Topics.DEAD_LETTERS, key, Json.bytes(DeadLetter.of(run, stage(), key, item.name(), reason, payload)));
@@ -201,59 +191,14 @@ public class ExtractorStage extends StageTemplate {
         return reason;
     }
 
-    private String publishDoc(
-            String run,
-            RunSetup setup,
-            Flattener flattener,
-            InputItem.JsonDoc doc,
-            Map<String, String> seen,
-            ExactlyOnceWriter writer) {
-        String first = seen.putIfAbsent(doc.mbid(), doc.name());
-        if (first != null) {
-            return "duplicate recording MBID " + doc.mbid() + " (first seen in " + first + ")";
-        }
-        Split split = setup.split(doc.mbid());
-        if (split == null) {
-            return "unknown recording MBID " + doc.mbid() + ": no ground-truth row in any source";
-        }
-        Map<String, List<Integer>> labels = new TreeMap<>();
-        for (var e : setup.vocabularies().entrySet()) {
-            var row = setup.row(e.getKey(), doc.mbid());
-            if (row == null) {
-                continue;
-            }
-            LabelVocabulary vocab = e.getValue();
-            List<String> unknown = vocab.unknown(row.labels());
-            if (!unknown.isEmpty()) {
-                return e.getKey() + " labels " + unknown + " are not in the training vocabulary";
-            }
-            List<Integer> idx = new ArrayList<>();
-            for (String l : row.labels()) {
-                idx.add(vocab.indexOf(l));
-            }
-            idx.sort(null);
-            labels.put(e.getKey(), idx);
-        }
-        if (labels.isEmpty()) {
-            return "no usable labels in any source";
-        }
-        float[] features;
-        try {
-            features = flattener.flatten(doc.bytes());
-        } catch (FeatureException e) {
-            return e.getMessage();
-        } catch (RuntimeException e) {
-            return "cannot flatten: " + e;
-        }
-        TrackFeatures t =
-                new TrackFeatures(run, doc.mbid(), split, setup.releaseGroup(doc.mbid()), doc.name(), labels, features);
-        writer.send(Topics.TRACK_FEATURES, doc.mbid(), Json.bytes(t));
+    private static void publish(TrackFeatures t, ExactlyOnceWriter writer) {
+        writer.send(Topics.TRACK_FEATURES, t.mbid(), Json.bytes(t));
         writer.count("published", 1);
-        writer.count(split == Split.TRAIN ? "train" : "validation", 1);
-        for (String s : labels.keySet()) {
-            writer.count("source." + s + "." + (split == Split.TRAIN ? "train" : "validation"), 1);
+        String side = t.split() == Split.TRAIN ? "train" : "validation";
+        writer.count(side, 1);
+        for (String s : t.labels().keySet()) {
+            writer.count("source." + s + "." + side, 1);
         }
-        return null;
     }
 
     static List<String> sources() {

@@ -61,6 +61,7 @@ public final class RunSetup {
         List<GroundTruth> train = new ArrayList<>();
         List<GroundTruth> validation = new ArrayList<>();
         List<GroundTruth> other = new ArrayList<>();
+        Map<String, String> canonical = new java.util.HashMap<>(); // one copy of each MBID and label text
         for (Path f : tsvFiles(cfg.groundTruth())) {
             String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
             String source = GroundTruthFiles.sourceOf(name).orElse(null);
@@ -68,7 +69,7 @@ public final class RunSetup {
                 LOG.warnf("[%s] ignoring %s: its name names none of the sources %s", run, f, Sources.ALL);
                 continue;
             }
-            GroundTruth gt = GroundTruth.read(source, f);
+            GroundTruth gt = GroundTruth.read(source, f, canonical);
             if (name.contains("validation")) {
                 validation.add(gt);
             } else if (name.contains("train")) {

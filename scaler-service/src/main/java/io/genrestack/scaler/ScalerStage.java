@@ -4,7 +4,6 @@ import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
-import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.ScaledFeatures;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -62,7 +60,7 @@ public class ScalerStage extends StageTemplate {
             }
             out.started("scaling " + input.expectedRecords() + " records");
             ExactlyOnceWriter writer = out.writer();
-            FeatureStats stats = computeStats(job, input);
+            FeatureStats stats = TrainStatistics.compute(infra().bootstrap(), run, input, () -> count("read", 1));
             Standardiser standardiser = new Standardiser(stats);
             String statsKey = RunPaths.scalerStats(run);
             infra().store().put(statsKey, stats.toBytes(), "application/octet-stream");
@@ -152,54 +150,5 @@ public class ScalerStage extends StageTemplate {
                     counts,
                     Map.of(StageJob.STATS, statsKey));
         }
-    }
-
-    /** Pass 1: train-only statistics, one partial per partition, merged in partition order. */
-    FeatureStats computeStats(StageJob job, TopicRange input) throws Exception {
-        String run = job.runId();
-        Map<Integer, FeatureStats> partials = new TreeMap<>();
-        long[] counts = new long[3]; // run records, train, undecodable
-        int[] size = {-1};
-        long t0 = System.nanoTime();
-        RangeReader.read(infra().bootstrap(), input, r -> {
-            TrackFeatures t;
-            try {
-                t = Json.read(r.value(), TrackFeatures.class);
-            } catch (IllegalArgumentException e) {
-                counts[2]++;
-                return;
-            }
-            if (!run.equals(t.runId())) {
-                return;
-            }
-            counts[0]++;
-            count("read", 1);
-            if (t.split() != Split.TRAIN || t.features() == null) {
-                return;
-            }
-            if (size[0] < 0) {
-                size[0] = t.features().length;
-            }
-            if (t.features().length != size[0]) {
-                return; // dead-lettered in pass 2
-            }
-            partials.computeIfAbsent(r.partition(), p -> new FeatureStats(size[0]))
-                    .add(t.features());
-            counts[1]++;
-        });
-        if (counts[0] + counts[2] < input.expectedRecords() || counts[0] > input.expectedRecords()) {
-            throw new IllegalStateException("run " + run + ": the extractor announced " + input.expectedRecords()
-                    + " records in " + input.topic() + " but the range holds " + counts[0] + " (+" + counts[2]
-                    + " undecodable); refusing to scale a partial set");
-        }
-        if (partials.isEmpty()) {
-            throw new IllegalStateException("run " + run + " has no TRAIN records to compute statistics from");
-        }
-        FeatureStats merged = new FeatureStats(size[0]);
-        partials.values().forEach(merged::merge);
-        LOG.infof(
-                "[%s] statistics over %d train vectors (%d partitions) in %.1f s",
-                run, merged.vectors(), partials.size(), (System.nanoTime() - t0) / 1e9);
-        return merged;
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,13 +61,28 @@ public final class GroundTruth {
 
     /** Reads a TSV file (UTF-8). {@code file()} is the file name. */
     public static GroundTruth read(String source, Path tsv) throws IOException {
+        return read(source, tsv, new HashMap<>());
+    }
+
+    /**
+     * Reads a TSV file (UTF-8) sharing one copy of every recording MBID, release group and label text with the other
+     * files read with the same {@code canonical} map (string → itself). A run's ground truth is the extractor's
+     * largest index (docs/capacity.md): the same label text is on thousands of rows and a recording is in up to four
+     * sources' files, so sharing the strings halves it. The map is only needed while reading.
+     */
+    public static GroundTruth read(String source, Path tsv, Map<String, String> canonical) throws IOException {
         try (InputStream in = Files.newInputStream(tsv)) {
-            return read(source, tsv.getFileName().toString(), in);
+            return read(source, tsv.getFileName().toString(), in, canonical);
         }
     }
 
     /** Reads a TSV stream (UTF-8; a leading BOM is ignored). {@code file} names it in problems. */
     public static GroundTruth read(String source, String file, InputStream in) throws IOException {
+        return read(source, file, in, new HashMap<>());
+    }
+
+    private static GroundTruth read(String source, String file, InputStream in, Map<String, String> canonical)
+            throws IOException {
         Map<String, Row> rows = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -89,13 +105,19 @@ public final class GroundTruth {
                 }
                 problems.add(new Problem(source, file, lineNo, "", "missing header line; read as a row"));
             }
-            parseRow(source, file, lineNo, fields, rows, problems);
+            parseRow(source, file, lineNo, fields, rows, problems, canonical);
         }
         return new GroundTruth(source, file, rows, problems);
     }
 
     private static void parseRow(
-            String source, String file, int lineNo, String[] fields, Map<String, Row> rows, List<Problem> problems) {
+            String source,
+            String file,
+            int lineNo,
+            String[] fields,
+            Map<String, Row> rows,
+            List<Problem> problems,
+            Map<String, String> canonical) {
         String rawMbid = fields[0].trim();
         Optional<String> mbid = Mbids.normalize(rawMbid);
         if (mbid.isEmpty()) {
@@ -116,7 +138,7 @@ public final class GroundTruth {
         for (int i = 2; i < fields.length; i++) {
             String label = fields[i].trim();
             if (!label.isEmpty()) {
-                labels.add(label);
+                labels.add(shared(canonical, label));
             }
         }
         if (labels.isEmpty()) {
@@ -133,7 +155,13 @@ public final class GroundTruth {
                     "duplicate recording MBID (first at line " + previous.line() + ", kept)"));
             return;
         }
-        rows.put(mbid.get(), new Row(mbid.get(), group.get(), new ArrayList<>(labels), lineNo));
+        String id = shared(canonical, mbid.get());
+        rows.put(id, new Row(id, shared(canonical, group.get()), new ArrayList<>(labels), lineNo));
+    }
+
+    private static String shared(Map<String, String> canonical, String s) {
+        String known = canonical.putIfAbsent(s, s);
+        return known == null ? s : known;
     }
 
     /** The source these rows belong to, e.g. {@code lastfm}. */

@@ -1,0 +1,88 @@
+package io.genrestack.extractor;
+
+import io.genrestack.common.features.FeatureException;
+import io.genrestack.common.features.Flattener;
+import io.genrestack.common.model.LabelVocabulary;
+import io.genrestack.common.model.Split;
+import io.genrestack.common.model.TrackFeatures;
+import io.genrestack.extractor.input.InputItem;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns one feature document of a run into its {@code track-features} record, or into the reason it is dead-lettered:
+ * duplicate recording, no ground-truth row, labels outside the training vocabulary, no usable labels, a document that
+ * cannot be flattened. The only state it keeps per track is the duplicate index (recording MBID → the input name it was
+ * first seen in), the one per-track cost of extraction besides the run's ground truth (docs/capacity.md).
+ */
+final class TrackBuilder {
+    /** The record of a document, or (with a null track) the reason it was refused. */
+    record Outcome(TrackFeatures track, String reason) {}
+
+    private final String run;
+    private final RunSetup setup;
+    private final Flattener flattener;
+    private final Map<String, String> seen = new HashMap<>();
+
+    TrackBuilder(String run, RunSetup setup) {
+        this.run = run;
+        this.setup = setup;
+        this.flattener = new Flattener(setup.manifest());
+    }
+
+    /** Notes a document that was published before a restart, without parsing it, so duplicates are still found. */
+    void remember(InputItem.JsonDoc doc) {
+        seen.putIfAbsent(doc.mbid(), doc.name());
+    }
+
+    Outcome build(InputItem.JsonDoc doc) {
+        String first = seen.putIfAbsent(doc.mbid(), doc.name());
+        if (first != null) {
+            return refused("duplicate recording MBID " + doc.mbid() + " (first seen in " + first + ")");
+        }
+        Split split = setup.split(doc.mbid());
+        if (split == null) {
+            return refused("unknown recording MBID " + doc.mbid() + ": no ground-truth row in any source");
+        }
+        Map<String, List<Integer>> labels = new TreeMap<>();
+        for (var e : setup.vocabularies().entrySet()) {
+            var row = setup.row(e.getKey(), doc.mbid());
+            if (row == null) {
+                continue;
+            }
+            LabelVocabulary vocab = e.getValue();
+            List<String> unknown = vocab.unknown(row.labels());
+            if (!unknown.isEmpty()) {
+                return refused(e.getKey() + " labels " + unknown + " are not in the training vocabulary");
+            }
+            List<Integer> idx = new ArrayList<>();
+            for (String l : row.labels()) {
+                idx.add(vocab.indexOf(l));
+            }
+            idx.sort(null);
+            labels.put(e.getKey(), idx);
+        }
+        if (labels.isEmpty()) {
+            return refused("no usable labels in any source");
+        }
+        float[] features;
+        try {
+            features = flattener.flatten(doc.bytes());
+        } catch (FeatureException e) {
+            return refused(e.getMessage());
+        } catch (RuntimeException e) {
+            return refused("cannot flatten: " + e);
+        }
+        return new Outcome(
+                new TrackFeatures(run, doc.mbid(), split, setup.releaseGroup(doc.mbid()), doc.name(), labels, features),
+                null);
+    }
+
+    private static Outcome refused(String reason) {
+        return new Outcome(null, reason);
+    }
+}
