@@ -10,7 +10,10 @@ Service + Deployment of one GenreStack service. Argument: a dict with
 {{- $name := .name -}}
 {{- $isTrainer := eq .module "trainer-service" -}}
 {{- $gpu := and $isTrainer $svc.gpu $svc.gpu.enabled -}}
-{{- $truststore := and (ne $v.kafka.security.protocol "PLAINTEXT") $v.kafka.security.truststoreSecret.name -}}
+{{- $djl := or $isTrainer (eq .module "stacker-service") -}}
+{{- $kafkaClient := include "genrestack.kafkaClient" $root | fromYaml -}}
+{{- $truststore := and (ne $kafkaClient.protocol "PLAINTEXT") $kafkaClient.truststore -}}
+{{- $jwt := include "genrestack.jwtSecret" $root -}}
 apiVersion: v1
 kind: Service
 metadata:
@@ -64,6 +67,8 @@ spec:
         {{- include "genrestack.podAnnotations" (list $root $svc.port) | nindent 8 }}
     spec:
       enableServiceLinks: false
+      # The services never call the Kubernetes API.
+      automountServiceAccountToken: false
       {{- with $v.imagePullSecrets }}
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
@@ -120,6 +125,19 @@ spec:
             - name: GENRESTACK_PLATFORM_WORKER_ENABLED
               value: "false"
             {{- end }}
+            {{- if eq .module "extractor-service" }}
+            # Runs may only read below the data mount (POST /runs paths outside it are refused).
+            - name: GENRESTACK_EXTRACTOR_INPUT_ROOTS
+              value: /data
+            {{- end }}
+            {{- if $v.s3.caSecret.name }}
+            - name: GENRESTACK_S3_CA_FILE
+              value: /etc/genrestack/s3-ca/{{ $v.s3.caSecret.key }}
+            {{- end }}
+            {{- if $jwt }}
+            - name: MP_JWT_VERIFY_PUBLICKEY_LOCATION
+              value: /etc/genrestack/jwt/public-key.pem
+            {{- end }}
             {{- range $k, $val := $svc.env }}
             - name: {{ $k }}
               value: {{ $val | quote }}
@@ -153,21 +171,32 @@ spec:
               port: http
             periodSeconds: {{ $v.probes.liveness.periodSeconds }}
             failureThreshold: {{ $v.probes.liveness.failureThreshold }}
+          # The root filesystem is read-only: every path the service writes is a volume below.
           volumeMounts:
             {{- if eq .module "extractor-service" }}
             - name: input
               mountPath: /data
               readOnly: true
             {{- end }}
-            {{- if $isTrainer }}
             - name: work
               mountPath: /var/lib/genrestack/work
+            {{- if $djl }}
             - name: djl-cache
               mountPath: /var/lib/genrestack/djl
             {{- end }}
             {{- if $truststore }}
             - name: kafka-truststore
               mountPath: /etc/genrestack/kafka-truststore
+              readOnly: true
+            {{- end }}
+            {{- if $v.s3.caSecret.name }}
+            - name: s3-ca
+              mountPath: /etc/genrestack/s3-ca
+              readOnly: true
+            {{- end }}
+            {{- if $jwt }}
+            - name: jwt
+              mountPath: /etc/genrestack/jwt
               readOnly: true
             {{- end }}
             - name: tmp
@@ -179,20 +208,41 @@ spec:
             claimName: {{ default "genrestack-input" $v.input.existingClaim }}
             readOnly: true
         {{- end }}
-        {{- if $isTrainer }}
-        # Materialised training data of the current job (memory-mapped float rows of one source): sized scratch.
+        # Scratch: the trainer's materialised rows, the stacker's rows, the evaluator's column files
+        # (docs/capacity.md, "Disk per pod"); sized, and requested as ephemeral storage.
         - name: work
           emptyDir:
             sizeLimit: {{ $svc.workDir.sizeLimit }}
+        {{- if $djl }}
         # DJL's native-library cache (the JNI glue on the CUDA image; ~430 MB of CPU natives on the JVM image).
         - name: djl-cache
           emptyDir:
-            sizeLimit: {{ $svc.djlCache.sizeLimit }}
+            sizeLimit: {{ (default (dict "sizeLimit" "2Gi") $svc.djlCache).sizeLimit }}
         {{- end }}
         {{- if $truststore }}
         - name: kafka-truststore
           secret:
-            secretName: {{ $v.kafka.security.truststoreSecret.name }}
+            secretName: {{ $kafkaClient.truststore.name }}
+            items:
+              - key: {{ $kafkaClient.truststore.key }}
+                path: {{ $kafkaClient.truststore.key }}
+        {{- end }}
+        {{- if $v.s3.caSecret.name }}
+        - name: s3-ca
+          secret:
+            secretName: {{ $v.s3.caSecret.name }}
+            items:
+              - key: {{ $v.s3.caSecret.key }}
+                path: {{ $v.s3.caSecret.key }}
+        {{- end }}
+        {{- if $jwt }}
+        # The public key that verifies the REST API's bearer tokens.
+        - name: jwt
+          secret:
+            secretName: {{ $jwt }}
+            items:
+              - key: {{ ternary $v.auth.publicKeySecret.key "public-key.pem" (ne $v.auth.publicKeySecret.name "") }}
+                path: public-key.pem
         {{- end }}
         - name: tmp
           emptyDir:

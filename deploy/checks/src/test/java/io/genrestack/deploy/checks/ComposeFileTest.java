@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * docker-compose.yml and docker-compose.cpu.yml against the code: every service built from its own Dockerfile,
  * probed on the port its application.properties declares, given only variables its code reads, Kafka and MinIO
- * healthy first, only the trainer on a GPU, no credentials other than the documented development placeholders.
+ * healthy first, only the trainer on a GPU, credentials only as required variables without a default, host ports
+ * on 127.0.0.1 only, the debugging UIs only in the opt-in docker-compose.debug.yml behind logins without defaults.
  */
 class ComposeFileTest {
     private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)(/\\S*)");
@@ -29,6 +30,7 @@ class ComposeFileTest {
     private final Path root = DeployFiles.repoRoot();
     private final JsonNode compose = DeployFiles.document(root.resolve("docker-compose.yml"));
     private final JsonNode cpu = DeployFiles.document(root.resolve("docker-compose.cpu.yml"));
+    private final JsonNode debug = DeployFiles.document(root.resolve("docker-compose.debug.yml"));
 
     private JsonNode service(String name) {
         JsonNode s = compose.path("services").path(name);
@@ -88,7 +90,6 @@ class ComposeFileTest {
         }
         assertTrue(service("kafka").path("image").asText().contains("apache/kafka"), "official Kafka image");
         assertTrue(environment(service("kafka")).get("KAFKA_PROCESS_ROLES").contains("controller"), "KRaft");
-        assertTrue(service("kafka-ui").isObject(), "kafka-ui");
         for (String m : DeployFiles.serviceModules(root)) {
             for (String infra : List.of("kafka", "minio")) {
                 assertEquals(
@@ -189,36 +190,123 @@ class ComposeFileTest {
                 "CPU trainer image must not overwrite the CUDA image's tag");
     }
 
+    /**
+     * No credential has a default: every credential variable is {@code ${VAR:?message}} (compose refuses to start
+     * without it), never a literal; deploy/compose.env.example leaves them empty.
+     */
     @Test
-    void credentialsAreOnlyDocumentedPlaceholders() {
-        String docs = DeployFiles.read(root.resolve("docs/deployment.md"));
+    void credentialsAreRequiredVariablesWithoutDefaults() {
         List<String> problems = new ArrayList<>();
-        for (var it = compose.path("services").fields(); it.hasNext(); ) {
-            var e = it.next();
-            environment(e.getValue()).forEach((k, v) -> {
-                if (isCredential(k)) {
-                    DeployFiles.Interpolated i = DeployFiles.Interpolated.of(v);
-                    if (i.variable() == null) {
-                        problems.add(e.getKey() + ": " + k + " is a literal; use ${VARIABLE:-placeholder}");
-                    } else if (i.defaultValue() != null && !docs.contains("`" + i.defaultValue() + "`")) {
-                        problems.add(e.getKey() + ": default of " + k + " (" + i.defaultValue()
-                                + ") is not documented as a placeholder in docs/deployment.md");
-                    }
-                }
-            });
-        }
-        // The .env example holds the same placeholders and nothing else secret.
+        Map<String, JsonNode> files =
+                Map.of("docker-compose.yml", compose, "docker-compose.cpu.yml", cpu, "docker-compose.debug.yml", debug);
+        files.forEach((file, doc) -> problems.addAll(credentialProblems(doc, file)));
         for (String line :
                 DeployFiles.read(root.resolve("deploy/compose.env.example")).split("\n")) {
             int eq = line.indexOf('=');
             if (!line.startsWith("#") && eq > 0 && isCredential(line.substring(0, eq))) {
-                String value = line.substring(eq + 1).trim();
-                if (!docs.contains("`" + value + "`")) {
-                    problems.add("compose.env.example: " + line + " is not a documented placeholder");
+                if (!line.substring(eq + 1).isBlank()) {
+                    problems.add("compose.env.example: " + line + " gives a credential a value");
                 }
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+        assertTrue(environment(service("minio")).get("MINIO_ROOT_PASSWORD").startsWith("${MINIO_ROOT_PASSWORD:?"));
+    }
+
+    /** Credential variables of a compose document that are not a required ${VAR:?...} without default. */
+    static List<String> credentialProblems(JsonNode doc, String file) {
+        List<String> problems = new ArrayList<>();
+        for (var it = doc.path("services").fields(); it.hasNext(); ) {
+            var e = it.next();
+            environment(e.getValue()).forEach((k, v) -> {
+                if (isCredential(k) && (v == null || !v.matches("\\$\\{[A-Za-z_][A-Za-z0-9_]*:\\?[^}]*}"))) {
+                    problems.add(file + " " + e.getKey() + ": " + k + " = " + v + " is not a required ${VAR:?...}");
+                }
+            });
+        }
+        return problems;
+    }
+
+    /** Every published port of the compose files is bound to 127.0.0.1. */
+    @Test
+    void hostPortsArePublishedOnLoopbackOnly() {
+        List<String> problems = new ArrayList<>();
+        problems.addAll(loopbackProblems(compose, "docker-compose.yml"));
+        problems.addAll(loopbackProblems(cpu, "docker-compose.cpu.yml"));
+        problems.addAll(loopbackProblems(debug, "docker-compose.debug.yml"));
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+        assertFalse(texts(service("extractor-service").path("ports")).isEmpty(), "the extractor is published");
+    }
+
+    /** Published ports not bound to 127.0.0.1 (short syntax HOST_IP:HOST:CONTAINER, or long syntax host_ip). */
+    static List<String> loopbackProblems(JsonNode doc, String file) {
+        List<String> problems = new ArrayList<>();
+        for (var it = doc.path("services").fields(); it.hasNext(); ) {
+            var e = it.next();
+            for (JsonNode p : e.getValue().path("ports")) {
+                boolean ok = p.isTextual()
+                        ? p.asText().startsWith("127.0.0.1:")
+                        : p.path("host_ip").asText().equals("127.0.0.1");
+                if (!ok) {
+                    problems.add(file + " " + e.getKey() + ": port " + p + " is published on every interface");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * kafka-ui and the MinIO console exist only with the opt-in docker-compose.debug.yml: the main file has no
+     * kafka-ui, publishes no console port and switches MinIO's console off; the debug file's kafka-ui has a login
+     * whose credentials are required variables, and its ports are on 127.0.0.1 (above).
+     */
+    @Test
+    void debugUisComeOnlyWithTheDebugFileAndALogin() {
+        assertFalse(compose.path("services").has("kafka-ui"), "kafka-ui in docker-compose.yml");
+        assertEquals("off", environment(service("minio")).get("MINIO_BROWSER"), "MinIO console on by default");
+        for (String p : texts(service("minio").path("ports"))) {
+            assertFalse(p.endsWith(":9001"), "docker-compose.yml publishes the MinIO console: " + p);
+        }
+        JsonNode ui = debug.path("services").path("kafka-ui");
+        Map<String, String> env = environment(ui);
+        assertEquals("LOGIN_FORM", env.get("AUTH_TYPE"), "kafka-ui without a login");
+        for (String k : List.of("SPRING_SECURITY_USER_NAME", "SPRING_SECURITY_USER_PASSWORD")) {
+            assertTrue(
+                    env.getOrDefault(k, "").matches("\\$\\{KAFKA_UI_[A-Z]+:\\?[^}]+}"),
+                    k + " must be a required variable: " + env.get(k));
+        }
+        JsonNode minio = debug.path("services").path("minio");
+        assertEquals("on", environment(minio).get("MINIO_BROWSER"));
+        assertTrue(texts(minio.path("ports")).stream().anyMatch(p -> p.endsWith(":9001")), "debug: console port");
+        for (var it = debug.path("services").fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            assertTrue(name.equals("kafka-ui") || compose.path("services").has(name), "debug file adds " + name);
+        }
+    }
+
+    /** The two compose checkers above reject what they must. */
+    @Test
+    void theComposeCheckersRejectOpenPortsAndDefaultCredentials() throws Exception {
+        JsonNode bad = DeployFiles.YAML.readTree("""
+                services:
+                  a:
+                    ports:
+                      - "8080:8080"
+                      - "127.0.0.1:9000:9000"
+                      - {target: 1, published: 2}
+                      - {host_ip: 127.0.0.1, target: 3}
+                    environment:
+                      MINIO_ROOT_PASSWORD: ${MINIO_ROOT_PASSWORD:-genrestack-secret}
+                      S3_SECRET_KEY: literal
+                      KAFKA_UI_PASSWORD: ${KAFKA_UI_PASSWORD}
+                      GOOD_PASSWORD: ${GOOD_PASSWORD:?required}
+                """);
+        List<String> ports = loopbackProblems(bad, "bad");
+        assertEquals(2, ports.size(), ports::toString);
+        assertTrue(ports.get(0).contains("8080:8080") && ports.get(1).contains("published"), ports::toString);
+        List<String> creds = credentialProblems(bad, "bad");
+        assertEquals(3, creds.size(), creds::toString);
+        assertFalse(String.join(" ", creds).contains("GOOD_PASSWORD"), creds::toString);
     }
 
     /** The auto run can be switched off with an EMPTY variable: only ${VAR-default} keeps an empty value. */
@@ -292,7 +380,8 @@ class ComposeFileTest {
         String cmd = String.join(" ", texts(service("kafka").path("healthcheck").path("test")));
         assertFalse(cmd.matches(".*(\\.sh|\\bjava\\b|kafka-).*"), "kafka healthcheck starts a JVM: " + cmd);
         assertTrue(cmd.contains("/dev/tcp/127.0.0.1/9092") || cmd.contains("/dev/tcp/localhost/9092"), cmd);
-        String ui = resolved(service("kafka-ui").path("image").asText());
+        String ui =
+                resolved(debug.path("services").path("kafka-ui").path("image").asText());
         assertTrue(ui.contains("kafbat/kafka-ui:"), "kafka-ui: the maintained kafbat image, got " + ui);
         assertFalse(ui.endsWith(":latest") || ui.endsWith(":main"), "kafka-ui: a pinned tag, got " + ui);
     }

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The kustomize tree under deploy/ against the code: every YAML parses, every kustomization names existing files,
  * one Deployment + Service per service module on its declared port with probes on the real health endpoints,
  * resources requested and limited, only the trainer on a GPU (and not in the cpu overlay), every referenced
- * ConfigMap / Secret / key / claim defined, every configuration variable read by the code, credentials only as
- * placeholders, and the autoscaling examples matching the job topic and its consumer group.
+ * ConfigMap / Secret / key / claim defined, every configuration variable read by the code, credentials only from
+ * files the user provides, and the autoscaling examples matching the job topic and its consumer group.
  */
 class KubernetesManifestsTest {
     private static final String GPU = "nvidia.com/gpu";
@@ -535,20 +535,61 @@ class KubernetesManifestsTest {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
     }
 
+    /**
+     * No credential is committed: the base's Secrets come from a secretGenerator reading files under
+     * deploy/base/secrets/ that git ignores and the user creates (documented), the examples hold no value, and no
+     * Secret is written out in any manifest; credentials reach containers only through secretKeyRef.
+     */
     @Test
-    void credentialsAreOnlyPlaceholders() {
+    void credentialsComeOnlyFromFilesTheUserProvides() throws Exception {
         String docs = DeployFiles.read(root.resolve("docs/deployment.md"));
-        List<Resource> secrets =
-                base.stream().filter(r -> r.kind().equals("Secret")).toList();
-        assertFalse(secrets.isEmpty());
-        for (Resource s : secrets) {
-            assertTrue(s.doc().path("data").isMissingNode(), s.name() + ": use stringData placeholders, not data");
-            s.doc().path("stringData").fields().forEachRemaining(e -> {
+        Path secrets = deploy.resolve("base/secrets");
+        String ignore = DeployFiles.read(secrets.resolve(".gitignore"));
+        for (Path f : DeployFiles.yamlFiles(deploy)) {
+            if (f.startsWith(deploy.resolve("helm")) || f.startsWith(deploy.resolve("checks"))) {
+                continue;
+            }
+            for (JsonNode d : DeployFiles.documents(f)) {
+                assertFalse(
+                        d.path("kind").asText().equals("Secret") && (d.has("data") || d.has("stringData")),
+                        f + ": a Secret with values in the repository");
+            }
+        }
+        JsonNode kustomization = DeployFiles.document(deploy.resolve("base/kustomization.yaml"));
+        List<String> generated = new ArrayList<>();
+        for (JsonNode gen : kustomization.path("secretGenerator")) {
+            generated.add(gen.path("name").asText());
+            List<String> sources = new ArrayList<>();
+            gen.path("envs").forEach(e -> sources.add(e.asText()));
+            gen.path("files")
+                    .forEach(e -> sources.add(e.asText().substring(e.asText().indexOf('=') + 1)));
+            assertFalse(sources.isEmpty(), gen + ": no source");
+            assertTrue(gen.path("literals").isMissingNode(), gen + ": literals would be committed credentials");
+            for (String src : sources) {
+                Path p = deploy.resolve("base").resolve(src).normalize();
+                assertTrue(p.startsWith(secrets), src + " must live in deploy/base/secrets/");
+                String name = p.getFileName().toString();
                 assertTrue(
-                        e.getValue().asText().startsWith("REPLACE-ME"),
-                        s.name() + "/" + e.getKey() + " must be a REPLACE-ME placeholder");
-                assertTrue(docs.contains(e.getValue().asText()), e.getValue().asText() + " undocumented");
-            });
+                        ignore.lines()
+                                .anyMatch(l -> l.equals(name) || (l.startsWith("*") && name.endsWith(l.substring(1)))),
+                        name + " is not ignored by deploy/base/secrets/.gitignore");
+                assertTrue(docs.contains(name), name + " not documented in docs/deployment.md");
+                Process git = new ProcessBuilder(
+                                "git", "-C", root.toString(), "ls-files", "--error-unmatch", p.toString())
+                        .redirectErrorStream(true)
+                        .start();
+                git.getInputStream().readAllBytes();
+                if (git.waitFor() == 0) {
+                    throw new AssertionError(p + " is committed");
+                }
+            }
+        }
+        assertEquals(List.of("genrestack-s3", "genrestack-jwt"), generated);
+        for (String line : DeployFiles.read(secrets.resolve("s3.env.example")).split("\n")) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                assertEquals("", line.substring(eq + 1).strip(), "s3.env.example holds a value: " + line);
+            }
         }
         List<Resource> everything = new ArrayList<>(base);
         everything.addAll(Kustomize.build(deploy.resolve("autoscaling")));
@@ -631,14 +672,28 @@ class KubernetesManifestsTest {
     @Test
     void kubectlKustomizeRendersEveryKustomization() throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl not installed: skipped");
-        Map<String, Integer> gpuContainers = Map.of("base", 1, "overlays/cpu", 0, "autoscaling", 0);
+        Map<String, Integer> gpuContainers =
+                Map.of("base", 1, "overlays/cpu", 0, "overlays/strimzi-secure", 1, "autoscaling", 0);
+        // A copy of deploy/ with the credential files a user creates (the real build fails without them).
+        Path copy = Files.createTempDirectory("deploy-copy");
+        try (var walk = Files.walk(deploy)) {
+            for (Path src :
+                    walk.filter(p -> !p.startsWith(deploy.resolve("checks"))).toList()) {
+                Path dst = copy.resolve(deploy.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst);
+                }
+            }
+        }
+        Files.writeString(copy.resolve("base/secrets/s3.env"), "access-key=test\nsecret-key=test-secret-key\n");
+        Files.writeString(copy.resolve("base/secrets/jwt-public-key.pem"), "-----BEGIN PUBLIC KEY-----\n");
         for (var e : gpuContainers.entrySet()) {
             Path out = Files.createTempFile("kustomize", ".yaml");
             try {
                 Process p = new ProcessBuilder(
-                                "kubectl",
-                                "kustomize",
-                                deploy.resolve(e.getKey()).toString())
+                                "kubectl", "kustomize", copy.resolve(e.getKey()).toString())
                         .redirectErrorStream(false)
                         .redirectOutput(out.toFile())
                         .start();
@@ -658,8 +713,8 @@ class KubernetesManifestsTest {
                                 "deploy/" + e.getKey() + ": " + r.kind() + " " + r.name());
                     }
                 }
-                if (e.getKey().equals("overlays/cpu")) {
-                    List<Resource> mine = Kustomize.build(deploy.resolve("overlays/cpu"));
+                if (!e.getKey().equals("base") && !e.getKey().equals("autoscaling")) {
+                    List<Resource> mine = Kustomize.build(deploy.resolve(e.getKey()));
                     assertEquals(names(mine), names(rendered), "in-test kustomize vs kubectl");
                     assertEquals(
                             container(
@@ -669,6 +724,12 @@ class KubernetesManifestsTest {
                                             .doc(),
                                     "trainer-service"),
                             "in-test kustomize renders the trainer like kubectl");
+                    assertEquals(
+                            find(mine, "NetworkPolicy", "services-egress").doc().path("spec"),
+                            find(rendered, "NetworkPolicy", "services-egress")
+                                    .doc()
+                                    .path("spec"),
+                            "in-test kustomize renders the policies like kubectl");
                 }
             } finally {
                 Files.deleteIfExists(out);

@@ -8,12 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Just enough of kustomize to check the repository's kustomizations without the kustomize binary: loads the
- * resources of a kustomization (recursively through bases), applies JSON 6902 patches with a target, strategic-merge
- * patches of maps (lists replaced, which is all the overlays here use) and the {@code images} transformer. Where
- * kubectl is installed, {@link KubernetesManifestsTest} also renders with the real thing.
+ * resources of a kustomization (recursively through bases), generates the Secrets of {@code secretGenerator}
+ * ({@code envs} / {@code files}; a file the user has not created yet, as in a fresh clone, gives the keys of its
+ * {@code .example} or of the {@code key=path} form with a placeholder value), applies JSON 6902 patches with a target
+ * (by kind and name, or every resource of the kind), strategic-merge patches of maps (lists replaced, which is all
+ * the overlays here use) including {@code $patch: delete}, and the {@code images} transformer. Where kubectl is
+ * installed, {@link KubernetesManifestsTest} also renders with the real thing.
  */
 final class Kustomize {
     private Kustomize() {}
@@ -43,19 +48,26 @@ final class Kustomize {
                 }
             }
         }
+        for (JsonNode gen : k.path("secretGenerator")) {
+            out.add(new Resource(dir.resolve("kustomization.yaml"), generatedSecret(dir, gen)));
+        }
         for (JsonNode patch : k.path("patches")) {
             Path file = dir.resolve(patch.path("path").asText());
             List<JsonNode> docs = DeployFiles.documents(file);
             if (docs.size() == 1 && docs.get(0).isArray()) {
                 JsonNode target = patch.path("target");
+                boolean byName = target.has("name");
                 List<Resource> hits = out.stream()
                         .filter(r -> r.kind().equals(target.path("kind").asText())
-                                && r.name().equals(target.path("name").asText()))
+                                && (!byName
+                                        || r.name().equals(target.path("name").asText())))
                         .toList();
-                if (hits.size() != 1) {
+                if (byName ? hits.size() != 1 : hits.isEmpty()) {
                     throw new AssertionError(file + ": target " + target + " matches " + hits.size() + " resources");
                 }
-                applyJson6902(hits.get(0).doc(), docs.get(0));
+                for (Resource hit : hits) {
+                    applyJson6902(hit.doc(), docs.get(0));
+                }
             } else {
                 for (JsonNode d : docs) {
                     List<Resource> hits = out.stream()
@@ -69,7 +81,11 @@ final class Kustomize {
                         throw new AssertionError(
                                 file + ": strategic-merge patch matches " + hits.size() + " resources");
                     }
-                    merge(hits.get(0).doc(), d);
+                    if (d.path("$patch").asText().equals("delete")) {
+                        out.remove(hits.get(0));
+                    } else {
+                        merge(hits.get(0).doc(), d);
+                    }
                 }
             }
         }
@@ -88,6 +104,44 @@ final class Kustomize {
             }
         }
         return out;
+    }
+
+    /** The Secret a secretGenerator entry makes (values base64-encoded as kustomize writes them). */
+    private static ObjectNode generatedSecret(Path dir, JsonNode gen) {
+        Map<String, String> data = new TreeMap<>();
+        for (JsonNode env : gen.path("envs")) {
+            Path f = dir.resolve(env.asText());
+            Path source = Files.isRegularFile(f) ? f : f.resolveSibling(f.getFileName() + ".example");
+            if (!Files.isRegularFile(source)) {
+                throw new AssertionError(
+                        "secretGenerator " + gen.path("name") + ": neither " + f + " nor its .example");
+            }
+            for (String line : DeployFiles.read(source).split("\n")) {
+                int eq = line.indexOf('=');
+                if (!line.isBlank() && !line.strip().startsWith("#") && eq > 0) {
+                    String v = line.substring(eq + 1).strip();
+                    data.put(line.substring(0, eq).strip(), source == f && !v.isEmpty() ? v : "<from " + f + ">");
+                }
+            }
+        }
+        for (JsonNode file : gen.path("files")) {
+            String spec = file.asText();
+            int eq = spec.indexOf('=');
+            Path f = dir.resolve(eq < 0 ? spec : spec.substring(eq + 1));
+            String key = eq < 0 ? f.getFileName().toString() : spec.substring(0, eq);
+            data.put(key, Files.isRegularFile(f) ? DeployFiles.read(f) : "<from " + f + ">");
+        }
+        ObjectNode s = DeployFiles.YAML.createObjectNode();
+        s.put("apiVersion", "v1");
+        s.put("kind", "Secret");
+        ObjectNode meta = s.putObject("metadata");
+        meta.put("name", gen.path("name").asText());
+        s.put("type", "Opaque");
+        ObjectNode d = s.putObject("data");
+        data.forEach((key, v) -> d.put(
+                key,
+                java.util.Base64.getEncoder().encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        return s;
     }
 
     /** Containers (and init containers) of a workload or pod document; empty for other kinds. */

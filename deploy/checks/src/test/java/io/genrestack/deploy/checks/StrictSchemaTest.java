@@ -64,7 +64,7 @@ class StrictSchemaTest {
     void theKustomizeTreeMatchesTheApiSchema(@TempDir Path tmp) throws Exception {
         Path deploy = root.resolve("deploy");
         List<Path> files = new ArrayList<>();
-        for (String k : List.of("base", "overlays/cpu", "autoscaling")) {
+        for (String k : List.of("base", "overlays/cpu", "overlays/strimzi-secure", "autoscaling")) {
             files.add(write(tmp, k.replace('/', '-') + ".yaml", Kustomize.build(deploy.resolve(k))));
         }
         files.addAll(DeployFiles.yamlFiles(deploy.resolve("examples")));
@@ -80,6 +80,8 @@ class StrictSchemaTest {
                 "default", Map.of(),
                 "predict-monitor", Map.of("autoscaling.predict.enabled", "true", "serviceMonitor.enabled", "true"),
                 "strimzi", Map.of("kafka.mode", "strimzi"),
+                "strimzi-plain", Map.of("kafka.mode", "strimzi", "kafka.strimzi.secure", "false"),
+                "jwt-s3ca", Map.of("auth.publicKey", "-----BEGIN PUBLIC KEY-----", "s3.caSecret.name", "ca"),
                 "secure",
                         Map.of(
                                 "kafka.mode",
