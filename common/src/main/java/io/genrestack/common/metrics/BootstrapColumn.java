@@ -90,9 +90,7 @@ public final class BootstrapColumn {
             if (firstPositive == end) { // negatives only: summed lazily
                 for (int k = i; k < end; k++) {
                     w.row(track(keys[k]), row);
-                    for (int b = 0; b < resamples; b++) {
-                        pending[b] += row[b];
-                    }
+                    addBytes(pending, row, resamples);
                     if (++held == capacity) {
                         flush();
                         held = 0;
@@ -106,23 +104,18 @@ public final class BootstrapColumn {
                     Arrays.fill(groupNeg, 0);
                     for (int k = i; k < firstPositive; k++) {
                         w.row(track(keys[k]), row);
-                        for (int b = 0; b < resamples; b++) {
-                            groupNeg[b] += row[b] & 0xff;
-                        }
+                        addUnsigned(groupNeg, row, resamples);
                     }
+                }
+                if (!tied) {
+                    Arrays.fill(groupNeg, 0);
                 }
                 for (int k = firstPositive; k < end; k++) {
                     w.row(track(keys[k]), row);
-                    for (int b = 0; b < resamples; b++) {
-                        long weight = row[b] & 0xff;
-                        twiceU[b] += weight * (2L * negBelow[b] + (tied ? groupNeg[b] : 0));
-                        positives[b] += weight;
-                    }
+                    addPositive(twiceU, positives, negBelow, groupNeg, row, resamples);
                 }
                 if (tied) {
-                    for (int b = 0; b < resamples; b++) {
-                        negBelow[b] += groupNeg[b];
-                    }
+                    addInts(negBelow, groupNeg, resamples);
                 }
             }
             i = end;
@@ -136,9 +129,37 @@ public final class BootstrapColumn {
     }
 
     private void flush() {
-        for (int b = 0; b < resamples; b++) {
-            negBelow[b] += pending[b] & 0xff;
-            pending[b] = 0;
+        addUnsigned(negBelow, pending, resamples);
+        Arrays.fill(pending, (byte) 0);
+    }
+
+    // The loops live in small static methods: compiled on their own, the JIT vectorises them (inside the long
+    // sweep loop it does not).
+
+    private static void addBytes(byte[] acc, byte[] row, int n) {
+        for (int b = 0; b < n; b++) {
+            acc[b] += row[b];
+        }
+    }
+
+    private static void addUnsigned(int[] acc, byte[] row, int n) {
+        for (int b = 0; b < n; b++) {
+            acc[b] += row[b] & 0xff;
+        }
+    }
+
+    private static void addInts(int[] acc, int[] add, int n) {
+        for (int b = 0; b < n; b++) {
+            acc[b] += add[b];
+        }
+    }
+
+    private static void addPositive(
+            long[] twiceU, long[] positives, int[] negBelow, int[] groupNeg, byte[] row, int n) {
+        for (int b = 0; b < n; b++) {
+            long weight = row[b] & 0xff;
+            twiceU[b] += weight * (2L * negBelow[b] + groupNeg[b]);
+            positives[b] += weight;
         }
     }
 }
