@@ -71,6 +71,8 @@ public record EvaluationReport(
      *        file name under the report folder
      * @param objects this source's provenance by kind ({@code labels}, {@code baseModel}, {@code stackedModel}) →
      *        object key
+     * @param bootstrap 95 % bootstrap intervals of both macro AUCs and of their paired difference; null when the
+     *        bootstrap is off ({@code genrestack.evaluator.bootstrap-resamples=0}) or there is no validation track
      */
     public record SourceReport(
             int labels,
@@ -82,7 +84,44 @@ public record EvaluationReport(
             List<LabelAuc> perLabel,
             List<String> curveLabels,
             Map<String, String> files,
-            Map<String, String> objects) {}
+            Map<String, String> objects,
+            BootstrapReport bootstrap) {}
+
+    /**
+     * The bootstrap of one source's validation macro ROC-AUC (docs/metrics.md, "Bootstrap confidence intervals"):
+     * validation tracks (in MBID order) resampled with replacement, the same resamples for both models.
+     *
+     * @param resamples resamples drawn ({@code genrestack.evaluator.bootstrap-resamples})
+     * @param validResamples resamples with at least one label with both classes (the others have no macro AUC and
+     *        are left out of the intervals)
+     * @param seed seed of the resample indices (the run config's seed)
+     * @param level coverage of the intervals (0.95)
+     * @param base percentile interval of the base model's macro AUC
+     * @param stacked percentile interval of the stacked model's macro AUC
+     * @param difference the paired comparison, stacked − base on each resample
+     */
+    public record BootstrapReport(
+            int resamples,
+            int validResamples,
+            long seed,
+            double level,
+            Interval base,
+            Interval stacked,
+            Difference difference) {}
+
+    /** A percentile interval ({@code low} = 2.5 % and {@code high} = 97.5 % quantile for level 0.95). */
+    public record Interval(Double low, Double high) {}
+
+    /**
+     * Stacked − base macro AUC.
+     *
+     * @param observed the difference on the validation tracks themselves (the report's two macro AUCs)
+     * @param low lower end of its percentile interval over the resamples
+     * @param high upper end
+     * @param stackedWins share of the valid resamples where stacked − base &gt; 0
+     * @param ties share of the valid resamples where the two are equal (a tie is not a win)
+     */
+    public record Difference(Double observed, Double low, Double high, Double stackedWins, Double ties) {}
 
     /**
      * One model (base or stacked) of one source.

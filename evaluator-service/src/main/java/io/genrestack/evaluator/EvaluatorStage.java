@@ -6,6 +6,7 @@ import io.genrestack.common.io.PathTrees;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
+import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TopicRange;
@@ -104,7 +105,7 @@ public class EvaluatorStage extends StageTemplate {
                             store.train(),
                             store.validation(),
                             provenance(job, source),
-                            settings.options(),
+                            settings.options(seed(job)),
                             work.resolve("scratch")));
                     tracks.put(source, (long)
                             (store.train().tracks() + store.validation().tracks()));
@@ -163,6 +164,15 @@ public class EvaluatorStage extends StageTemplate {
                 msg.toString(),
                 tracks,
                 built.report().files());
+    }
+
+    /**
+     * Seed of the bootstrap resamples: the run config's seed, or {@link RunConfig#defaults}' for a job without a
+     * config.
+     */
+    static long seed(StageJob job) {
+        RunConfig config = job.config() != null ? job.config() : RunConfig.defaults(List.of(), List.of());
+        return config.seed();
     }
 
     /** The vocabularies named by the job ({@code labels.<source>}), in {@link Sources#ALL} order, then by name. */

@@ -64,6 +64,21 @@ final class MappedFile implements AutoCloseable {
         return c.slice(from, (int) unitBytes).order(ByteOrder.nativeOrder());
     }
 
+    /** Byte {@code offset} of unit {@code unit} (no view is made). */
+    byte get(long unit, int offset) {
+        return chunks.get((int) (unit / unitsPerChunk)).get((int) ((unit % unitsPerChunk) * unitBytes) + offset);
+    }
+
+    /** Sets byte {@code offset} of unit {@code unit} (no view is made). */
+    void put(long unit, int offset, byte value) {
+        chunks.get((int) (unit / unitsPerChunk)).put((int) ((unit % unitsPerChunk) * unitBytes) + offset, value);
+    }
+
+    /** Copies the first {@code out.length} bytes of unit {@code unit} into {@code out} (no view is made). */
+    void get(long unit, byte[] out) {
+        chunks.get((int) (unit / unitsPerChunk)).get((int) ((unit % unitsPerChunk) * unitBytes), out, 0, out.length);
+    }
+
     @Override
     public void close() {
         for (MappedByteBuffer b : chunks) {

@@ -17,8 +17,8 @@ import static io.genrestack.evaluator.Text.xml;
  * The self-contained {@code report.html}: CSS and the ROC figures inline, no script, no external resource. Links
  * (figures as files, submission TSVs, provenance objects) are relative to {@code /runs/<id>/report.html}, so they
  * resolve against the evaluator's REST API. Element ids a reader (or test) can rely on: {@code summary},
- * {@code source-<s>}, {@code auc-<s>}, {@code mediaeval-<s>}, {@code skipped-<s>}, {@code roc-<s>-base},
- * {@code roc-<s>-stacked}.
+ * {@code source-<s>}, {@code auc-<s>}, {@code paired-<s>} (the bootstrap comparison), {@code mediaeval-<s>},
+ * {@code skipped-<s>}, {@code roc-<s>-base}, {@code roc-<s>-stacked}.
  */
 final class ReportHtml {
     private static final String CSS = """
@@ -33,7 +33,7 @@ final class ReportHtml {
             .figures{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;max-width:460px}\
             figcaption{color:#555;font-size:.9rem}
             .skipped{font-size:.9rem;color:#444}details{margin:.5rem 0}summary{cursor:pointer}
-            table.per-label{font-size:.85rem}
+            table.per-label{font-size:.85rem}td.ci{white-space:nowrap}.paired{color:#333}
             """;
 
     private ReportHtml() {}
@@ -99,9 +99,13 @@ final class ReportHtml {
     private static void summary(StringBuilder b, EvaluationReport r) {
         b.append("<h2>Macro ROC-AUC on validation: this run and the paper</h2>\n")
                 .append("<table id=\"summary\">\n<thead>\n<tr><th rowspan=\"2\">source</th>")
-                .append("<th colspan=\"3\">this run (macro)</th><th colspan=\"2\">this run (micro)</th>")
+                .append("<th colspan=\"3\">this run (macro)</th>")
+                .append("<th colspan=\"4\">bootstrap 95 % CI (macro, paired resamples)</th>")
+                .append("<th colspan=\"2\">this run (micro)</th>")
                 .append("<th colspan=\"2\">paper (macro)</th></tr>\n")
-                .append("<tr><th>base</th><th>stacked</th><th>stacked − base</th><th>base</th><th>stacked</th>")
+                .append("<tr><th>base</th><th>stacked</th><th>stacked − base</th>")
+                .append("<th>base</th><th>stacked</th><th>stacked − base</th><th>stacked wins</th>")
+                .append("<th>base</th><th>stacked</th>")
                 .append("<th>base</th><th>stacked</th></tr>\n</thead>\n<tbody>\n");
         for (Map.Entry<String, SourceReport> e : r.sources().entrySet()) {
             SourceReport s = e.getValue();
@@ -117,6 +121,7 @@ final class ReportHtml {
                     .append("<td class=\"n\">")
                     .append(delta(s.stacked().macroAuc(), s.base().macroAuc(), 4))
                     .append("</td>")
+                    .append(ciCells(s.bootstrap()))
                     .append(cell(s.base().microAuc()))
                     .append(cell(s.stacked().microAuc()))
                     .append(cell(s.paper() == null ? null : s.paper().base()))
@@ -124,7 +129,9 @@ final class ReportHtml {
                     .append("</tr>\n");
         }
         b.append("</tbody>\n</table>\n<p class=\"meta\">Paper: Oramas et al., MediaEval 2018 AcousticBrainz genre ")
-                .append("task baseline (macro ROC-AUC, base MLP and stacked model).</p>\n");
+                .append("task baseline (macro ROC-AUC, base MLP and stacked model). 95 % CI: percentile interval ")
+                .append("of the macro ROC-AUC over bootstrap resamples of the validation tracks, the same resamples ")
+                .append("for both models; stacked wins: share of the resamples where stacked − base &gt; 0.</p>\n");
     }
 
     private static void source(StringBuilder b, EvaluationReport r, SourceEvaluation e) {
@@ -144,15 +151,25 @@ final class ReportHtml {
         b.append("<table class=\"auc\" id=\"auc-")
                 .append(xml(s))
                 .append("\">\n<thead><tr><th>model</th>")
-                .append("<th>macro ROC-AUC</th><th>micro ROC-AUC</th><th>labels evaluated</th>")
+                .append("<th>macro ROC-AUC</th><th>macro 95 % CI</th><th>micro ROC-AUC</th><th>labels evaluated</th>")
                 .append("<th>paper macro ROC-AUC</th><th>this run − paper</th></tr></thead>\n<tbody>\n");
-        aucRow(b, "base", sr.base(), sr.paper() == null ? null : sr.paper().base());
+        aucRow(
+                b,
+                "base",
+                sr.base(),
+                sr.bootstrap() == null ? null : sr.bootstrap().base(),
+                sr.paper() == null ? null : sr.paper().base());
         aucRow(
                 b,
                 "stacked",
                 sr.stacked(),
+                sr.bootstrap() == null ? null : sr.bootstrap().stacked(),
                 sr.paper() == null ? null : sr.paper().stacked());
-        b.append("</tbody>\n</table>\n");
+        b.append("</tbody>\n</table>\n<p class=\"paired\" id=\"paired-")
+                .append(xml(s))
+                .append("\">")
+                .append(xml(Text.paired(sr.bootstrap(), sr.validationTracks())))
+                .append("</p>\n");
 
         b.append("<h3>MediaEval precision / recall / F-score (validation; thresholds tuned on train)</h3>\n")
                 .append("<table class=\"mediaeval\" id=\"mediaeval-")
@@ -241,13 +258,17 @@ final class ReportHtml {
         b.append("</ul>\n</section>\n");
     }
 
-    private static void aucRow(StringBuilder b, String model, ModelReport m, Double paper) {
+    private static void aucRow(
+            StringBuilder b, String model, ModelReport m, EvaluationReport.Interval ci, Double paper) {
         b.append("<tr class=\"")
                 .append(model)
                 .append("\"><th>")
                 .append(model)
                 .append("</th>")
                 .append(cell(m.macroAuc()))
+                .append("<td class=\"n ci\">")
+                .append(Text.interval(ci, 4))
+                .append("</td>")
                 .append(cell(m.microAuc()))
                 .append("<td class=\"n\">")
                 .append(m.evaluatedLabels())
@@ -278,6 +299,19 @@ final class ReportHtml {
                 .append(cell(p.labelRecall()))
                 .append(cell(p.labelF()))
                 .append("</tr>\n");
+    }
+
+    /** The summary's bootstrap cells: base, stacked and difference intervals, the stacked win share. */
+    private static String ciCells(EvaluationReport.BootstrapReport boot) {
+        if (boot == null) {
+            return "<td class=\"n ci\">–</td>".repeat(4);
+        }
+        EvaluationReport.Difference d = boot.difference();
+        String diff = Text.interval(d.low(), d.high(), 4, true);
+        String cls = d.low() != null && d.low() > 0 ? " better" : d.high() != null && d.high() < 0 ? " worse" : "";
+        return "<td class=\"n ci\">" + Text.interval(boot.base(), 4) + "</td><td class=\"n ci\">"
+                + Text.interval(boot.stacked(), 4) + "</td><td class=\"n ci" + cls + "\">" + diff
+                + "</td><td class=\"n\">" + Text.percent(d.stackedWins()) + "</td>";
     }
 
     private static String cell(Double v) {

@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 import static io.genrestack.evaluator.Text.delta;
+import static io.genrestack.evaluator.Text.interval;
 import static io.genrestack.evaluator.Text.md;
 import static io.genrestack.evaluator.Text.num;
+import static io.genrestack.evaluator.Text.percent;
 
 /** The {@code report.md} of a run: the same tables as report.html, figures as image links. */
 final class ReportMarkdown {
@@ -30,9 +32,9 @@ final class ReportMarkdown {
                 .append(r.counts().validationTracks())
                 .append(" validation source × track pairs).\n\n");
         b.append("## Macro ROC-AUC on validation: this run and the paper\n\n");
-        b.append("| source | base | stacked | stacked − base | micro base | micro stacked | "
-                + "paper base | paper stacked |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| source | base | stacked | stacked − base | base 95 % CI | stacked 95 % CI | stacked − base 95 % CI"
+                + " | stacked wins | micro base | micro stacked | paper base | paper stacked |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, SourceReport> e : r.sources().entrySet()) {
             SourceReport s = e.getValue();
             b.append("| ")
@@ -44,6 +46,26 @@ final class ReportMarkdown {
                     .append(" | ")
                     .append(delta(s.stacked().macroAuc(), s.base().macroAuc(), 4))
                     .append(" | ")
+                    .append(interval(
+                            s.bootstrap() == null ? null : s.bootstrap().base(), 4))
+                    .append(" | ")
+                    .append(interval(
+                            s.bootstrap() == null ? null : s.bootstrap().stacked(), 4))
+                    .append(" | ")
+                    .append(
+                            s.bootstrap() == null
+                                    ? "–"
+                                    : Text.interval(
+                                            s.bootstrap().difference().low(),
+                                            s.bootstrap().difference().high(),
+                                            4,
+                                            true))
+                    .append(" | ")
+                    .append(
+                            s.bootstrap() == null
+                                    ? "–"
+                                    : percent(s.bootstrap().difference().stackedWins()))
+                    .append(" | ")
                     .append(num(s.base().microAuc(), 4))
                     .append(" | ")
                     .append(num(s.stacked().microAuc(), 4))
@@ -53,7 +75,9 @@ final class ReportMarkdown {
                     .append(num(s.paper() == null ? null : s.paper().stacked(), 4))
                     .append(" |\n");
         }
-        b.append("\nPaper: Oramas et al., MediaEval 2018 AcousticBrainz genre task baseline.\n");
+        b.append("\nPaper: Oramas et al., MediaEval 2018 AcousticBrainz genre task baseline. 95 % CI: percentile "
+                + "interval of the macro ROC-AUC over bootstrap resamples of the validation tracks, the same "
+                + "resamples for both models (stacked wins: share of the resamples where stacked − base > 0).\n");
         for (Map.Entry<String, SourceReport> e : r.sources().entrySet()) {
             source(b, e.getKey(), e.getValue());
         }
@@ -88,14 +112,24 @@ final class ReportMarkdown {
                 .append(" train tracks, ")
                 .append(sr.validationTracks())
                 .append(" validation tracks.\n\n");
-        b.append("| model | macro ROC-AUC | micro ROC-AUC | labels evaluated | paper macro | this run − paper |\n");
-        b.append("|---|---:|---:|---:|---:|---:|\n");
-        aucRow(b, "base", sr.base(), sr.paper() == null ? null : sr.paper().base());
+        b.append("| model | macro ROC-AUC | macro 95 % CI | micro ROC-AUC | labels evaluated | paper macro | "
+                + "this run − paper |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        aucRow(
+                b,
+                "base",
+                sr.base(),
+                sr.bootstrap() == null ? null : sr.bootstrap().base(),
+                sr.paper() == null ? null : sr.paper().base());
         aucRow(
                 b,
                 "stacked",
                 sr.stacked(),
+                sr.bootstrap() == null ? null : sr.bootstrap().stacked(),
                 sr.paper() == null ? null : sr.paper().stacked());
+        b.append("\n")
+                .append(md(Text.paired(sr.bootstrap(), sr.validationTracks())))
+                .append("\n");
         b.append("\n### MediaEval (validation; thresholds tuned on train)\n\n");
         b.append("| model | labels | tracks | track P | track R | track F | labels | label P | label R | label F |\n");
         b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -129,11 +163,14 @@ final class ReportMarkdown {
                         b.append("- ").append(k).append(": `").append(v).append("`\n"));
     }
 
-    private static void aucRow(StringBuilder b, String model, ModelReport m, Double paper) {
+    private static void aucRow(
+            StringBuilder b, String model, ModelReport m, EvaluationReport.Interval ci, Double paper) {
         b.append("| ")
                 .append(model)
                 .append(" | ")
                 .append(num(m.macroAuc(), 4))
+                .append(" | ")
+                .append(interval(ci, 4))
                 .append(" | ")
                 .append(num(m.microAuc(), 4))
                 .append(" | ")

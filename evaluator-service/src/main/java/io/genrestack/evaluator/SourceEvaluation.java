@@ -1,6 +1,8 @@
 package io.genrestack.evaluator;
 
 import io.genrestack.common.Sources;
+import io.genrestack.common.metrics.Bootstrap;
+import io.genrestack.common.metrics.BootstrapColumn;
 import io.genrestack.common.metrics.LabelColumn;
 import io.genrestack.common.metrics.MediaEvalMetrics;
 import io.genrestack.common.metrics.MicroAuc;
@@ -39,10 +41,19 @@ import java.util.stream.IntStream;
 public record SourceEvaluation(
         String source, SourceReport report, String baseSvg, String stackedSvg, String submissionTsv) {
 
-    /** Settings of the figures. */
-    public record Options(int curveLabels, int curvePoints, int microThresholds) {
+    /**
+     * Settings of the figures and of the bootstrap.
+     *
+     * @param bootstrapResamples resamples of the validation tracks for the macro AUC's intervals (0: none)
+     * @param bootstrapSeed seed of the resample indices (the run config's seed)
+     */
+    public record Options(
+            int curveLabels, int curvePoints, int microThresholds, int bootstrapResamples, long bootstrapSeed) {
+        public static final double LEVEL = 0.95;
+
+        /** The service's defaults: 4 drawn labels, 300 points, 1 000 thresholds, 1 000 resamples, seed 42. */
         public static Options defaults() {
-            return new Options(4, 300, 1000);
+            return new Options(4, 300, 1000, 1000, 42);
         }
     }
 
@@ -79,9 +90,12 @@ public record SourceEvaluation(
      * ({@link LabelColumn#bestF1Threshold}); a
      * first pass over the validation columns sorts each one (per-label AUC, the drawn labels' exact curves), writes
      * it as a sorted run to {@code scratch} for the exact micro AUC (k-way merge, {@link MicroAuc}) and feeds the
-     * binarisation scan and the micro curve's sample; a second pass binarises and counts MediaEval P/R/F and the
-     * micro curve's bins. Scratch disk: 8 bytes per validation (track, label) for the runs, plus the stacked
-     * predictions as bits; deleted before returning.
+     * binarisation scan and the micro curve's sample, and with a bootstrap ({@link Options#bootstrapResamples})
+     * gives the column's exact AUC in every resample ({@link BootstrapColumn}, the resamples' multiplicities in a
+     * mapped scratch file shared by both models, {@link ResampleFile}); a second pass binarises and counts MediaEval
+     * P/R/F and the micro curve's bins. Scratch disk: 8 bytes per validation (track, label) for the runs, the stacked
+     * predictions as bits, validation tracks × resamples bytes of multiplicities and labels × resamples × 8 bytes of
+     * per-resample AUCs; deleted before returning.
      *
      * @param objects provenance object keys of this source ({@code labels}, {@code baseModel}, {@code stackedModel})
      */
@@ -124,9 +138,20 @@ public record SourceEvaluation(
         Path predictedBits = scratch.resolve(source + "-stacked-predicted.bits");
         int words = (width + 63) / 64;
         try (MappedFile predicted = MappedFile.create(predictedBits, Math.max(1, nv), (long) words * Long.BYTES)) {
-            Model base = model(source, "base", false, labels, subgenre, train, val, curveCols, options, scratch, null);
-            Model stacked = model(
-                    source, "stacked", true, labels, subgenre, train, val, curveCols, options, scratch, predicted);
+            int resamples = nv == 0 ? 0 : Math.max(0, options.bootstrapResamples());
+            Model base;
+            Model stacked;
+            try (ResampleFile weights = resamples == 0
+                    ? null
+                    : ResampleFile.draw(
+                            scratch.resolve(source + "-resamples.u8"), options.bootstrapSeed(), nv, resamples)) {
+                base = model(
+                        source, "base", false, labels, subgenre, train, val, curveCols, options, scratch, null,
+                        weights);
+                stacked = model(
+                        source, "stacked", true, labels, subgenre, train, val, curveCols, options, scratch, predicted,
+                        weights);
+            }
 
             List<LabelAuc> perLabel = new ArrayList<>(width);
             for (int l = 0; l < width; l++) {
@@ -152,14 +177,49 @@ public record SourceEvaluation(
                     perLabel,
                     curveLabels,
                     files,
-                    objects == null ? Map.of() : new LinkedHashMap<>(objects));
+                    objects == null ? Map.of() : new LinkedHashMap<>(objects),
+                    resamples == 0
+                            ? null
+                            : bootstrap(
+                                    base.auc.macro(),
+                                    stacked.auc.macro(),
+                                    base.resampled,
+                                    stacked.resampled,
+                                    options.bootstrapSeed()));
             return new SourceEvaluation(source, report, base.svg, stacked.svg, submission(val, predicted, labels));
         } finally {
             MappedFile.deleteQuietly(predictedBits);
         }
     }
 
-    private record Model(RocAuc.MacroResult auc, ModelReport report, String svg) {}
+    /** @param resampled the macro AUC of each bootstrap resample (empty without bootstrap) */
+    private record Model(RocAuc.MacroResult auc, ModelReport report, String svg, double[] resampled) {}
+
+    /**
+     * The report's bootstrap section from both models' per-resample macro AUCs (same resamples: a paired
+     * comparison).
+     */
+    static EvaluationReport.BootstrapReport bootstrap(
+            double baseMacro, double stackedMacro, double[] base, double[] stacked, long seed) {
+        Bootstrap.Comparison c = Bootstrap.compare(base, stacked, Options.LEVEL);
+        return new EvaluationReport.BootstrapReport(
+                c.resamples(),
+                c.validResamples(),
+                seed,
+                c.level(),
+                interval(c.base()),
+                interval(c.stacked()),
+                new EvaluationReport.Difference(
+                        Text.orNull(stackedMacro - baseMacro),
+                        Text.orNull(c.difference().low()),
+                        Text.orNull(c.difference().high()),
+                        Text.orNull(c.stackedWins()),
+                        Text.orNull(c.ties())));
+    }
+
+    private static EvaluationReport.Interval interval(Bootstrap.Interval i) {
+        return new EvaluationReport.Interval(Text.orNull(i.low()), Text.orNull(i.high()));
+    }
 
     /** One model's figures; the stacked model's validation predictions go into {@code predicted} (track-major). */
     private static Model model(
@@ -173,16 +233,17 @@ public record SourceEvaluation(
             List<Integer> curveCols,
             Options o,
             Path scratch,
-            MappedFile predicted)
+            MappedFile predicted,
+            ResampleFile weights)
             throws IOException {
         int width = labels.size();
         int nt = train.tracks();
         int nv = val.tracks();
         float[] thresholds = new float[width]; // no train track: +Infinity, every track falls back to its best label
-        sortedColumns(width, nt, (l, column, s, t) -> {
-            train.scores(stacked, l, s);
-            train.truth(l, t);
-            thresholds[l] = column.load(s, t, nt).bestF1Threshold();
+        sortedColumns(width, nt, null, (l, w) -> {
+            train.scores(stacked, l, w.scores);
+            train.truth(l, w.truth);
+            thresholds[l] = w.column.load(w.scores, w.truth, nt).bestF1Threshold();
         });
 
         float[] vs = new float[nv];
@@ -192,18 +253,34 @@ public record SourceEvaluation(
         MediaEvalMetrics.Binariser binariser = new MediaEvalMetrics.Binariser(nv, thresholds);
         RocCurves.Micro microCurve = new RocCurves.Micro(nv, width, o.microThresholds());
         Path runsFile = scratch.resolve(source + "-" + model + "-sorted.runs");
+        Path resampledFile = scratch.resolve(source + "-" + model + "-resampled.f64");
+        int resamples = weights == null ? 0 : weights.resamples();
         double micro;
-        try (MappedFile runs = MappedFile.create(runsFile, Math.max(1, width), Math.max(1, (long) nv) * Long.BYTES)) {
-            sortedColumns(width, nv, (l, column, s, t) -> {
-                val.scores(stacked, l, s);
-                val.truth(l, t);
-                column.load(s, t, nv);
+        double[] resampled;
+        try (MappedFile runs = MappedFile.create(runsFile, Math.max(1, width), Math.max(1, (long) nv) * Long.BYTES);
+                MappedFile perResample = MappedFile.create(
+                        resampledFile, Math.max(1, width), Math.max(1, (long) resamples) * Double.BYTES)) {
+            sortedColumns(width, nv, weights, (l, w) -> {
+                val.scores(stacked, l, w.scores);
+                val.truth(l, w.truth);
+                LabelColumn column = w.column.load(w.scores, w.truth, nv);
                 perLabel[l] = column.auc();
                 if (curveCols.contains(l)) {
                     labelCurves[l] = column.curve();
                 }
                 column.writeKeys(runs.unit(l).asLongBuffer());
+                if (weights != null) { // this label's exact AUC in every resample
+                    w.resampling.load(w.scores, w.truth, nv).aucs(weights, w.aucs);
+                    perResample.unit(l).asDoubleBuffer().put(w.aucs);
+                }
             });
+            Bootstrap.MacroSums sums = new Bootstrap.MacroSums(resamples);
+            double[] aucs = new double[resamples];
+            for (int l = 0; l < width && resamples > 0; l++) { // in label order, as the macro AUC itself
+                perResample.unit(l).asDoubleBuffer().get(aucs);
+                sums.add(aucs);
+            }
+            resampled = sums.macros();
             for (int l = 0; l < width; l++) { // in label order
                 val.scores(stacked, l, vs);
                 binariser.scan(l, vs);
@@ -216,6 +293,7 @@ public record SourceEvaluation(
             micro = nv == 0 ? Double.NaN : MicroAuc.of(sorted);
         } finally {
             MappedFile.deleteQuietly(runsFile);
+            MappedFile.deleteQuietly(resampledFile);
         }
 
         microCurve.thresholds();
@@ -248,12 +326,32 @@ public record SourceEvaluation(
         }
         String svg =
                 RocSvg.render("roc-" + source + "-" + model, "ROC " + source + " " + model + " (validation)", curves);
-        return new Model(auc, report(auc, counts.report(), labels), svg);
+        return new Model(auc, report(auc, counts.report(), labels), svg, resampled);
     }
 
-    /** Work on one label column, with the calling worker's buffers (one column each). */
+    /**
+     * One worker's buffers for one column at a time: scores, truth, the sorted column and, with a bootstrap, the
+     * resampling column and its per-resample AUCs.
+     */
+    private static final class Worker {
+        final LabelColumn column;
+        final float[] scores;
+        final boolean[] truth;
+        final BootstrapColumn resampling;
+        final double[] aucs;
+
+        Worker(int rows, Bootstrap.Weights weights) {
+            column = new LabelColumn(rows);
+            scores = new float[rows];
+            truth = new boolean[rows];
+            resampling = weights == null ? null : new BootstrapColumn(rows, weights.resamples());
+            aucs = weights == null ? null : new double[weights.resamples()];
+        }
+    }
+
+    /** Work on one label column, with the calling worker's buffers. */
     private interface ColumnTask {
-        void run(int label, LabelColumn column, float[] scores, boolean[] truth);
+        void run(int label, Worker worker);
     }
 
     /** Workers for the column sorts: the available processors, at most 4 (each holds one column's buffers). */
@@ -265,14 +363,12 @@ public record SourceEvaluation(
      * Runs {@code task} for every label, labels shared round-robin among {@link #threads} workers on the common
      * fork-join pool; each result goes to its label's slot, so nothing depends on the number of workers.
      */
-    private static void sortedColumns(int width, int rows, ColumnTask task) {
+    private static void sortedColumns(int width, int rows, Bootstrap.Weights weights, ColumnTask task) {
         int workers = Math.min(threads(), Math.max(1, width));
         IntStream.range(0, workers).parallel().forEach(w -> {
-            LabelColumn column = new LabelColumn(rows);
-            float[] s = new float[rows];
-            boolean[] t = new boolean[rows];
+            Worker worker = new Worker(rows, weights);
             for (int l = w; l < width; l += workers) {
-                task.run(l, column, s, t);
+                task.run(l, worker);
             }
         });
     }

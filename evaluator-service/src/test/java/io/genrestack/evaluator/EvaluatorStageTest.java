@@ -6,6 +6,7 @@ import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.metrics.Bootstrap;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
@@ -225,6 +226,7 @@ class EvaluatorStageTest {
                     sr.at("/stacked/macroAuc").asDouble()
                             > sr.at("/base/macroAuc").asDouble() + 0.05,
                     s + ": stacked built to rank better than base");
+            assertBootstrap(p, s, sr);
             assertEquals(Sources.PAPER_AUC.get(s)[0], sr.at("/paper/base").asDouble(), 0);
             assertEquals(Sources.PAPER_AUC.get(s)[1], sr.at("/paper/stacked").asDouble(), 0);
             assertEquals(
@@ -264,7 +266,8 @@ class EvaluatorStageTest {
                 .get("/runs/" + runId + "/report.md")
                 .then()
                 .statusCode(200)
-                .body(containsString("| tagtraum |"));
+                .body(containsString("| tagtraum |"))
+                .body(containsString("Paired bootstrap (1000 resamples of the 24 validation tracks, seed 42)"));
         given().when()
                 .get("/runs/" + runId + "/objects/models/lastfm/base/provenance.json")
                 .then()
@@ -311,6 +314,14 @@ class EvaluatorStageTest {
         for (String paper : List.of("0.6476", "0.7592", "0.8276", "0.8017", "0.8122", "0.8863", "0.9064", "0.8874")) {
             assertTrue(summary.group().contains(paper), "paper value " + paper + " in the summary table");
         }
+        assertTrue(summary.group().contains("bootstrap 95 % CI"), "bootstrap columns in the summary table");
+        for (String s : Sources.ALL) {
+            JsonNode boot = report.at("/sources/" + s + "/bootstrap");
+            String ci = Text.interval(
+                    boot.at("/base/low").asDouble(), boot.at("/base/high").asDouble(), 4, false);
+            assertTrue(summary.group().contains(ci), "base CI of " + s + " in the summary table: " + ci);
+            assertTrue(dom.contains("id=\"paired-" + s + "\">Paired bootstrap (1000 resamples"), "paired line " + s);
+        }
         chromium(tmp, "--screenshot=" + png, "--window-size=1200,2000", url);
         assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
 
@@ -321,6 +332,56 @@ class EvaluatorStageTest {
         assertEquals(keys, infra.store().list(RunPaths.reports(runId)));
         JsonNode again = Json.MAPPER.readTree(infra.store().get(RunPaths.reports(runId) + "report.json"));
         assertEquals(report.get("sources"), again.get("sources"));
+    }
+
+    /**
+     * The report's bootstrap against an independent computation: the run config's seed (42) gives the index lists
+     * ({@link Bootstrap#indices}, validation tracks in MBID order as the evaluator orders them), each resampled
+     * matrix is evaluated by pair counting ({@link Brute#macro}), and the percentile intervals and win share follow.
+     */
+    static void assertBootstrap(Published p, String source, JsonNode sr) {
+        JsonNode boot = sr.get("bootstrap");
+        assertNotNull(boot, source + ": no bootstrap in " + sr);
+        assertEquals(1000, boot.get("resamples").asInt());
+        assertEquals(42, boot.get("seed").asLong());
+        List<TrackPredictions> val = p.records().stream()
+                .filter(t -> t.source().equals(source) && t.split() == Split.VALIDATION)
+                .sorted(java.util.Comparator.comparing(TrackPredictions::mbid))
+                .toList();
+        Published sorted = new Published(p.runId(), p.vocab(), val, p.range());
+        float[][] base = matrix(sorted, source, false);
+        float[][] stacked = matrix(sorted, source, true);
+        boolean[][] truth = truth(sorted, source);
+        int[][] idx = Bootstrap.indices(42, val.size(), 1000);
+        double[] b = new double[idx.length];
+        double[] st = new double[idx.length];
+        for (int k = 0; k < idx.length; k++) {
+            float[][] rb = new float[val.size()][];
+            float[][] rs = new float[val.size()][];
+            boolean[][] rt = new boolean[val.size()][];
+            for (int i = 0; i < val.size(); i++) {
+                rb[i] = base[idx[k][i]];
+                rs[i] = stacked[idx[k][i]];
+                rt[i] = truth[idx[k][i]];
+            }
+            b[k] = Brute.macro(rb, rt);
+            st[k] = Brute.macro(rs, rt);
+        }
+        Bootstrap.Comparison c = Bootstrap.compare(b, st, 0.95);
+        assertEquals(c.validResamples(), boot.get("validResamples").asInt());
+        assertEquals(c.base().low(), boot.at("/base/low").asDouble(), 1e-12, source + " base CI");
+        assertEquals(c.base().high(), boot.at("/base/high").asDouble(), 1e-12);
+        assertEquals(c.stacked().low(), boot.at("/stacked/low").asDouble(), 1e-12, source + " stacked CI");
+        assertEquals(c.stacked().high(), boot.at("/stacked/high").asDouble(), 1e-12);
+        assertEquals(c.difference().low(), boot.at("/difference/low").asDouble(), 1e-12, source + " difference");
+        assertEquals(c.difference().high(), boot.at("/difference/high").asDouble(), 1e-12);
+        assertEquals(c.stackedWins(), boot.at("/difference/stackedWins").asDouble(), 1e-12);
+        assertEquals(
+                sr.at("/stacked/macroAuc").asDouble() - sr.at("/base/macroAuc").asDouble(),
+                boot.at("/difference/observed").asDouble(),
+                1e-12);
+        assertTrue(boot.at("/difference/low").asDouble() > 0, source + ": stacked built to be better: " + boot);
+        assertTrue(boot.at("/difference/stackedWins").asDouble() > 0.95, source + ": " + boot);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.genrestack.evaluator;
 
 import io.genrestack.common.Sources;
+import io.genrestack.common.metrics.Bootstrap;
 import io.genrestack.common.metrics.MediaEvalMetrics;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.evaluator.EvaluationReport.LabelAuc;
@@ -84,9 +85,38 @@ final class InMemoryEvaluation {
                 perLabel,
                 curveLabels,
                 files,
-                objects == null ? Map.of() : new LinkedHashMap<>(objects));
+                objects == null ? Map.of() : new LinkedHashMap<>(objects),
+                bootstrap(val, baseAuc.macro(), stackedAuc.macro(), options));
         return new SourceEvaluation(
                 p.source(), report, baseSvg, stackedSvg, submission(val.mbids(), stackedPred, labels));
+    }
+
+    /**
+     * The bootstrap the plain way: every resample's matrices materialised (rows of the seeded index lists) and
+     * evaluated by {@link RocAuc#macro}.
+     */
+    private static EvaluationReport.BootstrapReport bootstrap(
+            SourcePredictions.SplitMatrix val, double baseMacro, double stackedMacro, Options options) {
+        int nv = val.base().length;
+        if (nv == 0 || options.bootstrapResamples() <= 0) {
+            return null;
+        }
+        int[][] idx = Bootstrap.indices(options.bootstrapSeed(), nv, options.bootstrapResamples());
+        double[] base = new double[idx.length];
+        double[] stacked = new double[idx.length];
+        for (int b = 0; b < idx.length; b++) {
+            float[][] bs = new float[nv][];
+            float[][] ss = new float[nv][];
+            boolean[][] t = new boolean[nv][];
+            for (int k = 0; k < nv; k++) {
+                bs[k] = val.base()[idx[b][k]];
+                ss[k] = val.stacked()[idx[b][k]];
+                t[k] = val.truth()[idx[b][k]];
+            }
+            base[b] = RocAuc.macro(bs, t).macro();
+            stacked[b] = RocAuc.macro(ss, t).macro();
+        }
+        return SourceEvaluation.bootstrap(baseMacro, stackedMacro, base, stacked, options.bootstrapSeed());
     }
 
     private static RocAuc.MacroResult auc(float[][] scores, boolean[][] truth, int width) {

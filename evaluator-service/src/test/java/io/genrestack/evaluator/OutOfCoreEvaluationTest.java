@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The out-of-core evaluation (records appended to a {@link ColumnStore} on disk in arrival order, evaluated column by
  * column with a k-way merged micro AUC) against the former in-memory evaluation ({@link InMemoryEvaluation}: whole
  * matrices, matrix metrics): on random predictions with many ties, several row blocks and a partial last block, in
- * shuffled order, every figure of the report, both ROC figures and the submission file must be identical.
+ * shuffled order, every figure of the report (the bootstrap intervals included: the in-memory reference evaluates
+ * each resampled matrix with {@code RocAuc.macro}), both ROC figures and the submission file must be identical.
  */
 class OutOfCoreEvaluationTest {
     static final String SOURCE = "allmusic";
@@ -100,7 +101,7 @@ class OutOfCoreEvaluationTest {
         List<String> labels = labels(70);
         List<TrackPredictions> records = records(42, 2300, 1500, labels.size()); // 3 blocks + part, 2 + part
         for (SourceEvaluation.Options o :
-                List.of(SourceEvaluation.Options.defaults(), new SourceEvaluation.Options(3, 50, 37))) {
+                List.of(SourceEvaluation.Options.defaults(), new SourceEvaluation.Options(3, 50, 37, 0, 7))) {
             SourceEvaluation expected = InMemoryEvaluation.evaluate(
                     SourcePredictions.of(SOURCE, labels, records), Map.of("labels", "x"), o);
             SourceEvaluation actual = outOfCore(dir, labels, records, o);
@@ -109,16 +110,11 @@ class OutOfCoreEvaluationTest {
             assertTrue(actual.report().stacked().microAuc()
                     > actual.report().base().microAuc());
         }
-        // the in-memory entry point is the same computation
+        // the in-memory entry point is the same computation (another seed, fewer resamples)
+        SourceEvaluation.Options few = new SourceEvaluation.Options(4, 300, 1000, 100, 9);
         assertIdentical(
-                InMemoryEvaluation.evaluate(
-                        SourcePredictions.of(SOURCE, labels, records),
-                        Map.of("labels", "x"),
-                        SourceEvaluation.Options.defaults()),
-                SourceEvaluation.evaluate(
-                        SourcePredictions.of(SOURCE, labels, records),
-                        Map.of("labels", "x"),
-                        SourceEvaluation.Options.defaults()));
+                InMemoryEvaluation.evaluate(SourcePredictions.of(SOURCE, labels, records), Map.of("labels", "x"), few),
+                SourceEvaluation.evaluate(SourcePredictions.of(SOURCE, labels, records), Map.of("labels", "x"), few));
         try (var left = Files.list(dir)) {
             assertEquals(
                     List.of(),

@@ -76,7 +76,7 @@ class ReportBuilderTest {
                         "runs/unit-run/labels/lastfm.json",
                         "baseModel",
                         "runs/unit-run/models/lastfm/base/provenance.json"),
-                new SourceEvaluation.Options(2, 300, 1000));
+                new SourceEvaluation.Options(2, 300, 1000, 1000, 42));
         return ReportBuilder.build(
                 RUN,
                 Instant.parse("2026-01-02T03:04:05Z"),
@@ -172,6 +172,25 @@ class ReportBuilderTest {
                 "runs/unit-run/models/lastfm/base/provenance.json",
                 j.at("/sources/lastfm/objects/baseModel").asText());
         assertFalse(new String(b.files().get(ReportBuilder.JSON).bytes(), StandardCharsets.UTF_8).contains("NaN"));
+        // the bootstrap: 1000 resamples of the 4 validation tracks; stacked ranks perfectly in every resample
+        assertEquals(1000, j.at("/sources/lastfm/bootstrap/resamples").asInt());
+        assertEquals(42, j.at("/sources/lastfm/bootstrap/seed").asLong());
+        assertEquals(0.95, j.at("/sources/lastfm/bootstrap/level").asDouble(), 0);
+        assertEquals(1.0, j.at("/sources/lastfm/bootstrap/stacked/low").asDouble(), 0);
+        assertEquals(1.0, j.at("/sources/lastfm/bootstrap/stacked/high").asDouble(), 0);
+        int valid = j.at("/sources/lastfm/bootstrap/validResamples").asInt();
+        assertTrue(valid > 900 && valid < 1000, "a resample of 4 tracks may hold no label with both classes: " + valid);
+        double low = j.at("/sources/lastfm/bootstrap/base/low").asDouble();
+        double high = j.at("/sources/lastfm/bootstrap/base/high").asDouble();
+        assertTrue(0 <= low && low < high && high <= 1, low + " " + high);
+        assertEquals(
+                1.0 - (0.5 + 0.5 + 2.0 / 3) / 3,
+                j.at("/sources/lastfm/bootstrap/difference/observed").asDouble(),
+                1e-12);
+        assertEquals(1 - high, j.at("/sources/lastfm/bootstrap/difference/low").asDouble(), 1e-12);
+        double wins = j.at("/sources/lastfm/bootstrap/difference/stackedWins").asDouble();
+        double ties = j.at("/sources/lastfm/bootstrap/difference/ties").asDouble();
+        assertTrue(wins > 0.5 && ties > 0 && Math.abs(wins + ties - 1) < 1e-12, wins + " " + ties);
         // round trip (the REST API reads it back)
         EvaluationReport back = Json.read(b.files().get(ReportBuilder.JSON).bytes(), EvaluationReport.class);
         assertEquals(
@@ -201,7 +220,28 @@ class ReportBuilderTest {
                 withoutNamespace.contains("http://") || withoutNamespace.contains("https://"), "no external resource");
         assertTrue(html.contains("<a href=\"objects/models/lastfm/base/provenance.json\">"));
         String md = b.files().get(ReportBuilder.MARKDOWN).text();
-        assertTrue(md.contains("| lastfm | 0.5556 | 1.0000 | +0.4444 |"), md);
+        assertTrue(md.contains("| lastfm | 0.5556 | 1.0000 | +0.4444 | ["), md);
+        var boot = b.report().sources().get("lastfm").bootstrap();
+        String diff = Text.interval(boot.difference().low(), boot.difference().high(), 4, true);
+        assertTrue(md.contains(" | [1.0000, 1.0000] | " + diff + " | "), md);
+        assertTrue(md.contains("Paired bootstrap (1000 resamples of the 4 validation tracks, seed 42)"), md);
+        assertTrue(html.contains("<p class=\"paired\" id=\"paired-lastfm\">Paired bootstrap (1000 resamples"), html);
+        assertTrue(html.contains("<td class=\"n ci\">[1.0000, 1.0000]</td>"), html);
+    }
+
+    @Test
+    void zeroResamplesTurnTheBootstrapOff() throws Exception {
+        SourceEvaluation e = SourceEvaluation.evaluate(
+                SourcePredictions.of("lastfm", LABELS, records()),
+                Map.of(),
+                new SourceEvaluation.Options(2, 300, 1000, 0, 42));
+        assertNull(e.report().bootstrap());
+        ReportBuilder.Built b =
+                ReportBuilder.build(RUN, Instant.parse("2026-01-02T03:04:05Z"), 8, List.of(e), List.of(), Map.of());
+        JsonNode j = Json.MAPPER.readTree(b.files().get(ReportBuilder.JSON).bytes());
+        assertTrue(j.at("/sources/lastfm/bootstrap").isNull());
+        assertTrue(b.files().get(ReportBuilder.MARKDOWN).text().contains("No bootstrap"));
+        assertTrue(b.files().get(ReportBuilder.HTML).text().contains("<td class=\"n ci\">–</td>"));
     }
 
     @Test
