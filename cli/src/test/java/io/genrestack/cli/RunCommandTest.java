@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The options {@code genrestack run} hands to {@link LocalRun}: the same {@link LocalRun.Options} the hand-written
- * parser produced before the CLI moved to picocli (these expectations were first run against that parser).
+ * parser (RunArgs) produced before the CLI moved to picocli; these expectations were first run against that parser.
  */
-class RunArgsTest {
+class RunCommandTest {
     static final Path REPO = Path.of("/repo");
 
     static LocalRun.Options parse(String... args) {
-        return RunArgs.parse(List.of(args), REPO);
+        return RunCommand.parse(List.of(args), REPO);
     }
 
     @Test
