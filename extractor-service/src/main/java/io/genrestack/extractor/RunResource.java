@@ -117,10 +117,10 @@ public class RunResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             summary = "Start a run",
-            description =
-                    "Publishes run-started and the extraction job; the stages follow through the job topics"
-                            + " (run-events tells the progress, GET /runs on the evaluator the report). Bodies over 64 KiB"
-                            + " (quarkus.http.limits.max-body-size) are refused with 413, without a body, before they are read.")
+            description = "Publishes run-started and the extraction job; the stages follow through the job topics"
+                    + " (run-events tells the progress, GET /runs on the evaluator the report)."
+                    + " Bodies over 64 KiB (quarkus.http.limits.max-body-size) are refused with 413,"
+                    + " without a body, before they are read.")
     @APIResponse(
             responseCode = "202",
             description = "accepted: the run's id and full configuration",
