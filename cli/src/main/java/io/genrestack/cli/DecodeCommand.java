@@ -1,18 +1,26 @@
 package io.genrestack.cli;
 
+import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.serde.RecordTypes;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code genrestack decode TOPIC [--bootstrap HOST:PORT] [--run RUN] [--max N]} prints the records of a topic as
@@ -20,22 +28,61 @@ import java.util.Map;
  * {@code genrestack decode TOPIC --stdin} decodes record values read one per line from standard input, e.g.
  * {@code kcat -C -b $KAFKA -t track-features -e -f '%s\n' | genrestack decode track-features --stdin}.
  */
-final class DecodeCommand {
-    private DecodeCommand() {}
+@Command(
+        name = "decode",
+        description = {
+            "Print a topic's records as readable JSON (vectors as arrays, NaN as \"NaN\"), from the beginning,"
+                    + " committed records only; or decode record values read one per line from stdin (--stdin),"
+                    + " e.g. kcat -C -b $KAFKA -t track-features -e -f '%%s\\n' | genrestack decode track-features"
+                    + " --stdin"
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:records printed (their count on stderr)",
+            "1:Kafka not reachable within 15 s",
+            "2:usage error (unknown topic or option, malformed value)"
+        })
+final class DecodeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
 
-    static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> opts = Args.options(args, List.of("--bootstrap", "--run", "--max"), List.of("--stdin"));
-        List<String> pos = Args.positional(args, List.of("--bootstrap", "--run", "--max"));
-        if (pos.size() != 1) {
-            err.println("usage: genrestack decode TOPIC [--bootstrap HOST:PORT] [--run RUN] [--max N] | --stdin");
-            return 2;
+    @Parameters(
+            index = "0",
+            paramLabel = "TOPIC",
+            completionCandidates = TopicNames.class,
+            description = "a topic: ${COMPLETION-CANDIDATES}")
+    String topic;
+
+    @Option(
+            names = "--bootstrap",
+            paramLabel = "HOST:PORT",
+            description = "Kafka (default: $GENRESTACK_KAFKA_BOOTSTRAP, $KAFKA_BOOTSTRAP_SERVERS or localhost:9092)")
+    String bootstrap;
+
+    @Option(names = "--run", paramLabel = "RUN", description = "only records of this run id")
+    String runFilter;
+
+    @Option(names = "--max", paramLabel = "N", description = "print at most N records (default: all)")
+    long max = Long.MAX_VALUE;
+
+    @Option(names = "--stdin", description = "decode record values read one per line from standard input")
+    boolean stdin;
+
+    /** Every topic name, for completion and the help. */
+    static final class TopicNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Topics.all().iterator();
         }
-        String topic = pos.get(0);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         RecordTypes.forTopic(topic); // validates the topic name
-        String runFilter = opts.get("--run");
-        long max = Long.parseLong(opts.getOrDefault("--max", String.valueOf(Long.MAX_VALUE)));
         long printed = 0;
-        if (opts.containsKey("--stdin")) {
+        if (stdin) {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null && printed < max) {
@@ -47,10 +94,10 @@ final class DecodeCommand {
             }
             return 0;
         }
-        String bootstrap = opts.getOrDefault(
-                "--bootstrap",
-                Args.env("GENRESTACK_KAFKA_BOOTSTRAP", Args.env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")));
-        try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(bootstrap, "genrestack-decode")) {
+        String servers = bootstrap != null
+                ? bootstrap
+                : Args.env("GENRESTACK_KAFKA_BOOTSTRAP", Args.env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"));
+        try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(servers, "genrestack-decode")) {
             List<TopicPartition> parts = new ArrayList<>();
             try {
                 c.partitionsFor(topic, Duration.ofSeconds(15))
@@ -59,7 +106,7 @@ final class DecodeCommand {
                 err.printf(
                         "genrestack decode: no answer from Kafka at %s within 15 s (set --bootstrap HOST:PORT or"
                                 + " GENRESTACK_KAFKA_BOOTSTRAP; `scripts/local-infra.sh env` prints the local one)%n",
-                        bootstrap);
+                        servers);
                 return 1;
             }
             c.assign(parts);

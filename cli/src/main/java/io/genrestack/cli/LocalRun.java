@@ -89,13 +89,8 @@ public final class LocalRun {
         return this;
     }
 
-    static int main(List<String> args) throws Exception {
-        if (args.contains("--help")) {
-            System.out.println(RunArgs.USAGE);
-            return 0;
-        }
-        Path repo = repoRoot();
-        Options opts = RunArgs.parse(args, repo);
+    /** Runs the pipeline with {@code opts} ({@code genrestack run}); the exit code: 0, or 1 naming the stage. */
+    static int run(Options opts, Path repo) throws Exception {
         LocalRun run = new LocalRun(opts, repo);
         Thread hook = new Thread(run::stopAll, "genrestack-run-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);

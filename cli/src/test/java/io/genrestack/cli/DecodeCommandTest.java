@@ -3,9 +3,8 @@ package io.genrestack.cli;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +16,13 @@ class DecodeCommandTest {
     void unreachableBrokerIsNamedInsteadOfHanging() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int rc = DecodeCommand.run(
-                List.of("run-events", "--bootstrap", "127.0.0.1:1"),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int rc = Genrestack.execute(
+                new PrintWriter(out, true, StandardCharsets.UTF_8),
+                new PrintWriter(err, true, StandardCharsets.UTF_8),
+                "decode",
+                "run-events",
+                "--bootstrap",
+                "127.0.0.1:1");
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, rc, message);
         assertTrue(message.contains("no answer from Kafka at 127.0.0.1:1") && message.contains("--bootstrap"), message);

@@ -11,6 +11,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -36,6 +43,7 @@ import java.util.regex.Pattern;
  * or a run without report (with its {@code status}), 503 when object storage cannot be reached.
  */
 @Path("/runs")
+@Tag(name = "reports", description = "runs and their evaluation reports in object storage")
 public class ReportResource {
     private static final Logger LOG = Logger.getLogger(ReportResource.class);
     static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -77,9 +85,13 @@ public class ReportResource {
      * @param message the failure reason, when the last evaluation failed
      * @param links the run's report URLs
      */
+    @Schema(description = "A run and its report status")
     public record RunSummary(
             String runId,
+
+            @Schema(enumeration = {COMPLETE, FAILED, PENDING})
             String status,
+
             Instant created,
             Instant reportTime,
             Map<String, Auc> macroAuc,
@@ -90,10 +102,35 @@ public class ReportResource {
     public record Auc(Double base, Double stacked) {}
 
     /** The body of every error response. */
-    public record ApiError(String error, String runId, String status) {}
+    @Schema(description = "An error")
+    public record ApiError(
+            @Schema(description = "what is wrong") String error,
+
+            @Schema(description = "the run concerned, if any")
+            String runId,
+
+            @Schema(
+                    description = "the run's report status, when known",
+                    enumeration = {COMPLETE, FAILED, PENDING})
+            String status) {}
+
+    private static final String RUN_ID_DOC = "the run's id, [a-z0-9][a-z0-9._-]{0,62}";
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every run", description = "Every run under runs/ with its report status, newest first.")
+    @APIResponse(
+            responseCode = "200",
+            description = "the runs, newest first",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(type = SchemaType.ARRAY, implementation = RunSummary.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage cannot be reached",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response runs() {
         try {
             List<RunSummary> out = new ArrayList<>();
@@ -114,21 +151,84 @@ public class ReportResource {
     @GET
     @Path("{id}/report")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response reportJson(@PathParam("id") String id) {
+    @Operation(summary = "A run's report (JSON)", description = "reports/report.json: ROC-AUC and MediaEval figures.")
+    @APIResponse(
+            responseCode = "200",
+            description = "report.json",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EvaluationReport.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "malformed run id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "unknown run, or no report yet (its status: pending, or failed with the reason)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage cannot be reached",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response reportJson(@Parameter(description = RUN_ID_DOC) @PathParam("id") String id) {
         return reportFile(id, ReportBuilder.JSON);
     }
 
     @GET
     @Path("{id}/report.html")
     @Produces({MediaType.TEXT_HTML, MediaType.APPLICATION_JSON})
-    public Response reportHtml(@PathParam("id") String id) {
+    @Operation(summary = "A run's report (HTML)", description = "reports/report.html, with the ROC figures.")
+    @APIResponse(
+            responseCode = "200",
+            description = "report.html",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(
+            responseCode = "400",
+            description = "malformed run id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "unknown run, or no report yet (its status: pending, or failed with the reason)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage cannot be reached",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response reportHtml(@Parameter(description = RUN_ID_DOC) @PathParam("id") String id) {
         return reportFile(id, ReportBuilder.HTML);
     }
 
     @GET
     @Path("{id}/report.md")
     @Produces({"text/markdown", MediaType.APPLICATION_JSON})
-    public Response reportMarkdown(@PathParam("id") String id) {
+    @Operation(summary = "A run's report (Markdown)", description = "reports/report.md.")
+    @APIResponse(
+            responseCode = "200",
+            description = "report.md",
+            content = @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(
+            responseCode = "400",
+            description = "malformed run id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "unknown run, or no report yet (its status: pending, or failed with the reason)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage cannot be reached",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response reportMarkdown(@Parameter(description = RUN_ID_DOC) @PathParam("id") String id) {
         return reportFile(id, ReportBuilder.MARKDOWN);
     }
 
@@ -141,7 +241,38 @@ public class ReportResource {
         "text/markdown",
         MediaType.APPLICATION_JSON
     })
-    public Response file(@PathParam("id") String id, @PathParam("name") String name) {
+    @Operation(
+            summary = "A report file",
+            description = "A file of reports/: report.json|md|html, roc-<source>-<base|stacked>.svg (ROC figure),"
+                    + " mediaeval-<source>.tsv (MediaEval submission).")
+    @APIResponse(
+            responseCode = "200",
+            description = "the file, with its media type",
+            content = {
+                @Content(mediaType = "image/svg+xml", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = "text/tab-separated-values", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT))
+            })
+    @APIResponse(
+            responseCode = "400",
+            description = "malformed run id or file name",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "unknown run, or no report yet (its status: pending, or failed with the reason)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage cannot be reached",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response file(
+            @Parameter(description = RUN_ID_DOC) @PathParam("id") String id,
+            @Parameter(description = "the file's name") @PathParam("name") String name) {
         if (!FILE.matcher(name).matches()) {
             return error(
                     Response.Status.BAD_REQUEST,
@@ -163,7 +294,40 @@ public class ReportResource {
         "text/tab-separated-values",
         MediaType.TEXT_HTML
     })
-    public Response object(@PathParam("id") String id, @PathParam("path") String path) {
+    @Operation(
+            summary = "A text object of a run",
+            description = "A json, md, tsv, svg, html or txt object under runs/<id>/ (provenance, run.json,"
+                    + " vocabularies), for the report's links.")
+    @APIResponse(
+            responseCode = "200",
+            description = "the object, with the media type of its extension",
+            content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)),
+                @Content(mediaType = "text/markdown", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = "image/svg+xml", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = "text/tab-separated-values", schema = @Schema(type = SchemaType.STRING)),
+                @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING))
+            })
+    @APIResponse(
+            responseCode = "400",
+            description = "malformed run id, or not a text object path under the run's folder",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "unknown run, or the run has no such object",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage cannot be reached",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response object(
+            @Parameter(description = RUN_ID_DOC) @PathParam("id") String id,
+            @Parameter(description = "the object's path under the run's folder, e.g. run.json") @PathParam("path")
+                    String path) {
         if (!servableObject(path)) {
             return error(
                     Response.Status.BAD_REQUEST,

@@ -19,6 +19,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
@@ -34,6 +41,7 @@ import java.util.regex.Pattern;
  * container: mount the data there).
  */
 @Path("/runs")
+@Tag(name = "runs", description = "start a pipeline run; read a run's run.json")
 public class RunResource {
     private static final Logger LOG = Logger.getLogger(RunResource.class);
     private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -50,23 +58,90 @@ public class RunResource {
      * {@code patience} and {@code batchSize} apply to the base models (and patience/batch to the stacked ones);
      * {@code stackedMaxEpochs} caps the stacked models (default 100: they are cheap, a linear layer on 1024 inputs).
      */
+    @Schema(
+            description =
+                    "A run request: inputs and groundTruth are required, the rest default to the paper's settings")
     public record RunRequest(
+            @Schema(description = "run id, [a-z0-9][a-z0-9._-]{0,62} (default: run-<yyyyMMdd-HHmmss>)")
             String runId,
+
+            @Schema(
+                    required = true,
+                    description = "folders, .tar.bz2 archives or JSON files of AcousticBrainz low-level"
+                            + " documents, as paths on the extractor")
             List<String> inputs,
+
+            @Schema(required = true, description = "ground-truth TSV files or folders, as paths on the extractor")
             List<String> groundTruth,
+
+            @Schema(description = "use the ground truth's train/validation split (default false: a joint 80/20 split)")
             Boolean givenSplit,
+
+            @Schema(
+                    description = "feature preset",
+                    enumeration = {"paper", "full"},
+                    defaultValue = "paper")
             String preset,
+
+            @Schema(description = "feature names, prefixes or globs to leave out")
             List<String> exclusions,
+
+            @Schema(description = "share of release groups in the training split", defaultValue = "0.8")
             Double trainFraction,
+
+            @Schema(description = "seed of the split and the training", defaultValue = "42")
             Long seed,
+
+            @Schema(description = "base models' epoch cap", defaultValue = "100")
             Integer maxEpochs,
+
+            @Schema(description = "early-stopping patience (base and stacked)", defaultValue = "4")
             Integer patience,
+
+            @Schema(description = "batch size (base and stacked)", defaultValue = "32")
             Integer batchSize,
+
+            @Schema(description = "stacked models' epoch cap", defaultValue = "100")
             Integer stackedMaxEpochs) {}
+
+    /** The answer to an accepted {@code POST /runs}: the run's id and its full configuration. */
+    public record Accepted(String runId, RunConfig config) {}
+
+    /** The body of every error response of this resource. */
+    @Schema(description = "An error")
+    public record ApiError(
+            @Schema(description = "what is wrong") String error) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Start a run",
+            description = "Publishes run-started and the extraction job; the stages follow through the job topics"
+                    + " (run-events tells the progress, GET /runs on the evaluator the report)."
+                    + " Bodies over 64 KiB (quarkus.http.limits.max-body-size) are refused with 413,"
+                    + " without a body, before they are read.")
+    @APIResponse(
+            responseCode = "202",
+            description = "accepted: the run's id and full configuration",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "inputs or groundTruth missing or not found on the extractor, malformed runId, unknown preset",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "a run with this id exists already",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "not ready: Kafka or object storage not initialised yet",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response start(RunRequest req) {
         if (req == null
                 || req.inputs() == null
@@ -97,12 +172,12 @@ public class RunResource {
         }
         if (!infra.initialised()) {
             return Response.status(503)
-                    .entity(Map.of("error", "not ready: " + infra.initError()))
+                    .entity(new ApiError("not ready: " + infra.initError()))
                     .build();
         }
         if (infra.store().exists(RunPaths.runJson(runId))) {
             return Response.status(409)
-                    .entity(Map.of("error", "run " + runId + " exists already"))
+                    .entity(new ApiError("run " + runId + " exists already"))
                     .build();
         }
         TrainParams base = TrainParams.paperBase();
@@ -137,7 +212,7 @@ public class RunResource {
                 base,
                 stacked);
         submit(runId, cfg);
-        return Response.accepted(Map.of("runId", runId, "config", cfg)).build();
+        return Response.accepted(new Accepted(runId, cfg)).build();
     }
 
     void submit(String runId, RunConfig cfg) {
@@ -158,7 +233,23 @@ public class RunResource {
     @GET
     @Path("/{runId}")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response get(@PathParam("runId") String runId) {
+    @Operation(summary = "A run's run.json", description = "What the extractor stored when it set the run up.")
+    @APIResponse(
+            responseCode = "200",
+            description = "runs/<runId>/run.json: runId, config (the RunConfig), featureCount, featureManifestVersion,"
+                    + " labels (per source: vocabulary size), recordings, genrestackVersion, java",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(
+            responseCode = "400",
+            description = "malformed run id",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "no such run (or the extractor has not set it up yet)",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    public Response get(@Parameter(description = "the run's id") @PathParam("runId") String runId) {
         if (!RUN_ID.matcher(runId).matches()) {
             return bad("bad run id");
         }
@@ -166,12 +257,12 @@ public class RunResource {
                 .getIfExists(RunPaths.runJson(runId))
                 .map(b -> Response.ok(b, MediaType.APPLICATION_JSON).build())
                 .orElse(Response.status(404)
-                        .entity(Map.of("error", "no run " + runId))
+                        .entity(new ApiError("no run " + runId))
                         .build());
     }
 
     private static Response bad(String message) {
-        return Response.status(400).entity(Map.of("error", message)).build();
+        return Response.status(400).entity(new ApiError(message)).build();
     }
 
     /** Optional run at start-up ({@code genrestack.extractor.auto-run-inputs}). */

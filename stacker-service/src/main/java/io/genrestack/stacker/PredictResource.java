@@ -9,11 +9,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +34,24 @@ import java.util.Optional;
  * 503 when object storage or the models cannot be read.
  */
 @Path("/predict")
+@Tag(name = "predict", description = "genre predictions for one low-level document")
 public class PredictResource {
     private static final Logger LOG = Logger.getLogger(PredictResource.class);
+
+    /** The answer: the run whose models predicted, and per source its top labels, best first. */
+    @Schema(description = "Predictions of one run's base and stacked models")
+    public record Prediction(
+            @Schema(description = "the run whose models were used")
+            String run,
+
+            @Schema(description = "per source (allmusic, discogs, lastfm, tagtraum): the top 10 labels, best first")
+            Map<String, List<RunModels.Scored>> taxonomies) {}
+
+    /** The body of every error response. */
+    @Schema(description = "An error")
+    public record PredictError(
+            @Schema(description = "the HTTP status") int status,
+            @Schema(description = "what is wrong") String error) {}
 
     @Inject
     ModelRegistry registry;
@@ -39,7 +62,54 @@ public class PredictResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response predict(@QueryParam("run") String run, InputStream body) {
+    @Operation(
+            summary = "Predict genres",
+            description = "Flattens the document with the run's feature manifest, standardises it with the run's"
+                    + " scaler statistics, and scores it with the four base models and each source's stacked model.")
+    @RequestBody(
+            required = true,
+            description = "one AcousticBrainz low-level JSON document (at most genrestack.stacker.predict-max-bytes)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the run and, per source, its top labels with scores",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Prediction.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "empty body, malformed JSON, or a document that cannot be flattened (the offending path)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PredictError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "no such run, or no run with stacked models yet",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PredictError.class)))
+    @APIResponse(
+            responseCode = "413",
+            description = "document larger than genrestack.stacker.predict-max-bytes",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PredictError.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage or the run's models cannot be read",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PredictError.class)))
+    public Response predict(
+            @Parameter(description = "the run whose models to use (default: the latest run with stacked models)")
+                    @QueryParam("run")
+                    String run,
+            InputStream body) {
         int max = settings.predictMaxBytes();
         byte[] doc;
         try {
@@ -77,10 +147,8 @@ public class PredictResource {
         }
         try {
             Map<String, List<RunModels.Scored>> taxonomies = models.predict(doc);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("run", models.run);
-            out.put("taxonomies", taxonomies);
-            return Response.ok(out, MediaType.APPLICATION_JSON_TYPE).build();
+            return Response.ok(new Prediction(models.run, taxonomies), MediaType.APPLICATION_JSON_TYPE)
+                    .build();
         } catch (FeatureException e) {
             return error(Response.Status.BAD_REQUEST, e.reason());
         }
@@ -89,7 +157,7 @@ public class PredictResource {
     private static Response error(Response.Status status, String message) {
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Map.of("status", status.getStatusCode(), "error", message))
+                .entity(new PredictError(status.getStatusCode(), message))
                 .build();
     }
 }

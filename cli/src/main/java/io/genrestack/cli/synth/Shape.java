@@ -1,5 +1,9 @@
 package io.genrestack.cli.synth;
 
+import picocli.CommandLine;
+
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,5 +28,25 @@ public enum Shape {
             }
         }
         throw new IllegalArgumentException("unknown shape '" + s + "' (synthetic or real)");
+    }
+
+    /** {@code --shape} on the command line: {@link #parse}. */
+    public static final class Converter implements CommandLine.ITypeConverter<Shape> {
+        @Override
+        public Shape convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --shape}'s values for shell completion. */
+    public static final class Candidates implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return List.of(SYNTHETIC.id(), REAL.id()).iterator();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.genrestack.cli.synth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genrestack.cli.Genrestack;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +61,7 @@ class SyntheticGeneratorTest {
     static void generate() throws IOException {
         out = shared.resolve("synthetic");
         summary = SyntheticGenerator.generate(SyntheticGenerator.Options.of(TRACKS, SEED, out));
-        System.out.println(SyntheticMain.format(summary));
+        System.out.println(SynthCommand.format(summary));
         for (String s : SyntheticGenerator.SOURCES) {
             List<String> lines = Files.readAllLines(gtFile(out, s));
             List<String[]> rows = new ArrayList<>();
@@ -449,8 +450,10 @@ class SyntheticGeneratorTest {
     @Test
     void commandLineWritesTheDataSet(@TempDir Path dir) throws IOException {
         Path o = dir.resolve("cli");
-        SyntheticMain.main(
-                new String[] {"--tracks", "40", "--seed", "3", "--out", o.toString(), "--label-scale", "1.5"});
+        assertEquals(
+                0,
+                Genrestack.execute(
+                        "synth", "--tracks", "40", "--seed", "3", "--out", o.toString(), "--label-scale", "1.5"));
         assertEquals(40, trackFiles(o).size());
         JsonNode meta = MAPPER.readTree(o.resolve("synthetic.json").toFile());
         assertEquals(40, meta.get("tracks").asInt());

@@ -54,6 +54,17 @@ public final class FeatureDump {
         }
     }
 
+    /**
+     * The vector of the low-level JSON {@code file} under {@code preset} less {@code exclusions}, as {@link #toJson}
+     * prints it ({@code genrestack features} and {@link #main}).
+     *
+     * @throws FeatureException when the document cannot be flattened
+     */
+    public static String dump(Path file, String preset, List<String> exclusions, boolean pretty) throws IOException {
+        FeatureManifest m = FeatureManifest.forPreset(preset, exclusions);
+        return toJson(m, new Flattener(m).flatten(Files.readAllBytes(file)), pretty);
+    }
+
     public static void main(String[] args) throws IOException {
         String file = null;
         String preset = FeatureManifest.DEFAULT_PRESET;
@@ -75,9 +86,8 @@ public final class FeatureDump {
         if (file == null) {
             usage();
         }
-        FeatureManifest m = FeatureManifest.forPreset(preset, exclusions);
         try {
-            System.out.println(toJson(m, new Flattener(m).flatten(Files.readAllBytes(Path.of(file))), pretty));
+            System.out.println(dump(Path.of(file), preset, exclusions, pretty));
         } catch (FeatureException e) {
             System.err.println(file + ": " + e.reason());
             System.exit(1);
