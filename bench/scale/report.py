@@ -80,6 +80,10 @@ def measure(base, n):
             "peak_rss_mib": samples.get(s, {}).get("rss_kib", 0) / 1024,
             "work_dir_peak_mib": samples.get(s, {}).get("work_dir_bytes", 0) / 2**20,
         }
+    m = samples.get("machine", {})
+    r["load_mean"] = m["load_sum"] / m["load_n"] if m.get("load_n") else None
+    r["load_max"] = m.get("load_max")
+    r["cores"] = m.get("cores")
     r["kafka_bytes"] = kafka_topics(os.path.join(d, "infra"))
     r["object_store_bytes"] = du(os.path.join(d, "infra", "s3", "data"))
     r["synthetic_data_bytes"] = du(os.path.join(d, "work", "data"))
@@ -102,7 +106,15 @@ def main():
     text, busy = load.line()
     md = [f"# Scale benchmark ({datetime.utcnow():%Y-%m-%d %H:%M} UTC)", "", text, "",
           "Real-shape synthetic data (`--shape real`: 766/315/327/296 labels), `./genrestack run`, "
-          f"sizes {sizes}. Stage time = first to last run event of the stage.", ""]
+          f"sizes {sizes}, base epochs ≤ {os.environ.get('EPOCHS', '2')}, stacked epochs ≤ "
+          f"{os.environ.get('STACKED_EPOCHS', '3')}, trainer / stacker intra-op threads "
+          f"{os.environ.get('GENRESTACK_TRAINER_THREADS', 'all cores')} / "
+          f"{os.environ.get('GENRESTACK_STACKER_THREADS', 'all cores')}. "
+          "Stage time = first to last run event of the stage.", ""]
+    md += ["Machine load (1-minute load average) while each size ran: " + "; ".join(
+        f"{r['tracks']} tracks: mean {fmt(r['load_mean'], '.1f')}, max {fmt(r['load_max'], '.1f')}"
+        + (f" on {r['cores']} cores" + (" — BUSY" if r["load_mean"] > r["cores"] / 2 else " (quiet)")
+           if r["load_mean"] is not None and r["cores"] else "") for r in rows) + ".", ""]
     md += ["| tracks | exit | wall s | stage | stage s | tracks/s | peak heap MiB (after GC) | peak RSS MiB | work dir MiB |",
            "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -128,8 +140,10 @@ def main():
         cells += [fmt(exponent(a["stages"][s]["peak_heap_after_gc_mib"], b["stages"][s]["peak_heap_after_gc_mib"],
                                na, nb), ".2f") for s in STAGES]
         md.append(f"| {na}→{nb} | " + " | ".join(cells) + " |")
+    busy = busy or any(r["load_mean"] is not None and r["cores"] and r["load_mean"] > r["cores"] / 2 for r in rows)
     if busy:
-        md += ["", "**Measured on a busy machine**: times are not those of a quiet one."]
+        md += ["", "**Measured on a busy machine**: times are not those of a quiet one, and sizes measured under "
+               "different loads make the time exponents unreliable."]
     open(prefix + ".md", "w").write("\n".join(md) + "\n")
     json.dump({"load": text, "rows": rows}, open(prefix + ".json", "w"), indent=1)
     print("\n".join(md))

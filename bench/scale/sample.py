@@ -1,5 +1,7 @@
 """Samples a local run every second until killed: per service (found by its jar in /proc/*/cmdline) the peak RSS
-(VmHWM) and the largest size of its work dir (<work>/scratch/<service>); writes <dir>/samples.json after each pass.
+(VmHWM) and the largest size of its work dir (<work>/scratch/<service>), and the machine's 1-minute load average
+(mean and max over the run, so the report can say how busy the machine was while this size ran); writes
+<dir>/samples.json after each pass.
 Usage: python3 bench/scale/sample.py DIR (the bench's folder of one size; the run's --work is DIR/work)."""
 import json
 import os
@@ -14,6 +16,7 @@ SERVICES = ["extractor", "scaler", "trainer", "stacker", "evaluator"]
 out_dir = sys.argv[1]
 work = os.path.join(out_dir, "work")
 peak = {s: {"rss_kib": 0, "work_dir_bytes": 0} for s in SERVICES}
+machine = {"cores": os.cpu_count() or 1, "load_sum": 0.0, "load_n": 0, "load_max": 0.0}
 stop = False
 
 
@@ -43,6 +46,10 @@ def scan():
                     peak[service]["rss_kib"] = max(peak[service]["rss_kib"], int(ln.split()[1]))
         except OSError:
             continue
+    one = os.getloadavg()[0]
+    machine["load_sum"] += one
+    machine["load_n"] += 1
+    machine["load_max"] = max(machine["load_max"], one)
     for s in SERVICES:
         peak[s]["work_dir_bytes"] = max(peak[s]["work_dir_bytes"], du(os.path.join(work, "scratch", s)))
 
@@ -51,7 +58,7 @@ while not stop:
     scan()
     tmp = os.path.join(out_dir, "samples.json.tmp")
     with open(tmp, "w") as f:
-        json.dump(peak, f)
+        json.dump({**peak, "machine": machine}, f)
     os.replace(tmp, os.path.join(out_dir, "samples.json"))
     for _ in range(10):
         if stop:
