@@ -11,6 +11,7 @@ import java.util.List;
  * genrestack synth --tracks N --out D synthetic AcousticBrainz JSON + four-source ground truth
  * genrestack features FILE [--preset] one file's feature vector with the name of every position (JSON)
  * genrestack decode TOPIC [...]       any topic's records as readable JSON
+ * genrestack token --key K [...]      a bearer token for the REST API (TokenCommand)
  * </pre>
  */
 public final class Genrestack {
@@ -30,6 +31,8 @@ public final class Genrestack {
                       features  print one low-level JSON's feature vector with names (FILE [--preset paper|full])
                       decode    print a topic's records as readable JSON \
                     (TOPIC [--bootstrap H:P] [--run R] [--max N] | --stdin)
+                      token     sign a REST API token from a private key \
+                    (--key PEM [--roles operator,reader] [--expires 1h]; see: genrestack token --help)
                     """);
             return argv.isEmpty() ? 2 : 0;
         }
@@ -46,6 +49,7 @@ public final class Genrestack {
                     yield 0;
                 }
                 case "run" -> LocalRun.main(rest);
+                case "token" -> TokenCommand.run(rest, System.out, System.err);
                 default -> {
                     System.err.println("unknown command '" + argv.get(0) + "' (try --help)");
                     yield 2;

@@ -51,7 +51,7 @@ public final class TestTokens {
 
     /** What a service under test needs to verify the test tokens: the public key's location. */
     public static Map<String, String> serviceConfig() {
-        return Map.of(PUBLIC_KEY_LOCATION, publicKey().toUri().toString());
+        return Map.of(PUBLIC_KEY_LOCATION, publicKey().toString());
     }
 
     /** A valid token (issuer {@value Jwts#DEFAULT_ISSUER}, two hours) with these groups. */
