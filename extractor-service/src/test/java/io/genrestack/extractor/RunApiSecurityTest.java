@@ -6,6 +6,7 @@ import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.serde.Json;
+import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.input.InputRoots;
 import io.genrestack.platform.Infrastructure;
 import io.genrestack.testkit.InfraTestResource;
@@ -197,7 +198,8 @@ class RunApiSecurityTest {
                 List.of(gt.toString()),
                 "trainFraction",
                 1.0));
-        postRuns(TestTokens.token(Roles.OPERATOR), json).then().statusCode(202);
+        String token = TestTokens.token(Roles.OPERATOR);
+        postRuns(token, json).then().statusCode(202);
 
         RunEvent finished = awaitExtraction(runId);
         assertEquals(1L, finished.counts().get("published"), finished.counts().toString());
@@ -217,7 +219,14 @@ class RunApiSecurityTest {
         assertTrue(tsv.reason().contains("link refused (target outside the input roots)"), tsv.reason());
         String passwd = Files.readString(Path.of("/etc/passwd"));
         String firstLine = passwd.lines().findFirst().orElse("root:");
+        // the credential is in no record of the run
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        for (RunEvent e : TopicScan.readAll(infra.bootstrap(), Topics.RUN_EVENTS, RunEvent.class)) {
+            assertFalse(Json.MAPPER.writeValueAsString(e).contains(signature), "token in an event: " + e);
+        }
+        assertFalse(new String(infra.store().get(RunPaths.runJson(runId))).contains(signature), "token in run.json");
         for (DeadLetter l : letters) {
+            assertFalse(Json.MAPPER.writeValueAsString(l).contains(signature), "token in a dead letter: " + l);
             assertNull(l.excerpt(), "nothing of the link target is carried: " + l);
             assertFalse(l.reason().contains(firstLine), l.reason());
         }
