@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code genrestack} command (script {@code ./genrestack} at the repository root), on picocli: subcommands
- * {@code run}, {@code synth}, {@code features}, {@code decode}, {@code completion} and {@code help}; {@code --help}
+ * {@code run}, {@code synth}, {@code features}, {@code decode}, {@code token}, {@code completion} and {@code help}; {@code --help}
  * and {@code --version} on each. Subcommands are registered in {@link #commandLine()} only.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILED} the command failed (a run's stage, an unreachable broker, an
@@ -85,6 +85,7 @@ public final class Genrestack implements Callable<Integer> {
         cl.addSubcommand(new SynthCommand());
         cl.addSubcommand(new FeaturesCommand());
         cl.addSubcommand(new DecodeCommand());
+        cl.addSubcommand(new TokenCommand());
         cl.addSubcommand(new CompletionCommand());
         cl.addSubcommand(new CommandLine.HelpCommand());
         // settings after the subcommands: picocli applies them to the subcommands added so far

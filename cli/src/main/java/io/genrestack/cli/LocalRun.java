@@ -10,8 +10,11 @@ import io.genrestack.testkit.LocalInfra;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +25,16 @@ import java.util.Map;
  * ({@link RunInfra}), writes synthetic data (or takes {@code --data}/{@code --ground-truth}), starts the five
  * services as processes ({@link ServiceProcesses}), submits the run, follows it on {@code run-events}
  * ({@link RunFollower}), prints the ROC-AUC table next to the paper's ({@link AucTable}), and stops what it started
- * — also on Ctrl-C and on failure, when it exits non-zero naming the failing stage.
+ * — also on Ctrl-C and on failure, when it exits non-zero naming the failing stage. Before the services start it
+ * makes the run's API credential ({@link Credentials}: a key pair and an operator + reader token in
+ * {@code <work>/auth/}) and tells the extractor which folders it may read ({@link #inputRoots()}).
  */
 public final class LocalRun {
     static final List<String> SERVICES = List.of("extractor", "scaler", "trainer", "stacker", "evaluator");
+    /** The services' variable of the JWT public key's location ({@code mp.jwt.verify.publickey.location}). */
+    static final String PUBLIC_KEY_ENV = "MP_JWT_VERIFY_PUBLICKEY_LOCATION";
+    /** The extractor's variable of the folders a run may read ({@code genrestack.extractor.input-roots}). */
+    static final String INPUT_ROOTS_ENV = "GENRESTACK_EXTRACTOR_INPUT_ROOTS";
 
     /**
      * @param maxEpochs caps the base models' epochs ({@code --max-epochs}; null: the paper's 100)
@@ -62,7 +71,9 @@ public final class LocalRun {
     private final Path repo;
     private final ServiceHttp http;
     private final ServiceProcesses services;
+    private final List<Path> extraRoots = new ArrayList<>();
     private RunInfra infra;
+    private Credentials credentials;
 
     LocalRun(Options opts, Path repo) {
         this(opts, repo, null);
@@ -87,6 +98,67 @@ public final class LocalRun {
     LocalRun heap(String service, String xmx) {
         services.heap(service, xmx);
         return this;
+    }
+
+    /** Lets the extractor read these folders too, besides the run's own data (for services started from now on). */
+    LocalRun allowInputs(Path... folders) {
+        for (Path f : folders) {
+            extraRoots.add(f.toAbsolutePath().normalize());
+        }
+        return this;
+    }
+
+    /**
+     * The folders the extractor may read: the synthetic data set, or for {@code --data}/{@code --ground-truth} each
+     * given folder (a given file: its folder), and those of {@link #allowInputs}.
+     */
+    List<Path> inputRoots() {
+        List<Path> roots = new ArrayList<>();
+        if (opts.data().isEmpty()) {
+            roots.add(syntheticDir());
+        } else {
+            List<String> given = new ArrayList<>(opts.data());
+            given.addAll(opts.groundTruth());
+            for (String g : given) {
+                Path p = Path.of(g).toAbsolutePath().normalize();
+                Path root = Files.isDirectory(p) || p.getParent() == null ? p : p.getParent();
+                if (!roots.contains(root)) {
+                    roots.add(root);
+                }
+            }
+        }
+        roots.addAll(extraRoots);
+        return roots;
+    }
+
+    /** The run's API credential, made at the first service start (null before). */
+    Credentials credentials() {
+        return credentials;
+    }
+
+    /**
+     * Makes the credential once per run: the key pair and token in {@code <work>/auth/}, valid for the run's
+     * timeout plus an hour; the services get the public key, this run's HTTP calls the token.
+     */
+    private void ensureCredentials() throws Exception {
+        if (credentials != null) {
+            return;
+        }
+        credentials = Credentials.generate(opts.work(), Duration.ofMinutes(opts.timeoutMinutes() + 60L));
+        services.env(PUBLIC_KEY_ENV, credentials.publicKey().toString());
+        http.authorization(credentials.authorization());
+        RunLog.log(
+                "API token (roles operator, reader; valid until %s) in %s; e.g. curl -H \"Authorization: Bearer"
+                        + " $(cat %s)\" %s (more tokens: genrestack token --key %s)",
+                credentials
+                        .expires()
+                        .atZone(ZoneId.systemDefault())
+                        .toLocalDateTime()
+                        .withNano(0),
+                credentials.tokenFile(),
+                credentials.tokenFile(),
+                http.url("evaluator", "/runs"),
+                credentials.privateKey());
     }
 
     /** Runs the pipeline with {@code opts} ({@code genrestack run}); the exit code: 0, or 1 naming the stage. */
@@ -151,8 +223,11 @@ public final class LocalRun {
         follow(runId, offset, e -> {});
         JsonNode report = report(runId);
         RunLog.log(
-                "finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s",
-                (System.nanoTime() - t0) / 6e10, runId, http.url("evaluator", "/runs/" + runId + "/report.html"));
+                "finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s (send the token in %s)",
+                (System.nanoTime() - t0) / 6e10,
+                runId,
+                http.url("evaluator", "/runs/" + runId + "/report.html"),
+                credentials.tokenFile());
         return report;
     }
 
@@ -245,6 +320,10 @@ public final class LocalRun {
 
     /** Starts one service as a child process (its log appended to logs/SERVICE.log). */
     void startService(String s) throws Exception {
+        ensureCredentials();
+        services.env(
+                INPUT_ROOTS_ENV,
+                String.join(",", inputRoots().stream().map(Path::toString).toList()));
         services.start(s);
     }
 

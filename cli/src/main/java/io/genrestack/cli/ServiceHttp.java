@@ -8,7 +8,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** HTTP to the five services of a local run, on their ports shifted by the run's port offset. */
+/**
+ * HTTP to the five services of a local run, on their ports shifted by the run's port offset; every call but the
+ * health probe carries the run's bearer token ({@link #authorization(String)}).
+ */
 final class ServiceHttp {
     static final Map<String, Integer> PORTS =
             Map.of("extractor", 8091, "scaler", 8092, "trainer", 8093, "stacker", 8094, "evaluator", 8095);
@@ -17,8 +20,15 @@ final class ServiceHttp {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
+    private volatile String authorization;
+
     ServiceHttp(int portOffset) {
         this.portOffset = portOffset;
+    }
+
+    /** The {@code Authorization} header value sent from now on ({@code Bearer <token>}). */
+    void authorization(String value) {
+        this.authorization = value;
     }
 
     int port(String service) {
@@ -33,7 +43,14 @@ final class ServiceHttp {
     /** True when the service answers {@code /q/health/ready} with 200 now. */
     boolean ready(String service) throws InterruptedException {
         try {
-            return get(service, "/q/health/ready").statusCode() == 200;
+            return http.send(
+                                    HttpRequest.newBuilder(URI.create(url(service, "/q/health/ready")))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException notYet) {
             return false;
         }
@@ -41,7 +58,7 @@ final class ServiceHttp {
 
     HttpResponse<String> get(String service, String path) throws IOException, InterruptedException {
         return http.send(
-                HttpRequest.newBuilder(URI.create(url(service, path)))
+                authorized(HttpRequest.newBuilder(URI.create(url(service, path))))
                         .timeout(Duration.ofSeconds(10))
                         .GET()
                         .build(),
@@ -50,11 +67,16 @@ final class ServiceHttp {
 
     HttpResponse<String> post(String service, String path, String json) throws IOException, InterruptedException {
         return http.send(
-                HttpRequest.newBuilder(URI.create(url(service, path)))
+                authorized(HttpRequest.newBuilder(URI.create(url(service, path))))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        String a = authorization;
+        return a == null ? b : b.header("Authorization", a);
     }
 }

@@ -95,7 +95,9 @@ class ReliabilityDrillTest {
                     .env("GENRESTACK_TRAINER_CHECKPOINT_EVERY", "256")
                     .env("GENRESTACK_STACKER_CHECKPOINT_EVERY", "500")
                     // the hostile corpus must be handled within a small heap
-                    .heap("extractor", "192m");
+                    .heap("extractor", "192m")
+                    // the hostile corpus and its ground truth are inputs too
+                    .allowInputs(work.resolve("hostile-data"), work.resolve("hostile-gt"));
             Path synth = run.syntheticData();
             Path good = firstJson(synth.resolve("lowlevel"));
             String existing = good.getFileName().toString().replace(".json", "");
@@ -139,7 +141,13 @@ class ReliabilityDrillTest {
             int published = checkKeys(bootstrap, baseRun, drillRun, fig);
             checkDeadLetters(bootstrap, baseRun, drillRun, hostile, published, fig);
             faults.check();
-            checkLogs(work.resolve("logs"), secret, fig);
+            checkLogs(
+                    work.resolve("logs"),
+                    List.of(
+                            secret,
+                            run.credentials().token(),
+                            Files.readAllLines(run.credentials().privateKey()).get(1)),
+                    fig);
         } finally {
             fig.add("drill total: %.1f min", (System.nanoTime() - t0) / 6e10);
             String text = fig.text();
@@ -515,7 +523,7 @@ class ReliabilityDrillTest {
                 published, untagged.size(), TRACKS, hostile.expected().size(), c);
     }
 
-    static void checkLogs(Path logs, String secret, Figures fig) throws Exception {
+    static void checkLogs(Path logs, List<String> secrets, Figures fig) throws Exception {
         long lines = 0;
         long s3Retries = 0;
         long jobRetries = 0;
@@ -523,7 +531,9 @@ class ReliabilityDrillTest {
         try (Stream<Path> files = Files.list(logs)) {
             for (Path f : files.toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
-                assertFalse(text.contains(secret), f + " contains the S3 secret key");
+                for (String secret : secrets) {
+                    assertFalse(text.contains(secret), f + " contains a secret (S3 secret key, API token or key)");
+                }
                 assertFalse(text.contains("OutOfMemoryError"), f + " ran out of memory");
                 lines += text.lines().count();
                 s3Retries += text.lines()
@@ -540,7 +550,8 @@ class ReliabilityDrillTest {
             }
         }
         fig.add(
-                "service logs: %d lines, S3 secret found 0 times, OutOfMemoryError 0 times; S3 operation retries"
+                "service logs: %d lines, S3 secret, API token and private key found 0 times, OutOfMemoryError 0 times;"
+                        + " S3 operation retries"
                         + " logged: %d; job attempts that failed and were retried: %d; resumptions after committed work"
                         + " (output chunk"
                         + " or epoch checkpoint): %d",
@@ -549,18 +560,21 @@ class ReliabilityDrillTest {
 
     void restChecks(LocalRun run, Figures fig) throws Exception {
         String big = "{\"inputs\":[\"" + "x".repeat(100_000) + "\"],\"groundTruth\":[\"y\"]}";
-        int runs413 = post(run.serviceUrl("extractor", "/runs"), big.getBytes(StandardCharsets.UTF_8));
+        String auth = run.credentials().authorization();
+        int runs413 = post(run.serviceUrl("extractor", "/runs"), big.getBytes(StandardCharsets.UTF_8), auth);
         assertEquals(413, runs413, "extractor: 100 KB run request");
         int traversalRun = post(
                 run.serviceUrl("extractor", "/runs"),
                 ("{\"runId\":\"../../etc\",\"inputs\":[\"/\"]," + "\"groundTruth\":[\"/\"]}")
-                        .getBytes(StandardCharsets.UTF_8));
+                        .getBytes(StandardCharsets.UTF_8),
+                auth);
         assertEquals(400, traversalRun, "extractor: run id with ../");
-        int predict413 = post(run.serviceUrl("stacker", "/predict"), new byte[40 << 20]);
+        int predict413 = post(run.serviceUrl("stacker", "/predict"), new byte[40 << 20], auth);
         assertEquals(413, predict413, "stacker: 40 MB document");
         int objects = http.send(
                         HttpRequest.newBuilder(URI.create(
                                         run.serviceUrl("evaluator", "/runs/x/objects/..%2F..%2Fsecret.json")))
+                                .header("Authorization", auth)
                                 .GET()
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())
@@ -576,7 +590,7 @@ class ReliabilityDrillTest {
      * POSTs over HTTP/1.1 on a fresh connection and returns the status (a server closes the connection after refusing
      * a body; over an h2c upgrade the refusal arrives as GOAWAY instead of 413).
      */
-    private static int post(String url, byte[] body) throws Exception {
+    private static int post(String url, byte[] body, String authorization) throws Exception {
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(3))
@@ -585,6 +599,7 @@ class ReliabilityDrillTest {
                         HttpRequest.newBuilder(URI.create(url))
                                 .timeout(Duration.ofSeconds(60))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", authorization)
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding())

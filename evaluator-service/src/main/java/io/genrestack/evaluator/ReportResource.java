@@ -1,9 +1,11 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.Roles;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.common.storage.StorageException;
 import io.genrestack.platform.Infrastructure;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -40,10 +42,12 @@ import java.util.regex.Pattern;
  * report's links</li>
  * </ul>
  * Errors are JSON {@code {"error":..,"runId":..}}: 400 for a malformed run id or file name, 404 for an unknown run
- * or a run without report (with its {@code status}), 503 when object storage cannot be reached.
+ * or a run without report (with its {@code status}), 503 when object storage cannot be reached. Every endpoint needs
+ * the role {@code reader} (401 without a valid token, 403 without the role; empty bodies).
  */
 @Path("/runs")
 @Tag(name = "reports", description = "runs and their evaluation reports in object storage")
+@RolesAllowed(Roles.READER)
 public class ReportResource {
     private static final Logger LOG = Logger.getLogger(ReportResource.class);
     static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");

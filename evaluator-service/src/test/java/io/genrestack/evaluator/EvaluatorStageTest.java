@@ -1,6 +1,7 @@
 package io.genrestack.evaluator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.genrestack.common.Roles;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
@@ -18,7 +19,9 @@ import io.genrestack.common.model.TrackPredictions;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.platform.Infrastructure;
+import io.genrestack.testkit.BearerProxy;
 import io.genrestack.testkit.InfraTestResource;
+import io.genrestack.testkit.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -193,7 +196,9 @@ class EvaluatorStageTest {
         }
         assertEquals(RunPaths.reports(runId) + "report.json", ready.objects().get("report.json"));
 
-        JsonNode report = Json.MAPPER.readTree(given().when()
+        JsonNode report = Json.MAPPER.readTree(given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/" + runId + "/report")
                 .then()
                 .statusCode(200)
@@ -238,7 +243,9 @@ class EvaluatorStageTest {
         assertEquals(5, report.at("/sources/lastfm/base/evaluatedLabels").asInt());
 
         // MediaEval submission: one line per validation track, sorted, known labels only, no header
-        String tsv = given().when()
+        String tsv = given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/" + runId + "/files/mediaeval-lastfm.tsv")
                 .then()
                 .statusCode(200)
@@ -256,45 +263,70 @@ class EvaluatorStageTest {
                 assertTrue(vocabulary("lastfm").contains(parts[i]), parts[i]);
             }
         }
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/" + runId + "/files/roc-discogs-stacked.svg")
                 .then()
                 .statusCode(200)
                 .contentType(containsString("image/svg+xml"))
                 .body(containsString("<polyline"));
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/" + runId + "/report.md")
                 .then()
                 .statusCode(200)
                 .body(containsString("| tagtraum |"))
                 .body(containsString("Paired bootstrap (1000 resamples of the 24 validation tracks, seed 42)"));
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/" + runId + "/objects/models/lastfm/base/provenance.json")
                 .then()
                 .statusCode(200)
                 .body("kind", equalTo("base"));
 
         // the run list, API errors
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs")
                 .then()
                 .statusCode(200)
                 .body("find { it.runId == '" + runId + "' }.status", equalTo("complete"));
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/no-such-run-" + UUID.randomUUID().toString().substring(0, 6) + "/report")
                 .then()
                 .statusCode(404)
                 .contentType(containsString("application/json"))
                 .body("error", containsString("unknown run"));
-        given().when().get("/runs/Bad!Id/report").then().statusCode(400).body("error", containsString("run id"));
-        given().when().get("/runs/" + runId + "/files/secret.txt").then().statusCode(400);
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
+                .get("/runs/Bad!Id/report")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("run id"));
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
+                .get("/runs/" + runId + "/files/secret.txt")
+                .then()
+                .statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/" + runId + "/objects/models/lastfm/base/params")
                 .then()
                 .statusCode(400);
 
         // the HTML report in a real browser
-        String url = "http://127.0.0.1:" + RestAssured.port + "/runs/" + runId + "/report.html";
+        // through a forwarder that adds the reader's token, as an authenticating ingress would
+        BearerProxy proxy = BearerProxy.start("http://127.0.0.1:" + RestAssured.port, TestTokens.bearer(Roles.READER));
+        String url = proxy.url() + "/runs/" + runId + "/report.html";
         Path tmp = Files.createTempDirectory("evaluator-chromium");
         Path png = Path.of("target", "report-" + runId + ".png").toAbsolutePath();
         String dom = chromium(tmp, "--dump-dom", url);
@@ -324,6 +356,7 @@ class EvaluatorStageTest {
         }
         chromium(tmp, "--screenshot=" + png, "--window-size=1200,2000", url);
         assertTrue(Files.size(png) > 10_000, "screenshot written: " + png);
+        proxy.close();
 
         // idempotent: the same job again overwrites the same keys with the same numbers
         List<String> keys = infra.store().list(RunPaths.reports(runId));
@@ -395,14 +428,18 @@ class EvaluatorStageTest {
         assertEquals(Topics.STAGE_EVALUATOR, failed.stage());
         assertTrue(failed.message().contains("partial"), failed.message());
         assertFalse(infra.store().exists(RunPaths.reports(runId) + "report.json"));
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs/" + runId + "/report.html")
                 .then()
                 .statusCode(404)
                 .contentType(containsString("application/json"))
                 .body("status", equalTo("failed"))
                 .body("error", containsString("partial"));
-        given().when()
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .when()
                 .get("/runs")
                 .then()
                 .statusCode(200)

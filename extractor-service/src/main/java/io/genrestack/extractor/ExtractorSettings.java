@@ -31,4 +31,12 @@ public interface ExtractorSettings {
 
     @WithDefault("auto")
     String autoRunId();
+
+    /**
+     * Folders (comma-separated, absolute) that run inputs and ground truth must lie in; anything else, {@code ..}
+     * and links leading out are refused with 403 and never opened ({@code InputRoots}). Default {@code /data}, the
+     * data mount of compose and the PVC mount in deploy/.
+     */
+    @WithDefault("/data")
+    List<String> inputRoots();
 }

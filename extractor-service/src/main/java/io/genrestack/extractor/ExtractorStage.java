@@ -16,6 +16,7 @@ import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.groundtruth.GroundTruth;
 import io.genrestack.extractor.input.InputItem;
+import io.genrestack.extractor.input.InputRoots;
 import io.genrestack.extractor.input.InputScanner;
 import io.genrestack.extractor.input.Progress;
 import io.genrestack.platform.StageRun;
@@ -61,7 +62,8 @@ public class ExtractorStage extends StageTemplate {
             }
             out.started("extracting " + cfg.inputs() + " with ground truth " + cfg.groundTruth());
             ExactlyOnceWriter writer = out.writer();
-            RunSetup setup = RunSetup.prepare(run, cfg);
+            InputRoots roots = new InputRoots(settings.inputRoots());
+            RunSetup setup = RunSetup.prepare(run, cfg, roots);
             setup.store(infra().store(), run, cfg);
             // ground-truth rows that cannot be used are dead letters too (first incarnation only)
             if (writer.resumePoint() == null) {
@@ -80,7 +82,7 @@ public class ExtractorStage extends StageTemplate {
                     writer.count("deadLetters.groundTruth", 1);
                 }
             }
-            publishTracks(job, setup, out);
+            publishTracks(job, setup, out, roots);
             writer.flush();
             TopicRange range = writer.outputRange(Topics.TRACK_FEATURES);
             Map<String, String> objects = new TreeMap<>();
@@ -114,12 +116,12 @@ public class ExtractorStage extends StageTemplate {
         return c;
     }
 
-    private void publishTracks(StageJob job, RunSetup setup, StageRun out) {
+    private void publishTracks(StageJob job, RunSetup setup, StageRun out, InputRoots roots) {
         String run = job.runId();
         ExactlyOnceWriter writer = out.writer();
         long resumeAt = out.itemsConsumed();
         List<Path> inputs = job.config().inputs().stream().map(Path::of).toList();
-        InputScanner scanner = new InputScanner(settings.maxDocumentBytes());
+        InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots);
         long total = scanner.countCandidates(inputs);
         Progress progress = new Progress("extract " + run, total, Duration.ofSeconds(settings.progressSeconds()));
         TrackBuilder tracks = new TrackBuilder(run, setup);

@@ -1,5 +1,6 @@
 package io.genrestack.extractor;
 
+import io.genrestack.common.Roles;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.model.RunConfig;
@@ -7,8 +8,10 @@ import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TrainParams;
 import io.genrestack.common.storage.RunPaths;
+import io.genrestack.extractor.input.InputRoots;
 import io.genrestack.platform.Infrastructure;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -28,7 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Files;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -38,7 +40,10 @@ import java.util.regex.Pattern;
 /**
  * Starts runs. {@code POST /runs} with a {@link RunRequest} publishes {@code run-started} and the extraction job;
  * the rest of the pipeline follows through the job topics. Paths are paths as the extractor sees them (inside its
- * container: mount the data there).
+ * container: mount the data there), and must lie inside {@code genrestack.extractor.input-roots}
+ * ({@link InputRoots}): any other path, {@code ..} or a link leading out gets 403 with one fixed body, whether it
+ * exists or not; only a path inside the roots may be answered "does not exist". {@code POST /runs} needs the role
+ * {@code operator}, {@code GET /runs/{id}} the role {@code reader}.
  */
 @Path("/runs")
 @Tag(name = "runs", description = "start a pipeline run; read a run's run.json")
@@ -113,6 +118,7 @@ public class RunResource {
             @Schema(description = "what is wrong") String error) {}
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
@@ -151,16 +157,6 @@ public class RunResource {
             return bad("'inputs' (folders, .tar.bz2 archives or JSON files) and 'groundTruth' "
                     + "(TSV files or folders) are required");
         }
-        for (String p : req.inputs()) {
-            if (!Files.exists(java.nio.file.Path.of(p))) {
-                return bad("input does not exist on the extractor: " + p);
-            }
-        }
-        for (String p : req.groundTruth()) {
-            if (!Files.exists(java.nio.file.Path.of(p))) {
-                return bad("ground truth does not exist on the extractor: " + p);
-            }
-        }
         String runId = req.runId() == null || req.runId().isBlank()
                 ? "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
                 : req.runId();
@@ -169,6 +165,23 @@ public class RunResource {
         }
         if (req.preset() != null && !List.of("paper", "full").contains(req.preset())) {
             return bad("preset must be 'paper' or 'full'");
+        }
+        // every location is judged before any is said to be missing: the answer never depends on what exists
+        // outside the roots
+        InputRoots roots = new InputRoots(settings.inputRoots());
+        List<String> missing = new java.util.ArrayList<>();
+        for (String p : req.inputs()) {
+            if (refused(roots, p, "input", missing)) {
+                return forbidden(roots);
+            }
+        }
+        for (String p : req.groundTruth()) {
+            if (refused(roots, p, "ground truth", missing)) {
+                return forbidden(roots);
+            }
+        }
+        if (!missing.isEmpty()) {
+            return bad(missing.get(0));
         }
         if (!infra.initialised()) {
             return Response.status(503)
@@ -231,6 +244,7 @@ public class RunResource {
     }
 
     @GET
+    @RolesAllowed(Roles.READER)
     @Path("/{runId}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A run's run.json", description = "What the extractor stored when it set the run up.")
@@ -259,6 +273,21 @@ public class RunResource {
                 .orElse(Response.status(404)
                         .entity(new ApiError("no run " + runId))
                         .build());
+    }
+
+    /** True when {@code location} is refused; adds the "does not exist" message of a missing one to {@code missing}. */
+    private static boolean refused(InputRoots roots, String location, String what, List<String> missing) {
+        InputRoots.Verdict v = roots.check(location);
+        if (v == InputRoots.Verdict.MISSING) {
+            missing.add(what + " does not exist on the extractor: " + location);
+        }
+        return v == InputRoots.Verdict.REFUSED;
+    }
+
+    /** The one answer to a location outside the roots: no path, the same whether it exists or not. */
+    private static Response forbidden(InputRoots roots) {
+        LOG.warnf("run request refused: a location lies outside the input roots %s", roots.roots());
+        return Response.status(403).entity(Map.of("error", InputRoots.REFUSED)).build();
     }
 
     private static Response bad(String message) {

@@ -9,12 +9,14 @@ import io.genrestack.common.storage.ObjectStore;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.groundtruth.GroundTruth;
 import io.genrestack.extractor.groundtruth.GroundTruthFiles;
+import io.genrestack.extractor.input.InputRoots;
 import io.genrestack.extractor.split.GivenSplit;
 import io.genrestack.extractor.split.JointSplit;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +35,9 @@ import java.util.stream.Stream;
  * {@code ...<source>....tsv} (e.g. the synthetic generator's {@code -all.tsv}). With the default joint split every
  * row of every file is re-split (seeded 80/20 by connected release groups across sources); with
  * {@code givenSplit} the files' own train/validation names are used and conflicts are reported.
+ *
+ * <p>Every ground-truth location must lie inside the extractor's {@link InputRoots}; inside a folder, a symbolic
+ * link whose target leaves the roots is not read but reported as a problem (a dead letter).
  */
 public final class RunSetup {
     private static final Logger LOG = Logger.getLogger(RunSetup.class);
@@ -56,13 +61,14 @@ public final class RunSetup {
         this.problems = problems;
     }
 
-    public static RunSetup prepare(String run, RunConfig cfg) throws IOException {
+    public static RunSetup prepare(String run, RunConfig cfg, InputRoots roots) throws IOException {
         FeatureManifest manifest = FeatureManifest.forPreset(cfg.preset(), cfg.exclusions());
         List<GroundTruth> train = new ArrayList<>();
         List<GroundTruth> validation = new ArrayList<>();
         List<GroundTruth> other = new ArrayList<>();
         Map<String, String> canonical = new java.util.HashMap<>(); // one copy of each MBID and label text
-        for (Path f : tsvFiles(cfg.groundTruth())) {
+        List<GroundTruth.Problem> problems = new ArrayList<>();
+        for (Path f : tsvFiles(cfg.groundTruth(), roots, problems)) {
             String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
             String source = GroundTruthFiles.sourceOf(name).orElse(null);
             if (source == null) {
@@ -82,7 +88,6 @@ public final class RunSetup {
             throw new IllegalArgumentException("no ground-truth TSV found in " + cfg.groundTruth()
                     + " (expected names like acousticbrainz-mediaeval-<source>-train.tsv)");
         }
-        List<GroundTruth.Problem> problems = new ArrayList<>();
         Map<String, Map<String, GroundTruth.Row>> rows = new TreeMap<>();
         List<GroundTruth> all = new ArrayList<>(train);
         all.addAll(validation);
@@ -135,25 +140,68 @@ public final class RunSetup {
         return new RunSetup(manifest, rows, sides, vocabularies, problems);
     }
 
-    /** TSV files among the given files and folders (folders searched recursively), sorted. */
-    static List<Path> tsvFiles(List<String> locations) throws IOException {
+    /**
+     * TSV files among the given files and folders (folders searched recursively, links not followed), sorted. A
+     * location outside {@code roots} fails the run naming no path; a {@code .tsv} link inside a folder is taken
+     * when its target is a regular file inside the roots, otherwise it is added to {@code problems} unread.
+     */
+    static List<Path> tsvFiles(List<String> locations, InputRoots roots, List<GroundTruth.Problem> problems)
+            throws IOException {
         List<Path> files = new ArrayList<>();
         for (String loc : locations) {
+            InputRoots.Verdict v = roots.check(loc);
+            if (v == InputRoots.Verdict.REFUSED) {
+                throw new IllegalArgumentException("ground truth: " + InputRoots.REFUSED);
+            }
             Path p = Path.of(loc);
+            if (v == InputRoots.Verdict.MISSING) {
+                throw new IllegalArgumentException("ground-truth location does not exist: " + p);
+            }
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(f -> Files.isRegularFile(f)
-                                    && f.getFileName().toString().endsWith(".tsv"))
-                            .forEach(files::add);
+                    for (Path f : (Iterable<Path>) s.sorted()::iterator) {
+                        String name = f.getFileName().toString();
+                        if (!name.endsWith(".tsv")) {
+                            continue;
+                        }
+                        if (Files.isSymbolicLink(f)) {
+                            String refused = linkRefusal(f, roots);
+                            if (refused != null) {
+                                problems.add(new GroundTruth.Problem(
+                                        GroundTruthFiles.sourceOf(name).orElse("unknown"),
+                                        p.relativize(f).toString(),
+                                        0,
+                                        null,
+                                        refused));
+                                continue;
+                            }
+                            files.add(f);
+                        } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                            files.add(f);
+                        }
+                    }
                 }
             } else if (Files.isRegularFile(p)) {
                 files.add(p);
             } else {
-                throw new IllegalArgumentException("ground-truth location does not exist: " + p);
+                throw new IllegalArgumentException("ground-truth location is not a file or folder: " + p);
             }
         }
         files.sort(null);
         return files;
+    }
+
+    /** Null when a link inside a ground-truth folder may be read, else the reason; the target is never opened. */
+    private static String linkRefusal(Path link, InputRoots roots) {
+        try {
+            Path target = link.toRealPath();
+            if (!roots.contains(target)) {
+                return "link refused (target outside the input roots)";
+            }
+            return Files.isRegularFile(target) ? null : "link refused (target is not a regular file)";
+        } catch (IOException e) {
+            return "link refused (target unreadable)";
+        }
     }
 
     /** Writes run.json, the feature manifest and the label vocabularies under the run. */

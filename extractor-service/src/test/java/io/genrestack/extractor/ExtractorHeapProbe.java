@@ -5,6 +5,7 @@ import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.TrainParams;
 import io.genrestack.common.serde.Json;
 import io.genrestack.extractor.input.InputItem;
+import io.genrestack.extractor.input.InputRoots;
 import io.genrestack.testkit.ForkedHeap;
 
 import java.io.BufferedWriter;
@@ -92,7 +93,7 @@ public final class ExtractorHeapProbe {
                 42,
                 TrainParams.paperBase(),
                 TrainParams.paperStacked());
-        RunSetup setup = RunSetup.prepare("probe", cfg);
+        RunSetup setup = RunSetup.prepare("probe", cfg, new InputRoots(List.of(dir.toString())));
         ForkedHeap.checkpoint("setup");
 
         TrackBuilder builder = new TrackBuilder("probe", setup);

@@ -1,5 +1,6 @@
 package io.genrestack.extractor;
 
+import io.genrestack.common.Roles;
 import io.genrestack.common.Topics;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.kafka.RangeReader;
@@ -13,6 +14,7 @@ import io.genrestack.common.storage.RunPaths;
 import io.genrestack.platform.Infrastructure;
 import io.genrestack.testkit.InfraTestResource;
 import io.genrestack.testkit.SharedData;
+import io.genrestack.testkit.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @QuarkusTestResource(InfraTestResource.class)
+@QuarkusTestResource(InputRootsTestResource.class)
 class ExtractorStageTest {
     static final String M_BE9 = "be9e01e5-8f93-494d-bbaa-ddcc5a52f629";
     static final String M_0DA = "0dad432b-16cc-4bf0-8961-fd31d124b01b";
@@ -123,14 +126,18 @@ class ExtractorStageTest {
                 List.of(gt.toString()),
                 "trainFraction",
                 1.0));
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.token(Roles.OPERATOR))
+                .contentType("application/json")
                 .body(body)
                 .when()
                 .post("/runs")
                 .then()
                 .statusCode(202)
                 .body(containsString(runId));
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.token(Roles.OPERATOR))
+                .contentType("application/json")
                 .body("{\"inputs\":[]}")
                 .when()
                 .post("/runs")

@@ -1,6 +1,8 @@
 package io.genrestack.stacker;
 
+import io.genrestack.common.Roles;
 import io.genrestack.common.features.FeatureException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -31,10 +33,12 @@ import java.util.Optional;
  * {@code {run, taxonomies: {<source>: [{label, score}, ... top 10, best first]}}}. 400 for malformed JSON or a
  * document that cannot be flattened (the reason names the offending path), 413 above
  * {@code genrestack.stacker.predict-max-bytes}, 404 when the run (or any run with stacked models) does not exist,
- * 503 when object storage or the models cannot be read.
+ * 503 when object storage or the models cannot be read. Role {@code reader} (401 without a token, 403 without
+ * the role).
  */
 @Path("/predict")
 @Tag(name = "predict", description = "genre predictions for one low-level document")
+@RolesAllowed(Roles.READER)
 public class PredictResource {
     private static final Logger LOG = Logger.getLogger(PredictResource.class);
 

@@ -1,6 +1,7 @@
 package io.genrestack.stacker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genrestack.common.Roles;
 import io.genrestack.common.Sources;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.features.Flattener;
@@ -15,6 +16,7 @@ import io.genrestack.ml.MlpSpec;
 import io.genrestack.platform.Infrastructure;
 import io.genrestack.testkit.InfraTestResource;
 import io.genrestack.testkit.SharedData;
+import io.genrestack.testkit.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -206,7 +208,9 @@ class PredictResourceTest {
     @Test
     void predictsFourTaxonomiesForARealDocument() throws Exception {
         byte[] doc = Files.readAllBytes(samples.get(0));
-        JsonPath body = given().contentType("application/json")
+        JsonPath body = given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .contentType("application/json")
                 .body(doc)
                 .queryParam("run", run)
                 .when()
@@ -219,7 +223,9 @@ class PredictResourceTest {
 
         // default run: the newest run with stacked models, i.e. this one
         byte[] other = Files.readAllBytes(samples.get(1));
-        JsonPath latest = given().contentType("application/json")
+        JsonPath latest = given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .contentType("application/json")
                 .body(other)
                 .when()
                 .post("/predict")
@@ -232,7 +238,9 @@ class PredictResourceTest {
 
     @Test
     void rejectsBadDocumentsWithTheReason() throws Exception {
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .contentType("application/json")
                 .body("{\"lowlevel\": {".getBytes())
                 .queryParam("run", run)
                 .when()
@@ -243,7 +251,9 @@ class PredictResourceTest {
 
         ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(Files.readAllBytes(samples.get(0)));
         doc.remove("rhythm");
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .contentType("application/json")
                 .body(Json.MAPPER.writeValueAsBytes(doc))
                 .queryParam("run", run)
                 .when()
@@ -256,7 +266,9 @@ class PredictResourceTest {
         java.util.Arrays.fill(big, (byte) ' ');
         big[0] = '{';
         big[big.length - 1] = '}';
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .contentType("application/json")
                 .body(big)
                 .queryParam("run", run)
                 .when()
@@ -264,7 +276,9 @@ class PredictResourceTest {
                 .then()
                 .statusCode(413);
 
-        given().contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.token(Roles.READER))
+                .contentType("application/json")
                 .body(Files.readAllBytes(samples.get(0)))
                 .queryParam("run", "no-such-run-" + UUID.randomUUID())
                 .when()

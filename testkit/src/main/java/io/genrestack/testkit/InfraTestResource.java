@@ -13,8 +13,9 @@ import java.util.Map;
  * {@code @QuarkusTestResource}). It supplies {@code kafka.bootstrap.servers},
  * {@code genrestack.s3.endpoint}, {@code genrestack.s3.access-key}, {@code genrestack.s3.secret-key}
  * and {@code genrestack.s3.bucket} (default {@value #DEFAULT_BUCKET}; init argument
- * {@code bucket} changes it). Dev Services must still be off in the service's
- * {@code application.properties} ({@code quarkus.devservices.enabled=false}).
+ * {@code bucket} changes it), and the test key pair's public key for the services' JWT check
+ * ({@link TestTokens#serviceConfig()}: send {@code TestTokens.bearer(roles)}). Dev Services must still be off in
+ * the service's {@code application.properties} ({@code quarkus.devservices.enabled=false}).
  *
  * <p>{@link #stop()} leaves the servers running: other test classes in the JVM use them too; the
  * shutdown hook of {@link LocalInfra} releases them when the JVM ends.
@@ -52,6 +53,7 @@ public class InfraTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("genrestack.s3.access-key", endpoints.s3AccessKey());
         config.put("genrestack.s3.secret-key", endpoints.s3SecretKey());
         config.put("genrestack.s3.bucket", bucket);
+        config.putAll(TestTokens.serviceConfig());
         return config;
     }
 }

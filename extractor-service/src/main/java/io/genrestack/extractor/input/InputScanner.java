@@ -29,7 +29,9 @@ import java.util.function.Consumer;
  * reason (not JSON, name not an MBID, too large, a link, a path escaping the archive, unreadable). Links are
  * never followed, except that a symbolic link to a regular file inside an input folder is read when its real
  * path stays inside that folder. A corrupt or truncated archive yields a {@link BadItem} named after the
- * archive (after the items read before the damage) and scanning goes on with the next input.
+ * archive (after the items read before the damage) and scanning goes on with the next input. With
+ * {@link InputRoots} (the extractor always passes its {@code genrestack.extractor.input-roots}) an input outside the
+ * roots is a {@link BadItem} with reason {@link InputRoots#REFUSED} and is never opened.
  *
  * <p>The pieces: {@link FolderWalk} (the folder rules, shared with {@link #countCandidates}), {@link ArchiveStream}
  * (tar.bz2 entries), {@link BombGuard} (expansion limit), {@link DocumentReader} (size limit, reading) and
@@ -66,6 +68,7 @@ public final class InputScanner {
     private final long maxBytes;
     private final DocumentReader reader;
     private final ArchiveStream archives;
+    private final InputRoots roots;
 
     /** A scanner with the default size limit of 16 MiB per document. */
     public InputScanner() {
@@ -74,12 +77,21 @@ public final class InputScanner {
 
     /** A scanner that refuses documents larger than {@code maxBytes} (they are never read whole). */
     public InputScanner(long maxBytes) {
+        this(maxBytes, null);
+    }
+
+    /**
+     * A scanner that refuses documents larger than {@code maxBytes} and reads only inputs inside {@code roots}
+     * (null: anywhere, for tools and tests of the format rules).
+     */
+    public InputScanner(long maxBytes, InputRoots roots) {
         if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("maxBytes must be in 1.." + (Integer.MAX_VALUE - 16) + ": " + maxBytes);
         }
         this.maxBytes = maxBytes;
         this.reader = new DocumentReader(maxBytes);
         this.archives = new ArchiveStream(reader);
+        this.roots = roots;
     }
 
     /** The size limit per document, in bytes. */
@@ -152,10 +164,18 @@ public final class InputScanner {
      * that dead letters of two input folders holding the same relative paths can be told apart), or the input
      * itself when it is an archive or a {@code .json} file; returns false when the visitor stopped.
      */
-    private static boolean eachInput(Path input, FolderWalk.Visitor visitor) {
+    private boolean eachInput(Path input, FolderWalk.Visitor visitor) {
         String display = input.getFileName() == null
                 ? input.toString()
                 : input.getFileName().toString();
+        if (roots != null) {
+            InputRoots.Verdict v = roots.check(input);
+            if (v == InputRoots.Verdict.REFUSED) {
+                return visitor.problem(display, InputRoots.REFUSED);
+            } else if (v == InputRoots.Verdict.MISSING) {
+                return visitor.problem(display, "input does not exist: " + input);
+            }
+        }
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(input, BasicFileAttributes.class);
