@@ -5,6 +5,7 @@ import io.genrestack.cli.synth.Shape;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
+import io.genrestack.common.kafka.KafkaSecurity;
 import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.ProgressMark;
@@ -139,7 +140,7 @@ class ReliabilityDrillTest {
             int published = checkKeys(bootstrap, baseRun, drillRun, fig);
             checkDeadLetters(bootstrap, baseRun, drillRun, hostile, published, fig);
             faults.check();
-            checkLogs(work.resolve("logs"), secret, fig);
+            checkLogs(work.resolve("logs"), secrets(secret, infra.env()), fig);
         } finally {
             fig.add("drill total: %.1f min", (System.nanoTime() - t0) / 6e10);
             String text = fig.text();
@@ -515,7 +516,21 @@ class ReliabilityDrillTest {
                 published, untagged.size(), TRACKS, hostile.expected().size(), c);
     }
 
-    static void checkLogs(Path logs, String secret, Figures fig) throws Exception {
+    /**
+     * What no service log may contain: the S3 secret key and every credential the infrastructure hands out (SCRAM
+     * password, JAAS line, keystore/truststore passwords of a secure pair: {@code KafkaSecurity.isSecret} names).
+     */
+    static List<String> secrets(String s3Secret, Map<String, String> infraEnv) {
+        List<String> secrets = new ArrayList<>(List.of(s3Secret));
+        infraEnv.forEach((name, value) -> {
+            if (KafkaSecurity.isSecret(name) && value != null && !value.isBlank() && !secrets.contains(value)) {
+                secrets.add(value);
+            }
+        });
+        return secrets;
+    }
+
+    static void checkLogs(Path logs, List<String> secrets, Figures fig) throws Exception {
         long lines = 0;
         long s3Retries = 0;
         long jobRetries = 0;
@@ -523,7 +538,11 @@ class ReliabilityDrillTest {
         try (Stream<Path> files = Files.list(logs)) {
             for (Path f : files.toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
-                assertFalse(text.contains(secret), f + " contains the S3 secret key");
+                for (String secret : secrets) {
+                    assertFalse(
+                            text.contains(secret),
+                            f + " contains a credential (S3 secret key, SCRAM or store password)");
+                }
                 assertFalse(text.contains("OutOfMemoryError"), f + " ran out of memory");
                 lines += text.lines().count();
                 s3Retries += text.lines()
