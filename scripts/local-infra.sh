@@ -3,7 +3,7 @@
 # for the local run of GenreStack. Needs only Java (>= 17) and Maven; the jars are fetched once
 # through infra/pom.xml into the cache folder.
 #
-# Usage: scripts/local-infra.sh start|stop|status|env|release <lease>|reset|help
+# Usage: scripts/local-infra.sh start [--secure]|stop|status|env|release <lease>|reset|help
 # See docs/local-infra.md for the environment variables, files and exit codes.
 set -euo pipefail
 
@@ -26,6 +26,9 @@ Usage: scripts/local-infra.sh COMMAND
 Commands:
   start          fetch the jars if needed, start Kafka + s3proxy (or reuse running ones),
                  wait until both answer, write <work>/infra.env and print the addresses
+  start --secure the same with TLS everywhere: a generated CA, Kafka with one SASL_SSL listener
+                 (SCRAM-SHA-512 users made at format time) and a mutual-TLS controller listener,
+                 s3proxy on HTTPS only; `env` then prints the client settings (KAFKA_*, CA file)
   stop           stop exactly the processes recorded in the pid files (TERM, wait, KILL)
   status         print running/stopped per server; exit 0 all running, 3 all stopped, 1 partial
   env            print the env file (export lines) for: eval "$(scripts/local-infra.sh env)"
@@ -33,7 +36,7 @@ Commands:
                  servers when the last lease is gone and they were started under a lease
   reset          stop, then delete Kafka and S3 data (keeps the jar cache)
 
-Environment: GENRESTACK_INFRA_CACHE, GENRESTACK_INFRA_WORK, GENRESTACK_S3_ACCESS_KEY,
+Environment: GENRESTACK_INFRA_CACHE, GENRESTACK_INFRA_WORK, GENRESTACK_INFRA_SECURE, GENRESTACK_S3_ACCESS_KEY,
 GENRESTACK_S3_SECRET_KEY, GENRESTACK_INFRA_START_TIMEOUT, GENRESTACK_INFRA_STOP_TIMEOUT,
 GENRESTACK_INFRA_LEASE, GENRESTACK_KAFKA_JAVA_OPTS, GENRESTACK_S3_JAVA_OPTS,
 GENRESTACK_MVN, GENRESTACK_MVN_ARGS, JAVA_HOME.  Details: docs/local-infra.md
@@ -77,6 +80,14 @@ readonly PORTS_FILE=$WORK/ports
 readonly ENV_FILE=$WORK/infra.env
 readonly LEASES=$WORK/leases
 readonly OWNER_FILE=$WORK/owner
+readonly MODE_FILE=$WORK/mode
+readonly SECURE_DIR=$WORK/secure
+readonly CA_CERT=$SECURE_DIR/ca.crt
+readonly CREDENTIALS=$SECURE_DIR/credentials
+readonly CLIENT_USER=genrestack
+# Requested mode of `start` (--secure or GENRESTACK_INFRA_SECURE=true); the running servers' mode is in $MODE_FILE.
+SECURE=0
+[[ ${GENRESTACK_INFRA_SECURE:-false} == true ]] && SECURE=1
 
 # ---------------------------------------------------------------------------------------------
 # Locking: one start/stop/release at a time per work folder (tests in parallel JVMs, humans).
@@ -135,6 +146,11 @@ http_answers() {
     printf "GET / HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n" "$1" >&3
     IFS= read -r line <&3 || exit 1
     [[ $line == HTTP/* ]]' _ "$1" 2>/dev/null
+}
+
+# True when an HTTPS server whose certificate our CA signed answers (any status) on 127.0.0.1:$1.
+https_answers() {
+  with_timeout 6 curl -s -o /dev/null --max-time 5 --cacert "$CA_CERT" "https://127.0.0.1:$1/" 2>/dev/null
 }
 
 # True when port $1 is not in use on this host (checked in /proc/net/tcp* on Linux, else by
@@ -230,18 +246,101 @@ load_ports() {
   S3_PORT=$(sed -n 's/^S3_PORT=\([0-9]*\)$/\1/p' "$PORTS_FILE")
 }
 
+# ---------------------------------------------------------------------------------------------
+# Secure mode: CA, certificates and credentials, made once per work folder (kept until `reset`).
+
+running_mode() { cat "$MODE_FILE" 2>/dev/null || echo plaintext; }
+requested_mode() { if ((SECURE)); then echo secure; else echo plaintext; fi; }
+
+random_secret() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
+
+credential() { sed -n "s/^$1=//p" "$CREDENTIALS"; }
+
+keytool_cmd() {
+  local dir
+  dir=$(dirname "$(command -v "$JAVA")")
+  if [[ -x $dir/keytool ]]; then echo "$dir/keytool"; else echo keytool; fi
+}
+
+# Writes <work>/secure/: ca.key + ca.crt (the CA), server.key + server.crt (127.0.0.1 / localhost, server and
+# client use, signed by the CA), server.p12 (the keystore of Kafka and s3proxy), truststore.p12 (the CA for clients
+# that want PKCS12), credentials (keystore, truststore and SCRAM passwords). Files are mode 600.
+ensure_secure_material() {
+  [[ -s $CA_CERT && -s $CREDENTIALS && -s $SECURE_DIR/server.p12 && -s $SECURE_DIR/truststore.p12 ]] && return 0
+  command -v openssl >/dev/null 2>&1 || die "--secure needs openssl"
+  command -v curl >/dev/null 2>&1 || die "--secure needs curl (readiness check of s3proxy over HTTPS)"
+  [[ -f $KAFKA_DATA/meta.properties ]] &&
+    die "the Kafka data in $KAFKA_DATA lost its credentials ($SECURE_DIR): run reset, then start --secure"
+  local d=$SECURE_DIR ks tp log=$WORK/secure-setup.log
+  rm -rf -- "$d"
+  mkdir -p "$d"
+  chmod 700 "$d"
+  ks=$(random_secret) tp=$(random_secret)
+  (
+    umask 077
+    printf 'KEYSTORE_PASSWORD=%s\nTRUSTSTORE_PASSWORD=%s\nADMIN_PASSWORD=%s\nCLIENT_PASSWORD=%s\n' \
+      "$ks" "$tp" "$(random_secret)" "$(random_secret)" >"$CREDENTIALS"
+  )
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n%s\n%s\n' \
+    'keyUsage=critical,digitalSignature,keyEncipherment' 'extendedKeyUsage=serverAuth,clientAuth' >"$d/server.ext"
+  if ! {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=GenreStack local CA $(random_secret)" \
+      -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \
+      -keyout "$d/ca.key" -out "$CA_CERT" &&
+      openssl req -newkey rsa:2048 -nodes -subj '/CN=127.0.0.1' -keyout "$d/server.key" -out "$d/server.csr" &&
+      openssl x509 -req -in "$d/server.csr" -CA "$CA_CERT" -CAkey "$d/ca.key" -CAcreateserial -days 825 \
+        -extfile "$d/server.ext" -out "$d/server.crt" &&
+      openssl pkcs12 -export -name server -in "$d/server.crt" -inkey "$d/server.key" -certfile "$CA_CERT" \
+        -passout "pass:$ks" -out "$d/server.p12" &&
+      "$(keytool_cmd)" -importcert -noprompt -alias genrestack-ca -file "$CA_CERT" -storetype PKCS12 \
+        -keystore "$d/truststore.p12" -storepass "$tp"
+  } </dev/null >"$log" 2>&1 9>&- 8>&-; then
+    tail -n 20 "$log" >&2 || true
+    rm -rf -- "$d"
+    die "generating the CA and certificates failed (log: $log)"
+  fi
+  chmod 600 "$d"/*
+  log "generated a CA and certificates in $d"
+}
+
 write_kafka_config() {
   mkdir -p "$KAFKA_DIR" "$KAFKA_DATA"
-  cat >"$KAFKA_CONF" <<EOF
+  local listeners
+  if [[ $(running_mode) == secure ]]; then
+    # One client listener, SASL_SSL with SCRAM-SHA-512 (also from the broker to itself); the KRaft controller
+    # listener is TLS with client certificates (SCRAM cannot authenticate to a controller: its users live in the
+    # metadata the controller serves). No plaintext listener.
+    listeners="listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=SASL_SSL://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=SASL_SSL
+listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule \
+required username=\"admin\" password=\"$(credential ADMIN_PASSWORD)\";
+listener.name.controller.ssl.client.auth=required
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$SECURE_DIR/server.p12
+ssl.keystore.password=$(credential KEYSTORE_PASSWORD)
+ssl.truststore.type=PEM
+ssl.truststore.location=$CA_CERT
+super.users=User:admin"
+  else
+    listeners="listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  fi
+  (
+    umask 077
+    cat >"$KAFKA_CONF" <<EOF
 # Written by scripts/local-infra.sh; rewritten at every start.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+$listeners
 log.dirs=$KAFKA_DATA
 num.partitions=3
 auto.create.topics.enable=false
@@ -256,6 +355,7 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
+  )
   cat >"$KAFKA_LOG4J" <<'EOF'
 # Written by scripts/local-infra.sh: broker log to stdout, which the script sends to kafka.log.
 status = warn
@@ -274,9 +374,17 @@ EOF
 
 write_s3_config() {
   mkdir -p "$S3_DIR" "$S3_DATA"
-  cat >"$S3_CONF" <<EOF
+  local endpoint="s3proxy.endpoint=http://127.0.0.1:$S3_PORT"
+  if [[ $(running_mode) == secure ]]; then
+    endpoint="s3proxy.secure-endpoint=https://127.0.0.1:$S3_PORT
+s3proxy.keystore-path=$SECURE_DIR/server.p12
+s3proxy.keystore-password=$(credential KEYSTORE_PASSWORD)"
+  fi
+  (
+    umask 077
+    cat >"$S3_CONF" <<EOF
 # Written by scripts/local-infra.sh; rewritten at every start.
-s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+$endpoint
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$ACCESS_KEY
 s3proxy.credential=$SECRET_KEY
@@ -285,6 +393,7 @@ jclouds.identity=$ACCESS_KEY
 jclouds.credential=$SECRET_KEY
 jclouds.filesystem.basedir=$S3_DATA
 EOF
+  )
 }
 
 # A random Kafka cluster id: 16 random bytes, URL-safe base64 without padding.
@@ -296,10 +405,16 @@ format_kafka_if_needed() {
   [[ -f $KAFKA_DATA/meta.properties ]] && return 0
   rm -rf -- "$KAFKA_DATA"
   mkdir -p "$KAFKA_DATA"
+  # The SCRAM users of secure mode go into the first metadata, with the broker's own tool.
+  local scram=()
+  if [[ $(running_mode) == secure ]]; then
+    scram=(--add-scram "SCRAM-SHA-512=[name=admin,password=$(credential ADMIN_PASSWORD)]"
+      --add-scram "SCRAM-SHA-512=[name=$CLIENT_USER,password=$(credential CLIENT_PASSWORD)]")
+  fi
   # Short-lived JVM: C1 only and serial GC start faster.
   if ! "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
       -Dlog4j2.configurationFile="$KAFKA_LOG4J" -cp "$KAFKA_LIB/*" \
-      kafka.tools.StorageTool format -t "$(random_cluster_id)" -c "$KAFKA_CONF" \
+      kafka.tools.StorageTool format -t "$(random_cluster_id)" -c "$KAFKA_CONF" "${scram[@]+"${scram[@]}"}" \
       </dev/null >"$WORK/kafka-format.log" 2>&1 9>&- 8>&-; then
     fail_start "formatting the Kafka storage failed" "$WORK/kafka-format.log"
   fi
@@ -362,7 +477,7 @@ start_s3proxy() {
 }
 
 kafka_ready() { grep -q 'Kafka Server started' "$KAFKA_LOG" 2>/dev/null && port_open "$KAFKA_PORT"; }
-s3_ready() { http_answers "$S3_PORT"; }
+s3_ready() { if [[ $(running_mode) == secure ]]; then https_answers "$S3_PORT"; else http_answers "$S3_PORT"; fi; }
 
 fail_start() {
   local what=$1 logfile=$2
@@ -392,22 +507,47 @@ wait_ready() {
 
 write_env_file() {
   local tmp=$ENV_FILE.tmp.$$
-  cat >"$tmp" <<EOF
+  (
+    umask 077
+    if [[ $(running_mode) == secure ]]; then
+      cat >"$tmp" <<EOF
+# Written by scripts/local-infra.sh start --secure; removed by stop. Use: eval "\$(scripts/local-infra.sh env)"
+export GENRESTACK_KAFKA_BOOTSTRAP='127.0.0.1:$KAFKA_PORT'
+export KAFKA_SECURITY_PROTOCOL='SASL_SSL'
+export KAFKA_SASL_MECHANISM='SCRAM-SHA-512'
+export GENRESTACK_KAFKA_USERNAME='$CLIENT_USER'
+export GENRESTACK_KAFKA_PASSWORD='$(credential CLIENT_PASSWORD)'
+export KAFKA_SSL_TRUSTSTORE_TYPE='PEM'
+export KAFKA_SSL_TRUSTSTORE_LOCATION='$CA_CERT'
+export GENRESTACK_S3_ENDPOINT='https://127.0.0.1:$S3_PORT'
+export GENRESTACK_S3_CA_FILE='$CA_CERT'
+export GENRESTACK_S3_ACCESS_KEY='$ACCESS_KEY'
+export GENRESTACK_S3_SECRET_KEY='$SECRET_KEY'
+EOF
+    else
+      cat >"$tmp" <<EOF
 # Written by scripts/local-infra.sh start; removed by stop. Use: eval "\$(scripts/local-infra.sh env)"
 export GENRESTACK_KAFKA_BOOTSTRAP='127.0.0.1:$KAFKA_PORT'
 export GENRESTACK_S3_ENDPOINT='http://127.0.0.1:$S3_PORT'
 export GENRESTACK_S3_ACCESS_KEY='$ACCESS_KEY'
 export GENRESTACK_S3_SECRET_KEY='$SECRET_KEY'
 EOF
+    fi
+  )
   mv -f -- "$tmp" "$ENV_FILE"
 }
 
 print_addresses() {
   local env_access
   env_access=$(sed -n "s/^export GENRESTACK_S3_ACCESS_KEY='\(.*\)'$/\1/p" "$ENV_FILE" 2>/dev/null || true)
-  printf 'kafka    127.0.0.1:%s  (pid %s, log %s)\n' "$KAFKA_PORT" "$(read_pid "$KAFKA_PID")" "$KAFKA_LOG"
-  printf 's3proxy  http://127.0.0.1:%s  (pid %s, access key %s, log %s)\n' \
-    "$S3_PORT" "$(read_pid "$S3_PID")" "${env_access:-$ACCESS_KEY}" "$S3_LOG"
+  local scheme=http kafka_mode=''
+  if [[ $(running_mode) == secure ]]; then
+    scheme=https kafka_mode="SASL_SSL/SCRAM-SHA-512 user $CLIENT_USER, CA $CA_CERT, "
+  fi
+  printf 'kafka    127.0.0.1:%s  (%spid %s, log %s)\n' "$KAFKA_PORT" "$kafka_mode" "$(read_pid "$KAFKA_PID")" \
+    "$KAFKA_LOG"
+  printf 's3proxy  %s://127.0.0.1:%s  (pid %s, access key %s, log %s)\n' \
+    "$scheme" "$S3_PORT" "$(read_pid "$S3_PID")" "${env_access:-$ACCESS_KEY}" "$S3_LOG"
   printf 'env      %s  (eval "$(%s env)")\n' "$ENV_FILE" "$SCRIPT_DIR/local-infra.sh"
 }
 
@@ -417,7 +557,7 @@ both_alive() { is_ours "$(read_pid "$KAFKA_PID")" "$KAFKA_CONF" && is_ours "$(re
 # State: 0 = both running and answering, 3 = nothing running, 1 = partial.
 
 kafka_running() { is_ours "$(read_pid "$KAFKA_PID")" "$KAFKA_CONF" && [[ -n $KAFKA_PORT ]] && port_open "$KAFKA_PORT"; }
-s3_running() { is_ours "$(read_pid "$S3_PID")" "$S3_CONF" && [[ -n $S3_PORT ]] && http_answers "$S3_PORT"; }
+s3_running() { is_ours "$(read_pid "$S3_PID")" "$S3_CONF" && [[ -n $S3_PORT ]] && s3_ready; }
 
 state() {
   load_ports
@@ -468,6 +608,10 @@ do_start() {
     rc=0
     state || rc=$?
   done
+  if ((rc == 0)) && [[ $(running_mode) != "$(requested_mode)" ]]; then
+    die "the servers of $WORK run in $(running_mode) mode, not $(requested_mode):" \
+      "stop them first, or use another GENRESTACK_INFRA_WORK"
+  fi
   if ((rc == 0)); then
     add_lease
     # A start by hand makes the servers manual: no test JVM will stop them then.
@@ -485,6 +629,12 @@ do_start() {
   local t0=$SECONDS
   rm -f -- "$ENV_FILE"
   rm -rf -- "$LEASES"
+  if [[ -f $KAFKA_DATA/meta.properties && $(running_mode) != "$(requested_mode)" ]]; then
+    die "$WORK holds the data of a $(running_mode) broker: start it in that mode," \
+      "run reset first, or use another GENRESTACK_INFRA_WORK"
+  fi
+  ((SECURE)) && ensure_secure_material
+  requested_mode >"$MODE_FILE"
   choose_ports
   write_kafka_config
   write_s3_config
@@ -548,17 +698,20 @@ do_status() {
   load_ports
   local kpid spid rc=0
   kpid=$(read_pid "$KAFKA_PID") spid=$(read_pid "$S3_PID")
+  local scheme=http
+  [[ $(running_mode) == secure ]] && scheme=https
   if kafka_running; then
-    printf 'kafka    running  127.0.0.1:%s  pid %s\n' "$KAFKA_PORT" "$kpid"
+    printf 'kafka    running  127.0.0.1:%s  pid %s%s\n' "$KAFKA_PORT" "$kpid" \
+      "$([[ $scheme == https ]] && echo '  SASL_SSL' || true)"
   elif is_ours "$kpid" "$KAFKA_CONF"; then
     printf 'kafka    starting/not answering  127.0.0.1:%s  pid %s\n' "$KAFKA_PORT" "$kpid"
   else
     printf 'kafka    stopped\n'
   fi
   if s3_running; then
-    printf 's3proxy  running  http://127.0.0.1:%s  pid %s\n' "$S3_PORT" "$spid"
+    printf 's3proxy  running  %s://127.0.0.1:%s  pid %s\n' "$scheme" "$S3_PORT" "$spid"
   elif is_ours "$spid" "$S3_CONF"; then
-    printf 's3proxy  starting/not answering  http://127.0.0.1:%s  pid %s\n' "$S3_PORT" "$spid"
+    printf 's3proxy  starting/not answering  %s://127.0.0.1:%s  pid %s\n' "$scheme" "$S3_PORT" "$spid"
   else
     printf 's3proxy  stopped\n'
   fi
@@ -595,12 +748,19 @@ do_release() {
 do_reset() {
   lock_work
   do_stop
-  rm -rf -- "$KAFKA_DATA" "$S3_DATA" "$PORTS_FILE"
+  rm -rf -- "$KAFKA_DATA" "$S3_DATA" "$PORTS_FILE" "$SECURE_DIR" "$MODE_FILE"
   echo "deleted Kafka and S3 data under $WORK"
 }
 
 case ${1:-} in
-  start) do_start ;;
+  start)
+    case ${2:-} in
+      --secure) SECURE=1 ;;
+      '') ;;
+      *) usage >&2; exit 2 ;;
+    esac
+    do_start
+    ;;
   stop) lock_work; do_stop ;;
   status) do_status ;;
   env) do_env ;;

@@ -105,8 +105,16 @@ final class DecodeCommand implements Callable<Integer> {
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 err.printf(
                         "genrestack decode: no answer from Kafka at %s within 15 s (set --bootstrap HOST:PORT or"
-                                + " GENRESTACK_KAFKA_BOOTSTRAP; `scripts/local-infra.sh env` prints the local one)%n",
+                                + " GENRESTACK_KAFKA_BOOTSTRAP; `scripts/local-infra.sh env` prints the local one;"
+                                + " a TLS/SASL cluster also needs KAFKA_SECURITY_PROTOCOL and the rest of"
+                                + " docs/configuration.md)%n",
                         servers);
+                return 1;
+            } catch (org.apache.kafka.common.errors.AuthenticationException e) {
+                err.printf(
+                        "genrestack decode: Kafka at %s refused this client: %s (check KAFKA_SECURITY_PROTOCOL,"
+                                + " KAFKA_SASL_*, GENRESTACK_KAFKA_USERNAME/PASSWORD, KAFKA_SSL_TRUSTSTORE_*)%n",
+                        servers, e.getMessage());
                 return 1;
             }
             c.assign(parts);

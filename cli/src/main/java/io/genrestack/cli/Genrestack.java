@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code genrestack} command (script {@code ./genrestack} at the repository root), on picocli: subcommands
- * {@code run}, {@code synth}, {@code features}, {@code decode}, {@code token}, {@code completion} and {@code help}; {@code --help}
- * and {@code --version} on each. Subcommands are registered in {@link #commandLine()} only.
+ * {@code run}, {@code synth}, {@code features}, {@code decode}, {@code token}, {@code completion} and {@code help};
+ * {@code --help} and {@code --version} on each. Subcommands are registered in {@link #commandLine()} only.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILED} the command failed (a run's stage, an unreachable broker, an
  * unreadable file), {@value #USAGE} usage error (unknown command or option, missing or malformed value), 130 when

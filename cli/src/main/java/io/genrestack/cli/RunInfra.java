@@ -1,5 +1,6 @@
 package io.genrestack.cli;
 
+import io.genrestack.common.kafka.KafkaSecurity;
 import io.genrestack.testkit.InfraScript;
 import io.genrestack.testkit.LocalInfra;
 
@@ -23,6 +24,10 @@ final class RunInfra {
         this.repo = repo;
         this.env = env;
         this.startedHere = startedHere;
+        // a secure pair (local-infra.sh start --secure): this JVM's clients of it use its TLS/SASL settings
+        if (env.get(LocalInfra.KAFKA_BOOTSTRAP) != null) {
+            KafkaSecurity.register(env.get(LocalInfra.KAFKA_BOOTSTRAP), KafkaSecurity.fromConfig(env));
+        }
     }
 
     /** Servers that are already up: {@code env} holds their {@code GENRESTACK_*} addresses; never stopped here. */
@@ -30,7 +35,10 @@ final class RunInfra {
         return new RunInfra(repo, Map.copyOf(env), false);
     }
 
-    /** Starts the servers when they are not running, and reads their addresses. */
+    /**
+     * Starts the servers when they are not running, and reads their addresses. With
+     * {@code GENRESTACK_INFRA_SECURE=true} in the environment the script starts (or expects) the secure pair.
+     */
     static RunInfra start(Path repo) throws Exception {
         boolean running = InfraScript.run(repo, Map.of(), Duration.ofSeconds(60), "status")
                 .ok();
@@ -47,7 +55,11 @@ final class RunInfra {
         return infra;
     }
 
-    /** The {@code GENRESTACK_KAFKA_BOOTSTRAP} and {@code GENRESTACK_S3_*} variables. */
+    /**
+     * The {@code GENRESTACK_KAFKA_BOOTSTRAP} and {@code GENRESTACK_S3_*} variables; for a secure pair also the
+     * {@code KAFKA_*} client settings, {@code GENRESTACK_KAFKA_USERNAME} / {@code _PASSWORD} and
+     * {@code GENRESTACK_S3_CA_FILE}.
+     */
     Map<String, String> env() {
         return env;
     }

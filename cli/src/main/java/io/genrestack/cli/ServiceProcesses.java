@@ -75,6 +75,13 @@ final class ServiceProcesses {
         env.put("GENRESTACK_S3_ENDPOINT", infraEnv.get("GENRESTACK_S3_ENDPOINT"));
         env.put("GENRESTACK_S3_ACCESS_KEY", infraEnv.get("GENRESTACK_S3_ACCESS_KEY"));
         env.put("GENRESTACK_S3_SECRET_KEY", infraEnv.get("GENRESTACK_S3_SECRET_KEY"));
+        // TLS/SASL settings come from the infrastructure only (a secure pair's env), never from this JVM's own
+        env.keySet().removeIf(ServiceProcesses::isTransportSetting);
+        infraEnv.forEach((k, v) -> {
+            if (isTransportSetting(k)) {
+                env.put(k, v);
+            }
+        });
         env.put("QUARKUS_HTTP_PORT", String.valueOf(http.port(s)));
         env.put("GENRESTACK_PLATFORM_WORK_DIR", work.resolve("scratch/" + s).toString());
         env.put("DJL_CACHE_DIR", repo.resolve(".cache/djl").toString());
@@ -104,6 +111,16 @@ final class ServiceProcesses {
         Process p = pb.start();
         byService.put(s, p);
         log("started %s-service (pid %d, port %d, %s, log %s)", s, p.pid(), http.port(s), heap, logFile);
+    }
+
+    /** A Kafka TLS/SASL or S3 CA variable ({@code KAFKA_SSL_*}, {@code GENRESTACK_KAFKA_PASSWORD}, ...). */
+    static boolean isTransportSetting(String name) {
+        return name.startsWith("KAFKA_SECURITY_")
+                || name.startsWith("KAFKA_SASL_")
+                || name.startsWith("KAFKA_SSL_")
+                || name.equals("GENRESTACK_KAFKA_USERNAME")
+                || name.equals("GENRESTACK_KAFKA_PASSWORD")
+                || name.equals("GENRESTACK_S3_CA_FILE");
     }
 
     /** The running process of a service. */

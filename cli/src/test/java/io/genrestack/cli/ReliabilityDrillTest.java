@@ -5,6 +5,7 @@ import io.genrestack.cli.synth.Shape;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
+import io.genrestack.common.kafka.KafkaSecurity;
 import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.ProgressMark;
@@ -141,13 +142,10 @@ class ReliabilityDrillTest {
             int published = checkKeys(bootstrap, baseRun, drillRun, fig);
             checkDeadLetters(bootstrap, baseRun, drillRun, hostile, published, fig);
             faults.check();
-            checkLogs(
-                    work.resolve("logs"),
-                    List.of(
-                            secret,
-                            run.credentials().token(),
-                            Files.readAllLines(run.credentials().privateKey()).get(1)),
-                    fig);
+            List<String> secrets = new ArrayList<>(secrets(secret, infra.env()));
+            secrets.add(run.credentials().token());
+            secrets.add(Files.readAllLines(run.credentials().privateKey()).get(1));
+            checkLogs(work.resolve("logs"), secrets, fig);
         } finally {
             fig.add("drill total: %.1f min", (System.nanoTime() - t0) / 6e10);
             String text = fig.text();
@@ -523,6 +521,20 @@ class ReliabilityDrillTest {
                 published, untagged.size(), TRACKS, hostile.expected().size(), c);
     }
 
+    /**
+     * What no service log may contain: the S3 secret key and every credential the infrastructure hands out (SCRAM
+     * password, JAAS line, keystore/truststore passwords of a secure pair: {@code KafkaSecurity.isSecret} names).
+     */
+    static List<String> secrets(String s3Secret, Map<String, String> infraEnv) {
+        List<String> secrets = new ArrayList<>(List.of(s3Secret));
+        infraEnv.forEach((name, value) -> {
+            if (KafkaSecurity.isSecret(name) && value != null && !value.isBlank() && !secrets.contains(value)) {
+                secrets.add(value);
+            }
+        });
+        return secrets;
+    }
+
     static void checkLogs(Path logs, List<String> secrets, Figures fig) throws Exception {
         long lines = 0;
         long s3Retries = 0;
@@ -532,7 +544,9 @@ class ReliabilityDrillTest {
             for (Path f : files.toList()) {
                 String text = Files.readString(f, StandardCharsets.UTF_8);
                 for (String secret : secrets) {
-                    assertFalse(text.contains(secret), f + " contains a secret (S3 secret key, API token or key)");
+                    assertFalse(
+                            text.contains(secret),
+                            f + " contains a credential (S3 secret key, SCRAM or store password, API token or key)");
                 }
                 assertFalse(text.contains("OutOfMemoryError"), f + " ran out of memory");
                 lines += text.lines().count();

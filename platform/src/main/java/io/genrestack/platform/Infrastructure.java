@@ -4,20 +4,28 @@ import io.genrestack.common.kafka.EventPublisher;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.kafka.KafkaSecurity;
 import io.genrestack.common.kafka.TopicAdmin;
 import io.genrestack.common.model.Instances;
 import io.genrestack.common.storage.ObjectStore;
 import io.genrestack.common.storage.StorageConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The connections every service holds: the Kafka bootstrap address, an {@link ObjectStore}, an
@@ -31,6 +39,33 @@ public class Infrastructure {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    // Kafka TLS/SASL (the Kafka client's own names; KAFKA_SECURITY_PROTOCOL, ...): read through KafkaSecurity, which
+    // also takes any other kafka.ssl.* / kafka.sasl.* key. Declared here so that deployments may set them.
+    @ConfigProperty(name = "kafka.security.protocol")
+    Optional<String> securityProtocol;
+
+    @ConfigProperty(name = "kafka.sasl.mechanism")
+    Optional<String> saslMechanism;
+
+    @ConfigProperty(name = "kafka.sasl.jaas.config")
+    Optional<String> saslJaasConfig;
+
+    @ConfigProperty(name = "kafka.ssl.truststore.location")
+    Optional<String> truststoreLocation;
+
+    @ConfigProperty(name = "kafka.ssl.truststore.password")
+    Optional<String> truststorePassword;
+
+    @ConfigProperty(name = "kafka.ssl.truststore.type")
+    Optional<String> truststoreType;
+
+    /** With {@code genrestack.kafka.password}: the SCRAM login when {@code kafka.sasl.jaas.config} is not set. */
+    @ConfigProperty(name = "genrestack.kafka.username")
+    Optional<String> kafkaUsername;
+
+    @ConfigProperty(name = "genrestack.kafka.password")
+    Optional<String> kafkaPassword;
 
     @Inject
     S3Settings s3;
@@ -47,6 +82,33 @@ public class Infrastructure {
     private volatile boolean initialised;
     private volatile String initError = "starting";
     private Thread initThread;
+
+    /**
+     * Registers this service's Kafka security settings for its bootstrap address, so that every client
+     * ({@link KafkaClients}) of the stage, the worker and the health checks uses them.
+     */
+    @PostConstruct
+    void configureKafkaSecurity() {
+        Map<String, String> entries = new LinkedHashMap<>();
+        Config config = ConfigProvider.getConfig();
+        for (String name : config.getPropertyNames()) {
+            String n = name.toLowerCase(Locale.ROOT).replace('_', '.');
+            if (n.startsWith("kafka.sasl.") || n.startsWith("kafka.ssl.") || n.startsWith("kafka.security.")) {
+                config.getOptionalValue(n, String.class).ifPresent(v -> entries.put(n, v));
+            }
+        }
+        securityProtocol.ifPresent(v -> entries.put("kafka." + KafkaSecurity.PROTOCOL, v));
+        saslMechanism.ifPresent(v -> entries.put("kafka." + KafkaSecurity.MECHANISM, v));
+        saslJaasConfig.ifPresent(v -> entries.put("kafka." + KafkaSecurity.JAAS, v));
+        truststoreLocation.ifPresent(v -> entries.put("kafka." + KafkaSecurity.TRUSTSTORE_LOCATION, v));
+        truststorePassword.ifPresent(v -> entries.put("kafka." + KafkaSecurity.TRUSTSTORE_PASSWORD, v));
+        truststoreType.ifPresent(v -> entries.put("kafka." + KafkaSecurity.TRUSTSTORE_TYPE, v));
+        kafkaUsername.ifPresent(v -> entries.put(KafkaSecurity.USERNAME, v));
+        kafkaPassword.ifPresent(v -> entries.put(KafkaSecurity.PASSWORD, v));
+        Map<String, String> security = KafkaSecurity.fromConfig(entries);
+        KafkaSecurity.register(bootstrap, security);
+        LOG.infof("kafka %s: %s", bootstrap, KafkaSecurity.describe(security));
+    }
 
     void onStart(@Observes StartupEvent ev) {
         ExactlyOnceWriter.chunkPause(platform.chunkPause());
@@ -113,8 +175,15 @@ public class Infrastructure {
             String secret = s3.secretKey()
                     .orElseThrow(() -> new IllegalStateException(
                             "genrestack.s3.secret-key is not set (env GENRESTACK_S3_SECRET_KEY)"));
-            store = new ObjectStore(
-                    new StorageConfig(s3.endpoint(), access, secret, s3.bucket(), s3.region(), s3.maxAttempts(), 250));
+            store = new ObjectStore(new StorageConfig(
+                    s3.endpoint(),
+                    access,
+                    secret,
+                    s3.bucket(),
+                    s3.region(),
+                    s3.maxAttempts(),
+                    250,
+                    s3.caFile().orElse(null)));
         }
         return store;
     }

@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * Object storage settings, {@code genrestack.s3.*} (env {@code GENRESTACK_S3_ENDPOINT},
  * {@code GENRESTACK_S3_ACCESS_KEY}, {@code GENRESTACK_S3_SECRET_KEY}, {@code GENRESTACK_S3_BUCKET},
- * {@code GENRESTACK_S3_REGION}). Credentials have no default: they come from the environment or a Kubernetes Secret,
- * never from an image.
+ * {@code GENRESTACK_S3_REGION}, {@code GENRESTACK_S3_CA_FILE}). Credentials have no default: they come from the
+ * environment or a Kubernetes Secret, never from an image.
  */
 @ConfigMapping(prefix = "genrestack.s3")
 public interface S3Settings {
@@ -32,4 +32,10 @@ public interface S3Settings {
      */
     @WithDefault("10")
     int maxAttempts();
+
+    /**
+     * A PEM file of CA certificates trusted for an {@code https} endpoint in addition to the JVM's default ones (a
+     * private CA); unset: the defaults only.
+     */
+    Optional<String> caFile();
 }

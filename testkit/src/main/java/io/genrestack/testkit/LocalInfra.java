@@ -28,13 +28,40 @@ import java.util.Map;
  */
 public final class LocalInfra {
 
-    /** Addresses and credentials of the running Kafka broker and S3 endpoint. */
-    public record Endpoints(String kafkaBootstrap, String s3Endpoint, String s3AccessKey, String s3SecretKey) {}
+    /**
+     * Addresses and credentials of the running Kafka broker and S3 endpoint.
+     *
+     * @param env every variable the script's {@code env} printed (for a secure pair also the {@code KAFKA_*} client
+     *     settings, {@code GENRESTACK_KAFKA_USERNAME} / {@code _PASSWORD} and {@code GENRESTACK_S3_CA_FILE}); empty
+     *     when the addresses came from this JVM's settings
+     */
+    public record Endpoints(
+            String kafkaBootstrap, String s3Endpoint, String s3AccessKey, String s3SecretKey, Map<String, String> env) {
+        public Endpoints {
+            env = Map.copyOf(env);
+        }
+
+        public Endpoints(String kafkaBootstrap, String s3Endpoint, String s3AccessKey, String s3SecretKey) {
+            this(kafkaBootstrap, s3Endpoint, s3AccessKey, s3SecretKey, Map.of());
+        }
+
+        /** {@code GENRESTACK_S3_CA_FILE} of a secure pair (the generated CA), else null. */
+        public String s3CaFile() {
+            return env.get(S3_CA_FILE);
+        }
+
+        /** Does not print the secret key or any password. */
+        @Override
+        public String toString() {
+            return "Endpoints[kafka=" + kafkaBootstrap + ", s3=" + s3Endpoint + ", accessKey=" + s3AccessKey + "]";
+        }
+    }
 
     public static final String KAFKA_BOOTSTRAP = "GENRESTACK_KAFKA_BOOTSTRAP";
     public static final String S3_ENDPOINT = "GENRESTACK_S3_ENDPOINT";
     public static final String S3_ACCESS_KEY = "GENRESTACK_S3_ACCESS_KEY";
     public static final String S3_SECRET_KEY = "GENRESTACK_S3_SECRET_KEY";
+    public static final String S3_CA_FILE = "GENRESTACK_S3_CA_FILE";
     public static final String DEFAULT_ACCESS_KEY = "genrestack";
     public static final String DEFAULT_SECRET_KEY = "genrestack-secret";
 
@@ -46,6 +73,7 @@ public final class LocalInfra {
 
     private static final Object LOCK = new Object();
     private static volatile Endpoints endpoints;
+    private static volatile Endpoints secureEndpoints;
 
     private LocalInfra() {}
 
@@ -68,6 +96,46 @@ public final class LocalInfra {
         }
     }
 
+    /**
+     * A second, secure pair for tests of transport security ({@code scripts/local-infra.sh start --secure}: Kafka
+     * with one SASL_SSL/SCRAM-SHA-512 listener, s3proxy on HTTPS, a generated CA), started on the first call in this
+     * JVM under a lease like {@link #ensureStarted()}, in its own work folder: system property
+     * {@code genrestack.infra.secure.work}, else the plaintext work folder's name with {@code -secure}
+     * ({@code <repo>/.work/infra-secure}). Its {@link Endpoints#env()} holds the client settings.
+     */
+    public static Endpoints ensureSecureStarted() {
+        Endpoints e = secureEndpoints;
+        if (e != null) {
+            return e;
+        }
+        synchronized (LOCK) {
+            if (secureEndpoints == null) {
+                secureEndpoints = startUnderLease(secureScriptEnv(), "start", "--secure");
+            }
+            return secureEndpoints;
+        }
+    }
+
+    /** The work folder of {@link #ensureSecureStarted()}'s servers. */
+    public static Path secureWork() {
+        String work = System.getProperty("genrestack.infra.secure.work");
+        if (work != null && !work.isBlank()) {
+            return Path.of(work).toAbsolutePath();
+        }
+        String plain = System.getProperty("genrestack.infra.work");
+        Path base = plain != null && !plain.isBlank()
+                ? Path.of(plain).toAbsolutePath()
+                : repoRoot().resolve(".work/infra");
+        return base.resolveSibling(base.getFileName() + "-secure");
+    }
+
+    private static Map<String, String> secureScriptEnv() {
+        Map<String, String> env = scriptEnv();
+        env.put("GENRESTACK_INFRA_WORK", secureWork().toString());
+        env.put("GENRESTACK_INFRA_SECURE", "true");
+        return env;
+    }
+
     private static Endpoints resolve() {
         String kafka = setting(KAFKA_BOOTSTRAP);
         String s3 = setting(S3_ENDPOINT);
@@ -79,21 +147,27 @@ public final class LocalInfra {
                     orDefault(setting(S3_ACCESS_KEY), DEFAULT_ACCESS_KEY),
                     orDefault(setting(S3_SECRET_KEY), DEFAULT_SECRET_KEY));
         }
+        return startUnderLease(scriptEnv(), "start");
+    }
+
+    /** Runs the script's {@code start} under this JVM's lease, registers its release, reads {@code env}. */
+    private static Endpoints startUnderLease(Map<String, String> scriptEnv, String... start) {
         Path root = repoRoot();
         String lease = Long.toString(ProcessHandle.current().pid());
-        Map<String, String> env = scriptEnv();
+        Map<String, String> env = new HashMap<>(scriptEnv);
         env.put("GENRESTACK_INFRA_LEASE", lease);
-        InfraScript.Result started = runOrFail(root, env, START_TIMEOUT, "start");
+        InfraScript.Result started = runOrFail(root, env, START_TIMEOUT, start);
         // Registered right after a successful start, so the lease is released even if env fails.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> release(root, lease), "genrestack-infra-release"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> release(root, scriptEnv, lease), "genrestack-infra-release"));
         LOG.log(System.Logger.Level.INFO, "Local infra:\n" + started.output().strip());
-        InfraScript.Result printed = runOrFail(root, scriptEnv(), Duration.ofSeconds(60), "env");
+        InfraScript.Result printed = runOrFail(root, scriptEnv, Duration.ofSeconds(60), "env");
         return fromEnvFile(printed.output());
     }
 
-    private static void release(Path root, String lease) {
+    private static void release(Path root, Map<String, String> scriptEnv, String lease) {
         try {
-            InfraScript.Result r = InfraScript.run(root, scriptEnv(), STOP_TIMEOUT, "release", lease);
+            InfraScript.Result r = InfraScript.run(root, scriptEnv, STOP_TIMEOUT, "release", lease);
             if (!r.ok()) {
                 System.err.println("local-infra release failed (" + r.exitCode() + "):\n" + r.output());
             }
@@ -104,9 +178,10 @@ public final class LocalInfra {
         }
     }
 
-    private static InfraScript.Result runOrFail(Path root, Map<String, String> env, Duration timeout, String command) {
+    private static InfraScript.Result runOrFail(Path root, Map<String, String> env, Duration timeout, String... args) {
+        String command = String.join(" ", args);
         try {
-            InfraScript.Result r = InfraScript.run(root, env, timeout, command);
+            InfraScript.Result r = InfraScript.run(root, env, timeout, args);
             if (!r.ok()) {
                 throw new IllegalStateException(InfraScript.SCRIPT + " " + command + " failed with exit code "
                         + r.exitCode() + ":\n" + r.output());
@@ -130,6 +205,7 @@ public final class LocalInfra {
     /** Environment for the script: cache/work folder overrides from system properties. */
     private static Map<String, String> scriptEnv() {
         Map<String, String> env = new HashMap<>();
+        env.put("GENRESTACK_INFRA_SECURE", null); // plaintext unless asked (a null value unsets it for the script)
         if (System.getenv("GENRESTACK_KAFKA_JAVA_OPTS") == null) {
             env.put("GENRESTACK_KAFKA_JAVA_OPTS", TEST_KAFKA_JAVA_OPTS);
         }
@@ -214,7 +290,8 @@ public final class LocalInfra {
                 kafka,
                 s3,
                 values.getOrDefault(S3_ACCESS_KEY, DEFAULT_ACCESS_KEY),
-                values.getOrDefault(S3_SECRET_KEY, DEFAULT_SECRET_KEY));
+                values.getOrDefault(S3_SECRET_KEY, DEFAULT_SECRET_KEY),
+                values);
     }
 
     /** System property {@code name}, else environment variable {@code name}; blank counts as unset. */

@@ -219,4 +219,26 @@ class LocalInfraScriptTest {
         assertEquals(0, last.exitCode(), last.output());
         assertStopped(work, kafkaPid, s3Pid, e2);
     }
+
+    @Test
+    @Order(3)
+    void aWorkFolderKeepsItsModeSoSecureNeverRunsOnPlaintextData(@TempDir Path work) throws Exception {
+        // the data of a plaintext broker (no SCRAM users, no certificates): --secure must not start over it
+        Files.createDirectories(work.resolve("kafka/data"));
+        Files.writeString(work.resolve("kafka/data/meta.properties"), "version=1\n");
+        InfraScript.Result secure = run(work, null, START, "start", "--secure");
+        assertEquals(2, secure.exitCode(), secure.output());
+        assertTrue(secure.output().contains("holds the data of a plaintext broker"), secure.output());
+        assertFalse(Files.exists(work.resolve("kafka.pid")), "nothing started");
+        assertFalse(Files.exists(work.resolve("secure")), "no certificates written over plaintext data");
+
+        Map<String, String> byEnv = env(work, null);
+        byEnv.put("GENRESTACK_INFRA_SECURE", "true");
+        InfraScript.Result same = InfraScript.run(root, byEnv, START, "start");
+        assertEquals(2, same.exitCode(), "GENRESTACK_INFRA_SECURE=true means --secure: " + same.output());
+
+        InfraScript.Result unknown = run(work, null, SHORT, "start", "--insecure");
+        assertEquals(2, unknown.exitCode(), unknown.output());
+        assertTrue(unknown.output().contains("start --secure"), "usage names the flag: " + unknown.output());
+    }
 }

@@ -3,9 +3,11 @@ package io.genrestack.testkit;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,7 +53,16 @@ class LocalInfraTest {
                 GENRESTACK_S3_ACCESS_KEY="ak"
                 export GENRESTACK_S3_SECRET_KEY=s/k+=
                 """);
-        assertEquals(new LocalInfra.Endpoints("127.0.0.1:21001", "http://127.0.0.1:21002", "ak", "s/k+="), e);
+        assertEquals(
+                List.of("127.0.0.1:21001", "http://127.0.0.1:21002", "ak", "s/k+="),
+                List.of(e.kafkaBootstrap(), e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey()));
+        assertEquals("ak", e.env().get("GENRESTACK_S3_ACCESS_KEY"), "every variable is kept: " + e.env());
+        assertFalse(e.toString().contains("s/k+="), "toString hides the secret key: " + e);
+        assertEquals(
+                "/x/ca.crt",
+                LocalInfra.fromEnvFile("GENRESTACK_KAFKA_BOOTSTRAP=a:1\nGENRESTACK_S3_ENDPOINT=https://b:2\n"
+                                + "GENRESTACK_S3_CA_FILE='/x/ca.crt'")
+                        .s3CaFile());
         assertEquals(
                 "genrestack",
                 LocalInfra.fromEnvFile("GENRESTACK_KAFKA_BOOTSTRAP=a:1\nGENRESTACK_S3_ENDPOINT=http://b:2")

@@ -14,7 +14,8 @@ import java.util.Properties;
 /**
  * Client settings shared by every stage. Keys are strings (MBID, run id, job key); values are bytes so a stage can
  * dead-letter a record it cannot decode instead of failing inside the client. Producers are idempotent
- * ({@code acks=all}); data-plane readers use {@code isolation.level=read_committed}.
+ * ({@code acks=all}); data-plane readers use {@code isolation.level=read_committed}. Every client gets the TLS/SASL
+ * settings of its cluster ({@link KafkaSecurity#forBootstrap}).
  */
 public final class KafkaClients {
     private KafkaClients() {}
@@ -27,6 +28,7 @@ public final class KafkaClients {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("client.id", clientId);
+        p.putAll(KafkaSecurity.forBootstrap(bootstrap));
         return p;
     }
 

@@ -15,6 +15,8 @@ import io.minio.errors.ServerException;
 import io.minio.messages.Item;
 import org.jboss.logging.Logger;
 
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -48,11 +50,14 @@ public final class ObjectStore implements AutoCloseable {
 
     public ObjectStore(StorageConfig config) {
         this.config = config;
-        this.client = MinioClient.builder()
+        MinioClient.Builder b = MinioClient.builder()
                 .endpoint(config.endpoint())
                 .credentials(config.accessKey(), config.secretKey())
-                .region(config.region())
-                .build();
+                .region(config.region());
+        if (config.caFile() != null) {
+            b.httpClient(TrustedCa.httpClient(Path.of(config.caFile())), true);
+        }
+        this.client = b.build();
     }
 
     public StorageConfig config() {
@@ -331,14 +336,21 @@ public final class ObjectStore implements AutoCloseable {
             if (t instanceof ServerException se) {
                 return se.statusCode() >= 500 || se.statusCode() == 429;
             }
-            if (t instanceof UnknownHostException) {
-                return false;
+            if (t instanceof UnknownHostException || isTls(t)) {
+                return false; // a certificate that is not trusted today will not be trusted in a second
             }
             if (t instanceof IOException) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A TLS failure: the server's certificate is not trusted (or does not name the host). */
+    private static boolean isTls(Throwable t) {
+        return t instanceof SSLHandshakeException
+                || t instanceof SSLPeerUnverifiedException
+                || t instanceof java.security.cert.CertificateException;
     }
 
     private StorageException translate(String what, Throwable e) {
@@ -365,6 +377,15 @@ public final class ObjectStore implements AutoCloseable {
                                 + er.errorResponse().message(),
                         e,
                         NOT_FOUND_CODES.contains(code));
+            }
+            if (isTls(t)) {
+                return new StorageException(
+                        "TLS handshake with object storage at " + config.endpoint() + " failed (" + what + "): "
+                                + t.getMessage() + "; if its certificate comes from a private CA, set"
+                                + " GENRESTACK_S3_CA_FILE (genrestack.s3.ca-file) to that CA's PEM file"
+                                + (config.caFile() == null ? "" : " (now " + config.caFile() + ")"),
+                        e,
+                        false);
             }
             if (t instanceof ConnectException
                     || t instanceof UnknownHostException

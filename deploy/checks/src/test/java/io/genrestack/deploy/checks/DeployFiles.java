@@ -28,23 +28,6 @@ final class DeployFiles {
     static final YAMLMapper YAML = new YAMLMapper();
 
     /**
-     * Variables the deployment sets before the code that reads them has landed: name → why it is accepted. Each entry
-     * is only used while no config key (nor common's KafkaSecurity, {@link EnvCheck#readsKafkaSecurityFromEnvironment})
-     * declares the name; remove it once the code is merged.
-     */
-    static final Map<String, String> PENDING_ENV = Map.ofEntries(
-            Map.entry("GENRESTACK_EXTRACTOR_INPUT_ROOTS", "issue 14: ExtractorSettings.inputRoots"),
-            Map.entry("GENRESTACK_S3_CA_FILE", "issue 14: S3Settings.caFile"),
-            Map.entry("KAFKA_SECURITY_PROTOCOL", "issue 14: common KafkaSecurity"),
-            Map.entry("KAFKA_SASL_MECHANISM", "issue 14: common KafkaSecurity"),
-            Map.entry("KAFKA_SASL_JAAS_CONFIG", "issue 14: common KafkaSecurity"),
-            Map.entry("KAFKA_SSL_TRUSTSTORE_LOCATION", "issue 14: common KafkaSecurity"),
-            Map.entry("KAFKA_SSL_TRUSTSTORE_PASSWORD", "issue 14: common KafkaSecurity"),
-            Map.entry("KAFKA_SSL_TRUSTSTORE_TYPE", "issue 14: common KafkaSecurity"),
-            Map.entry("GENRESTACK_KAFKA_USERNAME", "issue 14: common KafkaSecurity"),
-            Map.entry("GENRESTACK_KAFKA_PASSWORD", "issue 14: common KafkaSecurity"));
-
-    /**
      * The port convention (docs/deployment.md), used ONLY for a service whose application.properties does not yet
      * declare quarkus.http.port; as soon as it does, the declared port is what the deployment must match.
      */

@@ -45,22 +45,13 @@ final class EnvCheck {
                 && s.contains("genrestack.kafka.password");
     }
 
-    /**
-     * Problems with the names (empty when all is well). Names in {@link DeployFiles#PENDING_ENV} that the code does
-     * not declare yet are accepted with a printed note.
-     */
+    /** Problems with the names (empty when all is well). */
     static List<String> unmapped(Path root, String module, Iterable<String> names, String where) {
         Map<String, String> declared = ConfigKeys.declaredEnv(root, module);
         boolean kafkaSecurity = readsKafkaSecurityFromEnvironment(root, module);
         List<String> problems = new ArrayList<>();
         for (String name : names) {
             if (!isConfig(name) || declared.containsKey(name) || (kafkaSecurity && isKafkaSecurity(name))) {
-                continue;
-            }
-            if (DeployFiles.PENDING_ENV.containsKey(name)) {
-                System.out.printf(
-                        "NOTE: %s sets %s for %s, which no code declares yet (allowed: %s)%n",
-                        where, name, module, DeployFiles.PENDING_ENV.get(name));
                 continue;
             }
             problems.add(where + ": " + module + " gets " + name + ", but no config key of " + module
