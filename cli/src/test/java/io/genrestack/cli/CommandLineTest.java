@@ -49,7 +49,9 @@ class CommandLineTest {
             "features",
             List.of("--preset", "--exclude", "--pretty"),
             "decode",
-            List.of("--bootstrap", "--run", "--max", "--stdin"));
+            List.of("--bootstrap", "--run", "--max", "--stdin"),
+            "token",
+            List.of("--key", "--new-key-pair", "--roles", "--expires", "--subject", "--issuer"));
 
     /** What a command printed and returned. */
     record Result(int code, String out, String err) {}
@@ -68,7 +70,7 @@ class CommandLineTest {
     void everyCommandsHelpNamesEachOfItsOptionsAndTheExitCodes() {
         CommandLine root = Genrestack.commandLine();
         assertEquals(
-                List.of("run", "synth", "features", "decode", "completion", "help"),
+                List.of("run", "synth", "features", "decode", "token", "completion", "help"),
                 List.copyOf(root.getSubcommands().keySet()));
         for (Map.Entry<String, CommandLine> sub : root.getSubcommands().entrySet()) {
             if (sub.getKey().equals("help")) {
