@@ -34,9 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Checks a running service's OpenAPI document ({@code /q/openapi}) against its code: the JAX-RS endpoints found by
  * reflection over the {@code @Path} classes of the service's package (not a list kept by hand) must be exactly the
- * documented operations, each with a summary, a success response and, for every 4xx/5xx response, the JSON error
- * body's schema (an object with an {@code error} property). The Swagger UI must be served too, and a bearer (JWT)
- * security scheme declared. Used by each service's {@code OpenApiTest}.
+ * documented operations, each with a summary, a success response and, for every 4xx/5xx response but the
+ * security refusals 401/403 (empty bodies), the JSON error body's schema (an object with an {@code error}
+ * property). The Swagger UI must be served too, and a bearer (JWT) security scheme declared. Used by each
+ * service's {@code OpenApiTest}.
  *
  * <p>Annotations are matched by name ({@code jakarta.ws.rs.*}), so the check works whichever class loader (Quarkus'
  * or the JUnit one) loaded the resources.
@@ -138,6 +139,12 @@ public final class OpenApiCheck {
                 success = true;
                 if (!e.getKey().equals("204") && e.getValue().path("content").isEmpty()) {
                     problems.add(name + " " + e.getKey() + ": no response body content");
+                }
+            } else if (e.getKey().equals("401") || e.getKey().equals("403")) {
+                // the security responses: empty bodies by design (docs/reliability.md "Authentication")
+                if (!e.getValue().path("content").isMissingNode()
+                        && !e.getValue().path("content").isEmpty()) {
+                    problems.add(name + " " + e.getKey() + ": a security refusal must not promise a body");
                 }
             } else if (e.getKey().startsWith("4") || e.getKey().startsWith("5")) {
                 JsonNode schema =
