@@ -123,6 +123,21 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyServiceChecksApiTokensWithTheMountedPublicKey() {
+        String location = "/run/secrets/jwt-public-key";
+        for (String module : DeployFiles.serviceModules(root)) {
+            JsonNode svc = service(module);
+            assertEquals(location, environment(svc).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"), module);
+            assertTrue(
+                    texts(svc.path("secrets")).contains("jwt-public-key"), module + " gets the jwt-public-key secret");
+        }
+        String file =
+                compose.path("secrets").path("jwt-public-key").path("file").asText();
+        assertTrue(
+                file.contains("GENRESTACK_JWT_PUBLIC_KEY") && resolved(file).endsWith(".secrets/public-key.pem"), file);
+    }
+
+    @Test
     void theExtractorReadsDataReadOnlyAndAutoRunsFromIt() {
         JsonNode extractor = service("extractor-service");
         boolean mounted = false;
