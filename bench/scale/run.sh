@@ -7,6 +7,9 @@
 #   bench/scale/run.sh 5000 10000 20000     # any sizes, ascending
 #   EPOCHS=2 STACKED_EPOCHS=3 bench/scale/run.sh ...   # base / stacked epoch caps (defaults 2 and 3: the time per
 #                                           # epoch is what scales; a fixed cap keeps early stopping out of the exponents)
+#   GENRESTACK_TRAINER_THREADS=1 GENRESTACK_STACKER_THREADS=1 bench/scale/run.sh ...
+#                                           # intra-op threads of the trainer / stacker (default: all cores; 1 keeps
+#                                           # libtorch's thread pool from stalling when the machine is shared)
 #
 # Each size runs `./genrestack run --shape real --tracks N --max-epochs EPOCHS --stacked-max-epochs STACKED_EPOCHS` against its own fresh local Kafka +
 # S3 (scripts/local-infra.sh with a private work folder), services sized by the local run's heap plan
