@@ -396,9 +396,15 @@ EOF
   )
 }
 
-# A random Kafka cluster id: 16 random bytes, URL-safe base64 without padding.
+# A random Kafka cluster id: 16 random bytes, URL-safe base64 without padding. Like Kafka's own Uuid.randomUuid,
+# never one that starts with '-' (1 in 64 would): the format tool's parser would read it as an option.
 random_cluster_id() {
-  head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'
+  local id
+  while :; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    [[ $id == -* ]] || break
+  done
+  printf '%s' "$id"
 }
 
 format_kafka_if_needed() {
