@@ -49,22 +49,7 @@ class HardenedDeploymentTest {
     }
 
     private List<Resource> helm(List<String> valuesFiles, Map<String, Object> set) {
-        String out = HelmChartTest.renderYaml(chart, valuesFiles, set);
-        try {
-            Path tmp = Files.createTempFile("helm-hardened", ".yaml");
-            try {
-                Files.writeString(tmp, out);
-                List<Resource> rs = new ArrayList<>();
-                for (JsonNode d : DeployFiles.documents(tmp)) {
-                    rs.add(new Resource(chart, (ObjectNode) d));
-                }
-                return rs;
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HelmChartTest.resources(chart, valuesFiles, set);
     }
 
     private static Map<String, Object> externalSecure() {

@@ -68,6 +68,11 @@ class HelmChartTest {
     }
 
     private List<Resource> render(List<String> valuesFiles, Map<String, Object> set) {
+        return resources(chart, valuesFiles, set);
+    }
+
+    /** {@link #renderYaml} parsed into resources, each a mapping. */
+    static List<Resource> resources(Path chart, List<String> valuesFiles, Map<String, Object> set) {
         String out = renderYaml(chart, valuesFiles, set);
         try {
             Path tmp = Files.createTempFile("helm-template", ".yaml");
