@@ -70,7 +70,8 @@ public final class Fixtures {
                         t,
                         Map.of("train", 16L, "validation", 4L),
                         Map.of("manifest", "runs/" + runId + "/features/manifest.json"),
-                        "done"),
+                        "done",
+                        Map.of(RunEvent.TRAIN_LOSS, 0.25, RunEvent.VAL_LOSS, 0.3125)),
                 Topics.DEAD_LETTERS,
                 new DeadLetter(
                         runId,

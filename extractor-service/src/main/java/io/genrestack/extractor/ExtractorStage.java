@@ -162,7 +162,9 @@ public class ExtractorStage extends StageTemplate {
                                 "published",
                                 writer.count("published"),
                                 "deadLetters",
-                                writer.count("deadLetters")),
+                                writer.count("deadLetters"),
+                                "total",
+                                total),
                         null);
             }
         });

@@ -64,11 +64,22 @@ public abstract class StageTemplate implements StageHandler {
         infra.events().publish(RunEvent.of(runId, type, stage(), unit, message, counts, objects));
     }
 
-    /** Publishes the {@code epoch-finished} event of a model's epoch (counts: {@code epoch}). */
-    protected void epochFinished(String runId, String unit, int epoch, String line) {
+    /**
+     * Publishes the {@code epoch-finished} event of a model's epoch ({@link RunEvent#epoch}): counts {@code epoch},
+     * {@code epochs} (the most epochs), metrics {@code trainLoss}, {@code valLoss}, {@code valMacroAuc}, what the
+     * evaluator's console charts.
+     */
+    protected void epochFinished(
+            String runId,
+            String unit,
+            int epoch,
+            int epochs,
+            double trainLoss,
+            double valLoss,
+            double valMacroAuc,
+            String line) {
         infra.events()
-                .publish(RunEvent.of(
-                        runId, RunEvent.EPOCH_FINISHED, stage(), unit, line, Map.of("epoch", (long) epoch), null));
+                .publish(RunEvent.epoch(runId, stage(), unit, epoch, epochs, trainLoss, valLoss, valMacroAuc, line));
     }
 
     /** Adds to this stage's {@code genrestack_records_total{kind}} counter (read, published, dead-lettered). */

@@ -225,7 +225,15 @@ public class StackerStage extends StageTemplate {
                                         auc,
                                         report.seconds());
                                 LOG.infof("[%s] %s", run, line);
-                                epochFinished(run, source, report.epoch(), line);
+                                epochFinished(
+                                        run,
+                                        source,
+                                        report.epoch(),
+                                        cfg.maxEpochs(),
+                                        report.trainLoss(),
+                                        report.valLoss(),
+                                        auc,
+                                        line);
                             },
                             null);
             // the restored model is the best epoch's: its validation AUC was measured then

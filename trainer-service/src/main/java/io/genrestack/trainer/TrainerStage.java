@@ -277,7 +277,15 @@ public class TrainerStage extends StageTemplate {
                                 LOG.infof(
                                         "[%s] %s (elapsed %.0f s, at most %.0f s left)",
                                         run, line, elapsed, report.seconds() * (cfg.maxEpochs() - report.epoch()));
-                                epochFinished(run, source, report.epoch(), line);
+                                epochFinished(
+                                        run,
+                                        source,
+                                        report.epoch(),
+                                        cfg.maxEpochs(),
+                                        report.trainLoss(),
+                                        report.valLoss(),
+                                        auc.macro(),
+                                        line);
                             },
                             new ObjectStoreCheckpointer(
                                     infra().store(), RunPaths.checkpoints(run, source, ModelKind.BASE)));

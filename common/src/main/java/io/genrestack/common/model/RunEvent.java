@@ -1,6 +1,7 @@
 package io.genrestack.common.model;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param counts named counts, e.g. {@code train=16000, validation=4000, dead-letters=3}
  * @param objects object-storage keys this event announces, e.g. {@code stats=runs/r1/scaler/stats.bin}
  * @param message a human-readable line
+ * @param metrics named measurements, e.g. an epoch's {@code trainLoss}, {@code valLoss}, {@code valMacroAuc}
+ *        ({@link #epoch}); never null (an event written before the field existed reads back with an empty map)
  */
 public record RunEvent(
         String runId,
@@ -23,7 +26,8 @@ public record RunEvent(
         Instant time,
         Map<String, Long> counts,
         Map<String, String> objects,
-        String message) {
+        String message,
+        Map<String, Double> metrics) {
 
     public static final String RUN_STARTED = "run-started";
     public static final String STAGE_STARTED = "stage-started";
@@ -39,6 +43,36 @@ public record RunEvent(
     public static final String REPORT_READY = "report-ready";
     public static final String STAGE_FAILED = "stage-failed";
 
+    /** {@code counts} of an {@link #EPOCH_FINISHED} event: the epoch (1-based) and the most epochs of the model. */
+    public static final String EPOCH = "epoch";
+
+    public static final String EPOCHS = "epochs";
+    /** {@code metrics} of an {@link #EPOCH_FINISHED} event: mean training and validation loss, validation macro AUC. */
+    public static final String TRAIN_LOSS = "trainLoss";
+
+    public static final String VAL_LOSS = "valLoss";
+    public static final String VAL_MACRO_AUC = "valMacroAuc";
+
+    public RunEvent {
+        counts = counts == null ? Map.of() : counts;
+        objects = objects == null ? Map.of() : objects;
+        metrics = metrics == null ? Map.of() : metrics;
+    }
+
+    /** An event without metrics (the canonical constructor with {@code metrics} empty). */
+    public RunEvent(
+            String runId,
+            String type,
+            String stage,
+            String unit,
+            String instance,
+            Instant time,
+            Map<String, Long> counts,
+            Map<String, String> objects,
+            String message) {
+        this(runId, type, stage, unit, instance, time, counts, objects, message, Map.of());
+    }
+
     public static RunEvent of(
             String runId,
             String type,
@@ -48,14 +82,38 @@ public record RunEvent(
             Map<String, Long> counts,
             Map<String, String> objects) {
         return new RunEvent(
-                runId,
-                type,
-                stage,
-                unit,
-                Instances.id(),
-                Instant.now(),
-                counts == null ? Map.of() : counts,
-                objects == null ? Map.of() : objects,
-                message);
+                runId, type, stage, unit, Instances.id(), Instant.now(), counts, objects, message, Map.of());
+    }
+
+    /**
+     * The {@code epoch-finished} event of a model's epoch: counts {@code epoch} and {@code epochs} (the most epochs,
+     * early stopping may end sooner), metrics {@code trainLoss}, {@code valLoss}, {@code valMacroAuc} (a NaN value is
+     * left out: JSON has no NaN).
+     */
+    public static RunEvent epoch(
+            String runId,
+            String stage,
+            String unit,
+            int epoch,
+            int epochs,
+            double trainLoss,
+            double valLoss,
+            double valMacroAuc,
+            String message) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        putFinite(metrics, TRAIN_LOSS, trainLoss);
+        putFinite(metrics, VAL_LOSS, valLoss);
+        putFinite(metrics, VAL_MACRO_AUC, valMacroAuc);
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(EPOCH, (long) epoch);
+        counts.put(EPOCHS, (long) epochs);
+        return new RunEvent(
+                runId, EPOCH_FINISHED, stage, unit, Instances.id(), Instant.now(), counts, Map.of(), message, metrics);
+    }
+
+    private static void putFinite(Map<String, Double> m, String key, double v) {
+        if (Double.isFinite(v)) {
+            m.put(key, v);
+        }
     }
 }
