@@ -6,8 +6,10 @@ import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.ScaledFeatures;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.model.StageJob;
@@ -131,6 +133,26 @@ class TrainerStageTest {
             double auc = prov.get("bestValidationMacroAuc").asDouble();
             assertTrue(auc > 0.75, s + " validation macro AUC " + auc);
             assertTrue(prov.get("history").size() >= 1);
+            // the epoch-finished events carry the epochs' numbers as typed metrics, as the provenance records them
+            List<RunEvent> epochs = TopicScan.runEvents(infra.bootstrap(), run).stream()
+                    .filter(e ->
+                            e.type().equals(RunEvent.EPOCH_FINISHED) && e.unit().equals(s))
+                    .toList();
+            JsonNode history = prov.get("history");
+            assertEquals(history.size(), epochs.size(), "one epoch-finished event per epoch of " + s);
+            for (int i = 0; i < epochs.size(); i++) {
+                RunEvent e = epochs.get(i);
+                JsonNode h = history.get(i);
+                assertEquals(h.get("epoch").asLong(), e.counts().get(RunEvent.EPOCH));
+                assertEquals((long) p.maxEpochs(), e.counts().get(RunEvent.EPOCHS));
+                assertEquals(h.get("trainLoss").asDouble(), e.metrics().get(RunEvent.TRAIN_LOSS), 0, "train loss");
+                assertEquals(h.get("validationLoss").asDouble(), e.metrics().get(RunEvent.VAL_LOSS), 0, "val loss");
+                assertEquals(
+                        h.get("validationMacroAuc").asDouble(),
+                        e.metrics().get(RunEvent.VAL_MACRO_AUC),
+                        0,
+                        "validation macro AUC");
+            }
             int expectedTrain = 0;
             for (int i = 0; i < N; i++) {
                 boolean inSource = s.equals("tagtraum") || i % 3 != 0;
