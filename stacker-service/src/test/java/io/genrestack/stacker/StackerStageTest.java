@@ -367,6 +367,32 @@ class StackerStageTest {
                                     && e.unit().equals(src))
                             .count(),
                     "trained once, reused on the retry: " + src);
+            // the epochs as typed metrics (what the evaluator's console charts): one event per trained epoch
+            RunEvent stacked = ev.stream()
+                    .filter(e -> e.type().equals(RunEvent.STACKED_MODEL_FINISHED)
+                            && e.unit().equals(src))
+                    .findFirst()
+                    .orElseThrow();
+            List<RunEvent> epochs = ev.stream()
+                    .filter(e ->
+                            e.type().equals(RunEvent.EPOCH_FINISHED) && e.unit().equals(src))
+                    .toList();
+            assertEquals(stacked.counts().get("epochs"), (long) epochs.size(), "epoch events of " + src);
+            for (int i = 0; i < epochs.size(); i++) {
+                RunEvent e = epochs.get(i);
+                assertEquals(i + 1L, e.counts().get(RunEvent.EPOCH), src + " epoch numbers");
+                assertTrue(e.counts().get(RunEvent.EPOCHS) >= epochs.size(), "most epochs: " + e.counts());
+                for (String m : List.of(RunEvent.TRAIN_LOSS, RunEvent.VAL_LOSS, RunEvent.VAL_MACRO_AUC)) {
+                    Double v = e.metrics().get(m);
+                    assertTrue(v != null && Double.isFinite(v), src + " epoch " + (i + 1) + " " + m + ": " + v);
+                }
+                assertTrue(
+                        e.metrics().get(RunEvent.VAL_MACRO_AUC) <= 1,
+                        e.metrics().toString());
+                assertTrue(
+                        e.message().contains(String.format("%.4f", e.metrics().get(RunEvent.VAL_MACRO_AUC))),
+                        "the message's AUC is the typed one: " + e.message() + " " + e.metrics());
+            }
         }
         RunEvent done = ev.stream()
                 .filter(e -> e.type().equals(RunEvent.PREDICTIONS_FINISHED))
