@@ -31,8 +31,22 @@ final class ServiceHttp {
         this.authorization = value;
     }
 
+    /** The port of a service, or of its replica {@code <service>-<n>} ({@link #service}): 100·(n − 1) higher. */
     int port(String service) {
-        return PORTS.get(service) + portOffset;
+        String base = service(service);
+        int replica = base.equals(service) ? 1 : Integer.parseInt(service.substring(base.length() + 1));
+        return PORTS.get(base) + portOffset + 100 * (replica - 1);
+    }
+
+    /** The service a process name belongs to: {@code trainer} for {@code trainer} and its replica {@code trainer-3}. */
+    static String service(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash > 0
+                && PORTS.containsKey(name.substring(0, dash))
+                && name.substring(dash + 1).matches("[2-9]")) {
+            return name.substring(0, dash);
+        }
+        return name;
     }
 
     /** The URL of a service's path. */

@@ -62,10 +62,15 @@ final class ServiceProcesses {
         return work.resolve("logs/" + s + ".log");
     }
 
-    /** Starts one service as a child process (its log appended to logs/SERVICE.log). */
+    /**
+     * Starts one service as a child process (its log appended to logs/SERVICE.log). {@code s} may name a replica,
+     * {@code <service>-<n>} with n in 2..9: the same jar with its own port ({@link ServiceHttp#port}), work folder,
+     * log and instance id, in the same consumer groups.
+     */
     void start(String s) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path jar = repo.resolve(s + "-service/target/quarkus-app/quarkus-run.jar");
+        String service = ServiceHttp.service(s);
+        Path jar = repo.resolve(service + "-service/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new StageFailure(s, jar + " is missing: build first (mvn -DskipTests package)");
         }
@@ -93,7 +98,7 @@ final class ServiceProcesses {
         env.putIfAbsent("GENRESTACK_TRAINER_THREADS", cores);
         env.putIfAbsent("GENRESTACK_STACKER_THREADS", cores);
         env.putAll(serviceEnv);
-        String heap = "-Xmx" + heaps.getOrDefault(s, HeapPlan.xmx(s, tracks));
+        String heap = "-Xmx" + heaps.getOrDefault(service, HeapPlan.xmx(service, tracks));
         Path logFile = logFile(s);
         Files.createDirectories(logFile.getParent());
         List<String> command = new ArrayList<>(List.of(java, heap, "-Dai.djl.offline=true"));

@@ -3,7 +3,7 @@ package io.genrestack.platform;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
-import io.genrestack.common.kafka.JobWorker;
+import io.genrestack.common.kafka.JobRouting;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunEvent;
@@ -93,7 +93,7 @@ public final class StageRun implements AutoCloseable {
     }
 
     /**
-     * Sends the next stage's job (to its job topic partition, {@link JobWorker#partitionFor}) and commits the last
+     * Sends the next stage's job (to the job topic partition {@link JobRouting#route} picks) and commits the last
      * chunk with the input position {@code end}, marking the step done: output and hand-over in one transaction.
      */
     public void handOver(StageJob next, Map<Integer, Long> end) {
@@ -102,8 +102,10 @@ public final class StageRun implements AutoCloseable {
 
     /** As {@link #handOver(StageJob, Map)} for several jobs (the scaler's one per source). */
     public void handOver(List<StageJob> next, Map<Integer, Long> end) {
-        for (StageJob j : next) {
-            writer.send(Topics.jobs(j.stage()), JobWorker.partitionFor(j), j.key(), Json.bytes(j));
+        List<Integer> partitions = JobRouting.route(infra.bootstrap(), next);
+        for (int i = 0; i < next.size(); i++) {
+            StageJob j = next.get(i);
+            writer.send(Topics.jobs(j.stage()), partitions.get(i), j.key(), Json.bytes(j));
         }
         writer.finish(end);
     }

@@ -255,29 +255,9 @@ public final class JobWorker implements AutoCloseable {
         }
     }
 
-    /**
-     * Partitions of {@code trainer-jobs}: one per source, so that as many trainer instances train the sources in
-     * parallel. Every other job topic has one partition.
-     */
-    public static final int TRAINER_JOB_PARTITIONS = 4;
-
-    /** Partitions of a stage's job topic ({@link TopicAdmin} creates it so). */
-    public static int jobPartitions(String stage) {
-        return Topics.STAGE_TRAINER.equals(stage) ? TRAINER_JOB_PARTITIONS : 1;
-    }
-
-    /** Publishes a job for a stage: the trainer's go to the source's own partition, others to partition 0. */
+    /** Publishes a job for a stage to its home partition ({@link JobRouting#homePartition}). */
     public static StageJob submit(EventPublisher publisher, StageJob job) {
-        publisher.send(Topics.jobs(job.stage()), partitionFor(job), job.key(), Json.bytes(job));
+        publisher.send(Topics.jobs(job.stage()), JobRouting.homePartition(job), job.key(), Json.bytes(job));
         return job;
-    }
-
-    /** The job topic partition of a job: the source's index for the trainer, else 0. */
-    public static int partitionFor(StageJob job) {
-        if (Topics.STAGE_TRAINER.equals(job.stage())) {
-            int i = io.genrestack.common.Sources.ALL.indexOf(job.unit());
-            return Math.max(0, i) % TRAINER_JOB_PARTITIONS;
-        }
-        return 0;
     }
 }

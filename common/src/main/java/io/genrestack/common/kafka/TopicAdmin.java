@@ -2,6 +2,7 @@ package io.genrestack.common.kafka;
 
 import io.genrestack.common.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Creates GenreStack's topics when they are missing (every service does this at start-up, so start order does not
  * matter). Data topics and dead letters get {@code partitions} partitions (12 by default: up to 12 instances of a
  * stage share the work); {@code run-events} and {@code stage-progress} one (total order; the latter compacted);
- * {@code trainer-jobs} {@link JobWorker#TRAINER_JOB_PARTITIONS} (one per source, so four trainers train in
- * parallel); other job topics one.
+ * job topics {@link JobRouting#partitions} ({@link JobRouting#RUN_SLOTS} run slots; {@code trainer-jobs} one per source
+ * and slot). A job topic created with fewer partitions by an older version is grown to that count.
  */
 public final class TopicAdmin {
     private static final Logger LOG = Logger.getLogger(TopicAdmin.class);
@@ -35,7 +36,7 @@ public final class TopicAdmin {
         topics.add(new NewTopic(Topics.RUN_EVENTS, 1, replication));
         topics.add(new NewTopic(Topics.STAGE_PROGRESS, 1, replication).configs(Map.of("cleanup.policy", "compact")));
         for (String stage : Topics.STAGES) {
-            topics.add(new NewTopic(Topics.jobs(stage), JobWorker.jobPartitions(stage), replication));
+            topics.add(new NewTopic(Topics.jobs(stage), JobRouting.partitions(stage), replication));
         }
         return topics;
     }
@@ -49,6 +50,7 @@ public final class TopicAdmin {
             List<NewTopic> missing = plan(partitions, replication).stream()
                     .filter(t -> !existing.contains(t.name()))
                     .toList();
+            growJobTopics(admin, existing);
             if (missing.isEmpty()) {
                 return;
             }
@@ -67,6 +69,38 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create GenreStack topics on Kafka at " + bootstrap + ": " + e, e);
+        }
+    }
+
+    /** Adds partitions to job topics an older version created with fewer (partitions are never removed). */
+    private static void growJobTopics(Admin admin, Set<String> existing) throws Exception {
+        Map<String, Integer> want = new java.util.TreeMap<>();
+        for (String stage : Topics.STAGES) {
+            if (existing.contains(Topics.jobs(stage))) {
+                want.put(Topics.jobs(stage), JobRouting.partitions(stage));
+            }
+        }
+        grow(admin, want);
+    }
+
+    /** Grows each existing topic of {@code want} to at least its partition count. */
+    static void grow(Admin admin, Map<String, Integer> want) throws Exception {
+        if (want.isEmpty()) {
+            return;
+        }
+        Map<String, NewPartitions> grow = new java.util.TreeMap<>();
+        for (var d : admin.describeTopics(want.keySet())
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .values()) {
+            int have = d.partitions().size();
+            if (have < want.get(d.name())) {
+                grow.put(d.name(), NewPartitions.increaseTo(want.get(d.name())));
+                LOG.infof("growing topic %s from %d to %d partitions", d.name(), have, want.get(d.name()));
+            }
+        }
+        if (!grow.isEmpty()) {
+            admin.createPartitions(grow).all().get(30, TimeUnit.SECONDS);
         }
     }
 
