@@ -257,13 +257,25 @@ public final class JobWorker implements AutoCloseable {
 
     /**
      * Partitions of {@code trainer-jobs}: one per source, so that as many trainer instances train the sources in
-     * parallel. Every other job topic has one partition.
+     * parallel. Every other job topic has one partition, but {@code scaler-jobs}.
      */
     public static final int TRAINER_JOB_PARTITIONS = 4;
 
-    /** Partitions of a stage's job topic ({@link TopicAdmin} creates it so). */
+    /**
+     * Partitions of {@code scaler-jobs}: a run's scaling split into parts ({@code genrestack.scaler.parts}) spreads its
+     * part jobs over them, so that as many scaler instances work on one run.
+     */
+    public static final int SCALER_JOB_PARTITIONS = 4;
+
+    /** A unit {@code <step>-<part>-of-<parts>}: one part of a stage's job split over instances. */
+    private static final java.util.regex.Pattern PART_UNIT = java.util.regex.Pattern.compile(".*-(\\d+)-of-(\\d+)");
+
+    /** Partitions of a stage's job topic ({@link TopicAdmin} creates it so, and grows an older one to it). */
     public static int jobPartitions(String stage) {
-        return Topics.STAGE_TRAINER.equals(stage) ? TRAINER_JOB_PARTITIONS : 1;
+        if (Topics.STAGE_TRAINER.equals(stage)) {
+            return TRAINER_JOB_PARTITIONS;
+        }
+        return Topics.STAGE_SCALER.equals(stage) ? SCALER_JOB_PARTITIONS : 1;
     }
 
     /** Publishes a job for a stage: the trainer's go to the source's own partition, others to partition 0. */
@@ -272,11 +284,23 @@ public final class JobWorker implements AutoCloseable {
         return job;
     }
 
-    /** The job topic partition of a job: the source's index for the trainer, else 0. */
+    /**
+     * The job topic partition of a job: the source's index for the trainer; for a scaler part {@code <step>-<g>-of-<n>}
+     * partition {@code g * 4 / n} (so that n parts land on partitions that the range assignor gives to different
+     * members: 2 parts on 0 and 2); else 0.
+     */
     public static int partitionFor(StageJob job) {
         if (Topics.STAGE_TRAINER.equals(job.stage())) {
             int i = io.genrestack.common.Sources.ALL.indexOf(job.unit());
             return Math.max(0, i) % TRAINER_JOB_PARTITIONS;
+        }
+        if (Topics.STAGE_SCALER.equals(job.stage())) {
+            java.util.regex.Matcher m = PART_UNIT.matcher(job.unit());
+            if (m.matches()) {
+                long part = Long.parseLong(m.group(1));
+                long parts = Math.max(1, Long.parseLong(m.group(2)));
+                return (int) ((part * SCALER_JOB_PARTITIONS / parts) % SCALER_JOB_PARTITIONS);
+            }
         }
         return 0;
     }

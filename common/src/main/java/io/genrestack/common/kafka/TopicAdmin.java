@@ -46,6 +46,7 @@ public final class TopicAdmin {
         p.put("default.api.timeout.ms", "30000");
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            growJobTopics(admin, existing);
             List<NewTopic> missing = plan(partitions, replication).stream()
                     .filter(t -> !existing.contains(t.name()))
                     .toList();
@@ -67,6 +68,45 @@ public final class TopicAdmin {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create GenreStack topics on Kafka at " + bootstrap + ": " + e, e);
+        }
+    }
+
+    /**
+     * Grows an existing job topic that has fewer partitions than {@link JobWorker#jobPartitions} (a topic created by an
+     * older version: {@code scaler-jobs} had one). Only job topics: a data topic's partition count fixes where each
+     * MBID's records go and is never changed.
+     */
+    private static void growJobTopics(Admin admin, Set<String> existing) throws Exception {
+        Map<String, String> jobTopics = new java.util.TreeMap<>();
+        for (String stage : Topics.STAGES) {
+            if (existing.contains(Topics.jobs(stage)) && JobWorker.jobPartitions(stage) > 1) {
+                jobTopics.put(Topics.jobs(stage), stage);
+            }
+        }
+        if (jobTopics.isEmpty()) {
+            return;
+        }
+        Map<String, org.apache.kafka.clients.admin.NewPartitions> grow = new java.util.TreeMap<>();
+        admin.describeTopics(jobTopics.keySet())
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .forEach((name, d) -> {
+                    int want = JobWorker.jobPartitions(jobTopics.get(name));
+                    if (d.partitions().size() < want) {
+                        grow.put(name, org.apache.kafka.clients.admin.NewPartitions.increaseTo(want));
+                    }
+                });
+        for (var e : admin.createPartitions(grow).values().entrySet()) {
+            try {
+                e.getValue().get(30, TimeUnit.SECONDS);
+                LOG.infof(
+                        "grew job topic %s to %d partitions",
+                        e.getKey(), grow.get(e.getKey()).totalCount());
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof org.apache.kafka.common.errors.InvalidPartitionsException)) {
+                    throw ex; // another instance grew it first: fine
+                }
+            }
         }
     }
 
