@@ -133,6 +133,7 @@ class ScalerPartsTest {
                     b.features().partitions().keySet());
             Map<Integer, List<String>> ra = records(a);
             Map<Integer, List<String>> rb = records(b);
+            assertEquals(TRACKS, ra.values().stream().mapToInt(List::size).sum());
             for (int p : ra.keySet()) {
                 List<String> x = ra.get(p);
                 List<String> y = rb.getOrDefault(p, List.of());
@@ -171,11 +172,14 @@ class ScalerPartsTest {
     Map<Integer, List<String>> records(StageJob trainerJob) throws Exception {
         Map<Integer, List<String>> out = new TreeMap<>();
         String run = "\"" + trainerJob.runId() + "\"";
-        RangeReader.read(
-                infra.bootstrap(),
-                trainerJob.features(),
-                r -> out.computeIfAbsent(r.partition(), p -> new ArrayList<>())
-                        .add(r.key() + " " + new String(r.value(), StandardCharsets.UTF_8).replace(run, "\"RUN\"")));
+        // the run's records, as the trainer reads them: another run scaled at the same time may interleave its own
+        RangeReader.read(infra.bootstrap(), trainerJob.features(), r -> {
+            String json = new String(r.value(), StandardCharsets.UTF_8);
+            if (json.contains(run)) {
+                out.computeIfAbsent(r.partition(), p -> new ArrayList<>())
+                        .add(r.key() + " " + json.replace(run, "\"RUN\""));
+            }
+        });
         return out;
     }
 
