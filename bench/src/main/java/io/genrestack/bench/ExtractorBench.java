@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.genrestack.common.Topics;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.features.Flattener;
+import io.genrestack.common.io.OrderedPipeline;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.TopicAdmin;
 import io.genrestack.common.model.ProgressMark;
@@ -26,8 +27,10 @@ import java.util.stream.Stream;
  * Extractor throughput benchmark: the real sample JSONs replicated to N files (default 20 000), then in one JVM
  * (1) a plain Jackson parse of every file (the baseline), (2) the extractor's per-track path: read, flatten with the
  * paper manifest, build the record, serialise it, and (3) with {@code GENRESTACK_KAFKA_BOOTSTRAP} set, the same plus
- * exactly-once publishing to {@code track-features} on the real broker. Prints tracks/s, the ratios to the baseline and
- * the peak heap. Run with {@code bench/extractor/run.sh}.
+ * exactly-once publishing to {@code track-features} on the real broker, and (4) the extractor's path as the service
+ * runs it ({@link OrderedPipeline}: a reader thread, parse-and-flatten workers, results in input order to one thread)
+ * with one worker and with T (default 2), and their ratio. Prints tracks/s, the ratios to the baseline and the peak
+ * heap. Run with {@code bench/extractor/run.sh [N] [T]}.
  */
 public final class ExtractorBench {
     private ExtractorBench() {}
@@ -36,6 +39,7 @@ public final class ExtractorBench {
         Path samples = Path.of(args[0]);
         Path dir = Path.of(args[1]);
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         List<Path> files = replicate(samples, dir, n);
         ObjectMapper plain = new ObjectMapper();
         // warm-up on 1000 files
@@ -74,6 +78,12 @@ public final class ExtractorBench {
         System.out.printf(
                 "extractor path (no Kafka)   %8.0f tracks/s  ratio to baseline %.2f  (%d record bytes)%n",
                 extractor, extractor / jackson, bytes);
+        double one = pipelined(files, flattener, 1);
+        double many = pipelined(files, flattener, threads);
+        System.out.printf("pipelined, 1 worker         %8.0f tracks/s%n", one);
+        System.out.printf(
+                "pipelined, %d workers        %8.0f tracks/s  ratio to 1 worker %.2f  (%d cores)%n",
+                threads, many, many / one, Runtime.getRuntime().availableProcessors());
         String bootstrap = System.getenv("GENRESTACK_KAFKA_BOOTSTRAP");
         if (bootstrap != null) {
             TopicAdmin.ensureTopics(bootstrap, 3, (short) 1);
@@ -113,6 +123,43 @@ public final class ExtractorBench {
         System.out.printf(
                 "peak heap                   %d MiB (max %d MiB)%n",
                 peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    /**
+     * Tracks/s of the extractor's path through {@link OrderedPipeline} with {@code threads} workers and the service's
+     * window of 2 × threads: files read in order on the reader thread, flattened and serialised on the workers, the
+     * records' sizes summed in order on this thread.
+     */
+    static double pipelined(List<Path> files, Flattener flattener, int threads) {
+        long[] bytes = {0};
+        long t0 = System.nanoTime();
+        OrderedPipeline.<byte[]>run(
+                threads,
+                2 * threads,
+                out -> {
+                    for (Path f : files) {
+                        byte[] b;
+                        try {
+                            b = Files.readAllBytes(f);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        String mbid = f.getFileName().toString().substring(0, 36);
+                        out.accept(OrderedPipeline.Step.work(() -> Json.bytes(new TrackFeatures(
+                                "bench",
+                                mbid,
+                                Split.TRAIN,
+                                "rg",
+                                f.toString(),
+                                Map.of("lastfm", List.of(1, 2)),
+                                flattener.flatten(b)))));
+                    }
+                },
+                record -> bytes[0] += record.length);
+        if (bytes[0] == 0) {
+            throw new IllegalStateException("no records");
+        }
+        return files.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** Copies the sample files under fresh MBID names until there are n (reuses an existing replica). */

@@ -17,6 +17,22 @@ public interface ExtractorSettings {
     @WithDefault("16777216")
     long maxDocumentBytes();
 
+    /**
+     * Threads that parse and flatten documents (one reader thread and the publishing thread come on top; the records,
+     * their order, the progress marks and the dead letters are the same for every count). Unset or 0: the available
+     * processors.
+     */
+    Optional<Integer> threads();
+
+    /** {@link #threads()} resolved: at least 1. */
+    default int threadCount() {
+        int t = threads().orElse(0);
+        if (t < 0) {
+            throw new IllegalArgumentException("genrestack.extractor.threads must be 0 (all processors) or more: " + t);
+        }
+        return t == 0 ? Runtime.getRuntime().availableProcessors() : t;
+    }
+
     /** Seconds between progress log lines and progress events. */
     @WithDefault("5")
     int progressSeconds();

@@ -3,6 +3,7 @@ package io.genrestack.extractor;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.features.FeatureManifest;
+import io.genrestack.common.io.OrderedPipeline;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.model.DeadLetter;
 import io.genrestack.common.model.ProgressMark;
@@ -52,8 +53,22 @@ public class ExtractorStage extends StageTemplate {
         return Topics.STAGE_EXTRACTOR;
     }
 
+    /**
+     * How one extraction runs: {@code threads} parse-and-flatten workers (1: all on the job's thread), a window of
+     * {@code window} items between the reader and the publisher, {@code checkpointEvery} items per chunk.
+     */
+    record Tuning(int threads, int window, int checkpointEvery) {
+        static Tuning of(int threads, int checkpointEvery) {
+            return new Tuning(threads, 2 * threads, checkpointEvery);
+        }
+    }
+
     @Override
     public void handle(StageJob job) throws Exception {
+        handle(job, Tuning.of(settings.threadCount(), settings.checkpointEvery()));
+    }
+
+    void handle(StageJob job, Tuning tuning) throws Exception {
         String run = job.runId();
         RunConfig cfg = job.config();
         try (StageRun out = open(job, STEP)) {
@@ -82,7 +97,7 @@ public class ExtractorStage extends StageTemplate {
                     writer.count("deadLetters.groundTruth", 1);
                 }
             }
-            publishTracks(job, setup, out, roots);
+            publishTracks(job, setup, out, roots, tuning);
             writer.flush();
             TopicRange range = writer.outputRange(Topics.TRACK_FEATURES);
             Map<String, String> objects = new TreeMap<>();
@@ -116,7 +131,12 @@ public class ExtractorStage extends StageTemplate {
         return c;
     }
 
-    private void publishTracks(StageJob job, RunSetup setup, StageRun out, InputRoots roots) {
+    /** One input item as the publishing thread sees it: the item and its record or refusal (null: skipped). */
+    private record Built(InputItem item, TrackBuilder.Outcome outcome) {
+        static final Built SKIPPED = new Built(null, null);
+    }
+
+    private void publishTracks(StageJob job, RunSetup setup, StageRun out, InputRoots roots, Tuning tuning) {
         String run = job.runId();
         ExactlyOnceWriter writer = out.writer();
         long resumeAt = out.itemsConsumed();
@@ -127,16 +147,25 @@ public class ExtractorStage extends StageTemplate {
         TrackBuilder tracks = new TrackBuilder(run, setup);
         long[] index = {0};
         long[] sinceCheckpoint = {0};
-        scanner.scan(inputs, item -> {
+        // the reader thread scans and claims (duplicate index) in input order, workers parse and flatten, and this
+        // thread publishes in input order: the writer sees the sequence one thread would give it
+        OrderedPipeline.Source<Built> source = emit -> scanner.scan(inputs, item -> {
             long i = index[0]++;
             if (i < resumeAt) {
                 if (item instanceof InputItem.JsonDoc d) {
                     tracks.remember(d); // rebuild duplicate detection without parsing
                 }
+                emit.accept(OrderedPipeline.Step.done(Built.SKIPPED));
+                return;
+            }
+            emit.accept(prepare(tracks, item));
+        });
+        OrderedPipeline.run(tuning.threads(), tuning.window(), source, built -> {
+            if (built == Built.SKIPPED) {
                 progress.step();
                 return;
             }
-            String reason = process(run, tracks, item, writer);
+            String reason = process(run, built, writer);
             writer.count("items", 1);
             count("read", 1);
             if (reason == null) {
@@ -146,7 +175,7 @@ public class ExtractorStage extends StageTemplate {
                 count("dead-lettered", 1);
                 progress.stepFailed();
             }
-            if (++sinceCheckpoint[0] >= settings.checkpointEvery()) {
+            if (++sinceCheckpoint[0] >= tuning.checkpointEvery()) {
                 writer.checkpoint(ProgressMark.items(writer.count("items")));
                 sinceCheckpoint[0] = 0;
             }
@@ -171,24 +200,36 @@ public class ExtractorStage extends StageTemplate {
         LOG.info(progress.line());
     }
 
+    /**
+     * On the reader thread, in input order: a bad item or a duplicate is refused at once; any other document is
+     * claimed and left to a worker to build.
+     */
+    private static OrderedPipeline.Step<Built> prepare(TrackBuilder tracks, InputItem item) {
+        if (item instanceof InputItem.BadItem bad) {
+            return OrderedPipeline.Step.done(new Built(bad, new TrackBuilder.Outcome(null, bad.reason())));
+        }
+        InputItem.JsonDoc doc = (InputItem.JsonDoc) item;
+        TrackBuilder.Outcome duplicate = tracks.claim(doc);
+        if (duplicate != null) {
+            return OrderedPipeline.Step.done(new Built(doc, duplicate));
+        }
+        return OrderedPipeline.Step.work(() -> new Built(doc, tracks.assemble(doc)));
+    }
+
     /** Publishes one item; returns null, or the dead-letter reason. */
-    private String process(String run, TrackBuilder tracks, InputItem item, ExactlyOnceWriter writer) {
-        String reason;
+    private String process(String run, Built built, ExactlyOnceWriter writer) {
+        InputItem item = built.item();
         String key = item.name();
         byte[] payload = null;
-        if (item instanceof InputItem.BadItem bad) {
-            reason = bad.reason();
-        } else {
-            InputItem.JsonDoc doc = (InputItem.JsonDoc) item;
+        if (item instanceof InputItem.JsonDoc doc) {
             key = doc.mbid();
             payload = doc.bytes();
-            TrackBuilder.Outcome o = tracks.build(doc);
-            if (o.track() != null) {
-                publish(o.track(), writer);
+            if (built.outcome().track() != null) {
+                publish(built.outcome().track(), writer);
                 return null;
             }
-            reason = o.reason();
         }
+        String reason = built.outcome().reason();
         writer.send(
                 Topics.DEAD_LETTERS, key, Json.bytes(DeadLetter.of(run, stage(), key, item.name(), reason, payload)));
         writer.count("deadLetters", 1);

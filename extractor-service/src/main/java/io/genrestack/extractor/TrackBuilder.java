@@ -18,6 +18,10 @@ import java.util.TreeMap;
  * duplicate recording, no ground-truth row, labels outside the training vocabulary, no usable labels, a document that
  * cannot be flattened. The only state it keeps per track is the duplicate index (recording MBID → the input name it was
  * first seen in), the one per-track cost of extraction besides the run's ground truth (docs/capacity.md).
+ *
+ * <p>{@link #build} is {@link #claim} (the duplicate check, which depends on every earlier document and so runs in
+ * input order on one thread) followed by {@link #assemble} (ground truth, labels, flattening), which reads only the
+ * run's immutable setup and is safe to call from many threads at once ({@code ExtractorStage}'s workers).
  */
 final class TrackBuilder {
     /** The record of a document, or (with a null track) the reason it was refused. */
@@ -39,11 +43,29 @@ final class TrackBuilder {
         seen.putIfAbsent(doc.mbid(), doc.name());
     }
 
+    /** {@link #claim} then, unless that refused it, {@link #assemble}: the whole work for one document. */
     Outcome build(InputItem.JsonDoc doc) {
+        Outcome duplicate = claim(doc);
+        return duplicate != null ? duplicate : assemble(doc);
+    }
+
+    /**
+     * Notes the document's recording as seen; returns the refusal of a duplicate (the recording was seen before), or
+     * null. Not thread-safe: call it for every document in input order, on one thread.
+     */
+    Outcome claim(InputItem.JsonDoc doc) {
         String first = seen.putIfAbsent(doc.mbid(), doc.name());
         if (first != null) {
             return refused("duplicate recording MBID " + doc.mbid() + " (first seen in " + first + ")");
         }
+        return null;
+    }
+
+    /**
+     * The record of a document already {@linkplain #claim claimed}, or the reason it is refused. Thread-safe: reads
+     * only the run's setup and the (thread-safe) {@link Flattener}.
+     */
+    Outcome assemble(InputItem.JsonDoc doc) {
         Split split = setup.split(doc.mbid());
         if (split == null) {
             return refused("unknown recording MBID " + doc.mbid() + ": no ground-truth row in any source");

@@ -1,6 +1,7 @@
 package io.genrestack.extractor;
 
 import io.genrestack.common.Sources;
+import io.genrestack.common.io.OrderedPipeline;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.TrainParams;
 import io.genrestack.common.serde.Json;
@@ -26,7 +27,8 @@ import java.util.UUID;
  * stage keeps per track is here.
  *
  * <p>Arguments: tracks, work directory, a real low-level JSON file, and optionally {@code hold} (a negative control
- * that keeps the feature vector of every eighth track in heap, so the test can see its check fail).
+ * that keeps the feature vector of every eighth track in heap, so the test can see its check fail) and
+ * {@code threads=N} (build on N workers through the stage's {@link OrderedPipeline}, its window of 2N included).
  */
 public final class ExtractorHeapProbe {
     static final int[] LABELS = {766, 315, 327, 296};
@@ -40,7 +42,13 @@ public final class ExtractorHeapProbe {
         int tracks = Integer.parseInt(args[0]);
         Path dir = Files.createDirectories(Path.of(args[1]));
         byte[] doc = Files.readAllBytes(Path.of(args[2]));
-        boolean hold = args.length > 3 && args[3].equals("hold");
+        List<String> options = List.of(args).subList(3, args.length);
+        boolean hold = options.contains("hold");
+        int threads = options.stream()
+                .filter(o -> o.startsWith("threads="))
+                .mapToInt(o -> Integer.parseInt(o.substring("threads=".length())))
+                .findFirst()
+                .orElse(1);
         List<float[]> held = new ArrayList<>();
         Random rnd = new Random(11);
         List<String> mbids = new ArrayList<>(tracks);
@@ -97,28 +105,42 @@ public final class ExtractorHeapProbe {
         ForkedHeap.checkpoint("setup");
 
         TrackBuilder builder = new TrackBuilder("probe", setup);
-        long bytes = 0;
-        long refused = 0;
-        for (int t = 0; t < tracks; t++) {
-            String mbid = mbids.get(t);
-            TrackBuilder.Outcome o = builder.build(new InputItem.JsonDoc("lowlevel/" + mbid + ".json", mbid, doc));
-            if (o.track() == null) {
-                refused++;
-            } else {
-                bytes += Json.bytes(o.track()).length;
-                if (hold && t % 8 == 0) {
-                    held.add(o.track().features());
-                }
-            }
-            if (t == tracks / 2) {
-                ForkedHeap.checkpoint("half");
-            }
-        }
+        long[] bytes = {0};
+        long[] refused = {0};
+        int[] done = {0};
+        OrderedPipeline.<TrackBuilder.Outcome>run(
+                threads,
+                2 * threads,
+                out -> {
+                    for (int t = 0; t < tracks; t++) {
+                        String mbid = mbids.get(t);
+                        InputItem.JsonDoc d = new InputItem.JsonDoc("lowlevel/" + mbid + ".json", mbid, doc);
+                        TrackBuilder.Outcome duplicate = builder.claim(d);
+                        out.accept(
+                                duplicate != null
+                                        ? OrderedPipeline.Step.done(duplicate)
+                                        : OrderedPipeline.Step.work(() -> builder.assemble(d)));
+                    }
+                },
+                o -> {
+                    int t = done[0]++;
+                    if (o.track() == null) {
+                        refused[0]++;
+                    } else {
+                        bytes[0] += Json.bytes(o.track()).length;
+                        if (hold && t % 8 == 0) {
+                            held.add(o.track().features());
+                        }
+                    }
+                    if (t == tracks / 2) {
+                        ForkedHeap.checkpoint("half");
+                    }
+                });
         System.out.printf(
                 "extracted %d tracks (%d refused, %d vectors held), %.1f MB of records%n",
-                tracks, refused, held.size(), bytes / 1e6);
-        if (refused > 0) {
-            throw new IllegalStateException(refused + " documents refused; the probe's ground truth is wrong");
+                tracks, refused[0], held.size(), bytes[0] / 1e6);
+        if (refused[0] > 0) {
+            throw new IllegalStateException(refused[0] + " documents refused; the probe's ground truth is wrong");
         }
         ForkedHeap.done();
     }

@@ -18,8 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * The extractor's work ({@link ExtractorHeapProbe}: real-shape ground truth, the joint split, every document through
  * the stage's {@link TrackBuilder}) at 10 000 and 40 000 recordings under a fixed {@value #HEAP} heap in a forked JVM:
  * it must not run out of memory, and its heap after GC may grow by at most the per-track cost that docs/capacity.md
- * documents for the extractor (the ground-truth rows, the split and the duplicate index). A negative control keeps one
- * feature vector in eight in heap and must fail the same check.
+ * documents for the extractor (the ground-truth rows, the split and the duplicate index). The large size again with
+ * {@value #THREADS} parse-and-flatten workers (the stage's {@code OrderedPipeline}) must pass the same check: the
+ * window of documents in flight is bounded, not per track. A negative control keeps one feature vector in eight in
+ * heap and must fail the same check.
  */
 class ExtractorHeapTest {
     static final String HEAP = "160m";
@@ -32,6 +34,8 @@ class ExtractorHeapTest {
     static final long BYTES_PER_TRACK = 850;
 
     static final long SLACK = 4_000_000;
+
+    static final int THREADS = 4;
 
     @TempDir
     Path dir;
@@ -62,6 +66,8 @@ class ExtractorHeapTest {
         ForkedHeap.Result small = run(SMALL, doc);
         ForkedHeap.Result large = run(LARGE, doc);
         ForkedHeap.assertBounded(small, SMALL, large, LARGE, BYTES_PER_TRACK, SLACK);
+        ForkedHeap.Result parallel = run(LARGE, doc, "threads=" + THREADS);
+        ForkedHeap.assertBounded(small, SMALL, parallel, LARGE, BYTES_PER_TRACK, SLACK);
 
         // negative control: feature vectors kept in heap must fail the same check
         ForkedHeap.Result holding = run(LARGE, doc, "hold");

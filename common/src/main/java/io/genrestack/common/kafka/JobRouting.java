@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Every job topic has {@link #RUN_SLOTS} slots. A run's jobs for a stage go to its <em>home slot</em>
  * ({@link #homeSlot}, a hash of the run id), so the stacker's four per-source jobs of one run meet on one partition
  * (one instance records them in turn and the last one stacks) and jobs of different runs usually land on different
- * partitions, hence on different instances of the stage's consumer group.
+ * partitions, hence on different instances of the stage's consumer group. The parts of a scaler job split over
+ * instances ({@code <step>-<g>-of-<n>}, {@code genrestack.scaler.parts}) are spread over all partitions instead.
  *
  * <p>
  * {@code trainer-jobs} has one partition per source and slot, laid out source-major
@@ -38,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JobRouting {
     private static final Logger LOG = Logger.getLogger(JobRouting.class);
+
+    /** A unit {@code <step>-<part>-of-<parts>}: one part of a scaler job split over instances. */
+    private static final java.util.regex.Pattern PART_UNIT = java.util.regex.Pattern.compile(".*-(\\d+)-of-(\\d+)");
 
     /** Runs one stage serves at once without sharing an instance (given enough instances). */
     public static final int RUN_SLOTS = 4;
@@ -63,6 +67,16 @@ public final class JobRouting {
     private static int partition(StageJob job, int slot) {
         if (Topics.STAGE_TRAINER.equals(job.stage())) {
             return Math.max(0, Sources.ALL.indexOf(job.unit())) * RUN_SLOTS + slot;
+        }
+        if (Topics.STAGE_SCALER.equals(job.stage())) {
+            java.util.regex.Matcher m = PART_UNIT.matcher(job.unit());
+            if (m.matches()) {
+                // part g of n on partition g·slots/n, whatever the run's slot: the range assignor gives those to
+                // different members (2 parts: partitions 0 and 2), so as many scalers work on one run
+                long part = Long.parseLong(m.group(1));
+                long parts = Math.max(1, Long.parseLong(m.group(2)));
+                return (int) ((part * RUN_SLOTS / parts) % RUN_SLOTS);
+            }
         }
         return slot;
     }

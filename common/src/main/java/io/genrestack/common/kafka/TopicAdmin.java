@@ -47,6 +47,7 @@ public final class TopicAdmin {
         p.put("default.api.timeout.ms", "30000");
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            growJobTopics(admin, existing);
             List<NewTopic> missing = plan(partitions, replication).stream()
                     .filter(t -> !existing.contains(t.name()))
                     .toList();
@@ -72,7 +73,10 @@ public final class TopicAdmin {
         }
     }
 
-    /** Adds partitions to job topics an older version created with fewer (partitions are never removed). */
+    /**
+     * Adds partitions to job topics an older version created with fewer (partitions are never removed). Only job
+     * topics: a data topic's partition count fixes where each MBID's records go and is never changed.
+     */
     private static void growJobTopics(Admin admin, Set<String> existing) throws Exception {
         Map<String, Integer> want = new java.util.TreeMap<>();
         for (String stage : Topics.STAGES) {
@@ -99,8 +103,14 @@ public final class TopicAdmin {
                 LOG.infof("growing topic %s from %d to %d partitions", d.name(), have, want.get(d.name()));
             }
         }
-        if (!grow.isEmpty()) {
-            admin.createPartitions(grow).all().get(30, TimeUnit.SECONDS);
+        for (var e : admin.createPartitions(grow).values().entrySet()) {
+            try {
+                e.getValue().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof org.apache.kafka.common.errors.InvalidPartitionsException)) {
+                    throw ex; // InvalidPartitions: another instance grew it first, fine
+                }
+            }
         }
     }
 

@@ -10,6 +10,7 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/labels/&lt;source&gt;.json              label vocabulary, index → "genre---subgenre" (extractor)
  * runs/&lt;run&gt;/extractor/summary.json            counts: read, published, dead-lettered, per split/source
  * runs/&lt;run&gt;/scaler/stats.bin, stats.md          mean/std/counts/missing (binary) + human summary (scaler)
+ * runs/&lt;run&gt;/scaler/partials/&lt;n&gt;.bin            per-partition statistics of scaler part n (parts > 1)
  * runs/&lt;run&gt;/models/&lt;source&gt;/base/params         base model parameters (trainer)
  * runs/&lt;run&gt;/models/&lt;source&gt;/base/provenance.json
  * runs/&lt;run&gt;/models/&lt;source&gt;/base/checkpoints/   epoch-&lt;n&gt; checkpoints
@@ -46,6 +47,11 @@ public final class RunPaths {
 
     public static String scalerStats(String runId) {
         return run(runId) + "scaler/stats.bin";
+    }
+
+    /** The per-partition statistics one scaler part computed (partition-parallel scaling). */
+    public static String scalerPartial(String runId, int part) {
+        return run(runId) + "scaler/partials/" + part + ".bin";
     }
 
     public static String scalerSummary(String runId) {
