@@ -103,7 +103,8 @@ public final class FeatureDump {
 
     private static void usage() {
         System.err.println(
-                "usage: FeatureDump <file.json> [--preset paper|full|common-layout] [--exclude PREFIX_OR_GLOB]... [--pretty]");
+                "usage: FeatureDump <file.json> [--preset paper|full|common-layout] [--exclude PREFIX_OR_GLOB]..."
+                        + " [--pretty]");
         System.exit(2);
     }
 }
