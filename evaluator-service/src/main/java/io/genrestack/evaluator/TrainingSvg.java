@@ -147,21 +147,25 @@ final class TrainingSvg {
                 .append(' ')
                 .append(TOP + PLOT_H / 2)
                 .append(") rotate(90)\" text-anchor=\"middle\" fill=\"#d62728\">macro ROC-AUC</text>\n");
-        // the restored epoch
+        // the restored epoch (not drawn when the provenance names one outside its history)
+        boolean restoredDrawn = curve.bestEpoch() >= first && curve.bestEpoch() <= last;
         String rx = fmt(px(curve.bestEpoch(), first, last));
-        b.append("<line class=\"restored\" data-epoch=\"")
-                .append(curve.bestEpoch())
-                .append("\" x1=\"")
-                .append(rx)
-                .append("\" y1=\"")
-                .append(TOP)
-                .append("\" x2=\"")
-                .append(rx)
-                .append("\" y2=\"")
-                .append(TOP + PLOT_H)
-                .append("\" stroke=\"#2ca02c\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\"><title>restored epoch ")
-                .append(curve.bestEpoch())
-                .append("</title></line>\n");
+        if (restoredDrawn) {
+            b.append("<line class=\"restored\" data-epoch=\"")
+                    .append(curve.bestEpoch())
+                    .append("\" x1=\"")
+                    .append(rx)
+                    .append("\" y1=\"")
+                    .append(TOP)
+                    .append("\" x2=\"")
+                    .append(rx)
+                    .append("\" y2=\"")
+                    .append(TOP + PLOT_H)
+                    .append("\" stroke=\"#2ca02c\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\">")
+                    .append("<title>restored epoch ")
+                    .append(curve.bestEpoch())
+                    .append("</title></line>\n");
+        }
         // curves
         List<Function<TrainingCurve.Point, Double>> values = List.of(
                 TrainingCurve.Point::trainLoss,
@@ -227,6 +231,7 @@ final class TrainingSvg {
                 .append(curve.bestEpoch())
                 .append(" of ")
                 .append(pts.size())
+                .append(restoredDrawn ? "" : " (not in the history)")
                 .append("</text>\n");
         return b.append("</svg>\n").toString();
     }

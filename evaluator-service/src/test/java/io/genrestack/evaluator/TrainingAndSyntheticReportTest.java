@@ -107,6 +107,10 @@ class TrainingAndSyntheticReportTest {
         assertTrue(html.contains("id=\"curves-lastfm-base\""), "figure present");
         assertTrue(html.contains("no training history in the model's provenance"), html);
         assertFalse(html.contains("class=\"restored\""), "no marker without history");
+        String outside = TrainingSvg.render("x", "t", read(provenance(false, 4, 9, 3)));
+        assertFalse(outside.contains("class=\"restored\""), "a restored epoch outside the history is not drawn");
+        assertTrue(outside.contains("restored: epoch 9 of 4 (not in the history)"), outside);
+        assertEquals(3, count(outside, "<polyline"), "the curves are still drawn");
     }
 
     @Test
