@@ -29,6 +29,10 @@ final class AucTable {
                     "%-10s %8.4f %8.4f %+8.4f | %12.4f %12.4f%n",
                     s, base, stacked, stacked - base, paper[0], paper[1]));
         }
+        if (report.path("config").path("synthetic").asBoolean(false)) {
+            b.append("\nSynthetic data: this run's AUCs measure the pipeline on generated data; the paper's are shown"
+                    + " for reference only and are not comparable (docs/synthetic-data.md).\n");
+        }
         return b.toString();
     }
 }

@@ -38,10 +38,12 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Option(
             names = "--preset",
-            paramLabel = "paper|full",
+            paramLabel = "paper|full|common-layout",
             defaultValue = FeatureManifest.DEFAULT_PRESET,
             completionCandidates = Presets.class,
-            description = "paper: the paper's 2669 features; full: all 2675 (default: ${DEFAULT-VALUE})")
+            description = "paper: the paper's 2669 features (without the 6 constant bpm-histogram variances); full: all"
+                    + " 2675; common-layout: 2669, without the 6 beats_loudness_band_ratio medians"
+                    + " (docs/features.md; default: ${DEFAULT-VALUE})")
     String preset;
 
     @Option(
@@ -57,8 +59,7 @@ final class FeaturesCommand implements Callable<Integer> {
     static final class Presets implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of(FeatureManifest.PRESET_PAPER, FeatureManifest.PRESET_FULL)
-                    .iterator();
+            return FeatureManifest.PRESETS.iterator();
         }
     }
 

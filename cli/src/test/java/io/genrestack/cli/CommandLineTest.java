@@ -70,7 +70,7 @@ class CommandLineTest {
     void everyCommandsHelpNamesEachOfItsOptionsAndTheExitCodes() {
         CommandLine root = Genrestack.commandLine();
         assertEquals(
-                List.of("run", "synth", "features", "decode", "token", "completion", "help"),
+                List.of("run", "synth", "features", "decode", "token", "compare", "completion", "help"),
                 List.copyOf(root.getSubcommands().keySet()));
         for (Map.Entry<String, CommandLine> sub : root.getSubcommands().entrySet()) {
             if (sub.getKey().equals("help")) {
@@ -95,11 +95,40 @@ class CommandLineTest {
         }
         Result top = cli("--help");
         assertEquals(0, top.code());
-        for (String command : List.of("run", "synth", "features", "decode", "completion")) {
+        for (String command : List.of("run", "synth", "features", "decode", "compare", "completion")) {
             assertTrue(top.out().contains("  " + command + " "), top.out());
         }
         assertTrue(top.out().contains("130"), top.out());
         assertEquals(cli("run", "--help").out(), cli("help", "run").out());
+    }
+
+    /**
+     * {@code compare}: usage errors exit 2 before any request; an evaluator that cannot be reached (a closed port on
+     * this machine) exits 1 with the reason. The comparison itself is {@code CompareResourceTest} (evaluator).
+     */
+    @Test
+    void compareRefusesUsageErrorsAndSaysWhenTheEvaluatorIsUnreachable(@TempDir Path dir) throws Exception {
+        Result one = cli("compare", "run-a");
+        assertEquals(2, one.code(), one.err());
+        assertTrue(one.err().contains("at least 2 distinct runs"), one.err());
+        Result same = cli("compare", "run-a,run-a", "--token-file", "/nonexistent");
+        assertEquals(2, same.code(), "a repeated run is one run: " + same.err());
+        Path token = Files.writeString(dir.resolve("token"), "not-a-real-token\n");
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Result down = cli(
+                "compare",
+                "run-a,run-b",
+                "--token-file",
+                token.toString(),
+                "--evaluator",
+                "http://127.0.0.1:" + closed);
+        assertEquals(1, down.code(), down.err());
+        assertTrue(down.err().contains("cannot reach the evaluator at http://127.0.0.1:" + closed), down.err());
+        String help = cli("compare", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--html") && help.contains("--token-file") && help.contains("--evaluator"), help);
     }
 
     @Test
@@ -219,6 +248,18 @@ class CommandLineTest {
         JsonNode out = Json.MAPPER.readTree(r.out());
         assertEquals("full", out.get("preset").asText());
         assertEquals(out.get("size").asInt(), out.get("features").size());
+        Result common = cli("features", file.toString(), "--preset", "common-layout");
+        assertEquals(0, common.code(), common.err());
+        JsonNode c = Json.MAPPER.readTree(common.out());
+        assertEquals(2669, c.get("size").asInt());
+        assertEquals(2669, c.get("features").size());
+        List<String> names = new java.util.ArrayList<>();
+        c.get("features").fieldNames().forEachRemaining(names::add);
+        assertTrue(names.stream().noneMatch(n -> n.startsWith("rhythm.beats_loudness_band_ratio.median")), "medians");
+        assertTrue(names.contains("rhythm.bpm_histogram_first_peak_bpm.var"), "bpm variances kept");
+        Result unknown = cli("features", file.toString(), "--preset", "nope");
+        assertEquals(2, unknown.code(), unknown.err());
+        assertTrue(unknown.err().contains("common-layout"), "the presets are listed: " + unknown.err());
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"lowlevel\": [");
         Result bad = cli("features", broken.toString());
         assertEquals(1, bad.code(), bad.err());

@@ -4,11 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.cli.synth.Shape;
 import io.genrestack.common.Sources;
 import io.genrestack.common.kafka.TopicScan;
+import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunEvent;
+import io.genrestack.common.serde.Json;
+import io.genrestack.common.storage.ObjectStore;
+import io.genrestack.common.storage.RunPaths;
+import io.genrestack.common.storage.StorageConfig;
 import io.genrestack.testkit.LocalInfra;
+import io.genrestack.testkit.TrainingFigures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -78,6 +85,27 @@ class EndToEndTest {
                 predicted.counts().get("predictions"),
                 "predictions = tagged tracks summed over sources: " + predicted.counts());
         assertEquals(predictions, report.path("counts").path("predictions").asLong(), "evaluator read them all");
+
+        // the report's training curves against the provenance the trainer and stacker wrote (real DJL training),
+        // and the synthetic-data note in place of "this run − paper"
+        assertTrue(report.path("config").path("synthetic").asBoolean(), "a generated run is marked synthetic");
+        try (ObjectStore store = new ObjectStore(
+                StorageConfig.of(infra.s3Endpoint(), infra.s3AccessKey(), infra.s3SecretKey(), "genrestack"))) {
+            String html = new String(store.get(RunPaths.reports(runId) + "report.html"), StandardCharsets.UTF_8);
+            for (String s : Sources.ALL) {
+                for (String kind : List.of(ModelKind.BASE, ModelKind.STACKED)) {
+                    JsonNode provenance = Json.MAPPER.readTree(store.get(RunPaths.provenance(runId, s, kind)));
+                    TrainingFigures.assertMatches(html, "curves-" + s + "-" + kind, provenance);
+                    assertEquals(
+                            provenance.get("bestEpoch").asInt(),
+                            report.at("/training/" + s + "/" + kind + "/bestEpoch")
+                                    .asInt(),
+                            "restored epoch of " + s + " " + kind + " in report.json");
+                }
+            }
+            assertTrue(html.contains("id=\"synthetic\""), "synthetic-data note in report.html");
+            assertTrue(html.contains("class=\"not-comparable\""), "not comparable, in place of this run − paper");
+        }
     }
 
     static RunEvent one(List<RunEvent> events, String type, String unit) {

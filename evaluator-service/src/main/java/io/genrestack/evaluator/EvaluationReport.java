@@ -1,5 +1,8 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.TrainingCurve;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,10 @@ import java.util.Map;
  * @param objects the job's provenance objects by name ({@code manifest}, {@code run}, {@code stats},
  *        {@code labels.<s>}, {@code model.<s>.base}, {@code model.<s>.stacked}) → object key
  * @param files the report's own files by name ({@code report.json}, {@code roc-lastfm-base.svg}, ...) → object key
+ * @param config the run's configuration (from the evaluator job; null for a job without one)
+ * @param training per source, per model ({@code base}, {@code stacked}): the training curve read from the model's
+ *        provenance.json (restored epoch, per-epoch losses and validation macro AUC); a model whose provenance is
+ *        missing or has no history is absent
  */
 public record EvaluationReport(
         String runId,
@@ -30,9 +37,26 @@ public record EvaluationReport(
         List<String> sourcesWithoutPredictions,
         Protocol protocol,
         Map<String, String> objects,
-        Map<String, String> files) {
+        Map<String, String> files,
+        RunConfig config,
+        Map<String, Map<String, TrainingCurve>> training) {
 
     public static final String COMPLETE = "complete";
+
+    public EvaluationReport {
+        training = training == null ? Map.of() : training;
+    }
+
+    /** Whether the run is on generated data ({@link RunConfig#synthetic}): its AUCs are not the paper's kind. */
+    public boolean synthetic() {
+        return config != null && config.synthetic();
+    }
+
+    /** The training curve of a source's model ({@code base} or {@code stacked}), or null. */
+    public TrainingCurve training(String source, String model) {
+        Map<String, TrainingCurve> m = training.get(source);
+        return m == null ? null : m.get(model);
+    }
 
     /**
      * @param predictions TrackPredictions records of the run read (= the input range's expected count)

@@ -11,6 +11,7 @@ import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TopicRange;
 import io.genrestack.common.model.TrackPredictions;
+import io.genrestack.common.model.TrainingCurve;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.platform.StageTemplate;
@@ -133,7 +134,9 @@ public class EvaluatorStage extends StageTemplate {
                 input.expectedRecords(),
                 evaluations,
                 withoutPredictions,
-                new java.util.TreeMap<>(job.objects()));
+                new java.util.TreeMap<>(job.objects()),
+                job.config(),
+                training(job, evaluations));
         String prefix = RunPaths.reports(run);
         List<String> names = new ArrayList<>(built.files().keySet());
         names.remove(ReportBuilder.JSON);
@@ -273,6 +276,38 @@ public class EvaluatorStage extends StageTemplate {
         } catch (java.io.IOException e) {
             LOG.warnf("could not delete the evaluator's work dir %s: %s", dir, e.getMessage());
         }
+    }
+
+    /**
+     * The training curves of the evaluated sources' models: each model the job names ({@link StageJob#model}) has its
+     * provenance.json next to its parameters ({@link RunPaths#provenance}); one that is missing, unreadable or has
+     * no history is left out (logged), it does not fail the report.
+     */
+    private Map<String, Map<String, TrainingCurve>> training(StageJob job, List<SourceEvaluation> evaluations) {
+        Map<String, Map<String, TrainingCurve>> out = new LinkedHashMap<>();
+        for (SourceEvaluation e : evaluations) {
+            Map<String, TrainingCurve> models = new LinkedHashMap<>();
+            for (String kind : List.of(ModelKind.BASE, ModelKind.STACKED)) {
+                if (job.model(e.source(), kind) == null) {
+                    continue;
+                }
+                String key = RunPaths.provenance(job.runId(), e.source(), kind);
+                try {
+                    infra().store()
+                            .getJsonIfExists(key, TrainingCurve.class)
+                            .filter(TrainingCurve::drawable)
+                            .ifPresentOrElse(
+                                    c -> models.put(kind, c),
+                                    () -> LOG.infof("[%s] no training history in %s", job.runId(), key));
+                } catch (RuntimeException ex) {
+                    LOG.warnf("[%s] cannot read the training history of %s: %s", job.runId(), key, ex.getMessage());
+                }
+            }
+            if (!models.isEmpty()) {
+                out.put(e.source(), models);
+            }
+        }
+        return out;
     }
 
     /** The source's provenance: vocabulary and model keys from the job. */

@@ -1,6 +1,8 @@
 package io.genrestack.evaluator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.TrainingCurve;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.evaluator.EvaluationReport.Counts;
@@ -40,6 +42,8 @@ public final class ReportBuilder {
      * @param sources evaluated sources, in report order
      * @param withoutPredictions sources that had a vocabulary but no predictions
      * @param objects the job's provenance objects by name → key
+     * @param config the run's configuration (null: unknown)
+     * @param training per source and model kind, the curve from the model's provenance (missing ones absent)
      */
     public static Built build(
             String runId,
@@ -47,7 +51,9 @@ public final class ReportBuilder {
             long predictions,
             List<SourceEvaluation> sources,
             List<String> withoutPredictions,
-            Map<String, String> objects) {
+            Map<String, String> objects,
+            RunConfig config,
+            Map<String, Map<String, TrainingCurve>> training) {
         String prefix = RunPaths.reports(runId);
         Map<String, SourceReport> reports = new LinkedHashMap<>();
         long train = 0;
@@ -75,7 +81,9 @@ public final class ReportBuilder {
                 List.copyOf(withoutPredictions),
                 EvaluationReport.Protocol.standard(),
                 new LinkedHashMap<>(objects),
-                fileKeys);
+                fileKeys,
+                config,
+                training == null ? Map.of() : new LinkedHashMap<>(training));
 
         Map<String, ReportFile> files = new LinkedHashMap<>();
         files.put(JSON, new ReportFile(json(report), "application/json"));

@@ -1,5 +1,6 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.model.TrainingCurve;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.evaluator.EvaluationReport.ModelReport;
 import io.genrestack.evaluator.EvaluationReport.Prf;
@@ -18,7 +19,8 @@ import static io.genrestack.evaluator.Text.xml;
  * (figures as files, submission TSVs, provenance objects) are relative to {@code /runs/<id>/report.html}, so they
  * resolve against the evaluator's REST API. Element ids a reader (or test) can rely on: {@code summary},
  * {@code source-<s>}, {@code auc-<s>}, {@code paired-<s>} (the bootstrap comparison), {@code mediaeval-<s>},
- * {@code skipped-<s>}, {@code roc-<s>-base}, {@code roc-<s>-stacked}.
+ * {@code skipped-<s>}, {@code roc-<s>-base}, {@code roc-<s>-stacked}, {@code training-<s>} (the training curves
+ * {@code curves-<s>-base}, {@code curves-<s>-stacked}, {@link TrainingSvg}).
  */
 final class ReportHtml {
     private static final String CSS = """
@@ -34,6 +36,8 @@ final class ReportHtml {
             figcaption{color:#555;font-size:.9rem}
             .skipped{font-size:.9rem;color:#444}details{margin:.5rem 0}summary{cursor:pointer}
             table.per-label{font-size:.85rem}td.ci{white-space:nowrap}.paired{color:#333}
+            .synthetic{background:#fff4e5;border-left:4px solid #e8a33d;padding:.5rem .8rem}\
+            td.not-comparable{color:#8a5a00;font-style:italic}
             """;
 
     private ReportHtml() {}
@@ -97,12 +101,21 @@ final class ReportHtml {
     }
 
     private static void summary(StringBuilder b, EvaluationReport r) {
-        b.append("<h2>Macro ROC-AUC on validation: this run and the paper</h2>\n")
+        b.append("<h2>Macro ROC-AUC on validation: this run and the paper</h2>\n");
+        if (r.synthetic()) {
+            b.append("<p class=\"synthetic\" id=\"synthetic\"><b>Synthetic data.</b> ")
+                    .append(xml(Text.SYNTHETIC_NOTE))
+                    .append("</p>\n");
+        }
+        b.append("")
                 .append("<table id=\"summary\">\n<thead>\n<tr><th rowspan=\"2\">source</th>")
                 .append("<th colspan=\"3\">this run (macro)</th>")
                 .append("<th colspan=\"4\">bootstrap 95 % CI (macro, paired resamples)</th>")
                 .append("<th colspan=\"2\">this run (micro)</th>")
-                .append("<th colspan=\"2\">paper (macro)</th></tr>\n")
+                .append(
+                        r.synthetic()
+                                ? "<th colspan=\"2\">paper (macro; " + Text.NOT_COMPARABLE + ")</th></tr>\n"
+                                : "<th colspan=\"2\">paper (macro)</th></tr>\n")
                 .append("<tr><th>base</th><th>stacked</th><th>stacked − base</th>")
                 .append("<th>base</th><th>stacked</th><th>stacked − base</th><th>stacked wins</th>")
                 .append("<th>base</th><th>stacked</th>")
@@ -155,12 +168,14 @@ final class ReportHtml {
                 .append("<th>paper macro ROC-AUC</th><th>this run − paper</th></tr></thead>\n<tbody>\n");
         aucRow(
                 b,
+                r.synthetic(),
                 "base",
                 sr.base(),
                 sr.bootstrap() == null ? null : sr.bootstrap().base(),
                 sr.paper() == null ? null : sr.paper().base());
         aucRow(
                 b,
+                r.synthetic(),
                 "stacked",
                 sr.stacked(),
                 sr.bootstrap() == null ? null : sr.bootstrap().stacked(),
@@ -203,6 +218,7 @@ final class ReportHtml {
                     .append("</a></figcaption>\n</figure>\n");
         }
         b.append("</div>\n");
+        training(b, r, s);
 
         ModelReport base = sr.base();
         b.append("<h3>Skipped labels</h3>\n<p class=\"skipped\" id=\"skipped-")
@@ -258,8 +274,31 @@ final class ReportHtml {
         b.append("</ul>\n</section>\n");
     }
 
+    /** The training curves of a source's two models (from their provenance), with the restored epoch marked. */
+    static void training(StringBuilder b, EvaluationReport r, String s) {
+        b.append("<h3>Training curves</h3>\n<div class=\"figures\" id=\"training-")
+                .append(xml(s))
+                .append("\">\n");
+        for (String model : List.of("base", "stacked")) {
+            TrainingCurve c = r.training(s, model);
+            b.append("<figure>\n")
+                    .append(TrainingSvg.render("curves-" + s + "-" + model, s + " " + model + " model: training", c))
+                    .append("<figcaption>")
+                    .append(xml(model))
+                    .append(": ")
+                    .append(xml(Text.trainingSummary(c)))
+                    .append("</figcaption>\n</figure>\n");
+        }
+        b.append("</div>\n");
+    }
+
     private static void aucRow(
-            StringBuilder b, String model, ModelReport m, EvaluationReport.Interval ci, Double paper) {
+            StringBuilder b,
+            boolean synthetic,
+            String model,
+            ModelReport m,
+            EvaluationReport.Interval ci,
+            Double paper) {
         b.append("<tr class=\"")
                 .append(model)
                 .append("\"><th>")
@@ -274,6 +313,12 @@ final class ReportHtml {
                 .append(m.evaluatedLabels())
                 .append("</td>")
                 .append(cell(paper));
+        if (synthetic) {
+            b.append("<td class=\"not-comparable\">")
+                    .append(Text.NOT_COMPARABLE)
+                    .append("</td></tr>\n");
+            return;
+        }
         String d = delta(m.macroAuc(), paper, 4);
         String cls = d.startsWith("+") ? " better" : d.startsWith("-") ? " worse" : "";
         b.append("<td class=\"n").append(cls).append("\">").append(d).append("</td></tr>\n");

@@ -130,6 +130,20 @@ class EvaluatorStageTest {
 
     /** Stores vocabularies, run.json and provenance, and submits the evaluator job. */
     StageJob submit(Published p, TopicRange range) throws InterruptedException {
+        return submit(
+                p, range, RunConfig.defaults(List.of(), List.of()), (s, kind) -> Map.of("source", s, "kind", kind));
+    }
+
+    /**
+     * Stores vocabularies, run.json and each model's provenance ({@code provenance.apply(source, kind)}), and
+     * submits the evaluator job with this config.
+     */
+    StageJob submit(
+            Published p,
+            TopicRange range,
+            RunConfig config,
+            java.util.function.BiFunction<String, String, Object> provenance)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + 120_000;
         while (!infra.initialised() && System.currentTimeMillis() < deadline) {
             Thread.sleep(200); // topics and bucket are created by the platform's start-up thread
@@ -145,17 +159,12 @@ class EvaluatorStageTest {
             infra.store().putJson(RunPaths.labels(run, s), new LabelVocabulary(s, e.getValue()));
             objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
             for (String kind : List.of("base", "stacked")) {
-                infra.store().putJson(RunPaths.provenance(run, s, kind), Map.of("source", s, "kind", kind));
+                infra.store().putJson(RunPaths.provenance(run, s, kind), provenance.apply(s, kind));
                 objects.put(StageJob.modelName(s, kind), RunPaths.provenance(run, s, kind));
             }
         }
         StageJob job = StageJob.of(
-                run,
-                Topics.STAGE_EVALUATOR,
-                StageJob.ALL,
-                RunConfig.defaults(List.of(), List.of()),
-                Map.of(StageJob.PREDICTIONS, range),
-                objects);
+                run, Topics.STAGE_EVALUATOR, StageJob.ALL, config, Map.of(StageJob.PREDICTIONS, range), objects);
         JobWorker.submit(infra.events(), job);
         return job;
     }

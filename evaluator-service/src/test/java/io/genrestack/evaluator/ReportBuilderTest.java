@@ -83,7 +83,9 @@ class ReportBuilderTest {
                 8,
                 List.of(e),
                 List.of("tagtraum"),
-                Map.of(StageJob.labelsName("lastfm"), "runs/unit-run/labels/lastfm.json"));
+                Map.of(StageJob.labelsName("lastfm"), "runs/unit-run/labels/lastfm.json"),
+                null,
+                Map.of());
     }
 
     @Test
@@ -236,8 +238,8 @@ class ReportBuilderTest {
                 Map.of(),
                 new SourceEvaluation.Options(2, 300, 1000, 0, 42));
         assertNull(e.report().bootstrap());
-        ReportBuilder.Built b =
-                ReportBuilder.build(RUN, Instant.parse("2026-01-02T03:04:05Z"), 8, List.of(e), List.of(), Map.of());
+        ReportBuilder.Built b = ReportBuilder.build(
+                RUN, Instant.parse("2026-01-02T03:04:05Z"), 8, List.of(e), List.of(), Map.of(), null, Map.of());
         JsonNode j = Json.MAPPER.readTree(b.files().get(ReportBuilder.JSON).bytes());
         assertTrue(j.at("/sources/lastfm/bootstrap").isNull());
         assertTrue(b.files().get(ReportBuilder.MARKDOWN).text().contains("No bootstrap"));

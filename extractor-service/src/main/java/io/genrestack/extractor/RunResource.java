@@ -2,6 +2,7 @@ package io.genrestack.extractor;
 
 import io.genrestack.common.Roles;
 import io.genrestack.common.Topics;
+import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
@@ -83,8 +84,8 @@ public class RunResource {
             Boolean givenSplit,
 
             @Schema(
-                    description = "feature preset",
-                    enumeration = {"paper", "full"},
+                    description = "feature preset: paper (2669), full (2675) or common-layout (2669); docs/features.md",
+                    enumeration = {"paper", "full", "common-layout"},
                     defaultValue = "paper")
             String preset,
 
@@ -107,7 +108,13 @@ public class RunResource {
             Integer batchSize,
 
             @Schema(description = "stacked models' epoch cap", defaultValue = "100")
-            Integer stackedMaxEpochs) {}
+            Integer stackedMaxEpochs,
+
+            @Schema(
+                    description = "the inputs are generated (synthetic) data: the report then does not set the"
+                            + " run's AUCs against the paper's as if comparable",
+                    defaultValue = "false")
+            Boolean synthetic) {}
 
     /** The answer to an accepted {@code POST /runs}: the run's id and its full configuration. */
     public record Accepted(String runId, RunConfig config) {}
@@ -163,8 +170,8 @@ public class RunResource {
         if (!RUN_ID.matcher(runId).matches()) {
             return bad("runId must match " + RUN_ID.pattern());
         }
-        if (req.preset() != null && !List.of("paper", "full").contains(req.preset())) {
-            return bad("preset must be 'paper' or 'full'");
+        if (req.preset() != null && !FeatureManifest.PRESETS.contains(req.preset())) {
+            return bad("preset must be one of " + FeatureManifest.PRESETS);
         }
         // every location is judged before any is said to be missing: the answer never depends on what exists
         // outside the roots
@@ -223,7 +230,8 @@ public class RunResource {
                 req.trainFraction() == null ? 0.8 : req.trainFraction(),
                 req.seed() == null ? 42 : req.seed(),
                 base,
-                stacked);
+                stacked,
+                Boolean.TRUE.equals(req.synthetic()));
         submit(runId, cfg);
         return Response.accepted(new Accepted(runId, cfg)).build();
     }

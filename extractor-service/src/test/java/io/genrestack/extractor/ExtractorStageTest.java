@@ -144,6 +144,40 @@ class ExtractorStageTest {
                 .then()
                 .statusCode(400)
                 .body(containsString("required"));
+        // the presets of FeatureManifest.PRESETS, and the synthetic-data flag, into the run's config
+        given().auth()
+                .oauth2(TestTokens.token(Roles.OPERATOR))
+                .contentType("application/json")
+                .body(Json.MAPPER.writeValueAsString(Map.of(
+                        "inputs", List.of(data.resolve("lowlevel-edge").toString()),
+                        "groundTruth", List.of(gt.toString()),
+                        "preset", "nope")))
+                .when()
+                .post("/runs")
+                .then()
+                .statusCode(400)
+                .body(containsString("[paper, full, common-layout]"));
+        String common = "ext-cl-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth()
+                .oauth2(TestTokens.token(Roles.OPERATOR))
+                .contentType("application/json")
+                .body(Json.MAPPER.writeValueAsString(Map.of(
+                        "runId",
+                        common,
+                        "inputs",
+                        List.of(data.resolve("lowlevel-edge").toString()),
+                        "groundTruth",
+                        List.of(gt.toString()),
+                        "preset",
+                        "common-layout",
+                        "synthetic",
+                        true)))
+                .when()
+                .post("/runs")
+                .then()
+                .statusCode(202)
+                .body("config.preset", org.hamcrest.Matchers.equalTo("common-layout"))
+                .body("config.synthetic", org.hamcrest.Matchers.equalTo(true));
 
         RunEvent finished = awaitEvent(runId, RunEvent.EXTRACTION_FINISHED);
         StageJob scalerJob = awaitJob(runId);

@@ -14,7 +14,7 @@ import java.util.List;
  * Prints a low-level file's feature vector as JSON, for debugging and docs:
  * {@code {"preset":..,"size":..,"features":{name: value, ...}}} in column order, NaN (missing) as null.
  *
- * <p>Usage: {@code FeatureDump <file.json> [--preset paper|full] [--exclude PREFIX_OR_GLOB]...}
+ * <p>Usage: {@code FeatureDump <file.json> [--preset paper|full|common-layout] [--exclude PREFIX_OR_GLOB]...}
  */
 public final class FeatureDump {
 
@@ -103,7 +103,8 @@ public final class FeatureDump {
 
     private static void usage() {
         System.err.println(
-                "usage: FeatureDump <file.json> [--preset paper|full] [--exclude PREFIX_OR_GLOB]... [--pretty]");
+                "usage: FeatureDump <file.json> [--preset paper|full|common-layout] [--exclude PREFIX_OR_GLOB]..."
+                        + " [--pretty]");
         System.exit(2);
     }
 }

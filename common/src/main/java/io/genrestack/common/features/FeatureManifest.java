@@ -21,6 +21,11 @@ import java.util.regex.Pattern;
  *       {@code rhythm.bpm_histogram_{first,second}_peak_{bpm,spread,weight}.var} columns, which are 0 in every
  *       file (a per-track value has no variance). Which 6 the baseline dropped is unknown; this is a choice,
  *       see docs/features.md.</li>
+ *   <li>{@code common-layout}: 2669 columns, {@code full} without the 6
+ *       {@code rhythm.beats_loudness_band_ratio.median.<i>} values: the layout a json_to_csv-style flattening could
+ *       have had to keep if some MediaEval files lack those medians (a third-party reimplementation drops them as
+ *       "missing in some observations", and json_to_csv refuses files whose layouts differ). The one 2669 with a
+ *       mechanism behind it, and the 2669 of GenreStack's seed team; see docs/features.md.</li>
  * </ul>
  * Extra exclusions (flat-name prefixes or globs) can be removed on top of a preset.
  *
@@ -30,18 +35,27 @@ import java.util.regex.Pattern;
  */
 public record FeatureManifest(String version, String preset, List<FeatureColumn> columns) {
 
-    /** Version of the canonical layout + one-hot vocabularies + preset definitions. Bump on any change. */
+    /**
+     * Version of the canonical layout + one-hot vocabularies + preset definitions. Bump on any change to them that
+     * changes a column's name, position or meaning in an existing preset; a new preset leaves every existing
+     * manifest as it was and needs no bump (docs/features.md, "Versioning").
+     */
     public static final String SCHEMA_VERSION = "1";
     /** All 2675 columns. */
     public static final String PRESET_FULL = "full";
     /** The paper's 2669 columns. */
     public static final String PRESET_PAPER = "paper";
+    /** 2669 columns: the full layout without the 6 {@code rhythm.beats_loudness_band_ratio.median} values. */
+    public static final String PRESET_COMMON_LAYOUT = "common-layout";
     /** The preset services use unless configured otherwise: the paper's 2669 inputs. */
     public static final String DEFAULT_PRESET = PRESET_PAPER;
+    /** Every preset, in the order help texts and errors list them. */
+    public static final List<String> PRESETS = List.of(PRESET_PAPER, PRESET_FULL, PRESET_COMMON_LAYOUT);
 
     /** Exclusions (flat-name prefixes/globs) applied by each preset on top of the full layout. */
     public static final Map<String, List<String>> PRESET_EXCLUSIONS = Map.of(
             PRESET_FULL, List.of(),
+            PRESET_COMMON_LAYOUT, List.of("rhythm.beats_loudness_band_ratio.median"),
             PRESET_PAPER,
                     List.of(
                             "rhythm.bpm_histogram_first_peak_bpm.var",
@@ -78,7 +92,7 @@ public record FeatureManifest(String version, String preset, List<FeatureColumn>
         return -1;
     }
 
-    /** The manifest of a preset ({@code paper} or {@code full}). */
+    /** The manifest of a preset ({@link #PRESETS}). */
     public static FeatureManifest forPreset(String preset) {
         return forPreset(preset, List.of());
     }
@@ -95,8 +109,7 @@ public record FeatureManifest(String version, String preset, List<FeatureColumn>
     public static FeatureManifest forPreset(String preset, List<String> extraExclusions) {
         List<String> presetExclusions = PRESET_EXCLUSIONS.get(preset);
         if (presetExclusions == null) {
-            throw new IllegalArgumentException(
-                    "unknown feature preset '" + preset + "', expected one of " + PRESET_EXCLUSIONS.keySet());
+            throw new IllegalArgumentException("unknown feature preset '" + preset + "', expected one of " + PRESETS);
         }
         List<FeatureColumn> all = fullColumns();
         List<Pattern> patterns = new ArrayList<>();

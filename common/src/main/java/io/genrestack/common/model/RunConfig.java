@@ -8,10 +8,15 @@ import java.util.List;
  * @param inputs folders, {@code .tar.bz2} archives or JSON files of AcousticBrainz low-level documents
  * @param groundTruth ground-truth TSV files or folders holding {@code acousticbrainz-mediaeval-<source>-*.tsv}
  * @param givenSplit true: use the TSVs' own train/validation names instead of the seeded 80/20 split
- * @param preset feature preset ({@code paper} = 2669 inputs, {@code full} = 2675)
+ * @param preset feature preset ({@code paper} = 2669 inputs, {@code full} = 2675, {@code common-layout} = 2669;
+ *        {@code FeatureManifest.PRESETS}, docs/features.md)
  * @param exclusions extra feature-name prefixes removed on top of the preset
  * @param trainFraction share of release groups on the train side (0.8)
  * @param seed seed of the split, weight init, dropout and shuffling
+ * @param synthetic true when the inputs are generated data (the CLI's synthetic generator, {@code ./genrestack run}
+ *        without {@code --data}): its AUCs measure the pipeline, not the task, and the report does not set them
+ *        against the paper's as if they were comparable (docs/synthetic-data.md). False for real data and for
+ *        run.json files written before the flag existed
  */
 public record RunConfig(
         List<String> inputs,
@@ -22,7 +27,22 @@ public record RunConfig(
         double trainFraction,
         long seed,
         TrainParams base,
-        TrainParams stacked) {
+        TrainParams stacked,
+        boolean synthetic) {
+
+    /** A configuration of real (not generated) data. */
+    public RunConfig(
+            List<String> inputs,
+            List<String> groundTruth,
+            boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            double trainFraction,
+            long seed,
+            TrainParams base,
+            TrainParams stacked) {
+        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, false);
+    }
 
     public RunConfig {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
@@ -35,6 +55,12 @@ public record RunConfig(
     }
 
     public static RunConfig defaults(List<String> inputs, List<String> groundTruth) {
-        return new RunConfig(inputs, groundTruth, false, "paper", List.of(), 0.8, 42, null, null);
+        return new RunConfig(inputs, groundTruth, false, "paper", List.of(), 0.8, 42, null, null, false);
+    }
+
+    /** This configuration with the synthetic-data flag set as given. */
+    public RunConfig withSynthetic(boolean on) {
+        return new RunConfig(
+                inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, on);
     }
 }

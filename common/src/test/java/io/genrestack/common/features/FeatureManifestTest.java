@@ -62,6 +62,68 @@ class FeatureManifestTest {
         }
     }
 
+    /**
+     * The third 2669-wide preset (docs/features.md, "Presets"): {@code full} without the 6
+     * {@code rhythm.beats_loudness_band_ratio.median} values, keeping the bpm-histogram variances and
+     * {@code rhythm.beats_loudness.median}; on every real file its vector is the full vector without those 6.
+     */
+    @Test
+    void commonLayoutDropsTheSixBandRatioMediansOnRealFiles() {
+        FeatureManifest full = FeatureManifest.forPreset("full");
+        FeatureManifest common = FeatureManifest.forPreset(FeatureManifest.PRESET_COMMON_LAYOUT);
+        assertEquals("common-layout", common.preset());
+        assertEquals(2669, common.size());
+        assertEquals(List.of("paper", "full", "common-layout"), FeatureManifest.PRESETS);
+        List<String> names = common.columns().stream().map(FeatureColumn::name).toList();
+        assertTrue(
+                names.stream().noneMatch(n -> n.startsWith("rhythm.beats_loudness_band_ratio.median")),
+                "no band-ratio median");
+        for (String n : FeatureManifest.PRESET_EXCLUSIONS.get("paper")) {
+            assertTrue(common.indexOf(n) >= 0, "keeps " + n);
+        }
+        assertTrue(common.indexOf("rhythm.beats_loudness.median") >= 0, "keeps beats_loudness.median");
+        for (String stat : List.of("mean", "var", "min", "max", "dmean", "dmean2", "dvar", "dvar2")) {
+            for (int i = 0; i < 6; i++) {
+                assertTrue(common.indexOf("rhythm.beats_loudness_band_ratio." + stat + "." + i) >= 0, stat + i);
+            }
+        }
+        List<Integer> droppedAt = new java.util.ArrayList<>();
+        for (int i = 0; i < full.size(); i++) {
+            if (common.indexOf(full.columns().get(i).name()) < 0) {
+                droppedAt.add(i);
+            }
+        }
+        assertEquals(6, droppedAt.size());
+        Flattener fullF = new Flattener(full);
+        Flattener commonF = new Flattener(common);
+        int files = 0;
+        for (var doc : SharedData.allDocuments().entrySet()) {
+            float[] v = fullF.flatten(doc.getValue());
+            float[] c = commonF.flatten(doc.getValue());
+            com.fasterxml.jackson.databind.JsonNode medians =
+                    SharedData.tree(doc.getValue()).at("/rhythm/beats_loudness_band_ratio/median");
+            assertEquals(6, medians.size(), doc.getKey() + ": the file has the 6 medians");
+            for (int k = 0; k < 6; k++) {
+                FeatureColumn dropped = full.columns().get(droppedAt.get(k));
+                assertEquals("/rhythm/beats_loudness_band_ratio/median/" + k, dropped.jsonPath());
+                assertEquals((float) medians.get(k).asDouble(), v[droppedAt.get(k)], 0f, doc.getKey());
+            }
+            int j = 0;
+            for (int i = 0; i < full.size(); i++) {
+                if (!droppedAt.contains(i)) {
+                    assertEquals(
+                            v[i],
+                            c[j++],
+                            0f,
+                            doc.getKey() + " " + full.columns().get(i).name());
+                }
+            }
+            assertEquals(c.length, j);
+            files++;
+        }
+        assertTrue(files >= 17, "every real file: " + files);
+    }
+
     @Test
     void columnsAndIndexOf() {
         FeatureManifest full = FeatureManifest.forPreset("full");
@@ -109,6 +171,7 @@ class FeatureManifestTest {
     void jsonRoundTrip() throws Exception {
         for (FeatureManifest m : List.of(
                 FeatureManifest.forPreset("paper"),
+                FeatureManifest.forPreset("common-layout"),
                 FeatureManifest.forPreset("full"),
                 FeatureManifest.forPreset("full", List.of("lowlevel.gfcc", "tonal.chords_*")))) {
             String json = SharedData.MAPPER.writeValueAsString(m);
