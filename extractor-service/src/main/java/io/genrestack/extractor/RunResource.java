@@ -140,9 +140,8 @@ public class RunResource {
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
     @APIResponse(
             responseCode = "400",
-            description =
-                    "inputs or groundTruth missing or not found on the extractor, an s3:// location outside"
-                            + " genrestack.extractor.input-buckets, malformed runId, unknown preset",
+            description = "inputs or groundTruth missing or not found on the extractor, an s3:// location outside"
+                    + " genrestack.extractor.input-buckets, malformed runId, unknown preset",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(
@@ -177,7 +176,8 @@ public class RunResource {
         // outside the roots
         InputRoots roots = new InputRoots(settings.inputRoots());
         // s3:// locations: judged by their text against genrestack.extractor.input-buckets (S3Inputs), 400 naming why
-        List<S3Location> buckets = S3Inputs.parseAllowList(settings.inputBuckets().orElse(List.of()));
+        List<S3Location> buckets =
+                S3Inputs.parseAllowList(settings.inputBuckets().orElse(List.of()));
         java.util.Optional<String> s3Refusal = S3Inputs.firstRefusal(req.inputs(), buckets)
                 .or(() -> S3Inputs.firstRefusal(req.groundTruth(), buckets));
         if (s3Refusal.isPresent()) {

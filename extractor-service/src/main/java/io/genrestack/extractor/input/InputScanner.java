@@ -132,7 +132,7 @@ public final class InputScanner {
         }
     }
 
-    /** {@link #countCandidates} for {@link #scanLocations}: -1 as soon as an archive or an S3 location is among them. */
+    /** {@link #countCandidates} for {@link #scanLocations}: -1 as soon as an archive or an S3 location is met. */
     public long countLocations(List<String> locations) {
         long total = 0;
         for (String location : locations) {

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * An input or ground-truth location in object storage, {@code s3://<bucket>[/<prefix>]}: a "folder" (every object
- * under {@code <prefix>/}) or one object. The prefix has no leading or trailing {@code /}; empty means the whole bucket.
+ * under {@code <prefix>/}) or one object. The prefix has no leading or trailing {@code /}; empty means the whole
+ * bucket.
  */
 public record S3Location(String bucket, String prefix) {
     /** The scheme that marks a location as one in object storage. */
@@ -36,7 +37,8 @@ public record S3Location(String bucket, String prefix) {
             prefix = prefix.substring(0, prefix.length() - 1);
         }
         if (!BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
-            throw new IllegalArgumentException("not an S3 bucket name: '" + bucket + "' (in " + SCHEME + "<bucket>/<prefix>)");
+            throw new IllegalArgumentException(
+                    "not an S3 bucket name: '" + bucket + "' (in " + SCHEME + "<bucket>/<prefix>)");
         }
         if (!prefix.isEmpty()) {
             for (String seg : prefix.split("/", -1)) {

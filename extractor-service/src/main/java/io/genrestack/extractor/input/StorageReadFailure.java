@@ -26,7 +26,10 @@ public final class StorageReadFailure extends UncheckedIOException {
         }
     }
 
-    /** A stream whose read failures are {@link StorageReadFailure}s naming {@code what}. */
+    /**
+     * A stream whose read failures are {@link StorageReadFailure}s naming {@code what}, and whose reads fill the buffer
+     * (up to the end of the stream) as reads of a local file do.
+     */
     static InputStream guard(InputStream in, String what) {
         return new FilterInputStream(in) {
             @Override
@@ -40,8 +43,14 @@ public final class StorageReadFailure extends UncheckedIOException {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
                 try {
-                    return super.read(b, off, len);
+                    // filled as a local file read is (network reads return whatever arrived): the same read pattern
+                    // gives the same byte counts in BombGuard, so even a bomb's reason reads the same as locally
+                    int n = in.readNBytes(b, off, len);
+                    return n == 0 ? -1 : n;
                 } catch (IOException e) {
                     throw new StorageReadFailure(what, e);
                 }
