@@ -197,6 +197,37 @@ class S3InputsTest {
     }
 
     @Test
+    void aTransportFailureInTheMiddleOfAnArchiveFailsTheAttemptInsteadOfDeadLetteringTheRest() throws IOException {
+        Path archive =
+                SharedData.dir().resolve("acousticbrainz/archives/acousticbrainz-mediaeval-features-train-01.tar.bz2");
+        byte[] bytes = Files.readAllBytes(archive);
+        // the connection drops after half the archive: what storage would deliver before a reset
+        ArchiveStream.Source cut = () -> StorageReadFailure.guard(
+                new java.io.SequenceInputStream(
+                        new java.io.ByteArrayInputStream(bytes, 0, bytes.length / 2), new InputStream() {
+                            @Override
+                            public int read() throws IOException {
+                                throw new java.net.SocketException("Connection reset");
+                            }
+                        }),
+                "s3://b/archives/x.tar.bz2");
+        List<InputItem> items = new ArrayList<>();
+        ArchiveStream archives = new ArchiveStream(new DocumentReader(InputScanner.DEFAULT_MAX_BYTES));
+        StorageReadFailure failure =
+                assertThrows(StorageReadFailure.class, () -> archives.scan(cut, "archives/x.tar.bz2", items::add));
+        assertTrue(failure.getMessage().contains("Connection reset"), failure.getMessage());
+        assertTrue(items.stream().noneMatch(BadItem.class::isInstance), "no dead letter for a transport failure");
+
+        // the same cut on a local file is damage, not transport: a corrupt-archive dead letter
+        List<InputItem> local = new ArrayList<>();
+        archives.scan(
+                () -> new java.io.ByteArrayInputStream(bytes, 0, bytes.length / 2), "archives/x.tar.bz2", local::add);
+        assertTrue(
+                local.get(local.size() - 1) instanceof BadItem b && b.reason().startsWith(InputScanner.CORRUPT_ARCHIVE),
+                local.toString());
+    }
+
+    @Test
     void keysAreOrderedLikeALocalFolderWalk() {
         List<String> keys =
                 new ArrayList<>(List.of("p/a-c.json", "p/a/b.json", "p/a.json", "p/B.json", "p/a/a/z.json"));
