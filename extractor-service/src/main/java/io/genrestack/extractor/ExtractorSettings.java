@@ -55,4 +55,11 @@ public interface ExtractorSettings {
      */
     @WithDefault("/data")
     List<String> inputRoots();
+
+    /**
+     * Object-storage locations run inputs and ground truth may be read from as {@code s3://bucket/prefix}
+     * (comma-separated {@code bucket} or {@code bucket/prefix} entries, with the {@code genrestack.s3.*} endpoint and
+     * credentials); unset (the default): none, every {@code s3://} location is refused with 400 ({@code S3Inputs}).
+     */
+    Optional<List<String>> inputBuckets();
 }

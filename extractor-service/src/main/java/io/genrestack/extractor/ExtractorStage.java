@@ -20,13 +20,14 @@ import io.genrestack.extractor.input.InputItem;
 import io.genrestack.extractor.input.InputRoots;
 import io.genrestack.extractor.input.InputScanner;
 import io.genrestack.extractor.input.Progress;
+import io.genrestack.extractor.input.S3Inputs;
 import io.genrestack.platform.StageRun;
 import io.genrestack.platform.StageTemplate;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,23 @@ public class ExtractorStage extends StageTemplate {
 
     @Inject
     ExtractorSettings settings;
+
+    private volatile S3Inputs s3;
+
+    /** The reader of {@code s3://} inputs (one client per allowed bucket, kept for the service's life). */
+    private synchronized S3Inputs s3() {
+        if (s3 == null) {
+            s3 = new S3Inputs(infra().store().config(), settings.inputBuckets().orElse(List.of()));
+        }
+        return s3;
+    }
+
+    @PreDestroy
+    void closeS3() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
 
     @Override
     public String stage() {
@@ -78,7 +96,7 @@ public class ExtractorStage extends StageTemplate {
             out.started("extracting " + cfg.inputs() + " with ground truth " + cfg.groundTruth());
             ExactlyOnceWriter writer = out.writer();
             InputRoots roots = new InputRoots(settings.inputRoots());
-            RunSetup setup = RunSetup.prepare(run, cfg, roots);
+            RunSetup setup = RunSetup.prepare(run, cfg, roots, s3());
             setup.store(infra().store(), run, cfg);
             // ground-truth rows that cannot be used are dead letters too (first incarnation only)
             if (writer.resumePoint() == null) {
@@ -140,16 +158,16 @@ public class ExtractorStage extends StageTemplate {
         String run = job.runId();
         ExactlyOnceWriter writer = out.writer();
         long resumeAt = out.itemsConsumed();
-        List<Path> inputs = job.config().inputs().stream().map(Path::of).toList();
-        InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots);
-        long total = scanner.countCandidates(inputs);
+        List<String> inputs = job.config().inputs();
+        InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3());
+        long total = scanner.countLocations(inputs);
         Progress progress = new Progress("extract " + run, total, Duration.ofSeconds(settings.progressSeconds()));
         TrackBuilder tracks = new TrackBuilder(run, setup);
         long[] index = {0};
         long[] sinceCheckpoint = {0};
         // the reader thread scans and claims (duplicate index) in input order, workers parse and flatten, and this
         // thread publishes in input order: the writer sees the sequence one thread would give it
-        OrderedPipeline.Source<Built> source = emit -> scanner.scan(inputs, item -> {
+        OrderedPipeline.Source<Built> source = emit -> scanner.scanLocations(inputs, item -> {
             long i = index[0]++;
             if (i < resumeAt) {
                 if (item instanceof InputItem.JsonDoc d) {

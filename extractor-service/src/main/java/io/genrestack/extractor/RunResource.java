@@ -10,6 +10,8 @@ import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TrainParams;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.input.InputRoots;
+import io.genrestack.extractor.input.S3Inputs;
+import io.genrestack.extractor.input.S3Location;
 import io.genrestack.platform.Infrastructure;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,7 +45,9 @@ import java.util.regex.Pattern;
  * the rest of the pipeline follows through the job topics. Paths are paths as the extractor sees them (inside its
  * container: mount the data there), and must lie inside {@code genrestack.extractor.input-roots}
  * ({@link InputRoots}): any other path, {@code ..} or a link leading out gets 403 with one fixed body, whether it
- * exists or not; only a path inside the roots may be answered "does not exist". {@code POST /runs} needs the role
+ * exists or not; only a path inside the roots may be answered "does not exist". An {@code s3://bucket/prefix}
+ * location is read from object storage and must lie inside {@code genrestack.extractor.input-buckets} (default none;
+ * {@code S3Inputs}): otherwise 400 naming the location and the allow-list. {@code POST /runs} needs the role
  * {@code operator}, {@code GET /runs/{id}} the role {@code reader}.
  */
 @Path("/runs")
@@ -74,10 +78,12 @@ public class RunResource {
             @Schema(
                     required = true,
                     description = "folders, .tar.bz2 archives or JSON files of AcousticBrainz low-level"
-                            + " documents, as paths on the extractor")
+                            + " documents, as paths on the extractor or s3://bucket/prefix locations")
             List<String> inputs,
 
-            @Schema(required = true, description = "ground-truth TSV files or folders, as paths on the extractor")
+            @Schema(
+                    required = true,
+                    description = "ground-truth TSV files or folders, as paths on the extractor or s3://bucket/prefix")
             List<String> groundTruth,
 
             @Schema(description = "use the ground truth's train/validation split (default false: a joint 80/20 split)")
@@ -141,8 +147,8 @@ public class RunResource {
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
     @APIResponse(
             responseCode = "400",
-            description =
-                    "inputs or groundTruth missing or not found on the extractor, malformed runId, unknown preset",
+            description = "inputs or groundTruth missing or not found on the extractor, an s3:// location outside"
+                    + " genrestack.extractor.input-buckets, malformed runId, unknown preset",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(
@@ -176,6 +182,14 @@ public class RunResource {
         // every location is judged before any is said to be missing: the answer never depends on what exists
         // outside the roots
         InputRoots roots = new InputRoots(settings.inputRoots());
+        // s3:// locations: judged by their text against genrestack.extractor.input-buckets (S3Inputs), 400 naming why
+        List<S3Location> buckets =
+                S3Inputs.parseAllowList(settings.inputBuckets().orElse(List.of()));
+        java.util.Optional<String> s3Refusal = S3Inputs.firstRefusal(req.inputs(), buckets)
+                .or(() -> S3Inputs.firstRefusal(req.groundTruth(), buckets));
+        if (s3Refusal.isPresent()) {
+            return bad(s3Refusal.get());
+        }
         List<String> missing = new java.util.ArrayList<>();
         for (String p : req.inputs()) {
             if (refused(roots, p, "input", missing)) {
@@ -285,6 +299,9 @@ public class RunResource {
 
     /** True when {@code location} is refused; adds the "does not exist" message of a missing one to {@code missing}. */
     private static boolean refused(InputRoots roots, String location, String what, List<String> missing) {
+        if (S3Location.isS3(location)) {
+            return false; // judged above, against the allowed buckets
+        }
         InputRoots.Verdict v = roots.check(location);
         if (v == InputRoots.Verdict.MISSING) {
             missing.add(what + " does not exist on the extractor: " + location);

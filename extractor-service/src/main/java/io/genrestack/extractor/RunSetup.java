@@ -10,11 +10,14 @@ import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.groundtruth.GroundTruth;
 import io.genrestack.extractor.groundtruth.GroundTruthFiles;
 import io.genrestack.extractor.input.InputRoots;
+import io.genrestack.extractor.input.S3Inputs;
+import io.genrestack.extractor.input.S3Location;
 import io.genrestack.extractor.split.GivenSplit;
 import io.genrestack.extractor.split.JointSplit;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -36,8 +39,9 @@ import java.util.stream.Stream;
  * row of every file is re-split (seeded 80/20 by connected release groups across sources); with
  * {@code givenSplit} the files' own train/validation names are used and conflicts are reported.
  *
- * <p>Every ground-truth location must lie inside the extractor's {@link InputRoots}; inside a folder, a symbolic
- * link whose target leaves the roots is not read but reported as a problem (a dead letter).
+ * <p>Every local ground-truth location must lie inside the extractor's {@link InputRoots}; inside a folder, a
+ * symbolic link whose target leaves the roots is not read but reported as a problem (a dead letter). An
+ * {@code s3://bucket/prefix} location must lie inside {@code genrestack.extractor.input-buckets} ({@link S3Inputs}).
  */
 public final class RunSetup {
     private static final Logger LOG = Logger.getLogger(RunSetup.class);
@@ -62,20 +66,31 @@ public final class RunSetup {
     }
 
     public static RunSetup prepare(String run, RunConfig cfg, InputRoots roots) throws IOException {
+        return prepare(run, cfg, roots, null);
+    }
+
+    /**
+     * {@link #prepare(String, RunConfig, InputRoots)} that also reads {@code s3://} ground-truth locations through
+     * {@code s3} (their TSVs after the local ones, in key order); null: an {@code s3://} location fails the run.
+     */
+    public static RunSetup prepare(String run, RunConfig cfg, InputRoots roots, S3Inputs s3) throws IOException {
         FeatureManifest manifest = FeatureManifest.forPreset(cfg.preset(), cfg.exclusions());
         List<GroundTruth> train = new ArrayList<>();
         List<GroundTruth> validation = new ArrayList<>();
         List<GroundTruth> other = new ArrayList<>();
         Map<String, String> canonical = new java.util.HashMap<>(); // one copy of each MBID and label text
         List<GroundTruth.Problem> problems = new ArrayList<>();
-        for (Path f : tsvFiles(cfg.groundTruth(), roots, problems)) {
-            String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        for (S3Inputs.Tsv f : tsvSources(cfg.groundTruth(), roots, s3, problems)) {
+            String name = f.fileName().toLowerCase(Locale.ROOT);
             String source = GroundTruthFiles.sourceOf(name).orElse(null);
             if (source == null) {
-                LOG.warnf("[%s] ignoring %s: its name names none of the sources %s", run, f, Sources.ALL);
+                LOG.warnf("[%s] ignoring %s: its name names none of the sources %s", run, f.location(), Sources.ALL);
                 continue;
             }
-            GroundTruth gt = GroundTruth.read(source, f, canonical);
+            GroundTruth gt;
+            try (InputStream in = f.opener().open()) {
+                gt = GroundTruth.read(source, f.fileName(), in, canonical);
+            }
             if (name.contains("validation")) {
                 validation.add(gt);
             } else if (name.contains("train")) {
@@ -138,6 +153,26 @@ public final class RunSetup {
             }
         }
         return new RunSetup(manifest, rows, sides, vocabularies, problems);
+    }
+
+    /** The TSVs of local locations ({@link #tsvFiles}) and then of {@code s3://} ones ({@link S3Inputs}). */
+    static List<S3Inputs.Tsv> tsvSources(
+            List<String> locations, InputRoots roots, S3Inputs s3, List<GroundTruth.Problem> problems)
+            throws IOException {
+        List<String> local = locations.stream().filter(l -> !S3Location.isS3(l)).toList();
+        List<S3Inputs.Tsv> out = new ArrayList<>();
+        for (Path f : tsvFiles(local, roots, problems)) {
+            out.add(new S3Inputs.Tsv(f.getFileName().toString(), f.toString(), () -> Files.newInputStream(f)));
+        }
+        for (String loc : locations) {
+            if (S3Location.isS3(loc)) {
+                if (s3 == null) {
+                    throw new IllegalArgumentException("ground truth: " + S3Inputs.REFUSED + "no s3:// access here");
+                }
+                out.addAll(s3.tsvObjects(loc));
+            }
+        }
+        return out;
     }
 
     /**

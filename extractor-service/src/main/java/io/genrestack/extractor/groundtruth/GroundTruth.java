@@ -81,7 +81,8 @@ public final class GroundTruth {
         return read(source, file, in, new HashMap<>());
     }
 
-    private static GroundTruth read(String source, String file, InputStream in, Map<String, String> canonical)
+    /** {@link #read(String, Path, Map)} for a stream (an object in object storage) named {@code file}. */
+    public static GroundTruth read(String source, String file, InputStream in, Map<String, String> canonical)
             throws IOException {
         Map<String, Row> rows = new LinkedHashMap<>();
         List<Problem> problems = new ArrayList<>();

@@ -28,11 +28,26 @@ final class ArchiveStream {
         this.reader = reader;
     }
 
+    /** Opens the compressed bytes of an archive (a local file, an object in object storage). */
+    @FunctionalInterface
+    interface Source {
+        InputStream open() throws IOException;
+    }
+
     void scan(Path archive, String archiveName, Consumer<InputItem> sink) {
+        scan(() -> Files.newInputStream(archive), archiveName, sink);
+    }
+
+    /**
+     * Streams the archive that {@code source} opens. A {@link StorageReadFailure} (object storage failed, not the
+     * archive) is not turned into a dead letter: it propagates and fails the job attempt.
+     */
+    void scan(Source source, String archiveName, Consumer<InputItem> sink) {
         TarArchiveInputStream tar;
         try {
-            tar = openTarBz2(archive);
+            tar = openTarBz2(source);
         } catch (IOException | RuntimeException e) {
+            StorageReadFailure.rethrowIfCause(e);
             sink.accept(new BadItem(archiveName, InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e)));
             return;
         }
@@ -49,6 +64,7 @@ final class ArchiveStream {
                     item = entryItem(archiveName, entry, tar);
                 } catch (IOException | RuntimeException e) {
                     // RuntimeException: commons-compress reports some malformed headers as IllegalArgumentException.
+                    StorageReadFailure.rethrowIfCause(e);
                     LOG.debugf("archive %s damaged after %d entries: %s", archiveName, entries, e);
                     sink.accept(new BadItem(
                             archiveName,
@@ -64,8 +80,8 @@ final class ArchiveStream {
         }
     }
 
-    private static TarArchiveInputStream openTarBz2(Path archive) throws IOException {
-        InputStream raw = Files.newInputStream(archive);
+    private static TarArchiveInputStream openTarBz2(Source source) throws IOException {
+        InputStream raw = source.open();
         try {
             CountingStream compressed = new CountingStream(raw, null);
             BZip2CompressorInputStream bz =

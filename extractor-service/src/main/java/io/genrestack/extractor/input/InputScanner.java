@@ -4,11 +4,14 @@ import io.genrestack.extractor.input.InputItem.BadItem;
 import io.genrestack.extractor.input.InputItem.JsonDoc;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +23,9 @@ import java.util.function.Consumer;
  *   <li>a folder, walked depth-first with the entries of every folder in sorted name order (so the order is
  *       deterministic); a {@code .tar.bz2}/{@code .tbz2} archive found in a folder is streamed in place;</li>
  *   <li>a {@code .tar.bz2}/{@code .tbz2} archive, read as a stream (bzip2 then tar);</li>
- *   <li>a single {@code .json} file.</li>
+ *   <li>a single {@code .json} file;</li>
+ *   <li>with {@link #scanLocations}, also an {@code s3://bucket/prefix} folder, archive or {@code .json} object in
+ *       object storage ({@link S3Inputs}: the same rules, in the same order as the same files in a local folder).</li>
  * </ul>
  *
  * <p>Rules: macOS junk ({@code ._*}, {@code .DS_Store}, anything under {@code __MACOSX/}) and directories are
@@ -69,6 +74,7 @@ public final class InputScanner {
     private final DocumentReader reader;
     private final ArchiveStream archives;
     private final InputRoots roots;
+    private final S3Inputs s3;
 
     /** A scanner with the default size limit of 16 MiB per document. */
     public InputScanner() {
@@ -85,6 +91,14 @@ public final class InputScanner {
      * (null: anywhere, for tools and tests of the format rules).
      */
     public InputScanner(long maxBytes, InputRoots roots) {
+        this(maxBytes, roots, null);
+    }
+
+    /**
+     * A scanner that also reads {@code s3://} locations through {@code s3} ({@link S3Inputs}; null: an {@code s3://}
+     * location is a bad item, as every other location outside the roots).
+     */
+    public InputScanner(long maxBytes, InputRoots roots, S3Inputs s3) {
         if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("maxBytes must be in 1.." + (Integer.MAX_VALUE - 16) + ": " + maxBytes);
         }
@@ -92,6 +106,7 @@ public final class InputScanner {
         this.reader = new DocumentReader(maxBytes);
         this.archives = new ArchiveStream(reader);
         this.roots = roots;
+        this.s3 = s3;
     }
 
     /** The size limit per document, in bytes. */
@@ -103,6 +118,87 @@ public final class InputScanner {
     public void scan(List<Path> inputs, Consumer<InputItem> sink) {
         for (Path input : inputs) {
             scanInput(input, sink);
+        }
+    }
+
+    /**
+     * Streams every item of every location, in the order given, to {@code sink}: a local path as in {@link #scan},
+     * an {@code s3://bucket/prefix} location through {@link S3Inputs} (the same rules, items in local folder-walk
+     * order). A {@link StorageReadFailure} propagates (object storage failed, not the input).
+     */
+    public void scanLocations(List<String> locations, Consumer<InputItem> sink) {
+        for (String location : locations) {
+            eachLocation(location, new Reading(sink), sink);
+        }
+    }
+
+    /** {@link #countCandidates} for {@link #scanLocations}: -1 as soon as an archive or an S3 location is met. */
+    public long countLocations(List<String> locations) {
+        long total = 0;
+        for (String location : locations) {
+            if (S3Location.isS3(location)) {
+                return -1; // counting would list the bucket twice; the progress line shows no total instead
+            }
+            Path p = localPath(location);
+            long n = p == null ? 1 : countCandidates(List.of(p));
+            if (n < 0) {
+                return -1;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    private void eachLocation(String location, Reading reading, Consumer<InputItem> sink) {
+        if (S3Location.isS3(location)) {
+            if (s3 == null) {
+                sink.accept(new BadItem(location, S3Inputs.REFUSED + "this extractor reads no s3:// inputs"));
+                return;
+            }
+            s3.walk(location, new S3Inputs.Visitor() {
+                @Override
+                public boolean object(S3Location object, String name) {
+                    if (InputNames.isArchiveName(name)) {
+                        archives.scan(() -> s3.open(object), name, sink);
+                    } else {
+                        sink.accept(s3Document(object, name));
+                    }
+                    return true;
+                }
+
+                @Override
+                public boolean problem(String name, String reason) {
+                    sink.accept(new BadItem(name, reason));
+                    return true;
+                }
+            });
+            return;
+        }
+        Path p = localPath(location);
+        if (p == null) {
+            sink.accept(new BadItem(location, InputRoots.REFUSED));
+            return;
+        }
+        eachInput(p, reading);
+    }
+
+    private InputItem s3Document(S3Location object, String name) {
+        Optional<String> refusal = InputNames.refuseByName(name);
+        if (refusal.isPresent()) {
+            return new BadItem(name, refusal.get()); // never fetched
+        }
+        try (InputStream in = s3.open(object)) {
+            return reader.entry(name, name, -1, in);
+        } catch (IOException e) {
+            return new BadItem(name, "unreadable: " + message(e));
+        }
+    }
+
+    private static Path localPath(String location) {
+        try {
+            return Path.of(location);
+        } catch (InvalidPathException e) {
+            return null;
         }
     }
 
@@ -139,23 +235,32 @@ public final class InputScanner {
     }
 
     private void scanInput(Path input, Consumer<InputItem> sink) {
-        eachInput(input, new FolderWalk.Visitor() {
-            @Override
-            public boolean file(Path file, String name, long size) {
-                if (InputNames.isArchiveName(name)) {
-                    archives.scan(file, name, sink);
-                } else {
-                    sink.accept(reader.file(file, name, size));
-                }
-                return true;
-            }
+        eachInput(input, new Reading(sink));
+    }
 
-            @Override
-            public boolean problem(String name, String reason) {
-                sink.accept(new BadItem(name, reason));
-                return true;
+    /** The visitor of a scan: reads every file (an archive entry by entry) into items for {@code sink}. */
+    private final class Reading implements FolderWalk.Visitor {
+        private final Consumer<InputItem> sink;
+
+        Reading(Consumer<InputItem> sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public boolean file(Path file, String name, long size) {
+            if (InputNames.isArchiveName(name)) {
+                archives.scan(file, name, sink);
+            } else {
+                sink.accept(reader.file(file, name, size));
             }
-        });
+            return true;
+        }
+
+        @Override
+        public boolean problem(String name, String reason) {
+            sink.accept(new BadItem(name, reason));
+            return true;
+        }
     }
 
     /**
