@@ -12,6 +12,11 @@ import java.util.List;
  * @param exclusions extra feature-name prefixes removed on top of the preset
  * @param trainFraction share of release groups on the train side (0.8)
  * @param seed seed of the split, weight init, dropout and shuffling
+ * @param base the base models' training settings
+ * @param stacked the stacked models' training settings
+ * @param modelRun null for a training run; for a prediction run ({@link #predicting()}) the finished run whose
+ *        feature manifest, scaler statistics, base and stacked models predict the unlabelled {@code inputs} (no
+ *        ground truth, no training: extractor → stacker)
  */
 public record RunConfig(
         List<String> inputs,
@@ -22,7 +27,8 @@ public record RunConfig(
         double trainFraction,
         long seed,
         TrainParams base,
-        TrainParams stacked) {
+        TrainParams stacked,
+        String modelRun) {
 
     public RunConfig {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
@@ -32,6 +38,34 @@ public record RunConfig(
         trainFraction = trainFraction <= 0 ? 0.8 : trainFraction;
         base = base == null ? TrainParams.paperBase() : base;
         stacked = stacked == null ? TrainParams.paperStacked() : stacked;
+        modelRun = modelRun == null || modelRun.isBlank() ? null : modelRun;
+    }
+
+    /** A training run's configuration (no {@code modelRun}). */
+    public RunConfig(
+            List<String> inputs,
+            List<String> groundTruth,
+            boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            double trainFraction,
+            long seed,
+            TrainParams base,
+            TrainParams stacked) {
+        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, null);
+    }
+
+    /** A prediction run: the unlabelled {@code inputs}, predicted with the models of run {@code modelRun}. */
+    public static RunConfig prediction(List<String> inputs, String modelRun) {
+        if (modelRun == null || modelRun.isBlank()) {
+            throw new IllegalArgumentException("a prediction run needs the id of a finished run (modelRun)");
+        }
+        return new RunConfig(inputs, List.of(), false, "paper", List.of(), 0.8, 42, null, null, modelRun);
+    }
+
+    /** True for a prediction run (unlabelled inputs, the models of {@link #modelRun()}), false for a training run. */
+    public boolean predicting() {
+        return modelRun != null;
     }
 
     public static RunConfig defaults(List<String> inputs, List<String> groundTruth) {
