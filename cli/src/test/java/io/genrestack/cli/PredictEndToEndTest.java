@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * synthetic run trains real models (the five services as processes, real Kafka, S3 and DJL), then a prediction run
  * with only the extractor and the stacker takes the real archives of the shared data as unlabelled input. Four
  * submission files come back (in the bucket and in the output folder), each passing the official checker's rules
- * for the trained run's vocabulary and exactly the archives' two recordings; the archives' AppleDouble file is a
- * dead letter of the prediction run.
+ * for the trained run's vocabulary and exactly the archives' two recordings; a hostile (binary) document given with
+ * them is a dead letter of the prediction run, and the event counts both tracks.
  */
 class PredictEndToEndTest {
     static final Set<String> ARCHIVE_MBIDS =
@@ -57,7 +57,11 @@ class PredictEndToEndTest {
         String run = "e2e-predict-" + UUID.randomUUID().toString().substring(0, 8);
         PredictCommand cmd = new PredictCommand();
         cmd.modelRun = modelRun;
-        cmd.data = List.of(archives.toString());
+        Path hostile = Files.createDirectories(work.resolve("hostile"));
+        String binary = new UUID(9, 1).toString();
+        Files.write(
+                hostile.resolve(binary + ".json"), new byte[] {0, 5, 22, 7, 0, 2, 0, 0, 'M', 'a', 'c', (byte) 0xff});
+        cmd.data = List.of(archives.toString(), hostile.toString());
         cmd.work = work;
         cmd.timeoutMinutes = 20;
         cmd.portOffset = 210;
@@ -84,7 +88,7 @@ class PredictEndToEndTest {
                 TopicScan.readAll(infra.kafkaBootstrap(), Topics.DEAD_LETTERS, DeadLetter.class).stream()
                         .filter(d -> run.equals(d.runId()))
                         .toList();
-        assertTrue(letters.stream().anyMatch(l -> l.sourceFile().contains("._01a1a77a")), letters.toString());
+        assertTrue(letters.stream().anyMatch(l -> binary.equals(l.key())), letters.toString());
         RunEvent ready = TopicScan.runEvents(infra.kafkaBootstrap(), run).stream()
                 .filter(e -> e.type().equals(RunEvent.PREDICTIONS_READY))
                 .findFirst()

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code POST /predictions}: the real archives of the shared data (two real documents, macOS junk and a binary
- * AppleDouble {@code ._<mbid>.json}) plus a truncated document, as unlabelled input of a prediction run with the
+ * AppleDouble {@code ._<mbid>.json}, skipped as junk) plus a truncated document and a binary one under an MBID name,
+ * as unlabelled input of a prediction run with the
  * objects of a model run in the real S3. Every real document becomes one unlabelled record (no split, no labels,
  * flattened with the model run's manifest, not the preset's), every hostile file a dead letter with its reason, the
  * totals balance, and the last transaction hands the stacker its {@code predict} job (no scaler job). Bad requests
@@ -72,6 +73,9 @@ class PredictionExtractionTest {
         String truncated = new UUID(7, 1).toString();
         String good = Files.readString(data.resolve("lowlevel/" + ExtractorStageTest.M_0DA + ".json"));
         Files.writeString(bad.resolve(truncated + ".json"), good.substring(0, good.length() / 3));
+        // binary under an MBID name: what the archive's AppleDouble file would be without its "._" prefix
+        String binary = new UUID(7, 2).toString();
+        Files.write(bad.resolve(binary + ".json"), new byte[] {0, 5, 22, 7, 0, 2, 0, 0, 'M', 'a', 'c', (byte) 0xff, 0});
         List<String> inputs = List.of(data.resolve("archives").toString(), bad.toString());
         String runId = "pred-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -143,12 +147,19 @@ class PredictionExtractionTest {
                 .orElseThrow(() -> new AssertionError("truncated file not dead-lettered: " + bySource));
         assertTrue(truncatedReason.contains("JSON"), truncatedReason);
         assertTrue(
-                letters.stream().anyMatch(l -> l.sourceFile().contains("._01a1a77a")),
-                "the AppleDouble file is dead-lettered: " + bySource);
+                letters.stream()
+                        .anyMatch(l -> binary.equals(l.key()) && !l.reason().isBlank()),
+                "the binary file is dead-lettered: " + bySource);
+        assertTrue(
+                letters.stream()
+                        .noneMatch(l ->
+                                l.sourceFile().contains("._") || l.sourceFile().contains(".DS_Store")),
+                "macOS metadata in the archives is skipped as junk, as in a training run: " + bySource);
         letters.forEach(l -> assertFalse(l.reason() == null || l.reason().isBlank()));
         Map<String, Long> c = finished.counts();
         assertEquals(2L, c.get("published"));
         assertEquals(2L, c.get("unlabelled"));
+        assertEquals(4L, c.get("items"), "2 archive documents + 2 hostile files");
         assertEquals(c.get("items"), c.get("published") + c.get("deadLetters"));
         assertEquals((long) letters.size(), c.get("deadLetters"));
 
