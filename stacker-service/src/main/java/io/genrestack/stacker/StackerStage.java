@@ -47,7 +47,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * materialised on disk ({@link StackingInputs}), one {@code Dropout → Dense(n)} model per source is trained on the
  * L2-normalised, concatenated activations of all base models (train tracks tagged by the source, early stopping on
  * its validation tracks), saved with provenance, and one {@link TrackPredictions} per source × tagged track is
- * published exactly once, followed in the last transaction by the evaluator's job.
+ * published exactly once, followed in the last transaction by the evaluator's job. Each stacked model's decision
+ * thresholds (the evaluator's rule on its train predictions, {@link Thresholds}) are stored for prediction runs.
  *
  * <p>A prediction run's job (unit {@link StageJob#PREDICT}, {@link RunConfig#predicting()}) instead scores the run's
  * unlabelled {@code track-features} with another run's models and writes its MediaEval submission files
@@ -207,6 +208,19 @@ public class StackerStage extends StageTemplate {
                 for (int m = 0; m < sources.size(); m++) {
                     models[m] = trainOrReuse(run, config, data, m, ranges);
                     open.add(models[m]);
+                    // the decision thresholds prediction runs use (derived, deterministic: a retry rewrites them)
+                    String key = RunPaths.thresholds(run, sources.get(m));
+                    if (!infra().store().exists(key)) {
+                        infra().store()
+                                .putJson(
+                                        key,
+                                        Thresholds.tune(
+                                                run,
+                                                data,
+                                                m,
+                                                models[m],
+                                                data.dir().resolve("thresholds")));
+                    }
                 }
                 publish(run, data, models, combined, out, t0);
             } finally {

@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * The per-label decision thresholds of a run's stacked models, as the evaluator's MediaEval submission decides
  * labels: each label's F1-optimal threshold on the run's TRAIN predictions ({@link LabelColumn#bestF1Threshold},
- * the rule of {@code MediaEvalMetrics.tuneThresholds}). Read from {@link RunPaths#thresholds} when a prediction ran
- * before; otherwise tuned once: the run's recorded stacker inputs ({@code state/stacker/<source>/input.json}) name
+ * the rule of {@code MediaEvalMetrics.tuneThresholds}). The stacker stores them ({@link RunPaths#thresholds}) when it
+ * trains the stacked models, on the same stacking inputs; for a run stacked before that, a prediction run tunes them
+ * once: the run's recorded stacker inputs ({@code state/stacker/<source>/input.json}) name
  * its {@code activations} ranges, which are materialised again ({@link StackingInputs}), scored by the stored
  * stacked models in the same chunks as the stacker's own {@code predictions} (so the scores, and the thresholds, are
  * the evaluator's), and the thresholds written to object storage. Heap: one label column of train tracks at a time;

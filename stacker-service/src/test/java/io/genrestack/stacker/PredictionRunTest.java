@@ -83,8 +83,16 @@ class PredictionRunTest {
         StageJob evaluatorJob = helper.findEvaluatorJob(modelRun, 300_000);
         assertNotNull(evaluatorJob, "model run not stacked within 300 s");
 
-        // the rest of what a finished run holds: manifest, statistics of real documents, base models
+        // the stacker stored the thresholds while stacking; delete one source's, as for a run stacked before that:
+        // the prediction run must tune the same numbers again from the run's recorded stacking inputs
         var store = infra.store();
+        Map<String, LabelThresholds> atStacking = new LinkedHashMap<>();
+        for (String s : Sources.ALL) {
+            atStacking.put(s, store.getJson(RunPaths.thresholds(modelRun, s), LabelThresholds.class));
+        }
+        store.delete(RunPaths.thresholds(modelRun, "discogs"));
+
+        // the rest of what a finished run holds: manifest, statistics of real documents, base models
         List<Path> docs = samples();
         FeatureManifest manifest = FeatureManifest.forPreset("paper");
         Flattener flattener = new Flattener(manifest);
@@ -140,6 +148,7 @@ class PredictionRunTest {
                     trainTruth.get(s).toArray(new boolean[0][]));
             LabelThresholds stored = store.getJson(RunPaths.thresholds(modelRun, s), LabelThresholds.class);
             assertArrayEquals(expected, stored.values(), s + " thresholds = the evaluator's rule on train");
+            assertEquals(atStacking.get(s), stored, s + ": tuned again = stored at stacking");
             assertEquals(trainScores.get(s).size(), stored.trainTracks());
             thresholds.put(s, stored.values());
         }

@@ -7,8 +7,8 @@ import java.util.List;
  * Object {@code runs/<run>/models/<source>/stacked/thresholds.json}: one decision threshold per label of a source's
  * stacked model, tuned on the run's TRAIN predictions as the evaluator's MediaEval submission is
  * ({@code MediaEvalMetrics}: the F1-optimal threshold of each label, rule {@code score >= threshold}; a track with
- * no label at or above its threshold gets its best-scoring label). Written by the stacker the first time a
- * prediction run uses the run's models.
+ * no label at or above its threshold gets its best-scoring label). Written by the stacker when it trains the stacked
+ * models (for a run stacked before: the first time a prediction run uses them), read by prediction runs.
  *
  * @param runId the run whose models they belong to
  * @param source the source

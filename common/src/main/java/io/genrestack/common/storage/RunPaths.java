@@ -17,7 +17,7 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/provenance.json
  * runs/&lt;run&gt;/reports/report.{json,md,html}      + roc-&lt;source&gt;-&lt;model&gt;.svg,
  *                                                 mediaeval-&lt;source&gt;.tsv (evaluator)
- * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/thresholds.json  decision thresholds (stacker, first prediction)
+ * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/thresholds.json  decision thresholds (stacker)
  * runs/&lt;run&gt;/predictions/mediaeval-&lt;source&gt;.tsv   a prediction run's MediaEval submission files (stacker)
  * runs/&lt;run&gt;/predictions/scores-&lt;source&gt;.jsonl   its scores, one JSON line per track
  * runs/&lt;run&gt;/predictions/summary.json             its counts and the model run
@@ -77,8 +77,9 @@ public final class RunPaths {
     }
 
     /**
-     * The per-label decision thresholds of a source's stacked model ({@code LabelThresholds}): tuned on the model
-     * run's train predictions as the evaluator's MediaEval submission does, written by the first prediction run.
+     * The per-label decision thresholds of a source's stacked model ({@code LabelThresholds}): tuned on the run's
+     * train predictions as the evaluator's MediaEval submission does, written by the stacker when it stacks (or by
+     * the first prediction run, for a run stacked before).
      */
     public static String thresholds(String runId, String source) {
         return model(runId, source, "stacked") + "thresholds.json";
