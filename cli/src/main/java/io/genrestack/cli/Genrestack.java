@@ -18,8 +18,9 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code genrestack} command (script {@code ./genrestack} at the repository root), on picocli: subcommands
- * {@code run}, {@code synth}, {@code features}, {@code decode}, {@code token}, {@code completion} and {@code help};
- * {@code --help} and {@code --version} on each. Subcommands are registered in {@link #commandLine()} only.
+ * {@code run}, {@code predict}, {@code synth}, {@code features}, {@code decode}, {@code token}, {@code completion}
+ * and {@code help}; {@code --help} and {@code --version} on each. Subcommands are registered in
+ * {@link #commandLine()} only.
  *
  * <p>Exit codes: {@value #OK} success, {@value #FAILED} the command failed (a run's stage, an unreachable broker, an
  * unreadable file), {@value #USAGE} usage error (unknown command or option, missing or malformed value), 130 when
@@ -82,6 +83,7 @@ public final class Genrestack implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Genrestack());
         cl.addSubcommand(new RunCommand());
+        cl.addSubcommand(new PredictCommand());
         cl.addSubcommand(new SynthCommand());
         cl.addSubcommand(new FeaturesCommand());
         cl.addSubcommand(new DecodeCommand());

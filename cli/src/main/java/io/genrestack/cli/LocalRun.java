@@ -5,6 +5,8 @@ import io.genrestack.cli.synth.Shape;
 import io.genrestack.cli.synth.SyntheticGenerator;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.serde.Json;
+import io.genrestack.common.storage.ObjectStore;
+import io.genrestack.common.storage.StorageConfig;
 import io.genrestack.testkit.LocalInfra;
 
 import java.net.http.HttpResponse;
@@ -229,6 +231,83 @@ public final class LocalRun {
                 http.url("evaluator", "/runs/" + runId + "/report.html"),
                 credentials.tokenFile());
         return report;
+    }
+
+    /** The services a prediction run needs: the extractor reads the documents, the stacker predicts. */
+    static final List<String> PREDICT_SERVICES = List.of("extractor", "stacker");
+
+    /**
+     * {@code genrestack predict}: predicts the unlabelled documents {@code opts.data()} with the models of the
+     * finished run {@code modelRun} (same Kafka and S3, i.e. the same work folder's infrastructure), starting only
+     * the extractor and the stacker, following the run until {@code predictions-ready}, and copying the submission
+     * files and scores into {@code out}. Returns the objects the run announced.
+     */
+    Map<String, String> predict(String modelRun, Path out) throws Exception {
+        long t0 = System.nanoTime();
+        Files.createDirectories(opts.work().resolve("logs"));
+        step("infrastructure", () -> {
+            if (infra == null) {
+                infra = RunInfra.start(repo);
+            }
+        });
+        List<String> inputs = opts.data().stream()
+                .map(s -> Path.of(s).toAbsolutePath().toString())
+                .toList();
+        step("services", () -> {
+            for (String s : PREDICT_SERVICES) {
+                startService(s);
+            }
+            awaitReady(PREDICT_SERVICES, 240);
+        });
+        String runId = opts.runId() != null
+                ? opts.runId()
+                : "predict-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("runId", runId);
+        body.put("modelRun", modelRun);
+        body.put("inputs", inputs);
+        long offset = follower().end();
+        HttpResponse<String> r = http.post("extractor", "/predictions", Json.MAPPER.writeValueAsString(body));
+        if (r.statusCode() != 202) {
+            throw new StageFailure(
+                    "extractor", "prediction run was not accepted (HTTP " + r.statusCode() + "): " + r.body());
+        }
+        RunLog.log("prediction run %s submitted: %s with the models of run %s", runId, inputs, modelRun);
+        Map<String, String> objects = new LinkedHashMap<>();
+        follower()
+                .follow(
+                        runId,
+                        offset,
+                        e -> {
+                            if (RunEvent.PREDICTIONS_READY.equals(e.type())) {
+                                objects.putAll(e.objects());
+                            }
+                        },
+                        RunEvent.PREDICTIONS_READY);
+        step("download", () -> download(objects, out));
+        RunLog.log(
+                "predicted in %.1f min; objects runs/%s/predictions/ in bucket genrestack, copied to %s",
+                (System.nanoTime() - t0) / 6e10, runId, out);
+        return objects;
+    }
+
+    /** Copies the announced objects (submission files, scores, summary) into {@code out}, named as in the bucket. */
+    private void download(Map<String, String> objects, Path out) throws Exception {
+        Files.createDirectories(out);
+        Map<String, String> env = infra().env();
+        StorageConfig cfg = StorageConfig.of(
+                env.get(LocalInfra.S3_ENDPOINT),
+                env.get(LocalInfra.S3_ACCESS_KEY),
+                env.get(LocalInfra.S3_SECRET_KEY),
+                env.getOrDefault("GENRESTACK_S3_BUCKET", "genrestack"));
+        if (env.get(LocalInfra.S3_CA_FILE) != null) {
+            cfg = cfg.withCaFile(env.get(LocalInfra.S3_CA_FILE));
+        }
+        try (ObjectStore store = new ObjectStore(cfg)) {
+            for (String key : objects.values()) {
+                store.getFile(key, out.resolve(key.substring(key.lastIndexOf('/') + 1)));
+            }
+        }
     }
 
     private static void step(String name, Step s) throws Exception {

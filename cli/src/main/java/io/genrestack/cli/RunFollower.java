@@ -12,7 +12,10 @@ import java.util.List;
 
 import static io.genrestack.cli.RunLog.log;
 
-/** Follows a run on {@code run-events}: logs each of its events and stops at report-ready or a failure. */
+/**
+ * Follows a run on {@code run-events}: logs each of its events and stops at report-ready (a prediction run:
+ * predictions-ready) or a failure.
+ */
 final class RunFollower {
     private static final TopicPartition RUN_EVENTS = new TopicPartition(Topics.RUN_EVENTS, 0);
 
@@ -38,6 +41,11 @@ final class RunFollower {
      * thread, so it may kill and restart services); fails on stage-failed, a dead service or the time limit.
      */
     void follow(String runId, long from, LocalRun.EventHook onEvent) throws Exception {
+        follow(runId, from, onEvent, RunEvent.REPORT_READY);
+    }
+
+    /** As {@link #follow(String, long, LocalRun.EventHook)}, until the event {@code last} (a prediction run's own). */
+    void follow(String runId, long from, LocalRun.EventHook onEvent, String last) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMinutes * 60_000L;
         try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(bootstrap, "genrestack-run")) {
             c.assign(List.of(RUN_EVENTS));
@@ -65,7 +73,7 @@ final class RunFollower {
                         throw new StageFailure(e.stage(), e.message());
                     }
                     onEvent.accept(e);
-                    if (RunEvent.REPORT_READY.equals(e.type())) {
+                    if (last.equals(e.type())) {
                         return;
                     }
                 }

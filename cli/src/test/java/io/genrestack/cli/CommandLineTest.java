@@ -70,7 +70,7 @@ class CommandLineTest {
     void everyCommandsHelpNamesEachOfItsOptionsAndTheExitCodes() {
         CommandLine root = Genrestack.commandLine();
         assertEquals(
-                List.of("run", "synth", "features", "decode", "token", "compare", "completion", "help"),
+                List.of("run", "predict", "synth", "features", "decode", "token", "compare", "completion", "help"),
                 List.copyOf(root.getSubcommands().keySet()));
         for (Map.Entry<String, CommandLine> sub : root.getSubcommands().entrySet()) {
             if (sub.getKey().equals("help")) {
@@ -95,7 +95,7 @@ class CommandLineTest {
         }
         Result top = cli("--help");
         assertEquals(0, top.code());
-        for (String command : List.of("run", "synth", "features", "decode", "compare", "completion")) {
+        for (String command : List.of("run", "predict", "synth", "features", "decode", "compare", "completion")) {
             assertTrue(top.out().contains("  " + command + " "), top.out());
         }
         assertTrue(top.out().contains("130"), top.out());
@@ -148,8 +148,10 @@ class CommandLineTest {
                 "features",
                 List.of("x.json"),
                 "decode",
-                List.of("x"));
-        for (String command : List.of("run", "synth", "features", "decode")) {
+                List.of("x"),
+                "predict",
+                List.of("--run", "r1", "--data", "x"));
+        for (String command : List.of("run", "predict", "synth", "features", "decode")) {
             List<String> args = new java.util.ArrayList<>(List.of(command));
             args.addAll(required.get(command));
             args.add("--bogus");
@@ -168,7 +170,7 @@ class CommandLineTest {
     void anUnknownCommandOrNoCommandIsAUsageError() {
         Result r = cli("rnu");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("genrestack: unknown command 'rnu' (commands: run, synth,"), r.err());
+        assertTrue(r.err().startsWith("genrestack: unknown command 'rnu' (commands: run, predict, synth,"), r.err());
         assertTrue(r.err().contains("see 'genrestack --help'"), r.err());
         Result none = cli();
         assertEquals(2, none.code());
@@ -195,6 +197,12 @@ class CommandLineTest {
         Result real = cli("synth", "--out", "/tmp/x", "--shape", "real", "--genres", "4");
         assertEquals(2, real.code());
         assertTrue(real.err().contains("the real shape fixes both"), real.err());
+        Result noRun = cli("predict", "--data", "/tmp/x");
+        assertEquals(2, noRun.code());
+        assertTrue(noRun.err().contains("Missing required option: '--run=ID'"), noRun.err());
+        Result noData = cli("predict", "--run", "r1");
+        assertEquals(2, noData.code());
+        assertTrue(noData.err().contains("Missing required option: '--data=DIR_OR_ARCHIVE'"), noData.err());
         Result topic = cli("decode", "no-such-topic", "--stdin");
         assertEquals(2, topic.code());
         assertTrue(topic.err().startsWith("genrestack decode: ") && topic.err().contains("no-such-topic"), topic.err());

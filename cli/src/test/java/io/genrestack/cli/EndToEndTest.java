@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The whole pipeline as in README command 1, on a small synthetic run: the five services as real processes (their
  * packaged jars), the real local Kafka and S3, real DJL training. Asserts the report for every source, stacked >
- * base, and that the counts balance from stage to stage.
+ * base, that the counts balance from stage to stage, and what the live console showed in headless Chromium while the
+ * run went on ({@link ConsoleWatch}; screenshot {@code cli/target/console-<run>.png}).
  */
 class EndToEndTest {
 
@@ -38,12 +39,23 @@ class EndToEndTest {
                 2500, 7, List.of(), List.of(), 25, null, work, 40, false, false, runId, 200, Shape.SYNTHETIC);
         LocalRun run = new LocalRun(opts, LocalRun.repoRoot());
         JsonNode report;
-        try {
-            report = run.execute();
-        } finally {
-            run.stopAll();
+        List<JsonNode> console;
+        JsonNode consoleFinal;
+        Path shot = LocalRun.repoRoot().resolve("cli/target/console-" + runId + ".png");
+        // the live console opened as soon as the evaluator answers, i.e. before the run is even submitted
+        try (ConsoleWatch watch = ConsoleWatch.start(
+                LocalRun.repoRoot(), work, new ServiceHttp(200).port("evaluator"), runId, shot, 3000)) {
+            try {
+                report = run.execute();
+                // the services stay up until the page has seen the end of the run
+                console = watch.samples(180);
+                consoleFinal = watch.fin();
+            } finally {
+                run.stopAll();
+            }
         }
         System.out.println(LocalRun.table(report));
+        checkConsole(console, consoleFinal, shot, events(infra.kafkaBootstrap(), runId));
         for (String s : Sources.ALL) {
             JsonNode src = report.path("sources").path(s);
             double base = src.path("base").path("macroAuc").asDouble(Double.NaN);
@@ -106,6 +118,46 @@ class EndToEndTest {
             assertTrue(html.contains("id=\"synthetic\""), "synthetic-data note in report.html");
             assertTrue(html.contains("class=\"not-comparable\""), "not comparable, in place of this run − paper");
         }
+    }
+
+    /**
+     * What the console showed during the run: every stage went from pending or running to done, the trainer was seen
+     * running, the epoch chart grew point by point while it trained and ended with one point per epoch event, the
+     * report link works, no page error and no request off the service; the screenshot is kept.
+     */
+    static void checkConsole(List<JsonNode> samples, JsonNode fin, Path shot, List<RunEvent> events) throws Exception {
+        assertTrue(samples.size() > 10, "console samples: " + samples.size());
+        assertTrue(fin != null, "console-check.mjs printed no final line");
+        JsonNode last = fin.get("sample");
+        for (String stage : io.genrestack.common.Topics.STAGES) {
+            assertEquals("done", last.at("/states/" + stage).asText(), stage + " at the end: " + last);
+            assertTrue(
+                    samples.stream()
+                            .anyMatch(
+                                    s -> !"done".equals(s.at("/states/" + stage).asText())),
+                    stage + " was shown done from the first sample on: the page opened too late");
+        }
+        assertTrue(
+                samples.stream()
+                        .anyMatch(s -> "running".equals(s.at("/states/trainer").asText())),
+                "the trainer was never shown running");
+        long epochEvents = events.stream()
+                .filter(e -> RunEvent.EPOCH_FINISHED.equals(e.type()))
+                .count();
+        assertEquals(epochEvents, last.get("aucPoints").asLong(), "one AUC point per epoch event: " + last);
+        long growth = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            int before = samples.get(i - 1).path("aucPoints").asInt();
+            int now = samples.get(i).path("aucPoints").asInt();
+            assertTrue(now >= before, "the epoch chart shrank between samples " + (i - 1) + " and " + i);
+            if (now > before) {
+                growth++;
+            }
+        }
+        assertTrue(growth >= 10, "the epoch chart grew only " + growth + " times while the page was open");
+        assertEquals(200, fin.at("/report/status").asInt(), "report link: " + fin);
+        assertEquals(0, fin.get("problems").size(), "page errors or external requests: " + fin);
+        assertTrue(java.nio.file.Files.size(shot) > 10_000, "screenshot " + shot);
     }
 
     static RunEvent one(List<RunEvent> events, String type, String unit) {

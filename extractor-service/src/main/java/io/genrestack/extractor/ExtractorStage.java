@@ -39,7 +39,9 @@ import java.util.TreeMap;
  * storage) → every input document flattened and published to {@code track-features} exactly once, bad items to
  * {@code dead-letters} with the reason, in chunks of {@code checkpoint-every} items whose Kafka transaction also
  * carries the progress mark (items consumed so far). A restarted extraction skips the committed items without
- * parsing them. The last transaction carries the scaler's job with the run's exact record range and counts.
+ * parsing them. The last transaction carries the scaler's job with the run's exact record range and counts; for a
+ * prediction run ({@link RunConfig#predicting()}: no ground truth, unlabelled tracks flattened with the model run's
+ * manifest) the stacker's {@link StageJob#PREDICT} job instead.
  */
 @ApplicationScoped
 public class ExtractorStage extends StageTemplate {
@@ -93,10 +95,13 @@ public class ExtractorStage extends StageTemplate {
             if (out.alreadyDone()) {
                 return;
             }
-            out.started("extracting " + cfg.inputs() + " with ground truth " + cfg.groundTruth());
+            out.started("extracting " + cfg.inputs()
+                    + (cfg.predicting()
+                            ? " (unlabelled, for the models of run " + cfg.modelRun() + ")"
+                            : " with ground truth " + cfg.groundTruth()));
             ExactlyOnceWriter writer = out.writer();
             InputRoots roots = new InputRoots(settings.inputRoots());
-            RunSetup setup = RunSetup.prepare(run, cfg, roots, s3());
+            RunSetup setup = RunSetup.forRun(run, cfg, roots, infra().store(), s3());
             setup.store(infra().store(), run, cfg);
             // ground-truth rows that cannot be used are dead letters too (first incarnation only)
             if (writer.resumePoint() == null) {
@@ -124,8 +129,12 @@ public class ExtractorStage extends StageTemplate {
             for (String s : setup.vocabularies().keySet()) {
                 objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
             }
-            StageJob next =
-                    StageJob.of(run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range), objects);
+            // a prediction run skips scaler, trainer and evaluator: the stacker predicts with the model run's models
+            StageJob next = cfg.predicting()
+                    ? StageJob.of(
+                            run, Topics.STAGE_STACKER, StageJob.PREDICT, cfg, Map.of(StageJob.FEATURES, range), objects)
+                    : StageJob.of(
+                            run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range), objects);
             out.handOver(next, ProgressMark.items(writer.count("items")));
             Map<String, Long> counts = new LinkedHashMap<>(summaryCounts(writer));
             infra().store().putJson(RunPaths.extractorSummary(run), counts);
@@ -257,7 +266,7 @@ public class ExtractorStage extends StageTemplate {
     private static void publish(TrackFeatures t, ExactlyOnceWriter writer) {
         writer.send(Topics.TRACK_FEATURES, t.mbid(), Json.bytes(t));
         writer.count("published", 1);
-        String side = t.split() == Split.TRAIN ? "train" : "validation";
+        String side = t.split() == null ? "unlabelled" : t.split() == Split.TRAIN ? "train" : "validation";
         writer.count(side, 1);
         for (String s : t.labels().keySet()) {
             writer.count("source." + s + "." + side, 1);

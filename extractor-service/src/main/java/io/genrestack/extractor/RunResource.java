@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
 @Tag(name = "runs", description = "start a pipeline run; read a run's run.json")
 public class RunResource {
     private static final Logger LOG = Logger.getLogger(RunResource.class);
-    private static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    static final Pattern RUN_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     @Inject
     Infrastructure infra;
@@ -251,6 +251,11 @@ public class RunResource {
     }
 
     void submit(String runId, RunConfig cfg) {
+        submit(infra, runId, cfg);
+    }
+
+    /** Publishes {@code run-started} and the run's extractor job (a training or a prediction run). */
+    static void submit(Infrastructure infra, String runId, RunConfig cfg) {
         infra.events()
                 .publish(RunEvent.of(
                         runId,
@@ -262,7 +267,12 @@ public class RunResource {
                         null));
         JobWorker.submit(
                 infra.events(), StageJob.of(runId, Topics.STAGE_EXTRACTOR, StageJob.ALL, cfg, Map.of(), Map.of()));
-        LOG.infof("[%s] run submitted: inputs %s, ground truth %s", runId, cfg.inputs(), cfg.groundTruth());
+        if (cfg.predicting()) {
+            LOG.infof(
+                    "[%s] prediction run submitted: inputs %s, models of run %s", runId, cfg.inputs(), cfg.modelRun());
+        } else {
+            LOG.infof("[%s] run submitted: inputs %s, ground truth %s", runId, cfg.inputs(), cfg.groundTruth());
+        }
     }
 
     @GET
@@ -298,7 +308,7 @@ public class RunResource {
     }
 
     /** True when {@code location} is refused; adds the "does not exist" message of a missing one to {@code missing}. */
-    private static boolean refused(InputRoots roots, String location, String what, List<String> missing) {
+    static boolean refused(InputRoots roots, String location, String what, List<String> missing) {
         if (S3Location.isS3(location)) {
             return false; // judged above, against the allowed buckets
         }
@@ -310,12 +320,12 @@ public class RunResource {
     }
 
     /** The one answer to a location outside the roots: no path, the same whether it exists or not. */
-    private static Response forbidden(InputRoots roots) {
+    static Response forbidden(InputRoots roots) {
         LOG.warnf("run request refused: a location lies outside the input roots %s", roots.roots());
         return Response.status(403).entity(Map.of("error", InputRoots.REFUSED)).build();
     }
 
-    private static Response bad(String message) {
+    static Response bad(String message) {
         return Response.status(400).entity(new ApiError(message)).build();
     }
 

@@ -39,6 +39,10 @@ import java.util.stream.Stream;
  * row of every file is re-split (seeded 80/20 by connected release groups across sources); with
  * {@code givenSplit} the files' own train/validation names are used and conflicts are reported.
  *
+ * <p>A prediction run ({@link RunConfig#predicting()}) has no ground truth: {@link #forRun} takes the feature
+ * manifest of the model run from object storage and every document becomes an unlabelled track (no split, no
+ * labels); the other refusals (unreadable, duplicate, not flattenable) stay.
+ *
  * <p>Every local ground-truth location must lie inside the extractor's {@link InputRoots}; inside a folder, a
  * symbolic link whose target leaves the roots is not read but reported as a problem (a dead letter). An
  * {@code s3://bucket/prefix} location must lie inside {@code genrestack.extractor.input-buckets} ({@link S3Inputs}).
@@ -51,18 +55,49 @@ public final class RunSetup {
     private final Map<String, Split> sides;
     private final Map<String, LabelVocabulary> vocabularies;
     private final List<GroundTruth.Problem> problems;
+    private final boolean unlabelled;
 
     private RunSetup(
             FeatureManifest manifest,
             Map<String, Map<String, GroundTruth.Row>> rows,
             Map<String, Split> sides,
             Map<String, LabelVocabulary> vocabularies,
-            List<GroundTruth.Problem> problems) {
+            List<GroundTruth.Problem> problems,
+            boolean unlabelled) {
         this.manifest = manifest;
         this.rows = rows;
         this.sides = sides;
         this.vocabularies = vocabularies;
         this.problems = problems;
+        this.unlabelled = unlabelled;
+    }
+
+    /**
+     * The setup of a run: {@link #prepare} for a training run, {@link #unlabelled} with the model run's manifest for
+     * a prediction run.
+     *
+     * @throws IllegalArgumentException when a prediction run's model run has no feature manifest
+     */
+    public static RunSetup forRun(String run, RunConfig cfg, InputRoots roots, ObjectStore store, S3Inputs s3)
+            throws IOException {
+        if (!cfg.predicting()) {
+            return prepare(run, cfg, roots, s3);
+        }
+        String key = RunPaths.manifest(cfg.modelRun());
+        byte[] bytes = store.getIfExists(key)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "model run " + cfg.modelRun() + " has no feature manifest (" + key + ")"));
+        return unlabelled(io.genrestack.common.serde.Json.read(bytes, FeatureManifest.class));
+    }
+
+    /** A prediction run's setup: no ground truth; each document an unlabelled track flattened with {@code manifest}. */
+    public static RunSetup unlabelled(FeatureManifest manifest) {
+        return new RunSetup(manifest, Map.of(), Map.of(), Map.of(), List.of(), true);
+    }
+
+    /** True for a prediction run: tracks have no split and no labels. */
+    public boolean unlabelled() {
+        return unlabelled;
     }
 
     public static RunSetup prepare(String run, RunConfig cfg, InputRoots roots) throws IOException {
@@ -152,7 +187,7 @@ public final class RunSetup {
                 LOG.warnf("[%s] source %s has no TRAIN rows: no model for it in this run", run, e.getKey());
             }
         }
-        return new RunSetup(manifest, rows, sides, vocabularies, problems);
+        return new RunSetup(manifest, rows, sides, vocabularies, problems, false);
     }
 
     /** The TSVs of local locations ({@link #tsvFiles}) and then of {@code s3://} ones ({@link S3Inputs}). */
@@ -252,6 +287,9 @@ public final class RunSetup {
                         .collect(java.util.stream.Collectors.toMap(
                                 Map.Entry::getKey, e -> e.getValue().size())));
         runJson.put("recordings", sides.size());
+        if (cfg.predicting()) {
+            runJson.put("modelRun", cfg.modelRun());
+        }
         runJson.put("genrestackVersion", RunSetup.class.getPackage().getImplementationVersion());
         runJson.put("java", System.getProperty("java.version"));
         store.putJson(RunPaths.runJson(run), runJson);

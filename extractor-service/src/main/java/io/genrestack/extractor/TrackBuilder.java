@@ -16,8 +16,9 @@ import java.util.TreeMap;
 /**
  * Turns one feature document of a run into its {@code track-features} record, or into the reason it is dead-lettered:
  * duplicate recording, no ground-truth row, labels outside the training vocabulary, no usable labels, a document that
- * cannot be flattened. The only state it keeps per track is the duplicate index (recording MBID → the input name it was
- * first seen in), the one per-track cost of extraction besides the run's ground truth (docs/capacity.md).
+ * cannot be flattened (in a prediction run only the first and the last: its tracks are unlabelled). The only state it
+ * keeps per track is the duplicate index (recording MBID → the input name it was first seen in), the one per-track
+ * cost of extraction besides the run's ground truth (docs/capacity.md).
  *
  * <p>{@link #build} is {@link #claim} (the duplicate check, which depends on every earlier document and so runs in
  * input order on one thread) followed by {@link #assemble} (ground truth, labels, flattening), which reads only the
@@ -66,6 +67,9 @@ final class TrackBuilder {
      * only the run's setup and the (thread-safe) {@link Flattener}.
      */
     Outcome assemble(InputItem.JsonDoc doc) {
+        if (setup.unlabelled()) { // a prediction run: no ground truth, no split
+            return track(doc, null, null, Map.of());
+        }
         Split split = setup.split(doc.mbid());
         if (split == null) {
             return refused("unknown recording MBID " + doc.mbid() + ": no ground-truth row in any source");
@@ -91,6 +95,11 @@ final class TrackBuilder {
         if (labels.isEmpty()) {
             return refused("no usable labels in any source");
         }
+        return track(doc, split, setup.releaseGroup(doc.mbid()), labels);
+    }
+
+    /** The document flattened into its record, or refused with the reason it cannot be flattened. */
+    private Outcome track(InputItem.JsonDoc doc, Split split, String releaseGroup, Map<String, List<Integer>> labels) {
         float[] features;
         try {
             features = flattener.flatten(doc.bytes());
@@ -99,9 +108,7 @@ final class TrackBuilder {
         } catch (RuntimeException e) {
             return refused("cannot flatten: " + e);
         }
-        return new Outcome(
-                new TrackFeatures(run, doc.mbid(), split, setup.releaseGroup(doc.mbid()), doc.name(), labels, features),
-                null);
+        return new Outcome(new TrackFeatures(run, doc.mbid(), split, releaseGroup, doc.name(), labels, features), null);
     }
 
     private static Outcome refused(String reason) {

@@ -173,6 +173,57 @@ final class RunModels implements AutoCloseable {
         return out;
     }
 
+    /** Inputs of the base models: the run's feature count. */
+    int featureCount() {
+        return standardiser.size();
+    }
+
+    /** The label vocabulary of source {@code i} (of {@link #sources}). */
+    List<String> vocabulary(int i) {
+        return vocabularies.get(i);
+    }
+
+    /** The stacked model of source {@code i} (of {@link #sources}); owned by this object. */
+    MlpModel stacked(int i) {
+        return stacked.get(i);
+    }
+
+    /**
+     * {@link #predict} for a batch of {@code n} flattened feature rows ({@code rows}: row-major, {@link
+     * #featureCount} values each, NaN = missing) without the ranking: per source (in {@link #sources} order) the
+     * stacked model's sigmoid scores, row-major {@code n} × labels.
+     */
+    float[][] scores(float[] rows, int n) {
+        int d = featureCount();
+        float[] x = new float[n * d];
+        float[] one = new float[d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows, i * d, one, 0, d);
+            System.arraycopy(standardiser.apply(one), 0, x, i * d, d);
+        }
+        float[][] out = new float[stacked.size()][];
+        synchronized (this) {
+            float[][] hidden = new float[base.size()][];
+            for (int m = 0; m < base.size(); m++) {
+                hidden[m] = base.get(m).hidden(x, n);
+            }
+            int h = hidden[0].length / Math.max(1, n);
+            float[] input = new float[n * h * base.size()];
+            float[][] blocks = new float[base.size()][];
+            for (int i = 0; i < n; i++) {
+                for (int m = 0; m < base.size(); m++) {
+                    blocks[m] = java.util.Arrays.copyOfRange(hidden[m], i * h, (i + 1) * h);
+                }
+                float[] row = StackedInput.of(blocks);
+                System.arraycopy(row, 0, input, i * row.length, row.length);
+            }
+            for (int s = 0; s < stacked.size(); s++) {
+                out[s] = stacked.get(s).predict(input, n);
+            }
+        }
+        return out;
+    }
+
     static List<Scored> top(float[] scores, List<String> labels) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < scores.length; i++) {

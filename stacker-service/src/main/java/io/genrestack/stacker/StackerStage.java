@@ -3,6 +3,7 @@ package io.genrestack.stacker;
 import ai.djl.engine.Engine;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.ExactlyOncePass;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.model.Instances;
 import io.genrestack.common.model.ModelKind;
@@ -28,6 +29,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * materialised on disk ({@link StackingInputs}), one {@code Dropout → Dense(n)} model per source is trained on the
  * L2-normalised, concatenated activations of all base models (train tracks tagged by the source, early stopping on
  * its validation tracks), saved with provenance, and one {@link TrackPredictions} per source × tagged track is
- * published exactly once, followed in the last transaction by the evaluator's job.
+ * published exactly once, followed in the last transaction by the evaluator's job. Each stacked model's decision
+ * thresholds (the evaluator's rule on its train predictions, {@link Thresholds}) are stored for prediction runs.
+ *
+ * <p>A prediction run's job (unit {@link StageJob#PREDICT}, {@link RunConfig#predicting()}) instead scores the run's
+ * unlabelled {@code track-features} with another run's models and writes its MediaEval submission files
+ * ({@link PredictionWriter}, {@link Thresholds}).
  */
 @ApplicationScoped
 public class StackerStage extends StageTemplate {
@@ -55,7 +62,10 @@ public class StackerStage extends StageTemplate {
     /** File name of a recorded job under {@link RunPaths#stageState}. */
     public static final String INPUT = "input.json";
 
-    private static final int PREDICT_CHUNK = 1024;
+    /** Exactly-once step of a prediction run (unit {@link StageJob#PREDICT}). */
+    public static final String PREDICT_STEP = "submission";
+
+    static final int PREDICT_CHUNK = 1024;
 
     @Inject
     StackerSettings settings;
@@ -69,6 +79,10 @@ public class StackerStage extends StageTemplate {
 
     @Override
     public void handle(StageJob job) throws Exception {
+        if (job.config() != null && job.config().predicting()) {
+            predict(job);
+            return;
+        }
         String run = job.runId();
         String unit = job.unit();
         job.activations(); // required
@@ -96,6 +110,56 @@ public class StackerStage extends StageTemplate {
             return;
         }
         stack(run, job, jobs);
+    }
+
+    /**
+     * A prediction run's job ({@link StageJob#PREDICT}): the run's unlabelled {@code track-features} scored by the
+     * base and stacked models of {@link RunConfig#modelRun()}, labels decided with that run's {@link Thresholds}, the
+     * submission files and scores written to object storage ({@link PredictionWriter}), then the step marked done
+     * (a re-delivered job is a no-op) and {@code predictions-ready} announces the objects.
+     */
+    private void predict(StageJob job) throws Exception {
+        String run = job.runId();
+        String modelRun = job.config().modelRun();
+        TopicRange range = job.features();
+        try (StageRun out = open(job, StageJob.PREDICT, PREDICT_STEP)) {
+            if (out.alreadyDone()) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            out.started(
+                    "predicting " + range.expectedRecords() + " unlabelled tracks with the models of run " + modelRun);
+            ObjectStore store = infra().store();
+            Path dir = infra().workDir().resolve(run).resolve(stage()).resolve(StageJob.PREDICT);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            Map<String, String> objects;
+            List<String> sources;
+            // the job's own copy of the models: the /predict cache may close the ones it holds at any time
+            try (RunModels models = RunModels.load(store, modelRun)) {
+                sources = models.sources;
+                float[][] thresholds = Thresholds.of(store, infra().bootstrap(), dir.resolve("thresholds"), models);
+                objects = new LinkedHashMap<>(PredictionWriter.write(
+                        run, infra().bootstrap(), range, models, thresholds, dir.resolve("output"), store, counts));
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("runId", run);
+            summary.put("modelRun", modelRun);
+            summary.put("sources", sources);
+            summary.put("counts", counts);
+            summary.put("objects", objects);
+            summary.put("finished", Instant.now());
+            store.putJson(RunPaths.predictionSummary(run), summary);
+            objects.put("summary", RunPaths.predictionSummary(run));
+            out.handOver(List.of(), ExactlyOncePass.end(range));
+            count("predicted", counts.get("tracks"));
+            out.event(
+                    RunEvent.PREDICTIONS_READY,
+                    String.format(
+                            "predicted %d tracks for %s with the models of run %s in %.1f s",
+                            counts.get("tracks"), sources, modelRun, (System.nanoTime() - t0) / 1e9),
+                    counts,
+                    objects);
+        }
     }
 
     /** The run's sources: the {@code labels.<source>} objects of the job, in {@link Sources#ALL} order. */
@@ -144,6 +208,19 @@ public class StackerStage extends StageTemplate {
                 for (int m = 0; m < sources.size(); m++) {
                     models[m] = trainOrReuse(run, config, data, m, ranges);
                     open.add(models[m]);
+                    // the decision thresholds prediction runs use (derived, deterministic: a retry rewrites them)
+                    String key = RunPaths.thresholds(run, sources.get(m));
+                    if (!infra().store().exists(key)) {
+                        infra().store()
+                                .putJson(
+                                        key,
+                                        Thresholds.tune(
+                                                run,
+                                                data,
+                                                m,
+                                                models[m],
+                                                data.dir().resolve("thresholds")));
+                    }
                 }
                 publish(run, data, models, combined, out, t0);
             } finally {

@@ -13,10 +13,15 @@ import java.util.List;
  * @param exclusions extra feature-name prefixes removed on top of the preset
  * @param trainFraction share of release groups on the train side (0.8)
  * @param seed seed of the split, weight init, dropout and shuffling
+ * @param base the base models' training settings
+ * @param stacked the stacked models' training settings
  * @param synthetic true when the inputs are generated data (the CLI's synthetic generator, {@code ./genrestack run}
  *        without {@code --data}): its AUCs measure the pipeline, not the task, and the report does not set them
  *        against the paper's as if they were comparable (docs/synthetic-data.md). False for real data and for
  *        run.json files written before the flag existed
+ * @param modelRun null for a training run; for a prediction run ({@link #predicting()}) the finished run whose
+ *        feature manifest, scaler statistics, base and stacked models predict the unlabelled {@code inputs} (no
+ *        ground truth, no training: extractor → stacker)
  */
 public record RunConfig(
         List<String> inputs,
@@ -28,9 +33,10 @@ public record RunConfig(
         long seed,
         TrainParams base,
         TrainParams stacked,
-        boolean synthetic) {
+        boolean synthetic,
+        String modelRun) {
 
-    /** A configuration of real (not generated) data. */
+    /** A training run's configuration of real (not generated) data. */
     public RunConfig(
             List<String> inputs,
             List<String> groundTruth,
@@ -44,6 +50,21 @@ public record RunConfig(
         this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, false);
     }
 
+    /** A training run's configuration (no {@code modelRun}). */
+    public RunConfig(
+            List<String> inputs,
+            List<String> groundTruth,
+            boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            double trainFraction,
+            long seed,
+            TrainParams base,
+            TrainParams stacked,
+            boolean synthetic) {
+        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, synthetic, null);
+    }
+
     public RunConfig {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         groundTruth = groundTruth == null ? List.of() : List.copyOf(groundTruth);
@@ -52,6 +73,34 @@ public record RunConfig(
         trainFraction = trainFraction <= 0 ? 0.8 : trainFraction;
         base = base == null ? TrainParams.paperBase() : base;
         stacked = stacked == null ? TrainParams.paperStacked() : stacked;
+        modelRun = modelRun == null || modelRun.isBlank() ? null : modelRun;
+    }
+
+    /** A training run's configuration (no {@code modelRun}). */
+    public RunConfig(
+            List<String> inputs,
+            List<String> groundTruth,
+            boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            double trainFraction,
+            long seed,
+            TrainParams base,
+            TrainParams stacked) {
+        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, null);
+    }
+
+    /** A prediction run: the unlabelled {@code inputs}, predicted with the models of run {@code modelRun}. */
+    public static RunConfig prediction(List<String> inputs, String modelRun) {
+        if (modelRun == null || modelRun.isBlank()) {
+            throw new IllegalArgumentException("a prediction run needs the id of a finished run (modelRun)");
+        }
+        return new RunConfig(inputs, List.of(), false, "paper", List.of(), 0.8, 42, null, null, modelRun);
+    }
+
+    /** True for a prediction run (unlabelled inputs, the models of {@link #modelRun()}), false for a training run. */
+    public boolean predicting() {
+        return modelRun != null;
     }
 
     public static RunConfig defaults(List<String> inputs, List<String> groundTruth) {
@@ -61,6 +110,6 @@ public record RunConfig(
     /** This configuration with the synthetic-data flag set as given. */
     public RunConfig withSynthetic(boolean on) {
         return new RunConfig(
-                inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, on);
+                inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, on, modelRun);
     }
 }

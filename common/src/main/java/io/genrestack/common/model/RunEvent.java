@@ -41,6 +41,9 @@ public record RunEvent(
     public static final String STACKED_MODEL_FINISHED = "stacked-model-finished";
     public static final String PREDICTIONS_FINISHED = "predictions-finished";
     public static final String REPORT_READY = "report-ready";
+    /** A prediction run's submission files and scores are in object storage (stacker; objects name them). */
+    public static final String PREDICTIONS_READY = "predictions-ready";
+
     public static final String STAGE_FAILED = "stage-failed";
 
     /** {@code counts} of an {@link #EPOCH_FINISHED} event: the epoch (1-based) and the most epochs of the model. */

@@ -33,6 +33,12 @@ public record StageJob(
     /** The unit of a stage that works on the whole run. */
     public static final String ALL = "all";
 
+    /**
+     * The stacker's unit of a prediction run ({@link RunConfig#predicting()}): its job reads the run's unlabelled
+     * {@link #FEATURES} and writes the submission files with the models of {@link RunConfig#modelRun()}.
+     */
+    public static final String PREDICT = "predict";
+
     /** Input: the run's feature records ({@code track-features} for the scaler, {@code scaled-features}, trainer). */
     public static final String FEATURES = "features";
     /** Input: the run's {@code activations} of one base model (the stacker job of that source). */

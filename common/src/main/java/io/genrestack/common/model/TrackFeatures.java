@@ -8,11 +8,12 @@ import java.util.Map;
  *
  * @param runId the run
  * @param mbid recording MBID (from the file name)
- * @param split train or validation, the same for every source
+ * @param split train or validation, the same for every source; null for an unlabelled track of a prediction run
  * @param releaseGroup the release group used for the split (first source that names one)
  * @param sourceFile where the JSON came from (path, or {@code archive!/entry})
  * @param labels per source that tags this track: label indices into that source's vocabulary (run's
- *        {@code labels/<source>.json}); sources that do not tag the track are absent
+ *        {@code labels/<source>.json}); sources that do not tag the track are absent (all of them in a
+ *        prediction run)
  * @param features the flattened feature vector in the run manifest's order; NaN = missing value
  */
 public record TrackFeatures(

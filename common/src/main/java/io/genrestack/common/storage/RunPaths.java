@@ -18,6 +18,10 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/provenance.json
  * runs/&lt;run&gt;/reports/report.{json,md,html}      + roc-&lt;source&gt;-&lt;model&gt;.svg,
  *                                                 mediaeval-&lt;source&gt;.tsv (evaluator)
+ * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/thresholds.json  decision thresholds (stacker)
+ * runs/&lt;run&gt;/predictions/mediaeval-&lt;source&gt;.tsv   a prediction run's MediaEval submission files (stacker)
+ * runs/&lt;run&gt;/predictions/scores-&lt;source&gt;.jsonl   its scores, one JSON line per track
+ * runs/&lt;run&gt;/predictions/summary.json             its counts and the model run
  * </pre>
  */
 public final class RunPaths {
@@ -76,6 +80,35 @@ public final class RunPaths {
 
     public static String reports(String runId) {
         return run(runId) + "reports/";
+    }
+
+    /**
+     * The per-label decision thresholds of a source's stacked model ({@code LabelThresholds}): tuned on the run's
+     * train predictions as the evaluator's MediaEval submission does, written by the stacker when it stacks (or by
+     * the first prediction run, for a run stacked before).
+     */
+    public static String thresholds(String runId, String source) {
+        return model(runId, source, "stacked") + "thresholds.json";
+    }
+
+    /** Folder of a prediction run's output. */
+    public static String predictions(String runId) {
+        return run(runId) + "predictions/";
+    }
+
+    /** A prediction run's MediaEval submission file of one source (same name as the evaluator's). */
+    public static String submission(String runId, String source) {
+        return predictions(runId) + "mediaeval-" + source + ".tsv";
+    }
+
+    /** A prediction run's scores of one source: one JSON line per track. */
+    public static String predictionScores(String runId, String source) {
+        return predictions(runId) + "scores-" + source + ".jsonl";
+    }
+
+    /** A prediction run's summary: counts, model run, object keys. */
+    public static String predictionSummary(String runId) {
+        return predictions(runId) + "summary.json";
     }
 
     /** Stage bookkeeping (e.g. where a stage's output started in Kafka), written once per run and unit. */
