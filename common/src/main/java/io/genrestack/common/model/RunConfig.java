@@ -76,26 +76,12 @@ public record RunConfig(
         modelRun = modelRun == null || modelRun.isBlank() ? null : modelRun;
     }
 
-    /** A training run's configuration (no {@code modelRun}). */
-    public RunConfig(
-            List<String> inputs,
-            List<String> groundTruth,
-            boolean givenSplit,
-            String preset,
-            List<String> exclusions,
-            double trainFraction,
-            long seed,
-            TrainParams base,
-            TrainParams stacked) {
-        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, null);
-    }
-
     /** A prediction run: the unlabelled {@code inputs}, predicted with the models of run {@code modelRun}. */
     public static RunConfig prediction(List<String> inputs, String modelRun) {
         if (modelRun == null || modelRun.isBlank()) {
             throw new IllegalArgumentException("a prediction run needs the id of a finished run (modelRun)");
         }
-        return new RunConfig(inputs, List.of(), false, "paper", List.of(), 0.8, 42, null, null, modelRun);
+        return new RunConfig(inputs, List.of(), false, "paper", List.of(), 0.8, 42, null, null, false, modelRun);
     }
 
     /** True for a prediction run (unlabelled inputs, the models of {@link #modelRun()}), false for a training run. */
