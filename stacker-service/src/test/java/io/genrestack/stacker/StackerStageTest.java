@@ -3,6 +3,7 @@ package io.genrestack.stacker;
 import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
+import io.genrestack.common.kafka.JobRouting;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.kafka.RangeReader;
@@ -223,13 +224,18 @@ class StackerStageTest {
     StageJob findEvaluatorJob(String runId, long waitMillis) {
         long deadline = System.currentTimeMillis() + waitMillis;
         try (var c = KafkaClients.reader(infra.bootstrap(), "stacker-test")) {
-            var tp = new TopicPartition(Topics.jobs(Topics.STAGE_EVALUATOR), 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
+            // every partition: a job that went elsewhere than the run's home slot fails below, not by a timeout
+            List<TopicPartition> tps = c.partitionsFor(Topics.jobs(Topics.STAGE_EVALUATOR)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
             do {
                 for (var rec : c.poll(Duration.ofMillis(500))) {
                     StageJob j = Json.read(rec.value(), StageJob.class);
                     if (j.runId().equals(runId)) {
+                        assertEquals(
+                                JobRouting.homePartition(j), rec.partition(), "the evaluator job on its home slot");
                         return j;
                     }
                 }

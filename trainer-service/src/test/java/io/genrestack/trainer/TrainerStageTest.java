@@ -3,6 +3,7 @@ package io.genrestack.trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genrestack.common.Topics;
 import io.genrestack.common.kafka.ExactlyOnceWriter;
+import io.genrestack.common.kafka.JobRouting;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.kafka.RangeReader;
@@ -170,13 +171,18 @@ class TrainerStageTest {
         Map<String, StageJob> jobs = new HashMap<>();
         long deadline = System.currentTimeMillis() + 600_000;
         try (var c = KafkaClients.reader(infra.bootstrap(), "trainer-test")) {
-            TopicPartition tp = new TopicPartition(Topics.jobs(Topics.STAGE_STACKER), 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
+            // every partition: a job that went elsewhere than the run's home slot fails below, not by a timeout
+            List<TopicPartition> tps = c.partitionsFor(Topics.jobs(Topics.STAGE_STACKER)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
             while (jobs.size() < n && System.currentTimeMillis() < deadline) {
                 for (var rec : c.poll(Duration.ofMillis(500))) {
                     StageJob j = Json.read(rec.value(), StageJob.class);
                     if (j.runId().equals(run)) {
+                        // the four sources' stacker jobs meet on one partition (the last one stacks)
+                        assertEquals(JobRouting.homePartition(j), rec.partition(), "stacker job of " + j.unit());
                         jobs.put(j.unit(), j);
                     }
                 }
