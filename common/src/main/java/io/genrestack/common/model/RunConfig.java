@@ -12,11 +12,14 @@ import java.util.List;
  *        {@code FeatureManifest.PRESETS}, docs/features.md)
  * @param exclusions extra feature-name prefixes removed on top of the preset
  * @param trainFraction share of release groups on the train side (0.8)
- * @param seed seed of the split, weight init, dropout and shuffling
+ * @param seed seed of the split (the extractor's joint split); also of the training unless {@code modelSeed} is set
  * @param synthetic true when the inputs are generated data (the CLI's synthetic generator, {@code ./genrestack run}
  *        without {@code --data}): its AUCs measure the pipeline, not the task, and the report does not set them
  *        against the paper's as if they were comparable (docs/synthetic-data.md). False for real data and for
  *        run.json files written before the flag existed
+ * @param modelSeed seed of the models' weight init, dropout and shuffling (trainer and stacker); null (the
+ *        default, and every run.json written before the field existed) means the same as {@code seed}, so
+ *        {@link #trainingSeed()} is what the training uses. A study varies it with the split held fixed
  */
 public record RunConfig(
         List<String> inputs,
@@ -28,7 +31,23 @@ public record RunConfig(
         long seed,
         TrainParams base,
         TrainParams stacked,
-        boolean synthetic) {
+        boolean synthetic,
+        Long modelSeed) {
+
+    /** A configuration whose models are seeded like its split ({@code modelSeed} null). */
+    public RunConfig(
+            List<String> inputs,
+            List<String> groundTruth,
+            boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            double trainFraction,
+            long seed,
+            TrainParams base,
+            TrainParams stacked,
+            boolean synthetic) {
+        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, synthetic, null);
+    }
 
     /** A configuration of real (not generated) data. */
     public RunConfig(
@@ -41,7 +60,7 @@ public record RunConfig(
             long seed,
             TrainParams base,
             TrainParams stacked) {
-        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, false);
+        this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, false, null);
     }
 
     public RunConfig {
@@ -55,12 +74,23 @@ public record RunConfig(
     }
 
     public static RunConfig defaults(List<String> inputs, List<String> groundTruth) {
-        return new RunConfig(inputs, groundTruth, false, "paper", List.of(), 0.8, 42, null, null, false);
+        return new RunConfig(inputs, groundTruth, false, "paper", List.of(), 0.8, 42, null, null, false, null);
+    }
+
+    /** The seed of weight init, dropout and shuffling: {@code modelSeed}, or {@code seed} when it is null. */
+    public long trainingSeed() {
+        return modelSeed != null ? modelSeed : seed;
+    }
+
+    /** This configuration with the models' seed set as given (null: the split's seed). */
+    public RunConfig withModelSeed(Long s) {
+        return new RunConfig(
+                inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, synthetic, s);
     }
 
     /** This configuration with the synthetic-data flag set as given. */
     public RunConfig withSynthetic(boolean on) {
         return new RunConfig(
-                inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, on);
+                inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, on, modelSeed);
     }
 }

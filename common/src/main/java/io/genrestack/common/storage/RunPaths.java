@@ -18,6 +18,8 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/models/&lt;source&gt;/stacked/provenance.json
  * runs/&lt;run&gt;/reports/report.{json,md,html}      + roc-&lt;source&gt;-&lt;model&gt;.svg,
  *                                                 mediaeval-&lt;source&gt;.tsv (evaluator)
+ * studies/&lt;study&gt;/study.json                    a study's request, seeds and run ids (extractor)
+ * studies/&lt;study&gt;/report.json                   the statistics over its runs, once all are reported (evaluator)
  * </pre>
  */
 public final class RunPaths {
@@ -81,5 +83,17 @@ public final class RunPaths {
     /** Stage bookkeeping (e.g. where a stage's output started in Kafka), written once per run and unit. */
     public static String stageState(String runId, String stage, String unit, String name) {
         return run(runId) + "state/" + stage + "/" + unit + "/" + name;
+    }
+
+    public static final String STUDIES = "studies/";
+
+    /** A study's definition: {@code Study} (its request, seeds, run ids). */
+    public static String studyJson(String studyId) {
+        return STUDIES + studyId + "/study.json";
+    }
+
+    /** A study's statistics over its runs' reports, written when every run has one. */
+    public static String studyReport(String studyId) {
+        return STUDIES + studyId + "/report.json";
     }
 }
