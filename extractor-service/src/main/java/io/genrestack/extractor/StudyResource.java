@@ -87,7 +87,8 @@ public class StudyResource {
     @Operation(
             summary = "Start a study",
             description = "One run per seed, each through the checks of POST /runs; writes studies/<id>/study.json"
-                    + " and submits the runs (they go as concurrently as the deployed instances allow)."
+                    + " and submits the runs (they go as concurrently as the deployed instances allow). A location"
+                    + " outside the input roots is refused with 403 and the fixed body of POST /runs."
                     + " GET /studies/{id} on the evaluator reports mean, standard deviation, min and max.")
     @RequestBody(
             required = true,
@@ -104,11 +105,6 @@ public class StudyResource {
             responseCode = "400",
             description = "bad seeds or vary, malformed studyId, runId or modelSeed given, or any run request"
                     + " refusal of POST /runs",
-            content =
-                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(
-            responseCode = "403",
-            description = "a location lies outside the extractor's input roots",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(
