@@ -163,11 +163,20 @@ public class StudyResource {
                 List<String> reported = new ArrayList<>();
                 for (String run : study.get().runIds()) {
                     Optional<byte[]> json = infra.store().getIfExists(RunPaths.reports(run) + ReportBuilder.JSON);
-                    if (json.isEmpty()) {
+                    EvaluationReport rep = null;
+                    if (json.isPresent()) {
+                        try {
+                            rep = Json.read(json.get(), EvaluationReport.class);
+                        } catch (IllegalArgumentException e) {
+                            // an unreadable report counts as none: the run is listed as pending
+                            LOG.warnf("[%s] run %s: unreadable report.json: %s", id, run, e.getMessage());
+                        }
+                    }
+                    if (rep == null) {
                         pending.add(run);
                     } else {
                         reported.add(run);
-                        reports.add(Json.read(json.get(), EvaluationReport.class));
+                        reports.add(rep);
                     }
                 }
                 if (!pending.isEmpty()) {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code GET /studies/{id}} over REST against real object storage: 400/404, 409 listing the pending runs until every
- * run has a report.json, then the statistics (a case computed by hand: base 0.6, 0.8, 1.0 → mean 0.8, sd 0.2),
+ * run has a report.json, an unreadable report counting as none, then the statistics (a case computed by hand: base 0.6, 0.8, 1.0 → mean 0.8, sd 0.2),
  * each run's intervals copied from its report (none for a run without bootstrap), the stored study report and the
  * Markdown tables. The full path (POST /studies, real runs) is cli ConcurrentRunsTest.
  */
@@ -66,6 +66,9 @@ class StudyResourceTest {
         assertEquals(runs.get(2), pending.path("pending").path(0).asText(), pending.toString());
         assertEquals(2, pending.path("reported").size(), pending.toString());
         assertFalse(infra.store().exists(RunPaths.studyReport(id)), "no study report while a run is pending");
+
+        infra.store().putText(RunPaths.reports(runs.get(2)) + ReportBuilder.JSON, "{not json", "application/json");
+        given().auth().oauth2(token).when().get("/studies/" + id).then().statusCode(409);
 
         putReport(runs.get(2), config.withModelSeed(3L), base[2], stacked[2], false);
         JsonNode r = Json.MAPPER.readTree(given().auth()

@@ -9,7 +9,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** {@link RunConfig#modelSeed}: absent in old run.json files (the split's seed then seeds the models), kept on the wire. */
+/** {@link RunConfig#modelSeed}: absent in old run.json (the split seed then seeds the models), kept on the wire. */
 class RunConfigTest {
     @Test
     void aRunJsonWithoutModelSeedTrainsWithTheSplitSeed() {
