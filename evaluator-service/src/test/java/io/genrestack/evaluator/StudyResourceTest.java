@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code GET /studies/{id}} over REST against real object storage: 400/404, 409 listing the pending runs until every
- * run has a report.json, an unreadable report counting as none, then the statistics (a case computed by hand: base 0.6, 0.8, 1.0 → mean 0.8, sd 0.2),
- * each run's intervals copied from its report (none for a run without bootstrap), the stored study report and the
+ * run has a report.json (an unreadable one counts as none), then the statistics (a case computed by hand: base 0.6,
+ * 0.8, 1.0 → mean 0.8, sd 0.2), each run's intervals copied from its report (none for a run without bootstrap), the
+ * stored study report and the
  * Markdown tables. The full path (POST /studies, real runs) is cli ConcurrentRunsTest.
  */
 @QuarkusTest
