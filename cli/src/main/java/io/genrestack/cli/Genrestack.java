@@ -89,6 +89,7 @@ public final class Genrestack implements Callable<Integer> {
         cl.addSubcommand(new DecodeCommand());
         cl.addSubcommand(new TokenCommand());
         cl.addSubcommand(new CompareCommand());
+        cl.addSubcommand(new StudyCommand());
         cl.addSubcommand(new CompletionCommand());
         cl.addSubcommand(new CommandLine.HelpCommand());
         // settings after the subcommands: picocli applies them to the subcommands added so far

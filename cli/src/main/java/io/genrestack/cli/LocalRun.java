@@ -165,12 +165,25 @@ public final class LocalRun {
 
     /** Runs the pipeline with {@code opts} ({@code genrestack run}); the exit code: 0, or 1 naming the stage. */
     static int run(Options opts, Path repo) throws Exception {
+        return run(opts, repo, r -> table(r.execute()));
+    }
+
+    /** What a command does with its started {@link LocalRun}: the text to print at the end. */
+    @FunctionalInterface
+    interface Work {
+        String apply(LocalRun run) throws Exception;
+    }
+
+    /**
+     * Does {@code work} on a new run of {@code opts} and prints its text; stops what it started (also on Ctrl-C)
+     * unless {@code --keep}. The exit code: 0, or 1 naming the stage.
+     */
+    static int run(Options opts, Path repo, Work work) throws Exception {
         LocalRun run = new LocalRun(opts, repo);
         Thread hook = new Thread(run::stopAll, "genrestack-run-cleanup");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            JsonNode report = run.execute();
-            System.out.println(table(report));
+            System.out.println(work.apply(run));
             return 0;
         } catch (StageFailure e) {
             System.err.println("\nFAILED in stage '" + e.stage + "': " + e.getMessage());
@@ -193,8 +206,51 @@ public final class LocalRun {
         return LocalInfra.repoRoot();
     }
 
+    /** The input folders and ground truth of a run, as the extractor sees them. */
+    record Inputs(List<String> inputs, List<String> groundTruth) {}
+
     JsonNode execute() throws Exception {
         long t0 = System.nanoTime();
+        Inputs in = setUp();
+        String runId = opts.runId() != null
+                ? opts.runId()
+                : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        long offset = submit(runId, in.inputs(), in.groundTruth());
+        follow(runId, offset, e -> {});
+        JsonNode report = report(runId);
+        RunLog.log(
+                "finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s (send the token in %s)",
+                (System.nanoTime() - t0) / 6e10,
+                runId,
+                http.url("evaluator", "/runs/" + runId + "/report.html"),
+                credentials.tokenFile());
+        return report;
+    }
+
+    /**
+     * A study ({@code genrestack study}): sets up like {@link #execute}, posts the study, follows every run and
+     * returns the evaluator's study tables (Markdown).
+     */
+    String executeStudy(String studyId, List<Long> seeds, String vary) throws Exception {
+        long t0 = System.nanoTime();
+        Inputs in = setUp();
+        StudySubmitted s = submitStudy(studyId, in.inputs(), in.groundTruth(), seeds, vary);
+        for (String run : s.runIds()) {
+            follow(run, s.offset(), e -> {});
+        }
+        HttpResponse<String> md = http.get("evaluator", "/studies/" + studyId + "/report.md");
+        if (md.statusCode() != 200) {
+            throw new StageFailure(
+                    "evaluator", "study report not available (HTTP " + md.statusCode() + "): " + md.body());
+        }
+        RunLog.log(
+                "study finished in %.1f min; report: studies/%s/report.json in bucket genrestack, and %s",
+                (System.nanoTime() - t0) / 6e10, studyId, http.url("evaluator", "/studies/" + studyId));
+        return md.body();
+    }
+
+    /** Infrastructure, the synthetic data (without {@code --data}) and the services: the run's inputs. */
+    private Inputs setUp() throws Exception {
         Files.createDirectories(opts.work().resolve("logs"));
         step("infrastructure", () -> {
             if (infra == null) {
@@ -218,19 +274,7 @@ public final class LocalRun {
         }
         services.tracks(opts.data().isEmpty() ? opts.tracks() : HeapPlan.tracksOf(gt));
         step("services", this::startServices);
-        String runId = opts.runId() != null
-                ? opts.runId()
-                : "local-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        long offset = submit(runId, inputs, gt);
-        follow(runId, offset, e -> {});
-        JsonNode report = report(runId);
-        RunLog.log(
-                "finished in %.1f min; reports: runs/%s/reports/ in bucket genrestack, and %s (send the token in %s)",
-                (System.nanoTime() - t0) / 6e10,
-                runId,
-                http.url("evaluator", "/runs/" + runId + "/report.html"),
-                credentials.tokenFile());
-        return report;
+        return new Inputs(inputs, gt);
     }
 
     /** The services a prediction run needs: the extractor reads the documents, the stacker predicts. */
@@ -344,8 +388,47 @@ public final class LocalRun {
 
     /** Submits a run to the extractor; returns the end of {@code run-events} before it, for {@link #follow}. */
     long submit(String runId, List<String> inputs, List<String> gt) throws Exception {
-        Map<String, Object> body = new LinkedHashMap<>();
+        Map<String, Object> body = runRequest(inputs, gt);
         body.put("runId", runId);
+        long offset = follower().end();
+        HttpResponse<String> r = http.post("extractor", "/runs", Json.MAPPER.writeValueAsString(body));
+        if (r.statusCode() != 202) {
+            throw new StageFailure("extractor", "run was not accepted (HTTP " + r.statusCode() + "): " + r.body());
+        }
+        RunLog.log("run %s submitted: %s", runId, inputs);
+        return offset;
+    }
+
+    /** An accepted study: its runs and the end of {@code run-events} before them, for {@link #follow}. */
+    record StudySubmitted(long offset, List<String> runIds) {}
+
+    /**
+     * Posts a study ({@code POST /studies}: these options' run request plus {@code seeds} and {@code vary}); the
+     * split seed of {@code vary=model} is {@code --seed}.
+     */
+    StudySubmitted submitStudy(String studyId, List<String> inputs, List<String> gt, List<Long> seeds, String vary)
+            throws Exception {
+        Map<String, Object> body = runRequest(inputs, gt);
+        if ("both".equals(vary)) {
+            body.remove("seed");
+        }
+        body.put("studyId", studyId);
+        body.put("seeds", seeds);
+        body.put("vary", vary);
+        long offset = follower().end();
+        HttpResponse<String> r = http.post("extractor", "/studies", Json.MAPPER.writeValueAsString(body));
+        if (r.statusCode() != 202) {
+            throw new StageFailure("extractor", "study was not accepted (HTTP " + r.statusCode() + "): " + r.body());
+        }
+        List<String> runs = new ArrayList<>();
+        Json.MAPPER.readTree(r.body()).path("runIds").forEach(n -> runs.add(n.asText()));
+        RunLog.log("study %s submitted (vary %s, seeds %s): runs %s", studyId, vary, seeds, runs);
+        return new StudySubmitted(offset, runs);
+    }
+
+    /** The fields of these options' run request (without the run id). */
+    private Map<String, Object> runRequest(List<String> inputs, List<String> gt) {
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("inputs", inputs);
         body.put("groundTruth", gt);
         body.put("seed", opts.seed());
@@ -357,13 +440,12 @@ public final class LocalRun {
         if (opts.stackedMaxEpochs() != null) {
             body.put("stackedMaxEpochs", opts.stackedMaxEpochs());
         }
-        long offset = follower().end();
-        HttpResponse<String> r = http.post("extractor", "/runs", Json.MAPPER.writeValueAsString(body));
-        if (r.statusCode() != 202) {
-            throw new StageFailure("extractor", "run was not accepted (HTTP " + r.statusCode() + "): " + r.body());
-        }
-        RunLog.log("run %s submitted: %s", runId, inputs);
-        return offset;
+        return body;
+    }
+
+    /** A JSON answer of the evaluator: its status and body. */
+    HttpResponse<String> evaluatorGet(String path) throws Exception {
+        return http.get("evaluator", path);
     }
 
     /** Follows the run's events until report-ready (see {@link RunFollower#follow}). */

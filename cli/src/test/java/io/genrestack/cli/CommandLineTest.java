@@ -70,7 +70,17 @@ class CommandLineTest {
     void everyCommandsHelpNamesEachOfItsOptionsAndTheExitCodes() {
         CommandLine root = Genrestack.commandLine();
         assertEquals(
-                List.of("run", "predict", "synth", "features", "decode", "token", "compare", "completion", "help"),
+                List.of(
+                        "run",
+                        "predict",
+                        "synth",
+                        "features",
+                        "decode",
+                        "token",
+                        "compare",
+                        "study",
+                        "completion",
+                        "help"),
                 List.copyOf(root.getSubcommands().keySet()));
         for (Map.Entry<String, CommandLine> sub : root.getSubcommands().entrySet()) {
             if (sub.getKey().equals("help")) {
@@ -95,11 +105,37 @@ class CommandLineTest {
         }
         Result top = cli("--help");
         assertEquals(0, top.code());
-        for (String command : List.of("run", "predict", "synth", "features", "decode", "compare", "completion")) {
+        for (String command :
+                List.of("run", "predict", "synth", "features", "decode", "compare", "study", "completion")) {
             assertTrue(top.out().contains("  " + command + " "), top.out());
         }
         assertTrue(top.out().contains("130"), top.out());
         assertEquals(cli("run", "--help").out(), cli("help", "run").out());
+    }
+
+    /**
+     * {@code study}: its help names the study's options and points at run's; bad seeds, an unknown run option and
+     * {@code --run-id} are usage errors (exit 2) found before anything is started. The study itself is
+     * {@code ConcurrentRunsTest}.
+     */
+    @Test
+    void studyHelpAndUsageErrors() {
+        String help = cli("study", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--seeds") && help.contains("--vary") && help.contains("--study-id"), help);
+        assertTrue(help.contains("--stacked-max-epochs") && help.contains("genrestack run --help"), help);
+        for (String[] args : List.of(
+                new String[] {"study"},
+                new String[] {"study", "--seeds", "1"},
+                new String[] {"study", "--seeds", "1,1"},
+                new String[] {"study", "--seeds", "1,x"},
+                new String[] {"study", "--seeds", "1,2", "--vary", "split"},
+                new String[] {"study", "--seeds", "1,2", "--no-such-option"},
+                new String[] {"study", "--seeds", "1,2", "--tracks", "many"},
+                new String[] {"study", "--seeds", "1,2", "--run-id", "r"})) {
+            Result r = cli(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains("--help"), String.join(" ", args) + ": " + r.err());
+        }
     }
 
     /**

@@ -101,8 +101,15 @@ public class RunResource {
             @Schema(description = "share of release groups in the training split", defaultValue = "0.8")
             Double trainFraction,
 
-            @Schema(description = "seed of the split and the training", defaultValue = "42")
+            @Schema(
+                    description = "seed of the split, and of the training unless modelSeed is given",
+                    defaultValue = "42")
             Long seed,
+
+            @Schema(
+                    description = "seed of the models' weight init, dropout and shuffling (trainer and stacker);"
+                            + " default: the same as seed")
+            Long modelSeed,
 
             @Schema(description = "base models' epoch cap", defaultValue = "100")
             Integer maxEpochs,
@@ -162,6 +169,46 @@ public class RunResource {
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response start(RunRequest req) {
+        Prepared p = prepare(req);
+        if (p.refusal() != null) {
+            return p.refusal();
+        }
+        submit(p.runId(), p.config());
+        return Response.accepted(new Accepted(p.runId(), p.config())).build();
+    }
+
+    /** A checked run request: its id and configuration, or the response that refuses it ({@code refusal}). */
+    record Prepared(String runId, RunConfig config, Response refusal) {
+        static Prepared refused(Response r) {
+            return new Prepared(null, null, r);
+        }
+    }
+
+    /**
+     * Every check of {@code POST /runs} (the id, preset, input roots, readiness, an existing run) and the run's
+     * configuration, without submitting anything; {@link StudyResource} prepares all its runs this way first.
+     */
+    Prepared prepare(RunRequest req) {
+        String runId = req == null ? null : runId(req);
+        Response refusal = check(req, runId);
+        if (refusal != null) {
+            return Prepared.refused(refusal);
+        }
+        if (infra.store().exists(RunPaths.runJson(runId))) {
+            return Prepared.refused(Response.status(409)
+                    .entity(new ApiError("run " + runId + " exists already"))
+                    .build());
+        }
+        return new Prepared(runId, config(req), null);
+    }
+
+    private static String runId(RunRequest req) {
+        return req.runId() == null || req.runId().isBlank()
+                ? "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                : req.runId();
+    }
+
+    private Response check(RunRequest req, String runId) {
         if (req == null
                 || req.inputs() == null
                 || req.inputs().isEmpty()
@@ -170,9 +217,6 @@ public class RunResource {
             return bad("'inputs' (folders, .tar.bz2 archives or JSON files) and 'groundTruth' "
                     + "(TSV files or folders) are required");
         }
-        String runId = req.runId() == null || req.runId().isBlank()
-                ? "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                : req.runId();
         if (!RUN_ID.matcher(runId).matches()) {
             return bad("runId must match " + RUN_ID.pattern());
         }
@@ -209,11 +253,10 @@ public class RunResource {
                     .entity(new ApiError("not ready: " + infra.initError()))
                     .build();
         }
-        if (infra.store().exists(RunPaths.runJson(runId))) {
-            return Response.status(409)
-                    .entity(new ApiError("run " + runId + " exists already"))
-                    .build();
-        }
+        return null;
+    }
+
+    private static RunConfig config(RunRequest req) {
         TrainParams base = TrainParams.paperBase();
         TrainParams stacked = TrainParams.paperStacked();
         if (req.maxEpochs() != null || req.patience() != null || req.batchSize() != null) {
@@ -235,7 +278,7 @@ public class RunResource {
         if (req.stackedMaxEpochs() != null) {
             stacked = stacked.withMaxEpochs(req.stackedMaxEpochs());
         }
-        RunConfig cfg = new RunConfig(
+        return new RunConfig(
                 req.inputs(),
                 req.groundTruth(),
                 Boolean.TRUE.equals(req.givenSplit()),
@@ -245,9 +288,9 @@ public class RunResource {
                 req.seed() == null ? 42 : req.seed(),
                 base,
                 stacked,
-                Boolean.TRUE.equals(req.synthetic()));
-        submit(runId, cfg);
-        return Response.accepted(new Accepted(runId, cfg)).build();
+                Boolean.TRUE.equals(req.synthetic()),
+                null,
+                req.modelSeed());
     }
 
     void submit(String runId, RunConfig cfg) {

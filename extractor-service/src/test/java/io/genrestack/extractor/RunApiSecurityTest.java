@@ -176,6 +176,59 @@ class RunApiSecurityTest {
         assertEquals(REFUSED_BODY, refused(op, body(List.of(tmp.toString()), List.of(toEtc + "/passwd"))));
     }
 
+    /**
+     * {@code POST /studies}: role operator; bad seeds or vary, runId/modelSeed in the body are 400; every run is
+     * checked like {@code POST /runs} (a location outside the roots: the same 403 body; a run that exists: 409), and
+     * a refused study writes no study.json and submits nothing.
+     */
+    @Test
+    void studiesAreCheckedLikeRunsBeforeAnythingIsWritten() throws Exception {
+        String op = TestTokens.token(Roles.OPERATOR);
+        String id = "st-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> ok = new java.util.HashMap<>(
+                Map.of("studyId", id, "inputs", List.of(tmp.toString()), "groundTruth", List.of(tmp.toString())));
+        ok.put("seeds", List.of(1, 2));
+        postStudies(TestTokens.token(Roles.READER), ok).then().statusCode(403).body(emptyOrNullString());
+        for (Map<String, Object> change : List.<Map<String, Object>>of(
+                Map.of("seeds", List.of(1)),
+                Map.of("seeds", List.of(1, 1)),
+                Map.of("seeds", java.util.stream.LongStream.range(0, 21).boxed().toList()),
+                Map.of("seeds", List.of("x", 2)),
+                Map.of("vary", "split"),
+                Map.of("vary", "both", "seed", 5),
+                Map.of("runId", "r1"),
+                Map.of("modelSeed", 3),
+                Map.of("studyId", "Bad/Id"))) {
+            Map<String, Object> b = new java.util.HashMap<>(ok);
+            b.putAll(change);
+            Response r = postStudies(op, b);
+            assertEquals(400, r.statusCode(), change + ": " + r.asString());
+        }
+        Map<String, Object> outside = new java.util.HashMap<>(ok);
+        outside.put("inputs", List.of("/etc"));
+        Response refused = postStudies(op, outside);
+        assertEquals(403, refused.statusCode(), refused.asString());
+        assertEquals(REFUSED_BODY, refused.asString());
+        infra.store().putJson(RunPaths.runJson(id + "-s2"), Map.of("runId", id + "-s2"));
+        Response exists = postStudies(op, ok);
+        assertEquals(409, exists.statusCode(), exists.asString());
+        assertTrue(exists.asString().contains(id + "-s2"), exists.asString());
+        assertFalse(infra.store().exists(RunPaths.studyJson(id)), "a refused study writes nothing");
+        assertFalse(infra.store().exists(RunPaths.runJson(id + "-s1")), "nor starts a run");
+        for (RunEvent e : TopicScan.readAll(infra.bootstrap(), Topics.RUN_EVENTS, RunEvent.class)) {
+            assertFalse(e.runId().startsWith(id), "no run of a refused study was submitted: " + e);
+        }
+    }
+
+    private static Response postStudies(String token, Map<String, Object> body) throws Exception {
+        return given().contentType("application/json")
+                .body(Json.MAPPER.writeValueAsString(body))
+                .auth()
+                .oauth2(token)
+                .when()
+                .post("/studies");
+    }
+
     @Test
     void linksInsideFoldersPointingOutAreDeadLetteredUnread() throws Exception {
         Path docs = Files.createDirectories(tmp.resolve("evil/lowlevel"));

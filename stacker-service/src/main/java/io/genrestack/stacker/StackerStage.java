@@ -262,7 +262,7 @@ public class StackerStage extends StageTemplate {
                 .labelRows(rows.train)
                 .batchSize(p.batchSize())
                 .shuffle(true)
-                .seed(config.seed())
+                .seed(config.trainingSeed())
                 .build();
         RowStoreDataset validation = RowStoreDataset.builder()
                 .features(data.stacked)
@@ -272,11 +272,12 @@ public class StackerStage extends StageTemplate {
                 .batchSize(valBatch)
                 .shuffle(false)
                 .build();
-        TrainConfig cfg =
-                TrainConfig.from(p, config.seed()).withDevice(settings.device()).withThreads(settings.threads());
+        TrainConfig cfg = TrainConfig.from(p, config.trainingSeed())
+                .withDevice(settings.device())
+                .withThreads(settings.threads());
         double baseAuc = StackedAuc.base(data, m).macro();
         List<Double> aucs = new ArrayList<>();
-        MlpModel model = MlpModel.create(spec, config.seed(), settings.device());
+        MlpModel model = MlpModel.create(spec, config.trainingSeed(), settings.device());
         try {
             LOG.infof(
                     "[%s] stacked %s: %d inputs (%s) → %d labels; %d train / %d validation tracks",
@@ -343,7 +344,7 @@ public class StackerStage extends StageTemplate {
                     rows.nLabels,
                     spec.dropout(),
                     p,
-                    config.seed(),
+                    config.trainingSeed(),
                     result.device(),
                     MlpTrainer.intraOpThreads(),
                     counts,

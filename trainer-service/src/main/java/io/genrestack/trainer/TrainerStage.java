@@ -91,7 +91,7 @@ public class TrainerStage extends StageTemplate {
             Materialised m = materialise(run, source, input, labels.size(), dir);
             TrainParams p = job.config().base();
             MlpSpec spec = new MlpSpec(m.inputDim(), p.hidden(), labels.size(), p.dropout(), 0.05);
-            TrainConfig cfg = TrainConfig.from(p, job.config().seed())
+            TrainConfig cfg = TrainConfig.from(p, job.config().trainingSeed())
                     .withDevice(settings.device())
                     .withThreads(settings.threads());
             String paramsKey = RunPaths.modelParams(run, source, ModelKind.BASE);
@@ -102,7 +102,7 @@ public class TrainerStage extends StageTemplate {
                 model = MlpModel.load(spec, infra().store().get(paramsKey), cfg.resolveDevice());
                 provenance = null;
             } else {
-                model = MlpModel.create(spec, job.config().seed(), cfg.resolveDevice());
+                model = MlpModel.create(spec, job.config().trainingSeed(), cfg.resolveDevice());
                 provenance = train(job, source, model, spec, cfg, m, labels);
                 infra().store().put(paramsKey, model.saveParameters(), "application/octet-stream");
                 infra().store().putJson(RunPaths.provenance(run, source, ModelKind.BASE), provenance);

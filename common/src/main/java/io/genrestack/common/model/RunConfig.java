@@ -12,7 +12,7 @@ import java.util.List;
  *        {@code FeatureManifest.PRESETS}, docs/features.md)
  * @param exclusions extra feature-name prefixes removed on top of the preset
  * @param trainFraction share of release groups on the train side (0.8)
- * @param seed seed of the split, weight init, dropout and shuffling
+ * @param seed seed of the split (the extractor's joint split); also of the training unless {@code modelSeed} is set
  * @param base the base models' training settings
  * @param stacked the stacked models' training settings
  * @param synthetic true when the inputs are generated data (the CLI's synthetic generator, {@code ./genrestack run}
@@ -22,6 +22,9 @@ import java.util.List;
  * @param modelRun null for a training run; for a prediction run ({@link #predicting()}) the finished run whose
  *        feature manifest, scaler statistics, base and stacked models predict the unlabelled {@code inputs} (no
  *        ground truth, no training: extractor → stacker)
+ * @param modelSeed seed of the models' weight init, dropout and shuffling (trainer and stacker); null (the
+ *        default, and every run.json written before the field existed) means the same as {@code seed}, so
+ *        {@link #trainingSeed()} is what the training uses. A study varies it with the split held fixed
  */
 public record RunConfig(
         List<String> inputs,
@@ -34,9 +37,10 @@ public record RunConfig(
         TrainParams base,
         TrainParams stacked,
         boolean synthetic,
-        String modelRun) {
+        String modelRun,
+        Long modelSeed) {
 
-    /** A training run's configuration of real (not generated) data. */
+    /** A training run's configuration of real (not generated) data, its models seeded like its split. */
     public RunConfig(
             List<String> inputs,
             List<String> groundTruth,
@@ -50,7 +54,7 @@ public record RunConfig(
         this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, false);
     }
 
-    /** A training run's configuration (no {@code modelRun}). */
+    /** A training run's configuration (no {@code modelRun}), its models seeded like its split. */
     public RunConfig(
             List<String> inputs,
             List<String> groundTruth,
@@ -63,6 +67,34 @@ public record RunConfig(
             TrainParams stacked,
             boolean synthetic) {
         this(inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, synthetic, null);
+    }
+
+    /** As the canonical constructor with {@code modelSeed} null (the models seeded like the split). */
+    public RunConfig(
+            List<String> inputs,
+            List<String> groundTruth,
+            boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            double trainFraction,
+            long seed,
+            TrainParams base,
+            TrainParams stacked,
+            boolean synthetic,
+            String modelRun) {
+        this(
+                inputs,
+                groundTruth,
+                givenSplit,
+                preset,
+                exclusions,
+                trainFraction,
+                seed,
+                base,
+                stacked,
+                synthetic,
+                modelRun,
+                null);
     }
 
     public RunConfig {
@@ -93,9 +125,42 @@ public record RunConfig(
         return new RunConfig(inputs, groundTruth, false, "paper", List.of(), 0.8, 42, null, null, false);
     }
 
+    /** The seed of weight init, dropout and shuffling: {@code modelSeed}, or {@code seed} when it is null. */
+    public long trainingSeed() {
+        return modelSeed != null ? modelSeed : seed;
+    }
+
+    /** This configuration with the models' seed set as given (null: the split's seed). */
+    public RunConfig withModelSeed(Long s) {
+        return new RunConfig(
+                inputs,
+                groundTruth,
+                givenSplit,
+                preset,
+                exclusions,
+                trainFraction,
+                seed,
+                base,
+                stacked,
+                synthetic,
+                modelRun,
+                s);
+    }
+
     /** This configuration with the synthetic-data flag set as given. */
     public RunConfig withSynthetic(boolean on) {
         return new RunConfig(
-                inputs, groundTruth, givenSplit, preset, exclusions, trainFraction, seed, base, stacked, on, modelRun);
+                inputs,
+                groundTruth,
+                givenSplit,
+                preset,
+                exclusions,
+                trainFraction,
+                seed,
+                base,
+                stacked,
+                on,
+                modelRun,
+                modelSeed);
     }
 }

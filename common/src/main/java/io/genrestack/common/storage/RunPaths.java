@@ -22,6 +22,8 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/predictions/mediaeval-&lt;source&gt;.tsv   a prediction run's MediaEval submission files (stacker)
  * runs/&lt;run&gt;/predictions/scores-&lt;source&gt;.jsonl   its scores, one JSON line per track
  * runs/&lt;run&gt;/predictions/summary.json             its counts and the model run
+ * studies/&lt;study&gt;/study.json                    a study's request, seeds and run ids (extractor)
+ * studies/&lt;study&gt;/report.json                   the statistics over its runs, once all are reported (evaluator)
  * </pre>
  */
 public final class RunPaths {
@@ -114,5 +116,17 @@ public final class RunPaths {
     /** Stage bookkeeping (e.g. where a stage's output started in Kafka), written once per run and unit. */
     public static String stageState(String runId, String stage, String unit, String name) {
         return run(runId) + "state/" + stage + "/" + unit + "/" + name;
+    }
+
+    public static final String STUDIES = "studies/";
+
+    /** A study's definition: {@code Study} (its request, seeds, run ids). */
+    public static String studyJson(String studyId) {
+        return STUDIES + studyId + "/study.json";
+    }
+
+    /** A study's statistics over its runs' reports, written when every run has one. */
+    public static String studyReport(String studyId) {
+        return STUDIES + studyId + "/report.json";
     }
 }
