@@ -7,7 +7,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -111,26 +110,15 @@ final class PredictCommand implements Callable<Integer> {
                                 .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         LocalRun.Options opts = options(repo, id);
         Path out = (output != null ? output : opts.work().resolve("predictions").resolve(id)).toAbsolutePath();
-        LocalRun run = new LocalRun(opts, repo);
-        Thread hook = new Thread(run::stopAll, "genrestack-predict-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Map<String, String> objects = run.predict(modelRun, out);
-            objects.values().forEach(k -> System.out.println(out.resolve(k.substring(k.lastIndexOf('/') + 1))));
-            return 0;
-        } catch (StageFailure e) {
-            System.err.println("\nFAILED in stage '" + e.stage + "': " + e.getMessage());
-            System.err.println("logs: " + opts.work().resolve("logs"));
-            return 1;
-        } finally {
-            if (!keep) {
-                run.stopAll();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down already
-            }
-        }
+        // the file paths, one per line; the services are stopped as `run` stops them
+        return LocalRun.run(
+                opts,
+                repo,
+                run -> String.join(
+                        "\n",
+                        run.predict(modelRun, out).values().stream()
+                                .map(k -> out.resolve(k.substring(k.lastIndexOf('/') + 1))
+                                        .toString())
+                                .toList()));
     }
 }
