@@ -64,8 +64,8 @@ final class PythonPeer {
                 rate = Double.parseDouble(
                         line.substring("peer tracks/s ".length()).trim());
             } else if (line.startsWith("peer checked ")) {
-                System.out.println("Python peer: same vectors as the extractor on "
-                        + line.substring(13).trim() + " sample files");
+                System.out.println("Python peer: same vectors as the extractor on the "
+                        + line.substring(13).trim().replace(" files", "") + " sample files");
             }
         }
         if (rc != 0 || Double.isNaN(rate)) {
