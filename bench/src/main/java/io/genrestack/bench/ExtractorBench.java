@@ -199,7 +199,7 @@ public final class ExtractorBench {
 
     /** Tracks/s of {@link #pipelined} publishing every record exactly once to the broker, as the service does. */
     static double publishing(String bootstrap, List<Path> files, Flattener flattener, int threads) {
-        TopicAdmin.ensureTopics(bootstrap, 3, (short) 1);
+        TopicAdmin.ensureTopics(bootstrap, 12, (short) 1); // the services' default partitions
         String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         long t0 = System.nanoTime();
         try (ExactlyOnceWriter w = ExactlyOnceWriter.open(bootstrap, run, "bench", "all", "publish")) {
