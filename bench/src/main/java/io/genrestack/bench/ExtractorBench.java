@@ -132,6 +132,10 @@ public final class ExtractorBench {
         target("extractor + EOS vs Python peer (" + threads + " cores)", kafka / peer, 8.0);
         target("extractor + EOS vs streaming-parse limit", kafka / limit, 0.8);
         target("extractor " + threads + " workers vs 1 worker", many / one, threads == 2 ? 1.8 : 0.9 * threads);
+        if (many / one > 1.05 * threads) {
+            System.out.println("  (more than " + threads
+                    + " x: outside load shares the cores per thread, not a speed-up;" + " measure on a quiet machine)");
+        }
         target("archive reading vs bzip2 -dc, per CPU-second", archive.scannerCpuRate() / archive.bzip2CpuRate(), 1.0);
         System.out.printf(
                 "(archive reading vs bzip2 -dc, wall clock: %.2f; all other ratios are wall clock)%n",
