@@ -149,6 +149,88 @@ public final class InputScanner {
         return total;
     }
 
+    /**
+     * One candidate of a location, in scan order ({@link #candidates}): a file to read (an archive, a document) or an
+     * entry that yields one bad item. An archive yields many items; every other candidate exactly one.
+     *
+     * @param name    the item name the scan gives it
+     * @param bytes   its size on disk (0 for a problem)
+     * @param archive true for a {@code .tar.bz2}/{@code .tbz2} archive
+     */
+    public record Candidate(String name, long bytes, boolean archive) {
+        /** The recording MBID of a document whose name is one, else null (archives and problems: null). */
+        public String mbid() {
+            if (archive || InputNames.refuseByName(name).isPresent()) {
+                return null;
+            }
+            return InputNames.mbidOf(name);
+        }
+    }
+
+    /**
+     * The candidates of a local location in the order {@link #scanLocations} reads them, without reading any file
+     * (the folder walk and the roots check only); null for an {@code s3://} location (it is one indivisible unit).
+     */
+    public List<Candidate> candidates(String location) {
+        if (S3Location.isS3(location)) {
+            return null;
+        }
+        List<Candidate> out = new java.util.ArrayList<>();
+        Path p = localPath(location);
+        if (p == null) {
+            out.add(new Candidate(location, 0, false));
+            return out;
+        }
+        eachInput(p, new FolderWalk.Visitor() {
+            @Override
+            public boolean file(Path file, String name, long size) {
+                out.add(new Candidate(name, size, InputNames.isArchiveName(name)));
+                return true;
+            }
+
+            @Override
+            public boolean problem(String name, String reason) {
+                out.add(new Candidate(name, 0, false));
+                return true;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Streams the items of candidates {@code [from, to)} of one location ({@link #candidates} order) to
+     * {@code sink}: exactly the items {@link #scanLocations} gives for them, in the same order and with the same
+     * names. {@code to < 0}: to the end. An {@code s3://} location is always read whole.
+     */
+    public void scanSegment(String location, long from, long to, Consumer<InputItem> sink) {
+        Path p = S3Location.isS3(location) ? null : localPath(location);
+        if (p == null || (from <= 0 && to < 0)) {
+            eachLocation(location, new Reading(sink), sink);
+            return;
+        }
+        Reading reading = new Reading(sink);
+        long[] index = {0};
+        eachInput(p, new FolderWalk.Visitor() {
+            @Override
+            public boolean file(Path file, String name, long size) {
+                long i = index[0]++;
+                if (to >= 0 && i >= to) {
+                    return false;
+                }
+                return i < from || reading.file(file, name, size);
+            }
+
+            @Override
+            public boolean problem(String name, String reason) {
+                long i = index[0]++;
+                if (to >= 0 && i >= to) {
+                    return false;
+                }
+                return i < from || reading.problem(name, reason);
+            }
+        });
+    }
+
     private void eachLocation(String location, Reading reading, Consumer<InputItem> sink) {
         if (S3Location.isS3(location)) {
             if (s3 == null) {
