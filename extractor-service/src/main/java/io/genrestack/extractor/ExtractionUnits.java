@@ -3,7 +3,9 @@ package io.genrestack.extractor;
 import io.genrestack.extractor.input.InputScanner;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a run's inputs are split into units that several extractor instances extract at once
@@ -13,6 +15,12 @@ import java.util.List;
  * into file ranges but never between two submissions of one recording ({@code <mbid>-0.json}, {@code <mbid>-1.json}),
  * and an {@code s3://} location is one indivisible segment. Read in unit order, the units give exactly the items of
  * one scan of all inputs, in the same order.
+ *
+ * <p>Duplicates across units: a unit refuses a document as a duplicate when an earlier unit holds a folder document
+ * (or a {@code .json} input) of the same recording ({@link #earlierDocuments}, from the folder walk alone, nothing is
+ * read), with the reason one instance gives. A first copy inside an archive of an earlier unit is not known to a
+ * later unit (listing an archive means decompressing it); each unit stores the recordings it claimed and the
+ * hand-over counts those claimed by two units ({@code duplicatesAcrossUnits} in the summary, a warning).
  *
  * @param units the units, in input order
  */
@@ -41,6 +49,32 @@ public record ExtractionUnits(List<Unit> units) {
     /** Number of units. */
     public int size() {
         return units.size();
+    }
+
+    /**
+     * Recording MBID → item name of the first document of each recording in the folder and {@code .json} segments
+     * of units {@code [0, part)}, as {@link InputScanner#candidates} lists them (nothing is read): what a unit's
+     * duplicate check must know of the units before it.
+     */
+    Map<String, String> earlierDocuments(int part, InputScanner scanner) {
+        Map<String, String> first = new HashMap<>();
+        Map<String, List<InputScanner.Candidate>> listed = new HashMap<>();
+        for (int g = 0; g < part; g++) {
+            for (Segment s : units.get(g).segments()) {
+                List<InputScanner.Candidate> cs = listed.computeIfAbsent(s.location(), scanner::candidates);
+                if (cs == null) {
+                    continue;
+                }
+                long to = s.to() < 0 ? cs.size() : Math.min(s.to(), cs.size());
+                for (long i = Math.max(0, s.from()); i < to; i++) {
+                    InputScanner.Candidate c = cs.get((int) i);
+                    if (c.document()) {
+                        first.putIfAbsent(c.mbid(), c.name());
+                    }
+                }
+            }
+        }
+        return first;
     }
 
     /** The plan of {@code inputs} in at most {@code wanted} units (at least one, possibly with no segment). */

@@ -174,7 +174,8 @@ public class ExtractorStage extends StageTemplate {
                     tuning,
                     sink -> scanner.scanLocations(inputs, sink),
                     scanner.countLocations(inputs),
-                    "extract " + run);
+                    "extract " + run,
+                    Map.of());
             writer.flush();
             TopicRange range = writer.outputRange(Topics.TRACK_FEATURES);
             Map<String, String> objects = objects(run, setup.vocabularies().keySet());
@@ -294,7 +295,8 @@ public class ExtractorStage extends StageTemplate {
             out.started("extracting unit " + (part + 1) + " of " + parts + ": " + unit.segments());
             InputScanner scanner =
                     new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3());
-            publishTracks(
+            Map<String, String> earlier = units.earlierDocuments(part, scanner);
+            java.util.Set<String> claimed = publishTracks(
                     job,
                     setup,
                     out,
@@ -305,12 +307,50 @@ public class ExtractorStage extends StageTemplate {
                         }
                     },
                     count(scanner, unit),
-                    "extract " + run + " unit " + (part + 1) + "/" + parts);
+                    "extract " + run + " unit " + (part + 1) + "/" + parts,
+                    earlier);
             out.writer().flush();
+            infra().store().put(RunPaths.extractorUnitClaims(run, part), mbids(claimed), "application/gzip");
             out.handOver(
                     StageJob.of(run, Topics.STAGE_EXTRACTOR, finishName(parts), job.config(), Map.of(), job.objects()),
                     ProgressMark.items(out.writer().count("items")));
         }
+    }
+
+    /** Recording MBIDs, sorted, one a line, gzipped. */
+    private static byte[] mbids(java.util.Set<String> claimed) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.Writer w = new java.io.OutputStreamWriter(
+                new java.util.zip.GZIPOutputStream(bytes), java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String m : new TreeSet<>(claimed)) {
+                w.write(m);
+                w.write('\n');
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Recordings claimed by more than one unit ({@link ExtractionUnits}: a first copy in an earlier archive). */
+    private long duplicatesAcrossUnits(String run, int parts) {
+        Set<String> seen = new java.util.HashSet<>();
+        long twice = 0;
+        for (int g = 0; g < parts; g++) {
+            byte[] gz = infra().store().get(RunPaths.extractorUnitClaims(run, g));
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (!line.isEmpty() && !seen.add(line)) {
+                        twice++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return twice;
     }
 
     /** Items of a unit when cheap to know (no archive, no {@code s3://} segment), else -1. */
@@ -383,8 +423,17 @@ public class ExtractorStage extends StageTemplate {
             TopicRange range = new TopicRange(
                     Topics.TRACK_FEATURES, ranges, counts.getOrDefault("out:" + Topics.TRACK_FEATURES, 0L));
             Map<String, String> objects = job.objects(); // the plan step's: manifest, run.json, vocabularies
+            Map<String, Long> summary = summaryCounts(counts);
+            long across = duplicatesAcrossUnits(run, parts);
+            if (across > 0) {
+                summary.put("duplicatesAcrossUnits", across);
+                LOG.warnf(
+                        "[%s] %d recordings were claimed by two units (a first copy inside an archive of an earlier"
+                                + " unit): their later copies were published too",
+                        run, across);
+            }
             out.handOver(nextJob(job, range, objects), ProgressMark.items(counts.getOrDefault("items", 0L)));
-            finished(out, run, range, summaryCounts(counts), objects);
+            finished(out, run, range, summary, objects);
         }
     }
 
@@ -410,8 +459,19 @@ public class ExtractorStage extends StageTemplate {
         void into(java.util.function.Consumer<InputItem> sink);
     }
 
-    private void publishTracks(
-            StageJob job, RunSetup setup, StageRun out, Tuning tuning, Scan scan, long total, String what) {
+    /**
+     * Publishes what {@code scan} reads; {@code earlier}: the recordings of earlier units (their later copies here are
+     * duplicates). Returns the recordings this scan claimed (not those of {@code earlier}).
+     */
+    private java.util.Set<String> publishTracks(
+            StageJob job,
+            RunSetup setup,
+            StageRun out,
+            Tuning tuning,
+            Scan scan,
+            long total,
+            String what,
+            Map<String, String> earlier) {
         String run = job.runId();
         ExactlyOnceWriter writer = out.writer();
         long resumeAt = out.itemsConsumed();
@@ -419,6 +479,7 @@ public class ExtractorStage extends StageTemplate {
         boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(job.key(), true) == null;
         Progress progress = new Progress(what, total, Duration.ofSeconds(settings.progressSeconds()));
         TrackBuilder tracks = new TrackBuilder(run, setup);
+        tracks.rememberEarlier(earlier);
         long[] index = {0};
         long[] sinceCheckpoint = {0};
         // the reader thread scans and claims (duplicate index) in input order, workers parse and flatten, and this
@@ -476,6 +537,9 @@ public class ExtractorStage extends StageTemplate {
             }
         });
         LOG.info(progress.line());
+        java.util.Set<String> mine = new java.util.HashSet<>(tracks.claimed());
+        mine.removeAll(earlier.keySet());
+        return mine;
     }
 
     /**

@@ -153,17 +153,15 @@ public final class InputScanner {
      * One candidate of a location, in scan order ({@link #candidates}): a file to read (an archive, a document) or an
      * entry that yields one bad item. An archive yields many items; every other candidate exactly one.
      *
-     * @param name    the item name the scan gives it
-     * @param bytes   its size on disk (0 for a problem)
-     * @param archive true for a {@code .tar.bz2}/{@code .tbz2} archive
+     * @param name     the item name the scan gives it
+     * @param bytes    its size on disk (0 for a problem)
+     * @param archive  true for a {@code .tar.bz2}/{@code .tbz2} archive
+     * @param document true when the scan reads it as a document (name and size accepted; it may still fail to read)
      */
-    public record Candidate(String name, long bytes, boolean archive) {
-        /** The recording MBID of a document whose name is one, else null (archives and problems: null). */
+    public record Candidate(String name, long bytes, boolean archive, boolean document) {
+        /** The recording MBID of a {@link #document}, else null. */
         public String mbid() {
-            if (archive || InputNames.refuseByName(name).isPresent()) {
-                return null;
-            }
-            return InputNames.mbidOf(name);
+            return document ? InputNames.mbidOf(name) : null;
         }
     }
 
@@ -178,19 +176,21 @@ public final class InputScanner {
         List<Candidate> out = new java.util.ArrayList<>();
         Path p = localPath(location);
         if (p == null) {
-            out.add(new Candidate(location, 0, false));
+            out.add(new Candidate(location, 0, false, false));
             return out;
         }
         eachInput(p, new FolderWalk.Visitor() {
             @Override
             public boolean file(Path file, String name, long size) {
-                out.add(new Candidate(name, size, InputNames.isArchiveName(name)));
+                boolean archive = InputNames.isArchiveName(name);
+                boolean document = !archive && InputNames.refuseByName(name).isEmpty() && size <= maxBytes;
+                out.add(new Candidate(name, size, archive, document));
                 return true;
             }
 
             @Override
             public boolean problem(String name, String reason) {
-                out.add(new Candidate(name, 0, false));
+                out.add(new Candidate(name, 0, false, false));
                 return true;
             }
         });
