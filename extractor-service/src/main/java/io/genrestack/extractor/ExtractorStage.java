@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -110,7 +111,12 @@ public class ExtractorStage extends StageTemplate {
             throw new IllegalArgumentException("genrestack.extractor.units must be 1 or more: " + units);
         }
         if (StageJob.ALL.equals(job.unit())) {
-            if (units == 1) {
+            // a redelivered job keeps the way its run was started, whatever this instance's setting
+            Optional<ExtractionUnits> planned =
+                    infra().store().getJsonIfExists(RunPaths.extractorUnits(job.runId()), ExtractionUnits.class);
+            if (planned.isPresent()) {
+                plan(job, planned.get().size());
+            } else if (units == 1 || startedWhole(job)) {
                 extractWhole(job, tuning);
             } else {
                 plan(job, units);
@@ -133,6 +139,13 @@ public class ExtractorStage extends StageTemplate {
             return;
         }
         throw new IllegalArgumentException("not an extractor unit: " + job.unit());
+    }
+
+    /** True when an earlier attempt began extracting the run in one job (units=1) and committed a chunk. */
+    private boolean startedWhole(StageJob job) {
+        return ExactlyOnceWriter.latestMark(
+                        infra().bootstrap(), ProgressMark.key(job.runId(), stage(), StageJob.ALL, STEP))
+                != null;
     }
 
     /** The unit name of part {@code g} of {@code n} ({@link io.genrestack.common.kafka.JobRouting} spreads them). */

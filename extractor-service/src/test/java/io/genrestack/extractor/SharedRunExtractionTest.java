@@ -1,10 +1,12 @@
 package io.genrestack.extractor;
 
 import io.genrestack.common.Topics;
+import io.genrestack.common.kafka.ExactlyOnceWriter;
 import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.kafka.TopicScan;
 import io.genrestack.common.model.DeadLetter;
+import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.StageJob;
 import io.genrestack.common.serde.Json;
@@ -35,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -137,6 +140,14 @@ class SharedRunExtractionTest {
             assertEquals(ra, rb, "the run's records per partition (sorted)");
             assertEquals(deadLetters(whole), deadLetters(shared), "dead letters (sorted)");
             assertEquals(summary(whole), summary(shared), "summary");
+
+            // the run's job redelivered to an instance with units=1 keeps the run's units: nothing is extracted again
+            handleRetrying(job(shared, cfg), tuning, 1);
+            assertNull(
+                    ExactlyOnceWriter.latestMark(
+                            infra.bootstrap(),
+                            ProgressMark.key(shared, Topics.STAGE_EXTRACTOR, StageJob.ALL, ExtractorStage.STEP)),
+                    "no whole-run extraction of a run planned in units");
 
             Thread.sleep(3000); // a second hand-over, if there were one, would be on the topic by now
             assertEquals(1, scalerJobs(shared).size(), "scaler job sent once");
