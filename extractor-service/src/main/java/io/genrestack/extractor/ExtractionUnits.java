@@ -13,20 +13,19 @@ import java.util.Map;
  * archive, each document, each bad entry of a folder) cut into at most {@code units} contiguous runs of about equal
  * weight (bytes on disk, an archive's ten times: it expands about tenfold). An archive is never cut, a folder is cut
  * into file ranges but never between two submissions of one recording ({@code <mbid>-0.json}, {@code <mbid>-1.json}),
- * and an {@code s3://} location is one indivisible segment. Read in unit order, the units give exactly the items of
- * one scan of all inputs, in the same order.
+ * and an {@code s3://} folder into chunks of its listing the same way (its objects weighed by nominal sizes). Read
+ * in unit order, the units give exactly the items of one scan of all inputs, in the same order.
  *
  * <p>Duplicates across units: a unit refuses a document as a duplicate when an earlier unit holds a folder document
- * (or a {@code .json} input) of the same recording ({@link #earlierDocuments}, from the folder walk alone, nothing is
- * read), with the reason one instance gives. A first copy inside an archive of an earlier unit is not known to a
- * later unit (listing an archive means decompressing it); each unit stores the recordings it claimed and the
- * hand-over counts those claimed by two units ({@code duplicatesAcrossUnits} in the summary, a warning).
+ * (or a {@code .json} input, or an {@code s3://} document) of the same recording ({@link #earlierDocuments}, from the
+ * folder walk or listing alone, nothing is read), with the reason one instance gives. A first copy inside an archive
+ * of an earlier unit is not known to a later unit (listing an archive means decompressing it); each unit stores the
+ * recordings it claimed and the hand-over counts those claimed by two units ({@code duplicatesAcrossUnits} in the
+ * summary, a warning).
  *
  * @param units the units, in input order
  */
 public record ExtractionUnits(List<Unit> units) {
-    /** Nominal weight of an {@code s3://} location (it is not listed to plan). */
-    static final long S3_WEIGHT = 64L << 20;
     /** Expansion assumed for an archive's weight. */
     static final long ARCHIVE_EXPANSION = 10;
 
@@ -62,9 +61,6 @@ public record ExtractionUnits(List<Unit> units) {
         for (int g = 0; g < part; g++) {
             for (Segment s : units.get(g).segments()) {
                 List<InputScanner.Candidate> cs = listed.computeIfAbsent(s.location(), scanner::candidates);
-                if (cs == null) {
-                    continue;
-                }
                 long to = s.to() < 0 ? cs.size() : Math.min(s.to(), cs.size());
                 for (long i = Math.max(0, s.from()); i < to; i++) {
                     InputScanner.Candidate c = cs.get((int) i);
@@ -84,11 +80,7 @@ public record ExtractionUnits(List<Unit> units) {
         long[] sizes = new long[inputs.size()];
         for (int l = 0; l < inputs.size(); l++) {
             List<InputScanner.Candidate> cs = scanner.candidates(inputs.get(l));
-            sizes[l] = cs == null ? 1 : cs.size();
-            if (cs == null) {
-                atoms.add(new Atom(l, -1, S3_WEIGHT, null));
-                continue;
-            }
+            sizes[l] = cs.size();
             for (int i = 0; i < cs.size(); i++) {
                 InputScanner.Candidate c = cs.get(i);
                 long w = c.archive() ? c.bytes() * ARCHIVE_EXPANSION : Math.max(1, c.bytes());

@@ -370,10 +370,10 @@ public class ExtractorStage extends StageTemplate {
     private static long count(InputScanner scanner, ExtractionUnits.Unit unit) {
         long total = 0;
         for (ExtractionUnits.Segment seg : unit.segments()) {
-            List<InputScanner.Candidate> cs = scanner.candidates(seg.location());
-            if (cs == null) {
-                return -1;
+            if (io.genrestack.extractor.input.S3Location.isS3(seg.location())) {
+                return -1; // not listed twice for a progress total
             }
+            List<InputScanner.Candidate> cs = scanner.candidates(seg.location());
             long to = seg.to() < 0 ? cs.size() : Math.min(seg.to(), cs.size());
             for (long i = seg.from(); i < to; i++) {
                 if (cs.get((int) i).archive()) {

@@ -1,9 +1,13 @@
 package io.genrestack.extractor;
 
+import io.genrestack.common.storage.ObjectStore;
+import io.genrestack.common.storage.StorageConfig;
 import io.genrestack.extractor.input.InputItem;
 import io.genrestack.extractor.input.InputScanner;
+import io.genrestack.extractor.input.S3Inputs;
 import io.genrestack.extractor.input.TestData;
 import io.genrestack.testkit.HostileCorpus;
+import io.genrestack.testkit.LocalInfra;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +111,46 @@ class ExtractionUnitsTest {
         assertEquals(
                 new ExtractionUnits.Segment(real.get(0).toString(), 0, -1),
                 one.units().get(0).segments().get(0));
+    }
+
+    /** {@code s3://} folders (real documents and archives in the local s3proxy) are cut into chunks the same way. */
+    @Test
+    void s3FoldersAreCutIntoChunksOfTheirListing() throws Exception {
+        Path data = TestData.sharedData().resolve("acousticbrainz");
+        LocalInfra.Endpoints e = LocalInfra.ensureStarted();
+        String bucket = "units-" + UUID.randomUUID().toString().substring(0, 8);
+        StorageConfig cfg =
+                new StorageConfig(e.s3Endpoint(), e.s3AccessKey(), e.s3SecretKey(), bucket, null, 3, 100, e.s3CaFile());
+        List<String> inputs = new ArrayList<>();
+        try (ObjectStore store = new ObjectStore(cfg);
+                S3Inputs s3 = new S3Inputs(cfg, List.of(bucket))) {
+            store.ensureBucket();
+            for (String folder : List.of("lowlevel", "lowlevel-edge", "archives")) {
+                try (Stream<Path> files = Files.list(data.resolve(folder))) {
+                    for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                        store.putFile("dumps/" + folder + "/" + f.getFileName(), f, "application/octet-stream");
+                    }
+                }
+                inputs.add("s3://" + bucket + "/dumps/" + folder);
+            }
+            InputScanner scanner = new InputScanner(InputScanner.DEFAULT_MAX_BYTES, null, s3);
+            List<String> whole = new ArrayList<>();
+            scanner.scanLocations(inputs, item -> whole.add(describe(item)));
+            assertTrue(whole.size() > 15, "items " + whole.size());
+            boolean cut = false;
+            for (int wanted = 1; wanted <= 6; wanted++) {
+                ExtractionUnits plan = ExtractionUnits.plan(inputs, wanted, scanner);
+                List<String> joined = new ArrayList<>();
+                for (ExtractionUnits.Unit u : plan.units()) {
+                    for (ExtractionUnits.Segment seg : u.segments()) {
+                        cut |= seg.from() > 0 || seg.to() >= 0;
+                        scanner.scanSegment(seg.location(), seg.from(), seg.to(), item -> joined.add(describe(item)));
+                    }
+                }
+                assertEquals(whole, joined, wanted + " units: " + plan);
+            }
+            assertTrue(cut, "an s3:// folder cut into chunks");
+        }
     }
 
     private static int count(InputScanner scanner, ExtractionUnits.Segment s) {
