@@ -33,6 +33,22 @@ public interface ExtractorSettings {
         return t == 0 ? Runtime.getRuntime().availableProcessors() : t;
     }
 
+    /**
+     * Units a run's extraction is split into, so that several extractor instances (members of the extractor's
+     * consumer group) extract one run at once: 1 (the default) extracts the whole run in one job, exactly as one
+     * instance always did; more plan the inputs into up to that many units (whole archives, file ranges of folders,
+     * {@code s3://} locations; {@code ExtractionUnits}), one job each on {@code extractor-jobs}, and hand the next
+     * stage one job once every unit is done. The records published are the same for every count.
+     */
+    @WithDefault("1")
+    int units();
+
+    /**
+     * Fault injection for tests and drills: the first attempt of each publishing step in this process fails after
+     * this many items (the job is retried and resumes from the last committed chunk). Unset in production.
+     */
+    java.util.OptionalLong failAfterItems();
+
     /** Seconds between progress log lines and progress events. */
     @WithDefault("5")
     int progressSeconds();

@@ -29,10 +29,17 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The extractor's job for a run: ground truth → joint split → label vocabularies and feature manifest (object
@@ -47,6 +54,12 @@ import java.util.TreeMap;
 public class ExtractorStage extends StageTemplate {
     private static final Logger LOG = Logger.getLogger(ExtractorStage.class);
     public static final String STEP = "publish";
+    static final String STEP_PLAN = "plan";
+    static final String STEP_FINISH = "hand-over";
+    private static final Pattern UNIT = Pattern.compile("extract-(\\d+)-of-(\\d+)");
+    private static final Pattern FINISH = Pattern.compile("finish-of-(\\d+)");
+
+    private final Map<String, Boolean> faultInjected = new ConcurrentHashMap<>();
 
     @Inject
     ExtractorSettings settings;
@@ -85,10 +98,68 @@ public class ExtractorStage extends StageTemplate {
 
     @Override
     public void handle(StageJob job) throws Exception {
-        handle(job, Tuning.of(settings.threadCount(), settings.checkpointEvery()));
+        handle(job, Tuning.of(settings.threadCount(), settings.checkpointEvery()), settings.units());
     }
 
     void handle(StageJob job, Tuning tuning) throws Exception {
+        handle(job, tuning, 1);
+    }
+
+    /** As {@link #handle(StageJob)}, with {@code units} deciding whether a run's {@code all} job is split. */
+    void handle(StageJob job, Tuning tuning, int units) throws Exception {
+        if (units < 1) {
+            throw new IllegalArgumentException("genrestack.extractor.units must be 1 or more: " + units);
+        }
+        if (StageJob.ALL.equals(job.unit())) {
+            // a redelivered job keeps the way its run was started, whatever this instance's setting
+            Optional<ExtractionUnits> planned =
+                    infra().store().getJsonIfExists(RunPaths.extractorUnits(job.runId()), ExtractionUnits.class);
+            if (planned.isPresent()) {
+                plan(job, planned.get().size());
+            } else if (units == 1 || startedWhole(job)) {
+                extractWhole(job, tuning);
+            } else {
+                plan(job, units);
+            }
+            return;
+        }
+        Matcher m = UNIT.matcher(job.unit());
+        if (m.matches()) {
+            int part = Integer.parseInt(m.group(1));
+            int parts = Integer.parseInt(m.group(2));
+            if (parts < 1 || part >= parts) {
+                throw new IllegalArgumentException("extractor unit " + job.unit() + ": part out of range");
+            }
+            extractUnit(job, part, parts, tuning);
+            return;
+        }
+        m = FINISH.matcher(job.unit());
+        if (m.matches()) {
+            finish(job, Integer.parseInt(m.group(1)));
+            return;
+        }
+        throw new IllegalArgumentException("not an extractor unit: " + job.unit());
+    }
+
+    /** True when an earlier attempt began extracting the run in one job (units=1) and committed a chunk. */
+    private boolean startedWhole(StageJob job) {
+        return ExactlyOnceWriter.latestMark(
+                        infra().bootstrap(), ProgressMark.key(job.runId(), stage(), StageJob.ALL, STEP))
+                != null;
+    }
+
+    /** The unit name of part {@code g} of {@code n} ({@link io.genrestack.common.kafka.JobRouting} spreads them). */
+    static String unitName(int g, int n) {
+        return "extract-" + g + "-of-" + n;
+    }
+
+    /** The unit name of the hand-over once all {@code n} units are done. */
+    static String finishName(int n) {
+        return "finish-of-" + n;
+    }
+
+    /** One instance, one job: the whole run's extraction (genrestack.extractor.units=1, the default). */
+    private void extractWhole(StageJob job, Tuning tuning) throws Exception {
         String run = job.runId();
         RunConfig cfg = job.config();
         try (StageRun out = open(job, STEP)) {
@@ -105,56 +176,288 @@ public class ExtractorStage extends StageTemplate {
             setup.store(infra().store(), run, cfg);
             // ground-truth rows that cannot be used are dead letters too (first incarnation only)
             if (writer.resumePoint() == null) {
-                for (GroundTruth.Problem p : setup.problems()) {
-                    writer.send(
-                            Topics.DEAD_LETTERS,
-                            p.mbid() == null ? p.file() + ":" + p.line() : p.mbid(),
-                            Json.bytes(DeadLetter.of(
-                                    run,
-                                    stage(),
-                                    p.mbid(),
-                                    p.file() + ":" + p.line(),
-                                    p.source() + " ground truth: " + p.reason(),
-                                    null)));
-                    writer.count("deadLetters", 1);
-                    writer.count("deadLetters.groundTruth", 1);
-                }
+                groundTruthProblems(run, setup, writer);
             }
-            publishTracks(job, setup, out, roots, tuning);
+            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3());
+            List<String> inputs = cfg.inputs();
+            publishTracks(
+                    job,
+                    setup,
+                    out,
+                    tuning,
+                    sink -> scanner.scanLocations(inputs, sink),
+                    scanner.countLocations(inputs),
+                    "extract " + run,
+                    Map.of());
             writer.flush();
             TopicRange range = writer.outputRange(Topics.TRACK_FEATURES);
-            Map<String, String> objects = new TreeMap<>();
-            objects.put(StageJob.MANIFEST, RunPaths.manifest(run));
-            objects.put(StageJob.RUN, RunPaths.runJson(run));
-            for (String s : setup.vocabularies().keySet()) {
-                objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
-            }
-            // a prediction run skips scaler, trainer and evaluator: the stacker predicts with the model run's models
-            StageJob next = cfg.predicting()
-                    ? StageJob.of(
-                            run, Topics.STAGE_STACKER, StageJob.PREDICT, cfg, Map.of(StageJob.FEATURES, range), objects)
-                    : StageJob.of(
-                            run, Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range), objects);
-            out.handOver(next, ProgressMark.items(writer.count("items")));
-            Map<String, Long> counts = new LinkedHashMap<>(summaryCounts(writer));
-            infra().store().putJson(RunPaths.extractorSummary(run), counts);
-            out.event(
-                    RunEvent.EXTRACTION_FINISHED,
-                    "published " + range.expectedRecords() + " tracks, " + writer.count("deadLetters")
-                            + " dead letters",
-                    counts,
-                    objects);
+            Map<String, String> objects = objects(run, setup.vocabularies().keySet());
+            out.handOver(nextJob(job, range, objects), ProgressMark.items(writer.count("items")));
+            finished(out, run, range, summaryCounts(writer.counts()), objects);
         }
     }
 
-    private static Map<String, Long> summaryCounts(ExactlyOnceWriter w) {
+    private static Map<String, String> objects(String run, java.util.Collection<String> labelled) {
+        Map<String, String> objects = new TreeMap<>();
+        objects.put(StageJob.MANIFEST, RunPaths.manifest(run));
+        objects.put(StageJob.RUN, RunPaths.runJson(run));
+        for (String s : labelled) {
+            objects.put(StageJob.labelsName(s), RunPaths.labels(run, s));
+        }
+        return objects;
+    }
+
+    /** The scaler's job; for a prediction run (no scaler, trainer, evaluator) the stacker's predict job. */
+    private static StageJob nextJob(StageJob job, TopicRange range, Map<String, String> objects) {
+        RunConfig cfg = job.config();
+        return cfg.predicting()
+                ? StageJob.of(
+                        job.runId(),
+                        Topics.STAGE_STACKER,
+                        StageJob.PREDICT,
+                        cfg,
+                        Map.of(StageJob.FEATURES, range),
+                        objects)
+                : StageJob.of(
+                        job.runId(), Topics.STAGE_SCALER, StageJob.ALL, cfg, Map.of(StageJob.FEATURES, range), objects);
+    }
+
+    private void finished(
+            StageRun out, String run, TopicRange range, Map<String, Long> summary, Map<String, String> objects) {
+        Map<String, Long> counts = new LinkedHashMap<>(summary);
+        infra().store().putJson(RunPaths.extractorSummary(run), counts);
+        out.event(
+                RunEvent.EXTRACTION_FINISHED,
+                "published " + range.expectedRecords() + " tracks, " + counts.getOrDefault("deadLetters", 0L)
+                        + " dead letters",
+                counts,
+                objects);
+    }
+
+    /** Dead letters for the ground-truth rows that cannot be used (in the current chunk of {@code writer}). */
+    private void groundTruthProblems(String run, RunSetup setup, ExactlyOnceWriter writer) {
+        for (GroundTruth.Problem p : setup.problems()) {
+            writer.send(
+                    Topics.DEAD_LETTERS,
+                    p.mbid() == null ? p.file() + ":" + p.line() : p.mbid(),
+                    Json.bytes(DeadLetter.of(
+                            run,
+                            stage(),
+                            p.mbid(),
+                            p.file() + ":" + p.line(),
+                            p.source() + " ground truth: " + p.reason(),
+                            null)));
+            writer.count("deadLetters", 1);
+            writer.count("deadLetters.groundTruth", 1);
+        }
+    }
+
+    /**
+     * Several units ({@code genrestack.extractor.units} above 1), step 1: the run's setup computed once (run.json,
+     * manifest, vocabularies, and the split and rows the units read, {@code extractor/setup.json.gz}), the inputs
+     * planned into units ({@link ExtractionUnits}, {@code extractor/units.json}), the ground-truth dead letters, and
+     * one job per unit on {@code extractor-jobs} (spread over its partitions, so over the instances), in one
+     * transaction.
+     */
+    private void plan(StageJob job, int wanted) throws Exception {
+        String run = job.runId();
+        RunConfig cfg = job.config();
+        try (StageRun out = open(job, STEP_PLAN)) {
+            if (out.alreadyDone()) {
+                return;
+            }
+            InputRoots roots = new InputRoots(settings.inputRoots());
+            RunSetup setup = RunSetup.forRun(run, cfg, roots, infra().store(), s3());
+            setup.store(infra().store(), run, cfg);
+            infra().store().put(RunPaths.extractorSetup(run), setup.snapshotBytes(), "application/gzip");
+            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3());
+            ExtractionUnits units = ExtractionUnits.plan(cfg.inputs(), wanted, scanner);
+            infra().store().putJson(RunPaths.extractorUnits(run), units);
+            out.started("extracting " + cfg.inputs() + " in " + units.size() + " units"
+                    + (cfg.predicting()
+                            ? " (unlabelled, for the models of run " + cfg.modelRun() + ")"
+                            : " with ground truth " + cfg.groundTruth()));
+            groundTruthProblems(run, setup, out.writer());
+            Map<String, String> objects = objects(run, setup.vocabularies().keySet());
+            List<StageJob> jobs = new ArrayList<>();
+            for (int g = 0; g < units.size(); g++) {
+                jobs.add(StageJob.of(run, Topics.STAGE_EXTRACTOR, unitName(g, units.size()), cfg, Map.of(), objects));
+            }
+            out.handOver(jobs, ProgressMark.items(0));
+        }
+    }
+
+    /**
+     * A unit: its segments of the inputs published exactly once (its own progress marks), with the setup the plan
+     * step stored; then, in its last transaction, a finish job (every unit sends one; the one that finds every unit
+     * done hands over).
+     */
+    private void extractUnit(StageJob job, int part, int parts, Tuning tuning) throws Exception {
+        String run = job.runId();
+        try (StageRun out = open(job, STEP)) {
+            if (out.alreadyDone()) {
+                return;
+            }
+            ExtractionUnits units = infra().store().getJson(RunPaths.extractorUnits(run), ExtractionUnits.class);
+            if (units.size() != parts) {
+                throw new IllegalStateException("run " + run + " was planned in " + units.size() + " units, not "
+                        + parts + " (" + RunPaths.extractorUnits(run) + ")");
+            }
+            ExtractionUnits.Unit unit = units.units().get(part);
+            RunSetup setup = RunSetup.fromSnapshot(infra().store().get(RunPaths.extractorSetup(run)));
+            out.started("extracting unit " + (part + 1) + " of " + parts + ": " + unit.segments());
+            InputScanner scanner =
+                    new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3());
+            Map<String, String> earlier = units.earlierDocuments(part, scanner);
+            java.util.Set<String> claimed = publishTracks(
+                    job,
+                    setup,
+                    out,
+                    tuning,
+                    sink -> {
+                        for (ExtractionUnits.Segment seg : unit.segments()) {
+                            scanner.scanSegment(seg.location(), seg.from(), seg.to(), sink);
+                        }
+                    },
+                    count(scanner, unit),
+                    "extract " + run + " unit " + (part + 1) + "/" + parts,
+                    earlier);
+            out.writer().flush();
+            infra().store().put(RunPaths.extractorUnitClaims(run, part), mbids(claimed), "application/gzip");
+            out.handOver(
+                    StageJob.of(run, Topics.STAGE_EXTRACTOR, finishName(parts), job.config(), Map.of(), job.objects()),
+                    ProgressMark.items(out.writer().count("items")));
+        }
+    }
+
+    /** Recording MBIDs, sorted, one a line, gzipped. */
+    private static byte[] mbids(java.util.Set<String> claimed) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.Writer w = new java.io.OutputStreamWriter(
+                new java.util.zip.GZIPOutputStream(bytes), java.nio.charset.StandardCharsets.UTF_8)) {
+            for (String m : new TreeSet<>(claimed)) {
+                w.write(m);
+                w.write('\n');
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Recordings claimed by more than one unit ({@link ExtractionUnits}: a first copy in an earlier archive). */
+    private long duplicatesAcrossUnits(String run, int parts) {
+        Set<String> seen = new java.util.HashSet<>();
+        long twice = 0;
+        for (int g = 0; g < parts; g++) {
+            byte[] gz = infra().store().get(RunPaths.extractorUnitClaims(run, g));
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    if (!line.isEmpty() && !seen.add(line)) {
+                        twice++;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return twice;
+    }
+
+    /** Items of a unit when cheap to know (no archive, no {@code s3://} segment), else -1. */
+    private static long count(InputScanner scanner, ExtractionUnits.Unit unit) {
+        long total = 0;
+        for (ExtractionUnits.Segment seg : unit.segments()) {
+            if (io.genrestack.extractor.input.S3Location.isS3(seg.location())) {
+                return -1; // not listed twice for a progress total
+            }
+            List<InputScanner.Candidate> cs = scanner.candidates(seg.location());
+            long to = seg.to() < 0 ? cs.size() : Math.min(seg.to(), cs.size());
+            for (long i = seg.from(); i < to; i++) {
+                if (cs.get((int) i).archive()) {
+                    return -1;
+                }
+            }
+            total += Math.max(0, to - seg.from());
+        }
+        return total;
+    }
+
+    /**
+     * The hand-over once every unit is done (their done progress marks say so, with the offsets each wrote): one
+     * {@code track-features} range over all units (per partition from the first unit's first offset to the last
+     * one's last; readers take the run's records by run id, as always) with the summed record count, the summary and
+     * the next stage's job, exactly once. Finish jobs that come earlier (not all units done) or later (already done)
+     * do nothing; they all queue on one partition, so one instance takes them one after the other.
+     */
+    private void finish(StageJob job, int parts) {
+        String run = job.runId();
+        try (StageRun out = open(job, STEP_FINISH)) {
+            if (out.alreadyDone()) {
+                return;
+            }
+            Set<String> keys = new TreeSet<>();
+            for (int g = 0; g < parts; g++) {
+                keys.add(ProgressMark.key(run, stage(), unitName(g, parts), STEP));
+            }
+            String planKey = ProgressMark.key(run, stage(), StageJob.ALL, STEP_PLAN);
+            Map<String, ProgressMark> marks =
+                    ExactlyOnceWriter.readMarks(infra().bootstrap(), k -> keys.contains(k) || planKey.equals(k));
+            for (String k : keys) {
+                ProgressMark m = marks.get(k);
+                if (m == null || !m.done()) {
+                    LOG.infof("[%s] %s not done yet; a later finish job hands over", run, k);
+                    return;
+                }
+            }
+            Map<Integer, long[]> offsets = new TreeMap<>();
+            Map<String, Long> counts = new TreeMap<>();
+            String prefix = "range:" + Topics.TRACK_FEATURES + ":";
+            for (ProgressMark m : marks.values()) {
+                m.counts().forEach((k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        String[] kp = k.substring(prefix.length()).split(":");
+                        long[] r = offsets.computeIfAbsent(
+                                Integer.parseInt(kp[0]), p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+                        if ("from".equals(kp[1])) {
+                            r[0] = Math.min(r[0], v);
+                        } else {
+                            r[1] = Math.max(r[1], v);
+                        }
+                    } else if (!k.startsWith("range:")) {
+                        counts.merge(k, v, Long::sum);
+                    }
+                });
+            }
+            Map<Integer, TopicRange.OffsetRange> ranges = new TreeMap<>();
+            offsets.forEach((p, r) -> ranges.put(p, new TopicRange.OffsetRange(r[0], r[1] + 1)));
+            TopicRange range = new TopicRange(
+                    Topics.TRACK_FEATURES, ranges, counts.getOrDefault("out:" + Topics.TRACK_FEATURES, 0L));
+            Map<String, String> objects = job.objects(); // the plan step's: manifest, run.json, vocabularies
+            Map<String, Long> summary = summaryCounts(counts);
+            long across = duplicatesAcrossUnits(run, parts);
+            if (across > 0) {
+                summary.put("duplicatesAcrossUnits", across);
+                LOG.warnf(
+                        "[%s] %d recordings were claimed by two units (a first copy inside an archive of an earlier"
+                                + " unit): their later copies were published too",
+                        run, across);
+            }
+            out.handOver(nextJob(job, range, objects), ProgressMark.items(counts.getOrDefault("items", 0L)));
+            finished(out, run, range, summary, objects);
+        }
+    }
+
+    private static Map<String, Long> summaryCounts(Map<String, Long> writerCounts) {
         Map<String, Long> c = new TreeMap<>();
-        w.counts().forEach((k, v) -> {
-            if (!k.startsWith("out:")) {
+        writerCounts.forEach((k, v) -> {
+            if (!k.startsWith("out:") && !k.startsWith("range:")) {
                 c.put(k, v);
             }
         });
-        c.put("published", w.count("out:" + Topics.TRACK_FEATURES));
+        c.put("published", writerCounts.getOrDefault("out:" + Topics.TRACK_FEATURES, 0L));
         return c;
     }
 
@@ -163,20 +466,38 @@ public class ExtractorStage extends StageTemplate {
         static final Built SKIPPED = new Built(null, null);
     }
 
-    private void publishTracks(StageJob job, RunSetup setup, StageRun out, InputRoots roots, Tuning tuning) {
+    /** Scans some inputs, item by item, into a sink (the whole run's, or a unit's segments). */
+    @FunctionalInterface
+    private interface Scan {
+        void into(java.util.function.Consumer<InputItem> sink);
+    }
+
+    /**
+     * Publishes what {@code scan} reads; {@code earlier}: the recordings of earlier units (their later copies here are
+     * duplicates). Returns the recordings this scan claimed (not those of {@code earlier}).
+     */
+    private java.util.Set<String> publishTracks(
+            StageJob job,
+            RunSetup setup,
+            StageRun out,
+            Tuning tuning,
+            Scan scan,
+            long total,
+            String what,
+            Map<String, String> earlier) {
         String run = job.runId();
         ExactlyOnceWriter writer = out.writer();
         long resumeAt = out.itemsConsumed();
-        List<String> inputs = job.config().inputs();
-        InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3());
-        long total = scanner.countLocations(inputs);
-        Progress progress = new Progress("extract " + run, total, Duration.ofSeconds(settings.progressSeconds()));
+        long failAfter = settings.failAfterItems().orElse(-1);
+        boolean inject = failAfter >= 0 && faultInjected.putIfAbsent(job.key(), true) == null;
+        Progress progress = new Progress(what, total, Duration.ofSeconds(settings.progressSeconds()));
         TrackBuilder tracks = new TrackBuilder(run, setup);
+        tracks.rememberEarlier(earlier);
         long[] index = {0};
         long[] sinceCheckpoint = {0};
         // the reader thread scans and claims (duplicate index) in input order, workers parse and flatten, and this
         // thread publishes in input order: the writer sees the sequence one thread would give it
-        OrderedPipeline.Source<Built> source = emit -> scanner.scanLocations(inputs, item -> {
+        OrderedPipeline.Source<Built> source = emit -> scan.into(item -> {
             long i = index[0]++;
             if (i < resumeAt) {
                 if (item instanceof InputItem.JsonDoc d) {
@@ -191,6 +512,10 @@ public class ExtractorStage extends StageTemplate {
             if (built == Built.SKIPPED) {
                 progress.step();
                 return;
+            }
+            if (inject && writer.count("items") - resumeAt >= failAfter) {
+                throw new IllegalStateException(
+                        "injected fault after " + failAfter + " items (genrestack.extractor.fail-after-items)");
             }
             String reason = process(run, built, writer);
             writer.count("items", 1);
@@ -225,6 +550,9 @@ public class ExtractorStage extends StageTemplate {
             }
         });
         LOG.info(progress.line());
+        java.util.Set<String> mine = new java.util.HashSet<>(tracks.claimed());
+        mine.removeAll(earlier.keySet());
+        return mine;
     }
 
     /**

@@ -297,6 +297,53 @@ public final class RunSetup {
         vocabularies.forEach((s, v) -> store.putJson(RunPaths.labels(run, s), v));
     }
 
+    /**
+     * What the units of a run shared by several extractor instances need of its setup, computed once by the run's
+     * plan step ({@code genrestack.extractor.units}): manifest, vocabularies, the split and the ground-truth rows
+     * (not the ground-truth problems: the plan step dead-letters them).
+     */
+    public record Snapshot(
+            FeatureManifest manifest,
+            Map<String, LabelVocabulary> vocabularies,
+            Map<String, Split> sides,
+            Map<String, List<GroundTruth.Row>> rows,
+            boolean unlabelled) {}
+
+    /** This setup as gzipped JSON ({@link Snapshot}), for {@code runs/<run>/extractor/setup.json.gz}. */
+    public byte[] snapshotBytes() {
+        Map<String, List<GroundTruth.Row>> byList = new TreeMap<>();
+        rows.forEach((source, m) -> byList.put(source, new ArrayList<>(m.values())));
+        Snapshot snap = new Snapshot(manifest, vocabularies, new TreeMap<>(sides), byList, unlabelled);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            io.genrestack.common.serde.Json.MAPPER.writeValue(gz, snap);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The setup {@link #snapshotBytes} wrote (no problems: they were dead-lettered by the step that wrote it). */
+    public static RunSetup fromSnapshot(byte[] gzipped) throws IOException {
+        Snapshot snap;
+        try (InputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped))) {
+            snap = io.genrestack.common.serde.Json.MAPPER.readValue(in, Snapshot.class);
+        }
+        Map<String, Map<String, GroundTruth.Row>> rows = new TreeMap<>();
+        snap.rows().forEach((source, list) -> {
+            Map<String, GroundTruth.Row> m = new LinkedHashMap<>();
+            list.forEach(r -> m.put(r.mbid(), r));
+            rows.put(source, m);
+        });
+        return new RunSetup(
+                snap.manifest(),
+                rows,
+                new java.util.HashMap<>(snap.sides()),
+                new TreeMap<>(snap.vocabularies()),
+                List.of(),
+                snap.unlabelled());
+    }
+
     public FeatureManifest manifest() {
         return manifest;
     }

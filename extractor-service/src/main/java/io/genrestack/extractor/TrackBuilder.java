@@ -39,6 +39,19 @@ final class TrackBuilder {
         this.flattener = new Flattener(setup.manifest());
     }
 
+    /**
+     * Notes the documents of earlier units of the run (recording MBID → item name), so that their recordings are
+     * duplicates here as they are for one instance reading all units in order.
+     */
+    void rememberEarlier(Map<String, String> earlier) {
+        earlier.forEach(seen::putIfAbsent);
+    }
+
+    /** The recordings claimed so far (those of {@link #rememberEarlier} included). */
+    java.util.Set<String> claimed() {
+        return seen.keySet();
+    }
+
     /** Notes a document that was published before a restart, without parsing it, so duplicates are still found. */
     void remember(InputItem.JsonDoc doc) {
         seen.putIfAbsent(doc.mbid(), doc.name());

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link #homeSlot}, a hash of the run id), so the stacker's four per-source jobs of one run meet on one partition
  * (one instance records them in turn and the last one stacks) and jobs of different runs usually land on different
  * partitions, hence on different instances of the stage's consumer group. The parts of a scaler job split over
- * instances ({@code <step>-<g>-of-<n>}, {@code genrestack.scaler.parts}) are spread over all partitions instead.
+ * instances ({@code <step>-<g>-of-<n>}, {@code genrestack.scaler.parts}) and the extraction units of a run split over
+ * extractor instances ({@code extract-<g>-of-<n>}, {@code genrestack.extractor.units}) are spread over all partitions
+ * instead.
  *
  * <p>
  * {@code trainer-jobs} has one partition per source and slot, laid out source-major
@@ -68,11 +70,12 @@ public final class JobRouting {
         if (Topics.STAGE_TRAINER.equals(job.stage())) {
             return Math.max(0, Sources.ALL.indexOf(job.unit())) * RUN_SLOTS + slot;
         }
-        if (Topics.STAGE_SCALER.equals(job.stage())) {
+        if (Topics.STAGE_SCALER.equals(job.stage()) || Topics.STAGE_EXTRACTOR.equals(job.stage())) {
             java.util.regex.Matcher m = PART_UNIT.matcher(job.unit());
             if (m.matches()) {
                 // part g of n on partition g·slots/n, whatever the run's slot: the range assignor gives those to
-                // different members (2 parts: partitions 0 and 2), so as many scalers work on one run
+                // different members (2 parts: partitions 0 and 2), so as many scalers (or extractors: units
+                // extract-<g>-of-<n>) work on one run
                 long part = Long.parseLong(m.group(1));
                 long parts = Math.max(1, Long.parseLong(m.group(2)));
                 return (int) ((part * RUN_SLOTS / parts) % RUN_SLOTS);

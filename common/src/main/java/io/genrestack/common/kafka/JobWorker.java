@@ -210,6 +210,10 @@ public final class JobWorker implements AutoCloseable {
                 return;
             }
         }
+        if (!ok && !running) {
+            // stopped while the job failed (e.g. interrupted by close()): not committed, another instance redoes it
+            return;
+        }
         if (ok) {
             completed.incrementAndGet();
         } else {

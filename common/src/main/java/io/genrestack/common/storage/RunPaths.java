@@ -9,6 +9,9 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/features/manifest.json            feature names and JSON paths, preset, version (extractor)
  * runs/&lt;run&gt;/labels/&lt;source&gt;.json              label vocabulary, index → "genre---subgenre" (extractor)
  * runs/&lt;run&gt;/extractor/summary.json            counts: read, published, dead-lettered, per split/source
+ * runs/&lt;run&gt;/extractor/units.json              the run's extraction units (genrestack.extractor.units above 1)
+ * runs/&lt;run&gt;/extractor/setup.json.gz           split, rows, vocabularies, manifest the units share (same)
+ * runs/&lt;run&gt;/extractor/units/&lt;g&gt;.mbids.gz        recordings unit g claimed (same)
  * runs/&lt;run&gt;/scaler/stats.bin, stats.md          mean/std/counts/missing (binary) + human summary (scaler)
  * runs/&lt;run&gt;/scaler/partials/&lt;n&gt;.bin            per-partition statistics of scaler part n (parts > 1)
  * runs/&lt;run&gt;/models/&lt;source&gt;/base/params         base model parameters (trainer)
@@ -49,6 +52,21 @@ public final class RunPaths {
 
     public static String extractorSummary(String runId) {
         return run(runId) + "extractor/summary.json";
+    }
+
+    /** The plan of a run's extraction units (several extractor instances on one run). */
+    public static String extractorUnits(String runId) {
+        return run(runId) + "extractor/units.json";
+    }
+
+    /** The run's setup (split, ground-truth rows, vocabularies, manifest) as the extraction units read it. */
+    public static String extractorSetup(String runId) {
+        return run(runId) + "extractor/setup.json.gz";
+    }
+
+    /** The recordings extraction unit {@code part} claimed, sorted, one a line, gzipped. */
+    public static String extractorUnitClaims(String runId, int part) {
+        return run(runId) + "extractor/units/" + part + ".mbids.gz";
     }
 
     public static String scalerStats(String runId) {

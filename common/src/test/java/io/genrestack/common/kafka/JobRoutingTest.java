@@ -117,6 +117,32 @@ class JobRoutingTest {
     }
 
     @Test
+    void theUnitsOfOneRunsExtractionGoToAllPartitionsItsHandOverToItsHomeSlot() {
+        RunConfig cfg = RunConfig.defaults(List.of(), List.of());
+        for (String run : List.of("units-a", "units-b", "units-c")) {
+            List<StageJob> jobs = new ArrayList<>();
+            for (int g = 0; g < JobRouting.RUN_SLOTS; g++) {
+                jobs.add(StageJob.of(
+                        run,
+                        Topics.STAGE_EXTRACTOR,
+                        "extract-" + g + "-of-" + JobRouting.RUN_SLOTS,
+                        cfg,
+                        Map.of(),
+                        Map.of()));
+            }
+            assertEquals(List.of(0, 1, 2, 3), JobRouting.route(jobs, Map.of()), run);
+            List<StageJob> two = List.of(
+                    StageJob.of(run, Topics.STAGE_EXTRACTOR, "extract-0-of-2", cfg, Map.of(), Map.of()),
+                    StageJob.of(run, Topics.STAGE_EXTRACTOR, "extract-1-of-2", cfg, Map.of(), Map.of()));
+            assertEquals(List.of(0, 2), JobRouting.route(two, Map.of()), "two units: two halves of the members");
+            StageJob finish = StageJob.of(run, Topics.STAGE_EXTRACTOR, "finish-of-4", cfg, Map.of(), Map.of());
+            StageJob all = StageJob.of(run, Topics.STAGE_EXTRACTOR, StageJob.ALL, cfg, Map.of(), Map.of());
+            assertEquals(JobRouting.homeSlot(run), JobRouting.homePartition(finish));
+            assertEquals(JobRouting.homeSlot(run), JobRouting.homePartition(all));
+        }
+    }
+
+    @Test
     void aJobTopicCreatedWithFewerPartitionsIsGrown() throws Exception {
         String topic = "routing-test-" + UUID.randomUUID();
         create(topic, 1);

@@ -86,4 +86,58 @@ class JobWorkerTest {
         }
         assertEquals(List.of(), again);
     }
+
+    /**
+     * A worker closed while its job is running (the job interrupted, failing because of it) leaves the job
+     * uncommitted: the next member of the group runs it. Repeated, because where the worker's poll thread is at the
+     * moment of the close decides which path it takes.
+     */
+    @Test
+    void aJobInterruptedByClosingTheWorkerIsLeftForTheNextMember() throws Exception {
+        String stage = Topics.STAGE_STACKER;
+        RunConfig cfg = RunConfig.defaults(List.of(), List.of());
+        for (int round = 0; round < 4; round++) {
+            String run = "stop-" + UUID.randomUUID();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            try (EventPublisher pub = new EventPublisher(bootstrap, "job-stop-test")) {
+                JobWorker.submit(pub, StageJob.of(run, stage, "long", cfg, Map.of(), Map.of()));
+                JobWorker first = new JobWorker(
+                                bootstrap,
+                                stage,
+                                job -> {
+                                    if (job.runId().equals(run)) {
+                                        started.countDown();
+                                        Thread.sleep(60_000); // interrupted by close(): the attempt fails
+                                    }
+                                },
+                                3,
+                                pub)
+                        .start();
+                try {
+                    assertTrue(started.await(60, java.util.concurrent.TimeUnit.SECONDS), "first worker started");
+                    Thread.sleep(100L * round); // the poll thread somewhere else each round
+                } finally {
+                    first.close();
+                }
+                List<String> again = new CopyOnWriteArrayList<>();
+                try (JobWorker next = new JobWorker(
+                                bootstrap,
+                                stage,
+                                job -> {
+                                    if (job.runId().equals(run)) {
+                                        again.add(job.unit());
+                                    }
+                                },
+                                1,
+                                pub)
+                        .start()) {
+                    long deadline = System.currentTimeMillis() + 60_000;
+                    while (again.isEmpty() && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(100);
+                    }
+                }
+                assertEquals(List.of("long"), again, "round " + round + ": the job ran again on the next member");
+            }
+        }
+    }
 }

@@ -69,6 +69,10 @@ public final class InputScanner {
     public static final long BOMB_RATIO = 1000;
     /** Output below which the ratio is not checked (small, very regular archives are fine). */
     public static final long BOMB_MIN_BYTES = 64L << 20;
+    /** Size assumed for an {@code s3://} document when planning (the listing gives no sizes). */
+    public static final long S3_DOCUMENT_BYTES = 64L << 10;
+    /** Size assumed for an {@code s3://} archive when planning. */
+    public static final long S3_ARCHIVE_BYTES = 256L << 20;
 
     private final long maxBytes;
     private final DocumentReader reader;
@@ -149,29 +153,140 @@ public final class InputScanner {
         return total;
     }
 
+    /**
+     * One candidate of a location, in scan order ({@link #candidates}): a file to read (an archive, a document) or an
+     * entry that yields one bad item. An archive yields many items; every other candidate exactly one.
+     *
+     * @param name     the item name the scan gives it
+     * @param bytes    its size on disk (0 for a problem; an {@code s3://} object's nominal size)
+     * @param archive  true for a {@code .tar.bz2}/{@code .tbz2} archive
+     * @param document true when the scan reads it as a document (name and size accepted; it may still fail to read)
+     */
+    public record Candidate(String name, long bytes, boolean archive, boolean document) {
+        /** The recording MBID of a {@link #document}, else null. */
+        public String mbid() {
+            return document ? InputNames.mbidOf(name) : null;
+        }
+    }
+
+    /**
+     * The candidates of a location in the order {@link #scanLocations} reads them, without reading any file (the
+     * folder walk and the roots check; for an {@code s3://} location the listing, its objects given nominal sizes:
+     * {@link #S3_DOCUMENT_BYTES}, {@link #S3_ARCHIVE_BYTES}).
+     */
+    public List<Candidate> candidates(String location) {
+        List<Candidate> out = new java.util.ArrayList<>();
+        if (S3Location.isS3(location)) {
+            if (s3 == null) {
+                out.add(new Candidate(location, 0, false, false));
+                return out;
+            }
+            s3.walk(location, new S3Inputs.Visitor() {
+                @Override
+                public boolean object(S3Location object, String name) {
+                    boolean archive = InputNames.isArchiveName(name);
+                    boolean document = !archive && InputNames.refuseByName(name).isEmpty();
+                    out.add(new Candidate(name, archive ? S3_ARCHIVE_BYTES : S3_DOCUMENT_BYTES, archive, document));
+                    return true;
+                }
+
+                @Override
+                public boolean problem(String name, String reason) {
+                    out.add(new Candidate(name, 0, false, false));
+                    return true;
+                }
+            });
+            return out;
+        }
+        Path p = localPath(location);
+        if (p == null) {
+            out.add(new Candidate(location, 0, false, false));
+            return out;
+        }
+        eachInput(p, new FolderWalk.Visitor() {
+            @Override
+            public boolean file(Path file, String name, long size) {
+                boolean archive = InputNames.isArchiveName(name);
+                boolean document = !archive && InputNames.refuseByName(name).isEmpty() && size <= maxBytes;
+                out.add(new Candidate(name, size, archive, document));
+                return true;
+            }
+
+            @Override
+            public boolean problem(String name, String reason) {
+                out.add(new Candidate(name, 0, false, false));
+                return true;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Streams the items of candidates {@code [from, to)} of one location ({@link #candidates} order) to
+     * {@code sink}: exactly the items {@link #scanLocations} gives for them, in the same order and with the same
+     * names. {@code to < 0}: to the end. An {@code s3://} folder is listed again and its objects counted off.
+     */
+    public void scanSegment(String location, long from, long to, Consumer<InputItem> sink) {
+        boolean remote = S3Location.isS3(location);
+        Path p = remote ? null : localPath(location);
+        if ((p == null && !remote) || (from <= 0 && to < 0) || (remote && s3 == null)) {
+            eachLocation(location, new Reading(sink), sink);
+            return;
+        }
+        if (remote) {
+            S3Inputs.Visitor reading = s3Reading(sink);
+            long[] at = {0};
+            s3.walk(location, new S3Inputs.Visitor() {
+                @Override
+                public boolean object(S3Location object, String name) {
+                    long i = at[0]++;
+                    if (to >= 0 && i >= to) {
+                        return false;
+                    }
+                    return i < from || reading.object(object, name);
+                }
+
+                @Override
+                public boolean problem(String name, String reason) {
+                    long i = at[0]++;
+                    if (to >= 0 && i >= to) {
+                        return false;
+                    }
+                    return i < from || reading.problem(name, reason);
+                }
+            });
+            return;
+        }
+        Reading reading = new Reading(sink);
+        long[] index = {0};
+        eachInput(p, new FolderWalk.Visitor() {
+            @Override
+            public boolean file(Path file, String name, long size) {
+                long i = index[0]++;
+                if (to >= 0 && i >= to) {
+                    return false;
+                }
+                return i < from || reading.file(file, name, size);
+            }
+
+            @Override
+            public boolean problem(String name, String reason) {
+                long i = index[0]++;
+                if (to >= 0 && i >= to) {
+                    return false;
+                }
+                return i < from || reading.problem(name, reason);
+            }
+        });
+    }
+
     private void eachLocation(String location, Reading reading, Consumer<InputItem> sink) {
         if (S3Location.isS3(location)) {
             if (s3 == null) {
                 sink.accept(new BadItem(location, S3Inputs.REFUSED + "this extractor reads no s3:// inputs"));
                 return;
             }
-            s3.walk(location, new S3Inputs.Visitor() {
-                @Override
-                public boolean object(S3Location object, String name) {
-                    if (InputNames.isArchiveName(name)) {
-                        archives.scan(() -> s3.open(object), name, sink);
-                    } else {
-                        sink.accept(s3Document(object, name));
-                    }
-                    return true;
-                }
-
-                @Override
-                public boolean problem(String name, String reason) {
-                    sink.accept(new BadItem(name, reason));
-                    return true;
-                }
-            });
+            s3.walk(location, s3Reading(sink));
             return;
         }
         Path p = localPath(location);
@@ -180,6 +295,27 @@ public final class InputScanner {
             return;
         }
         eachInput(p, reading);
+    }
+
+    /** The visitor of an {@code s3://} scan: reads every object (an archive entry by entry) into items. */
+    private S3Inputs.Visitor s3Reading(Consumer<InputItem> sink) {
+        return new S3Inputs.Visitor() {
+            @Override
+            public boolean object(S3Location object, String name) {
+                if (InputNames.isArchiveName(name)) {
+                    archives.scan(() -> s3.open(object), name, sink);
+                } else {
+                    sink.accept(s3Document(object, name));
+                }
+                return true;
+            }
+
+            @Override
+            public boolean problem(String name, String reason) {
+                sink.accept(new BadItem(name, reason));
+                return true;
+            }
+        };
     }
 
     private InputItem s3Document(S3Location object, String name) {
