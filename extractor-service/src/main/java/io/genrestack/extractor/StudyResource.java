@@ -200,7 +200,8 @@ public class StudyResource {
                 t.patience(),
                 t.batchSize(),
                 t.stackedMaxEpochs(),
-                t.synthetic());
+                t.synthetic(),
+                t.ablations());
     }
 
     private static Response bad(String message) {
