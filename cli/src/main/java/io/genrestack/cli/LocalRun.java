@@ -42,6 +42,7 @@ public final class LocalRun {
      * @param maxEpochs caps the base models' epochs ({@code --max-epochs}; null: the paper's 100)
      * @param stackedMaxEpochs caps the stacked models' epochs ({@code --stacked-max-epochs}; null: 100)
      * @param shape the synthetic data's shape ({@code --shape})
+     * @param ablations the run's ablations ({@code --ablations}; empty: none; {@code RunConfig.ablations})
      */
     record Options(
             int tracks,
@@ -56,7 +57,45 @@ public final class LocalRun {
             boolean givenSplit,
             String runId,
             int portOffset,
-            Shape shape) {}
+            Shape shape,
+            List<String> ablations) {
+
+        Options {
+            ablations = ablations == null ? List.of() : List.copyOf(ablations);
+        }
+
+        /** Options without ablations. */
+        Options(
+                int tracks,
+                long seed,
+                List<String> data,
+                List<String> groundTruth,
+                Integer maxEpochs,
+                Integer stackedMaxEpochs,
+                Path work,
+                int timeoutMinutes,
+                boolean keep,
+                boolean givenSplit,
+                String runId,
+                int portOffset,
+                Shape shape) {
+            this(
+                    tracks,
+                    seed,
+                    data,
+                    groundTruth,
+                    maxEpochs,
+                    stackedMaxEpochs,
+                    work,
+                    timeoutMinutes,
+                    keep,
+                    givenSplit,
+                    runId,
+                    portOffset,
+                    shape,
+                    List.of());
+        }
+    }
 
     /** Sees each event of the followed run. */
     @FunctionalInterface
@@ -439,6 +478,9 @@ public final class LocalRun {
         }
         if (opts.stackedMaxEpochs() != null) {
             body.put("stackedMaxEpochs", opts.stackedMaxEpochs());
+        }
+        if (!opts.ablations().isEmpty()) {
+            body.put("ablations", opts.ablations());
         }
         return body;
     }

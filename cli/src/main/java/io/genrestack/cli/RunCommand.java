@@ -1,6 +1,7 @@
 package io.genrestack.cli;
 
 import io.genrestack.cli.synth.Shape;
+import io.genrestack.common.model.Ablations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,6 +73,14 @@ final class RunCommand implements Callable<Integer> {
     Integer stackedMaxEpochs;
 
     @Option(
+            names = "--ablations",
+            paramLabel = "A[,A...]",
+            split = ",",
+            description = "stacked models also trained on subsets of the base models' activations, in the report per"
+                    + " source: own, leave-one-out, or sources joined by + (allmusic+discogs) (default: none)")
+    List<String> ablations = new ArrayList<>();
+
+    @Option(
             names = "--data",
             paramLabel = "DIR_OR_ARCHIVE",
             description = "real AcousticBrainz low-level data (a folder or .tar.bz2; repeatable), with --ground-truth")
@@ -125,6 +134,9 @@ final class RunCommand implements Callable<Integer> {
         if (data.isEmpty() != groundTruth.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--data and --ground-truth go together");
         }
+        Ablations.problem(ablations).ifPresent(p -> {
+            throw new ParameterException(spec.commandLine(), "--" + p);
+        });
         return new LocalRun.Options(
                 tracks,
                 seed,
@@ -138,7 +150,8 @@ final class RunCommand implements Callable<Integer> {
                 givenSplit,
                 runId,
                 portOffset,
-                shape);
+                shape,
+                List.copyOf(ablations));
     }
 
     @Override
