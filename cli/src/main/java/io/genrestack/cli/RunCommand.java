@@ -74,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--ablations",
-            paramLabel = "A[,A...]",
+            paramLabel = "A",
             split = ",",
             description = "stacked models also trained on subsets of the base models' activations, in the report per"
                     + " source: own, leave-one-out, or sources joined by + (allmusic+discogs) (default: none)")
