@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Extractor throughput vs a plain Jackson parse of the same 20 000 files (real sample JSONs replicated), in one run,
-# and the extractor's parse-and-flatten pipeline with 1 worker vs T workers (default 2) and their ratio.
-# Usage: bench/extractor/run.sh [N] [T]   (needs ../shared/data; builds the bench module (bench/pom.xml); starts local
-# Kafka for the publishing measurement and stops it again if it started it)
+# Extractor throughput on N files (default 20 000: the real sample JSONs replicated), all in one run: a plain Jackson
+# parse (baseline), a streaming Jackson parse (JsonParser tokens, fast doubles: the limit), the extractor's pipeline
+# with 1 and T workers (default 2) and with T workers + exactly-once publishing to Kafka, the Python peer
+# (bench/extractor/peer.py: json.loads + flatten on T processes), and archive reading (the extractor's InputScanner
+# on a .tar.bz2 of the files vs bzip2 -dc, one core each). Ends with the ratios beside their targets (PASS/BELOW).
+# Usage: bench/extractor/run.sh [N] [T]   (needs ../shared/data, python3, bzip2, tar; builds the bench module
+# (bench/pom.xml); starts local Kafka for the publishing measurement and stops it again if it started it)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -17,5 +20,5 @@ trap '[ "$started" = true ] && scripts/local-infra.sh stop >/dev/null' EXIT
 eval "$(scripts/local-infra.sh env)"
 export GENRESTACK_KAFKA_BOOTSTRAP
 java -Xmx1g -cp "bench/target/bench.jar:$(cat bench/target/classpath.txt)" io.genrestack.bench.ExtractorBench \
-  "$SAMPLES" "$ROOT/.work/bench/extractor-files" "$N" "$T"
+  "$SAMPLES" "$ROOT/.work/bench/extractor-files" "$N" "$T" "$ROOT/bench/extractor/peer.py"
 python3 bench/load.py warn # the load again, after the measurement

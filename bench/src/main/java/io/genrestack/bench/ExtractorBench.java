@@ -1,5 +1,9 @@
 package io.genrestack.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.genrestack.common.Topics;
@@ -18,19 +22,26 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
  * Extractor throughput benchmark: the real sample JSONs replicated to N files (default 20 000), then in one JVM
  * (1) a plain Jackson parse of every file (the baseline), (2) the extractor's per-track path: read, flatten with the
- * paper manifest, build the record, serialise it, and (3) with {@code GENRESTACK_KAFKA_BOOTSTRAP} set, the same plus
- * exactly-once publishing to {@code track-features} on the real broker, and (4) the extractor's path as the service
- * runs it ({@link OrderedPipeline}: a reader thread, parse-and-flatten workers, results in input order to one thread)
- * with one worker and with T (default 2), and their ratio. Prints tracks/s, the ratios to the baseline and the peak
- * heap. Run with {@code bench/extractor/run.sh [N] [T]}.
+ * paper manifest, build the record, serialise it, (3) a streaming Jackson parse of every token with fast doubles on 1
+ * and T threads (the limit), (4) the extractor's path as the service runs it ({@link OrderedPipeline}: a reader
+ * thread, parse-and-flatten workers, results in input order to one thread) with one worker and with T (default 2),
+ * (5) with {@code GENRESTACK_KAFKA_BOOTSTRAP} set, the same with T workers plus exactly-once publishing to
+ * {@code track-features} on the real broker, (6) the Python peer on T processes ({@link PythonPeer}) and (7) archive
+ * reading against {@code bzip2 -dc} ({@link ArchiveBench}). Prints tracks/s, the ratios beside their targets and the
+ * peak heap. Run with {@code bench/extractor/run.sh [N] [T]}.
  */
 public final class ExtractorBench {
     private ExtractorBench() {}
@@ -40,6 +51,7 @@ public final class ExtractorBench {
         Path dir = Path.of(args[1]);
         int n = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        String peerScript = args.length > 4 ? args[4] : "";
         List<Path> files = replicate(samples, dir, n);
         ObjectMapper plain = new ObjectMapper();
         // warm-up on 1000 files
@@ -78,42 +90,56 @@ public final class ExtractorBench {
         System.out.printf(
                 "extractor path (no Kafka)   %8.0f tracks/s  ratio to baseline %.2f  (%d record bytes)%n",
                 extractor, extractor / jackson, bytes);
-        double one = pipelined(files, flattener, 1);
-        double many = pipelined(files, flattener, threads);
+        double limit1 = streamingParse(files, 1);
+        double limit = streamingParse(files, threads);
+        System.out.printf("streaming parse, 1 thread   %8.0f files/s  (JsonParser tokens, fast doubles)%n", limit1);
+        System.out.printf("streaming parse, %d threads  %8.0f files/s  (the limit)%n", threads, limit);
+        double one = pipelined(files, flattener, 1, (mbid, record) -> {});
+        double many = pipelined(files, flattener, threads, (mbid, record) -> {});
         System.out.printf("pipelined, 1 worker         %8.0f tracks/s%n", one);
         System.out.printf(
                 "pipelined, %d workers        %8.0f tracks/s  ratio to 1 worker %.2f  (%d cores)%n",
                 threads, many, many / one, Runtime.getRuntime().availableProcessors());
+        double kafka = Double.NaN;
         String bootstrap = System.getenv("GENRESTACK_KAFKA_BOOTSTRAP");
         if (bootstrap != null) {
-            TopicAdmin.ensureTopics(bootstrap, 3, (short) 1);
-            String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-            t0 = System.nanoTime();
-            try (ExactlyOnceWriter w = ExactlyOnceWriter.open(bootstrap, run, "bench", "all", "publish")) {
-                int i = 0;
-                for (Path f : files) {
-                    float[] v = flattener.flatten(Files.readAllBytes(f));
-                    String mbid = f.getFileName().toString().substring(0, 36);
-                    w.send(
-                            Topics.TRACK_FEATURES,
-                            mbid,
-                            Json.bytes(new TrackFeatures(
-                                    run, mbid, Split.TRAIN, "rg", f.toString(), Map.of("lastfm", List.of(1)), v)));
-                    if (++i % 500 == 0) {
-                        w.checkpoint(ProgressMark.items((long) i));
-                    }
-                }
-                w.finish(ProgressMark.items((long) i));
-            }
-            double kafka = files.size() / ((System.nanoTime() - t0) / 1e9);
+            kafka = publishing(bootstrap, files, flattener, threads);
             System.out.printf(
-                    "extractor path + Kafka EOS  %8.0f tracks/s  ratio to baseline %.2f%n", kafka, kafka / jackson);
+                    "pipelined, %d workers + Kafka EOS %5.0f tracks/s  ratio to baseline %.2f%n",
+                    threads, kafka, kafka / jackson);
             System.out.printf(
                     "full dump (1.77 M tracks) at this rate: %.0f min (target < 60 min, >= 500 tracks/s)%n",
                     1_770_000 / kafka / 60);
         } else {
             System.out.println("(GENRESTACK_KAFKA_BOOTSTRAP not set: Kafka publishing not measured)");
         }
+        double peer = peerScript.isEmpty()
+                ? Double.NaN
+                : PythonPeer.rate(Path.of(peerScript), samples, dir, files, flattener, threads);
+        System.out.printf(
+                "Python peer, %d processes    %8.0f tracks/s  (json.loads + flatten, multiprocessing)%n",
+                threads, peer);
+        ArchiveBench.Result archive = ArchiveBench.measure(dir, files);
+        System.out.printf(
+                "archive read (extractor)    %8.0f tracks/s  %8.0f per CPU-second  (%d entries, %.1f MB out of bzip2,"
+                        + " 1 thread)%n",
+                archive.scannerRate(), archive.scannerCpuRate(), archive.entries(), archive.tarBytes() / 1e6);
+        System.out.printf(
+                "bzip2 -dc of the archive    %8.0f tracks/s  %8.0f per CPU-second  (1 core)%n",
+                archive.bzip2Rate(), archive.bzip2CpuRate());
+        System.out.println();
+        System.out.println("ratio                                         measured  target");
+        target("extractor + EOS vs Python peer (" + threads + " cores)", kafka / peer, 8.0);
+        target("extractor + EOS vs streaming-parse limit", kafka / limit, 0.8);
+        target("extractor " + threads + " workers vs 1 worker", many / one, threads == 2 ? 1.8 : 0.9 * threads);
+        if (many / one > 1.05 * threads) {
+            System.out.println("  (more than " + threads
+                    + " x: outside load shares the cores per thread, not a speed-up;" + " measure on a quiet machine)");
+        }
+        target("archive reading vs bzip2 -dc, per CPU-second", archive.scannerCpuRate() / archive.bzip2CpuRate(), 1.0);
+        System.out.printf(
+                "(archive reading vs bzip2 -dc, wall clock: %.2f; all other ratios are wall clock)%n",
+                archive.scannerRate() / archive.bzip2Rate());
         long peak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
@@ -125,15 +151,83 @@ public final class ExtractorBench {
                 peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
     }
 
+    /** Prints one ratio beside its target, PASS or BELOW (NaN: not measured). */
+    static void target(String what, double ratio, double target) {
+        String verdict = Double.isNaN(ratio) ? "not measured" : ratio >= target ? "PASS" : "BELOW";
+        System.out.printf("%-45s %8.2f  >= %.1f  %s%n", what, ratio, target, verdict);
+    }
+
+    /**
+     * Files/s of the cheapest full parse of the files: Jackson's streaming {@link JsonParser} over every token with
+     * the fast double parser, every number read as a double and every string read, on {@code threads} threads (each
+     * file read whole first, as the extractor does). The limit the extractor's path is measured against.
+     */
+    static double streamingParse(List<Path> files, int threads) throws Exception {
+        JsonFactory factory = JsonFactory.builder()
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                .build();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long t0 = System.nanoTime();
+            List<Future<Double>> parts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                parts.add(pool.submit(() -> {
+                    double sum = 0;
+                    for (int i = first; i < files.size(); i += threads) {
+                        try (JsonParser p = factory.createParser(Files.readAllBytes(files.get(i)))) {
+                            for (JsonToken tok = p.nextToken(); tok != null; tok = p.nextToken()) {
+                                if (tok == JsonToken.VALUE_NUMBER_FLOAT || tok == JsonToken.VALUE_NUMBER_INT) {
+                                    sum += p.getDoubleValue();
+                                } else if (tok == JsonToken.VALUE_STRING) {
+                                    sum += p.getText().length();
+                                }
+                            }
+                        }
+                    }
+                    return sum;
+                }));
+            }
+            double sink = 0;
+            for (Future<Double> f : parts) {
+                sink += f.get();
+            }
+            if (Double.isNaN(sink)) {
+                throw new IllegalStateException("NaN checksum");
+            }
+            return files.size() / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Tracks/s of {@link #pipelined} publishing every record exactly once to the broker, as the service does. */
+    static double publishing(String bootstrap, List<Path> files, Flattener flattener, int threads) {
+        TopicAdmin.ensureTopics(bootstrap, 12, (short) 1); // the services' default partitions
+        String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        long t0 = System.nanoTime();
+        try (ExactlyOnceWriter w = ExactlyOnceWriter.open(bootstrap, run, "bench", "all", "publish")) {
+            long[] i = {0};
+            pipelined(files, flattener, threads, (mbid, record) -> {
+                w.send(Topics.TRACK_FEATURES, mbid, record);
+                if (++i[0] % 500 == 0) {
+                    w.checkpoint(ProgressMark.items(i[0]));
+                }
+            });
+            w.finish(ProgressMark.items(i[0]));
+        }
+        return files.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
     /**
      * Tracks/s of the extractor's path through {@link OrderedPipeline} with {@code threads} workers and the service's
-     * window of 2 × threads: files read in order on the reader thread, flattened and serialised on the workers, the
-     * records' sizes summed in order on this thread.
+     * window of 2 × threads: files read in order on the reader thread, flattened and serialised on the workers, each
+     * record handed to {@code sink} (MBID, record bytes) in input order on this thread.
      */
-    static double pipelined(List<Path> files, Flattener flattener, int threads) {
+    static double pipelined(List<Path> files, Flattener flattener, int threads, BiConsumer<String, byte[]> sink) {
         long[] bytes = {0};
         long t0 = System.nanoTime();
-        OrderedPipeline.<byte[]>run(
+        OrderedPipeline.<Map.Entry<String, byte[]>>run(
                 threads,
                 2 * threads,
                 out -> {
@@ -145,17 +239,22 @@ public final class ExtractorBench {
                             throw new java.io.UncheckedIOException(e);
                         }
                         String mbid = f.getFileName().toString().substring(0, 36);
-                        out.accept(OrderedPipeline.Step.work(() -> Json.bytes(new TrackFeatures(
-                                "bench",
+                        out.accept(OrderedPipeline.Step.work(() -> Map.entry(
                                 mbid,
-                                Split.TRAIN,
-                                "rg",
-                                f.toString(),
-                                Map.of("lastfm", List.of(1, 2)),
-                                flattener.flatten(b)))));
+                                Json.bytes(new TrackFeatures(
+                                        "bench",
+                                        mbid,
+                                        Split.TRAIN,
+                                        "rg",
+                                        f.toString(),
+                                        Map.of("lastfm", List.of(1, 2)),
+                                        flattener.flatten(b))))));
                     }
                 },
-                record -> bytes[0] += record.length);
+                record -> {
+                    bytes[0] += record.getValue().length;
+                    sink.accept(record.getKey(), record.getValue());
+                });
         if (bytes[0] == 0) {
             throw new IllegalStateException("no records");
         }

@@ -42,6 +42,7 @@ public final class LocalRun {
      * @param maxEpochs caps the base models' epochs ({@code --max-epochs}; null: the paper's 100)
      * @param stackedMaxEpochs caps the stacked models' epochs ({@code --stacked-max-epochs}; null: 100)
      * @param shape the synthetic data's shape ({@code --shape})
+     * @param preset the feature preset of the run ({@code --preset}; null: the extractor's default, {@code paper})
      * @param ablations the run's ablations ({@code --ablations}; empty: none; {@code RunConfig.ablations})
      */
     record Options(
@@ -58,6 +59,7 @@ public final class LocalRun {
             String runId,
             int portOffset,
             Shape shape,
+            String preset,
             List<String> ablations) {
 
         Options {
@@ -65,6 +67,40 @@ public final class LocalRun {
         }
 
         /** Options without ablations. */
+        Options(
+                int tracks,
+                long seed,
+                List<String> data,
+                List<String> groundTruth,
+                Integer maxEpochs,
+                Integer stackedMaxEpochs,
+                Path work,
+                int timeoutMinutes,
+                boolean keep,
+                boolean givenSplit,
+                String runId,
+                int portOffset,
+                Shape shape,
+                String preset) {
+            this(
+                    tracks,
+                    seed,
+                    data,
+                    groundTruth,
+                    maxEpochs,
+                    stackedMaxEpochs,
+                    work,
+                    timeoutMinutes,
+                    keep,
+                    givenSplit,
+                    runId,
+                    portOffset,
+                    shape,
+                    preset,
+                    List.of());
+        }
+
+        /** Options with the default feature preset and no ablations. */
         Options(
                 int tracks,
                 long seed,
@@ -93,6 +129,7 @@ public final class LocalRun {
                     runId,
                     portOffset,
                     shape,
+                    null,
                     List.of());
         }
     }
@@ -271,9 +308,17 @@ public final class LocalRun {
      * returns the evaluator's study tables (Markdown).
      */
     String executeStudy(String studyId, List<Long> seeds, String vary) throws Exception {
+        return executeStudy(studyId, seeds, List.of(), vary);
+    }
+
+    /**
+     * A study over seeds and/or feature presets ({@code genrestack study --seeds ... --presets ...}; either list may
+     * be empty, not both): as {@link #executeStudy(String, List, String)}.
+     */
+    String executeStudy(String studyId, List<Long> seeds, List<String> presets, String vary) throws Exception {
         long t0 = System.nanoTime();
         Inputs in = setUp();
-        StudySubmitted s = submitStudy(studyId, in.inputs(), in.groundTruth(), seeds, vary);
+        StudySubmitted s = submitStudy(studyId, in.inputs(), in.groundTruth(), seeds, presets, vary);
         for (String run : s.runIds()) {
             follow(run, s.offset(), e -> {});
         }
@@ -283,8 +328,11 @@ public final class LocalRun {
                     "evaluator", "study report not available (HTTP " + md.statusCode() + "): " + md.body());
         }
         RunLog.log(
-                "study finished in %.1f min; report: studies/%s/report.json in bucket genrestack, and %s",
-                (System.nanoTime() - t0) / 6e10, studyId, http.url("evaluator", "/studies/" + studyId));
+                "study finished in %.1f min; report: studies/%s/report.json in bucket genrestack, %s and the page %s",
+                (System.nanoTime() - t0) / 6e10,
+                studyId,
+                http.url("evaluator", "/studies/" + studyId),
+                http.url("evaluator", "/studies/" + studyId + "/report.html"));
         return md.body();
     }
 
@@ -447,13 +495,29 @@ public final class LocalRun {
      */
     StudySubmitted submitStudy(String studyId, List<String> inputs, List<String> gt, List<Long> seeds, String vary)
             throws Exception {
+        return submitStudy(studyId, inputs, gt, seeds, List.of(), vary);
+    }
+
+    /**
+     * Posts a study over {@code seeds} (with {@code vary}) and/or {@code presets} (either may be empty): one run per
+     * preset and seed; without seeds every run has {@code --seed}.
+     */
+    StudySubmitted submitStudy(
+            String studyId, List<String> inputs, List<String> gt, List<Long> seeds, List<String> presets, String vary)
+            throws Exception {
         Map<String, Object> body = runRequest(inputs, gt);
-        if ("both".equals(vary)) {
+        if ("both".equals(vary) && !seeds.isEmpty()) {
             body.remove("seed");
         }
         body.put("studyId", studyId);
-        body.put("seeds", seeds);
-        body.put("vary", vary);
+        if (!seeds.isEmpty()) {
+            body.put("seeds", seeds);
+            body.put("vary", vary);
+        }
+        if (!presets.isEmpty()) {
+            body.remove("preset");
+            body.put("presets", presets);
+        }
         long offset = follower().end();
         HttpResponse<String> r = http.post("extractor", "/studies", Json.MAPPER.writeValueAsString(body));
         if (r.statusCode() != 202) {
@@ -461,7 +525,13 @@ public final class LocalRun {
         }
         List<String> runs = new ArrayList<>();
         Json.MAPPER.readTree(r.body()).path("runIds").forEach(n -> runs.add(n.asText()));
-        RunLog.log("study %s submitted (vary %s, seeds %s): runs %s", studyId, vary, seeds, runs);
+        RunLog.log(
+                "study %s submitted (presets %s, seeds %s, vary %s): runs %s",
+                studyId,
+                presets.isEmpty() ? "-" : presets,
+                seeds.isEmpty() ? "-" : seeds,
+                seeds.isEmpty() ? "-" : vary,
+                runs);
         return new StudySubmitted(offset, runs);
     }
 
@@ -473,6 +543,9 @@ public final class LocalRun {
         body.put("seed", opts.seed());
         body.put("givenSplit", opts.givenSplit());
         body.put("synthetic", opts.data().isEmpty()); // generated by this command: not comparable to the paper
+        if (opts.preset() != null) {
+            body.put("preset", opts.preset());
+        }
         if (opts.maxEpochs() != null) {
             body.put("maxEpochs", opts.maxEpochs());
         }

@@ -1,6 +1,7 @@
 package io.genrestack.cli;
 
 import io.genrestack.cli.synth.Shape;
+import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.model.Ablations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -95,6 +96,31 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--given-split", description = "use the ground truth's train/validation split")
     boolean givenSplit;
 
+    @Option(
+            names = "--preset",
+            paramLabel = "paper|full|common-layout",
+            completionCandidates = Presets.class,
+            description = "feature preset of the run: paper (2669 inputs), full (2675) or common-layout (2669);"
+                    + " docs/features.md (default: paper)")
+    String preset;
+
+    /** The feature presets, for completion and help ({@code FeatureManifest.PRESETS}). */
+    static final class Presets implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return FeatureManifest.PRESETS.iterator();
+        }
+    }
+
+    /** {@code value}, or a usage error naming the presets when it is not one of them. */
+    static String preset(CommandLine cl, String option, String value) {
+        if (value != null && !FeatureManifest.PRESETS.contains(value)) {
+            throw new ParameterException(
+                    cl, option + " must be one of " + String.join(", ", FeatureManifest.PRESETS) + ": '" + value + "'");
+        }
+        return value;
+    }
+
     @Option(names = "--run-id", paramLabel = "ID", description = "the run's id (default: local-<yyyyMMdd-HHmmss>)")
     String runId;
 
@@ -151,6 +177,7 @@ final class RunCommand implements Callable<Integer> {
                 runId,
                 portOffset,
                 shape,
+                preset(spec.commandLine(), "--preset", preset),
                 List.copyOf(ablations));
     }
 

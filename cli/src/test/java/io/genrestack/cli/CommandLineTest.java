@@ -122,6 +122,7 @@ class CommandLineTest {
     void studyHelpAndUsageErrors() {
         String help = cli("study", "--help").out().replaceAll("\\s+", " ");
         assertTrue(help.contains("--seeds") && help.contains("--vary") && help.contains("--study-id"), help);
+        assertTrue(help.contains("--presets") && help.contains("ID-<preset>-s<seed>"), help);
         assertTrue(help.contains("--stacked-max-epochs") && help.contains("genrestack run --help"), help);
         for (String[] args : List.of(
                 new String[] {"study"},
@@ -131,11 +132,26 @@ class CommandLineTest {
                 new String[] {"study", "--seeds", "1,2", "--vary", "split"},
                 new String[] {"study", "--seeds", "1,2", "--no-such-option"},
                 new String[] {"study", "--seeds", "1,2", "--tracks", "many"},
-                new String[] {"study", "--seeds", "1,2", "--run-id", "r"})) {
+                new String[] {"study", "--seeds", "1,2", "--run-id", "r"},
+                new String[] {"study", "--presets", "paper"},
+                new String[] {"study", "--presets", "paper,paper"},
+                new String[] {"study", "--presets", "paper,nope"},
+                new String[] {"study", "--presets", "paper,full", "--preset", "full"},
+                new String[] {"study", "--presets", "paper,full", "--seeds", "3"},
+                new String[] {"study", "--seeds", "1,2", "--preset", "nope"})) {
             Result r = cli(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().contains("--help"), String.join(" ", args) + ": " + r.err());
         }
+        Result neither = cli("study");
+        assertTrue(neither.err().contains("a study varies --seeds or --presets"), neither.err());
+        Result unknown = cli("study", "--presets", "paper,nope");
+        assertTrue(
+                unknown.err().contains("--presets must be one of paper, full, common-layout: 'nope'"), unknown.err());
+        Result both = cli("study", "--presets", "paper,full", "--preset", "full");
+        assertTrue(both.err().contains("leave --preset out"), both.err());
+        Result one = cli("study", "--presets", "full");
+        assertTrue(one.err().contains("--presets needs 2 or more distinct presets"), one.err());
     }
 
     /**
@@ -224,6 +240,9 @@ class CommandLineTest {
         Result missing = cli("run", "--seed");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("Missing required parameter for option '--seed'"), missing.err());
+        Result preset = cli("run", "--preset", "nope");
+        assertEquals(2, preset.code());
+        assertTrue(preset.err().contains("--preset must be one of paper, full, common-layout: 'nope'"), preset.err());
         Result data = cli("run", "--data", "/nowhere");
         assertEquals(2, data.code());
         assertTrue(data.err().contains("--data and --ground-truth go together"), data.err());

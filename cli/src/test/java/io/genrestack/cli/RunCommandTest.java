@@ -55,7 +55,8 @@ class RunCommandTest {
                         true,
                         "my-run",
                         20,
-                        Shape.REAL),
+                        Shape.REAL,
+                        "common-layout"),
                 parse(
                         "--tracks",
                         "500",
@@ -84,7 +85,9 @@ class RunCommandTest {
                         "--port-offset",
                         "20",
                         "--shape",
-                        "real"));
+                        "real",
+                        "--preset",
+                        "common-layout"));
     }
 
     @Test

@@ -27,10 +27,11 @@ import static io.genrestack.evaluator.Text.xml;
  * bootstrap intervals (one row per run), and per source the training curves of every run's base and stacked model.
  * Rendered as a self-contained HTML page (no script, figures inline) or as Markdown (what {@code ./genrestack
  * compare} prints). Element ids: {@code compare-config}, {@code compare-auc-<s>}, {@code compare-training-<s>}, the
- * figures {@code curves-<run>-<s>-<base|stacked>}; a configuration row that differs has {@code class="differs"}.
+ * figures {@code curves-<run>-<s>-<base|stacked>}; a configuration row that differs has {@code class="differs"};
+ * {@code compare-studies} links the studies the runs belong to.
  */
 final class ComparePage {
-    private static final String CSS = """
+    static final String CSS = """
             body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1400px;
             padding:0 1rem;color:#1d1d1f;line-height:1.45}
             h1{font-size:1.6rem;margin-bottom:.2rem}\
@@ -105,7 +106,8 @@ final class ComparePage {
         return new ArrayList<>(all);
     }
 
-    static String html(List<EvaluationReport> runs) {
+    /** The page, linking the studies ({@code studies/<id>/report.html}) the runs belong to. */
+    static String html(List<EvaluationReport> runs, List<String> studies) {
         StringBuilder b = new StringBuilder(64 * 1024);
         String ids =
                 String.join(", ", runs.stream().map(EvaluationReport::runId).toList());
@@ -128,6 +130,18 @@ final class ComparePage {
                     .append("</code></a>");
         }
         b.append("</p>\n");
+        if (!studies.isEmpty()) {
+            b.append("<p class=\"meta\" id=\"compare-studies\">Part of study ");
+            for (int i = 0; i < studies.size(); i++) {
+                b.append(i == 0 ? "" : ", ")
+                        .append("<a href=\"studies/")
+                        .append(xml(studies.get(i)))
+                        .append("/report.html\"><code>")
+                        .append(xml(studies.get(i)))
+                        .append("</code></a>");
+            }
+            b.append(" (its statistics over the seeds).</p>\n");
+        }
 
         List<String> differs = differences(runs);
         b.append("<h2>Configuration</h2>\n<p id=\"compare-differences\">")

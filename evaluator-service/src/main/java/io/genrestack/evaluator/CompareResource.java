@@ -1,6 +1,8 @@
 package io.genrestack.evaluator;
 
 import io.genrestack.common.Roles;
+import io.genrestack.common.features.FeatureManifest;
+import io.genrestack.common.model.Study;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.common.storage.StorageException;
@@ -25,14 +27,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code GET /compare?runs=a,b,...}: two or more runs side by side ({@link ComparePage}) from their report.json
  * files: the configuration and where it differs, per source the AUC tables with the bootstrap intervals, and the
  * training curves. HTML by default; {@code Accept: text/markdown} gives the tables as Markdown (what
- * {@code ./genrestack compare} prints). Role {@code reader}. Errors are the JSON {@link ReportResource.ApiError}:
+ * {@code ./genrestack compare} prints); the page links the studies the runs belong to ({@link #studiesOf}). Role
+ * {@code reader}. Errors are the JSON {@link ReportResource.ApiError}:
  * 400 for fewer than 2 or more than {@value #MAX_RUNS} runs or a malformed id, 404 for a run without a report
  * (naming it), 503 when object storage cannot be reached.
  */
@@ -130,9 +135,44 @@ public class CompareResource {
                     .type(MARKDOWN + "; charset=utf-8")
                     .build();
         }
-        return Response.ok(ComparePage.html(reports))
+        List<String> studies;
+        try {
+            studies = studiesOf(ids);
+        } catch (StorageException e) {
+            LOG.warnf("object storage unavailable: %s", e.getMessage());
+            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
+        }
+        return Response.ok(ComparePage.html(reports, studies))
                 .type(MediaType.TEXT_HTML + "; charset=utf-8")
                 .build();
+    }
+
+    /**
+     * The studies some of these runs belong to, for the page's links: the study ids the runs' names allow
+     * ({@link Study#candidateStudyIds}) whose study.json lists the run.
+     */
+    List<String> studiesOf(List<String> runIds) {
+        Set<String> out = new LinkedHashSet<>();
+        Set<String> looked = new LinkedHashSet<>();
+        for (String run : runIds) {
+            for (String candidate : Study.candidateStudyIds(run, FeatureManifest.PRESETS)) {
+                if (out.contains(candidate)
+                        || !StudyResource.STUDY_ID.matcher(candidate).matches()
+                        || !looked.add(candidate + "/" + run)) {
+                    continue;
+                }
+                Optional<Study> study;
+                try {
+                    study = infra.store().getJsonIfExists(RunPaths.studyJson(candidate), Study.class);
+                } catch (IllegalArgumentException e) {
+                    continue; // an unreadable study.json links nothing
+                }
+                if (study.isPresent() && study.get().runIds().contains(run)) {
+                    out.add(candidate);
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     /** Markdown only when asked for and HTML is not. */

@@ -71,6 +71,8 @@ public class ReportResource {
     public static final String COMPLETE = "complete";
     public static final String FAILED = "failed";
     public static final String PENDING = "pending";
+    /** A prediction run whose submission files are written ({@code predictions/summary.json}); it has no report. */
+    public static final String PREDICTED = "predicted";
 
     @Inject
     Infrastructure infra;
@@ -82,7 +84,8 @@ public class ReportResource {
      * One run in {@code GET /runs}.
      *
      * @param status {@code complete} (report.json present), {@code failed} (the last evaluation failed, no report)
-     *        or {@code pending} (no report yet)
+     *        {@code predicted} (a prediction run, {@code POST /predictions}: its submission files are written; such
+     *        runs have no report) or {@code pending} (no report yet)
      * @param created when the run's folder got its first object (null if unknown)
      * @param reportTime when the report was generated (null without report)
      * @param macroAuc per source: base and stacked macro ROC-AUC (empty without report)
@@ -93,7 +96,7 @@ public class ReportResource {
     public record RunSummary(
             String runId,
 
-            @Schema(enumeration = {COMPLETE, FAILED, PENDING})
+            @Schema(enumeration = {COMPLETE, FAILED, PREDICTED, PENDING})
             String status,
 
             Instant created,
@@ -429,6 +432,14 @@ public class ReportResource {
             links.put("html", "/runs/" + id + "/report.html");
             links.put("markdown", "/runs/" + id + "/report.md");
             return new RunSummary(id, COMPLETE, created, report.get().generatedAt(), auc, message, links);
+        }
+        if (failure.isEmpty() && infra.store().exists(RunPaths.predictionSummary(id))) {
+            links.put(
+                    "summary",
+                    "/runs/" + id + "/objects/"
+                            + RunPaths.predictionSummary(id)
+                                    .substring(RunPaths.run(id).length()));
+            return new RunSummary(id, PREDICTED, created, null, Map.of(), null, links);
         }
         return new RunSummary(id, failure.isPresent() ? FAILED : PENDING, created, null, Map.of(), message, links);
     }

@@ -17,6 +17,7 @@ public final class RocSvg {
     private static final int LEFT = 58;
     private static final int TOP = 40;
     private static final int SIZE = 380;
+    private static final String GRID = " stroke=\"#e6e6e6\"";
 
     private RocSvg() {}
 
@@ -27,106 +28,36 @@ public final class RocSvg {
      */
     public static String render(String id, String title, List<RocCurves.Curve> curves) {
         StringBuilder b = new StringBuilder(16_384);
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"roc\" id=\"")
-                .append(Text.xml(id))
-                .append("\" width=\"")
-                .append(WIDTH)
-                .append("\" height=\"")
-                .append(HEIGHT)
-                .append("\" viewBox=\"0 0 ")
-                .append(WIDTH)
-                .append(' ')
-                .append(HEIGHT)
-                .append("\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        b.append("<title>").append(Text.xml(title)).append("</title>\n");
-        b.append("<rect x=\"0\" y=\"0\" width=\"")
-                .append(WIDTH)
-                .append("\" height=\"")
-                .append(HEIGHT)
-                .append("\" fill=\"#ffffff\"/>\n");
-        b.append("<text x=\"")
-                .append(LEFT + SIZE / 2)
-                .append("\" y=\"22\" text-anchor=\"middle\" font-size=\"14\"" + " font-weight=\"bold\">")
-                .append(Text.xml(title))
-                .append("</text>\n");
+        Svg.open(b, "roc", id, WIDTH, HEIGHT).append(">\n");
+        Svg.header(b, title, WIDTH, HEIGHT, LEFT + SIZE / 2, 22);
         // grid and ticks
         for (int i = 0; i <= 5; i++) {
             double v = i / 5.0;
             String x = fmt(px(v));
             String y = fmt(py(v));
-            b.append("<line x1=\"")
-                    .append(x)
-                    .append("\" y1=\"")
-                    .append(TOP)
-                    .append("\" x2=\"")
-                    .append(x)
-                    .append("\" y2=\"")
-                    .append(TOP + SIZE)
-                    .append("\" stroke=\"#e6e6e6\"/>\n");
-            b.append("<line x1=\"")
-                    .append(LEFT)
-                    .append("\" y1=\"")
-                    .append(y)
-                    .append("\" x2=\"")
-                    .append(LEFT + SIZE)
-                    .append("\" y2=\"")
-                    .append(y)
-                    .append("\" stroke=\"#e6e6e6\"/>\n");
+            Svg.line(b, x, TOP, x, TOP + SIZE, GRID);
+            Svg.line(b, LEFT, y, LEFT + SIZE, y, GRID);
             String label = String.format(Locale.ROOT, "%.1f", v);
-            b.append("<text x=\"")
-                    .append(x)
-                    .append("\" y=\"")
-                    .append(TOP + SIZE + 16)
-                    .append("\" text-anchor=\"middle\">")
-                    .append(label)
-                    .append("</text>\n");
-            b.append("<text x=\"")
-                    .append(LEFT - 6)
-                    .append("\" y=\"")
-                    .append(fmt(py(v) + 4))
-                    .append("\" text-anchor=\"end\">")
-                    .append(label)
-                    .append("</text>\n");
+            Svg.text(b, x, TOP + SIZE + 16, " text-anchor=\"middle\"", label);
+            Svg.text(b, LEFT - 6, fmt(py(v) + 4), " text-anchor=\"end\"", label);
         }
-        b.append("<rect x=\"")
-                .append(LEFT)
-                .append("\" y=\"")
-                .append(TOP)
-                .append("\" width=\"")
-                .append(SIZE)
-                .append("\" height=\"")
-                .append(SIZE)
-                .append("\" fill=\"none\" stroke=\"#333333\"/>\n");
-        b.append("<line x1=\"")
-                .append(fmt(px(0)))
-                .append("\" y1=\"")
-                .append(fmt(py(0)))
-                .append("\" x2=\"")
-                .append(fmt(px(1)))
-                .append("\" y2=\"")
-                .append(fmt(py(1)))
-                .append("\" stroke=\"#999999\" stroke-dasharray=\"4 4\"/>\n");
-        b.append("<text x=\"")
-                .append(LEFT + SIZE / 2)
-                .append("\" y=\"")
-                .append(TOP + SIZE + 34)
-                .append("\" text-anchor=\"middle\">false positive rate</text>\n");
-        b.append("<text transform=\"translate(16 ")
-                .append(TOP + SIZE / 2)
-                .append(") rotate(-90)\" text-anchor=\"middle\">true positive rate</text>\n");
+        Svg.rect(b, LEFT, TOP, SIZE, SIZE, " fill=\"none\" stroke=\"#333333\"");
+        Svg.line(b, px(0), py(0), px(1), py(1), " stroke=\"#999999\" stroke-dasharray=\"4 4\"");
+        Svg.text(b, LEFT + SIZE / 2, TOP + SIZE + 34, " text-anchor=\"middle\"", "false positive rate");
+        Svg.rotatedText(b, 16, TOP + SIZE / 2, -90, "", "true positive rate");
         // curves
         int drawn = 0;
         int count = (int) curves.stream().filter(c -> c != null).count();
         int legendY = TOP + SIZE - 10 - 16 * count;
         StringBuilder legend = new StringBuilder();
         if (count > 0) { // drawn after the curves, over them
-            legend.append("<rect class=\"legend\" x=\"")
-                    .append(LEFT + SIZE - 212)
-                    .append("\" y=\"")
-                    .append(legendY - 2)
-                    .append("\" width=\"206\" height=\"")
-                    .append(16 * count + 8)
-                    .append("\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n");
+            Svg.rect(
+                    legend,
+                    LEFT + SIZE - 212,
+                    legendY - 2,
+                    206,
+                    16 * count + 8,
+                    " class=\"legend\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"");
         }
         for (int i = 0; i < curves.size(); i++) {
             RocCurves.Curve c = curves.get(i);
@@ -147,37 +78,29 @@ public final class RocSvg {
             }
             b.append("\"><title>").append(Text.xml(c.name())).append("</title></polyline>\n");
             int ly = legendY + 16 * drawn + 12;
-            legend.append("<line x1=\"")
-                    .append(LEFT + SIZE - 206)
-                    .append("\" y1=\"")
-                    .append(ly - 4)
-                    .append("\" x2=\"")
-                    .append(LEFT + SIZE - 186)
-                    .append("\" y2=\"")
-                    .append(ly - 4)
-                    .append("\" stroke=\"")
-                    .append(colour)
-                    .append("\" stroke-width=\"")
-                    .append(drawn == 0 ? "2.5" : "1.4")
-                    .append("\"/>\n");
-            legend.append("<text x=\"")
-                    .append(LEFT + SIZE - 182)
-                    .append("\" y=\"")
-                    .append(ly)
-                    .append("\">")
-                    .append(Text.xml(Text.shorten(c.name(), 22)))
-                    .append(" (")
-                    .append(Text.num(c.auc(), 3))
-                    .append(")</text>\n");
+            Svg.line(
+                    legend,
+                    LEFT + SIZE - 206,
+                    ly - 4,
+                    LEFT + SIZE - 186,
+                    ly - 4,
+                    " stroke=\"" + colour + "\" stroke-width=\"" + (drawn == 0 ? "2.5" : "1.4") + "\"");
+            Svg.text(
+                    legend,
+                    LEFT + SIZE - 182,
+                    ly,
+                    "",
+                    Text.xml(Text.shorten(c.name(), 22)) + " (" + Text.num(c.auc(), 3) + ")");
             drawn++;
         }
         b.append(legend);
         if (drawn == 0) {
-            b.append("<text x=\"")
-                    .append(LEFT + SIZE / 2)
-                    .append("\" y=\"")
-                    .append(TOP + SIZE / 2)
-                    .append("\" text-anchor=\"middle\">no label with both classes in validation</text>\n");
+            Svg.text(
+                    b,
+                    LEFT + SIZE / 2,
+                    TOP + SIZE / 2,
+                    " text-anchor=\"middle\"",
+                    "no label with both classes in validation");
         }
         b.append("</svg>\n");
         return b.toString();
@@ -192,6 +115,6 @@ public final class RocSvg {
     }
 
     private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+        return Svg.fmt(v);
     }
 }

@@ -9,9 +9,11 @@ import io.genrestack.platform.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -32,12 +34,14 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /studies/{id}}: the statistics of a study ({@link StudyReport}) from its runs' report.json files, once
  * every run has one; then also stored as {@code studies/<id>/report.json} (and served from there afterwards).
- * {@code /studies/{id}/report.md} gives the same tables as Markdown. 404 for an unknown study, 409 with the
+ * {@code /studies/{id}/report.md} gives the same tables as Markdown, {@code /studies/{id}/report.html} (and
+ * {@code /studies/{id}} for a request that accepts text/html and not JSON, as a browser's) as a page
+ * ({@link StudyPage}). 404 for an unknown study, 409 with the
  * {@code pending} runs while some have no report yet, 503 when object storage cannot be reached. Role
  * {@code reader}.
  */
 @Path("/studies")
-@Tag(name = "studies", description = "statistics of a study's runs over their seeds")
+@Tag(name = "studies", description = "statistics of a study's runs over their seeds and presets")
 @RolesAllowed(Roles.READER)
 public class StudyResource {
     private static final Logger LOG = Logger.getLogger(StudyResource.class);
@@ -61,19 +65,21 @@ public class StudyResource {
 
     @GET
     @Path("{id}")
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     @Operation(
             summary = "A study's statistics",
             description = "Per source and model the mean, sample standard deviation, min and max of the macro"
-                    + " ROC-AUC over the study's runs, and per run its bootstrap intervals and paired stacked − base"
-                    + " comparison (from the runs' reports); stored as studies/<id>/report.json once complete.")
+                    + " ROC-AUC over the study's runs (in a study that varies the feature preset: per preset over"
+                    + " its seeds, in groups), and per run its bootstrap intervals and paired stacked − base"
+                    + " comparison (from the runs' reports); stored as studies/<id>/report.json once complete."
+                    + " A request that accepts text/html and not application/json (a browser) gets the study page.")
     @APIResponse(
             responseCode = "200",
-            description = "the study report",
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = StudyReport.class)))
+            description = "the study report (application/json), or its page (text/html)",
+            content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StudyReport.class)),
+                @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING))
+            })
     @APIResponse(
             responseCode = "400",
             description = "malformed study id",
@@ -100,8 +106,65 @@ public class StudyResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ReportResource.ApiError.class)))
-    public Response report(@Parameter(description = ID_DOC) @PathParam("id") String id) {
-        return answer(id, false);
+    public Response report(
+            @Parameter(description = ID_DOC) @PathParam("id") String id,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        return answer(id, htmlWanted(accept) ? Format.HTML_AT_ID : Format.JSON);
+    }
+
+    @GET
+    @Path("{id}/report.html")
+    @Produces({MediaType.TEXT_HTML, MediaType.APPLICATION_JSON})
+    @Operation(
+            summary = "A study's page (HTML)",
+            description = "The study report's tables as a page: what varied, links to every run's report and to"
+                    + " the comparison of its runs, the statistics over the seeds (per preset in a preset study)"
+                    + " and every run's intervals.")
+    @APIResponse(
+            responseCode = "200",
+            description = "the study page",
+            content = @Content(mediaType = MediaType.TEXT_HTML, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(
+            responseCode = "400",
+            description = "malformed study id",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReportResource.ApiError.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "unknown study",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReportResource.ApiError.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "some runs have no report yet: the pending ones are listed",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Pending.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "object storage cannot be reached",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReportResource.ApiError.class)))
+    public Response html(@Parameter(description = ID_DOC) @PathParam("id") String id) {
+        return answer(id, Format.HTML);
+    }
+
+    /** The page only when asked for and JSON is not (a browser's Accept); curl's and clients' get JSON. */
+    static boolean htmlWanted(String accept) {
+        return accept != null && accept.contains(MediaType.TEXT_HTML) && !accept.contains(MediaType.APPLICATION_JSON);
+    }
+
+    /** What {@link #answer} renders; the page's relative path to the service root differs by where it is. */
+    private enum Format {
+        JSON,
+        MARKDOWN,
+        HTML_AT_ID,
+        HTML
     }
 
     @GET
@@ -139,12 +202,12 @@ public class StudyResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ReportResource.ApiError.class)))
     public Response markdown(@Parameter(description = ID_DOC) @PathParam("id") String id) {
-        return answer(id, true);
+        return answer(id, Format.MARKDOWN);
     }
 
     static final String MARKDOWN = "text/markdown";
 
-    private Response answer(String id, boolean markdown) {
+    private Response answer(String id, Format format) {
         if (id == null || !STUDY_ID.matcher(id).matches()) {
             return error(Response.Status.BAD_REQUEST, "malformed study id (expected " + STUDY_ID.pattern() + ")");
         }
@@ -194,9 +257,14 @@ public class StudyResource {
                 infra.store().putJson(RunPaths.studyReport(id), report);
                 LOG.infof("[%s] study report written: %d runs", id, reports.size());
             }
-            if (markdown) {
+            if (format == Format.MARKDOWN) {
                 return Response.ok(report.markdown())
                         .type(MARKDOWN + "; charset=utf-8")
+                        .build();
+            }
+            if (format == Format.HTML || format == Format.HTML_AT_ID) {
+                return Response.ok(StudyPage.html(report, format == Format.HTML ? "../../" : "../"))
+                        .type(MediaType.TEXT_HTML + "; charset=utf-8")
                         .build();
             }
             return Response.ok(report, MediaType.APPLICATION_JSON).build();

@@ -38,17 +38,7 @@ final class TrainingSvg {
     static String render(String id, String title, TrainingCurve curve) {
         List<TrainingCurve.Point> pts = curve == null ? List.of() : curve.history();
         StringBuilder b = new StringBuilder(8_192);
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"training\" id=\"")
-                .append(Text.xml(id))
-                .append("\" width=\"")
-                .append(WIDTH)
-                .append("\" height=\"")
-                .append(HEIGHT)
-                .append("\" viewBox=\"0 0 ")
-                .append(WIDTH)
-                .append(' ')
-                .append(HEIGHT)
-                .append("\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\"");
+        Svg.open(b, "training", id, WIDTH, HEIGHT);
         if (curve != null) {
             b.append(" data-epochs=\"")
                     .append(pts.size())
@@ -56,32 +46,16 @@ final class TrainingSvg {
                     .append(curve.bestEpoch());
             b.append('"');
         }
-        b.append(">\n<title>").append(Text.xml(title)).append("</title>\n");
-        b.append("<rect x=\"0\" y=\"0\" width=\"")
-                .append(WIDTH)
-                .append("\" height=\"")
-                .append(HEIGHT)
-                .append("\" fill=\"#ffffff\"/>\n");
-        b.append("<text x=\"")
-                .append(LEFT + PLOT_W / 2)
-                .append("\" y=\"20\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">")
-                .append(Text.xml(title))
-                .append("</text>\n");
-        b.append("<rect x=\"")
-                .append(LEFT)
-                .append("\" y=\"")
-                .append(TOP)
-                .append("\" width=\"")
-                .append(PLOT_W)
-                .append("\" height=\"")
-                .append(PLOT_H)
-                .append("\" fill=\"none\" stroke=\"#333333\"/>\n");
+        b.append(">\n");
+        Svg.header(b, title, WIDTH, HEIGHT, LEFT + PLOT_W / 2, 20);
+        Svg.rect(b, LEFT, TOP, PLOT_W, PLOT_H, " fill=\"none\" stroke=\"#333333\"");
         if (pts.isEmpty()) {
-            b.append("<text x=\"")
-                    .append(LEFT + PLOT_W / 2)
-                    .append("\" y=\"")
-                    .append(TOP + PLOT_H / 2)
-                    .append("\" text-anchor=\"middle\">no training history in the model's provenance</text>\n");
+            Svg.text(
+                    b,
+                    LEFT + PLOT_W / 2,
+                    TOP + PLOT_H / 2,
+                    " text-anchor=\"middle\"",
+                    "no training history in the model's provenance");
             return b.append("</svg>\n").toString();
         }
         int first = pts.get(0).epoch();
@@ -101,52 +75,27 @@ final class TrainingSvg {
         for (int i = 0; i <= 4; i++) {
             double f = i / 4.0;
             String y = fmt(TOP + PLOT_H - f * PLOT_H);
-            b.append("<line x1=\"")
-                    .append(LEFT)
-                    .append("\" y1=\"")
-                    .append(y)
-                    .append("\" x2=\"")
-                    .append(LEFT + PLOT_W)
-                    .append("\" y2=\"")
-                    .append(y)
-                    .append("\" stroke=\"#e6e6e6\"/>\n");
-            b.append("<text x=\"")
-                    .append(LEFT - 6)
-                    .append("\" y=\"")
-                    .append(fmt(TOP + PLOT_H - f * PLOT_H + 4))
-                    .append("\" text-anchor=\"end\" fill=\"#1f77b4\">")
-                    .append(String.format(Locale.ROOT, lossTop < 0.1 ? "%.3f" : "%.2f", f * lossTop))
-                    .append("</text>\n");
-            b.append("<text x=\"")
-                    .append(LEFT + PLOT_W + 6)
-                    .append("\" y=\"")
-                    .append(fmt(TOP + PLOT_H - f * PLOT_H + 4))
-                    .append("\" fill=\"#d62728\">")
-                    .append(String.format(Locale.ROOT, "%.2f", aucLow + f * (1 - aucLow)))
-                    .append("</text>\n");
+            Svg.line(b, LEFT, y, LEFT + PLOT_W, y, " stroke=\"#e6e6e6\"");
+            double ty = TOP + PLOT_H - f * PLOT_H + 4;
+            Svg.text(
+                    b,
+                    LEFT - 6,
+                    ty,
+                    " text-anchor=\"end\" fill=\"#1f77b4\"",
+                    String.format(Locale.ROOT, lossTop < 0.1 ? "%.3f" : "%.2f", f * lossTop));
+            Svg.text(
+                    b,
+                    LEFT + PLOT_W + 6,
+                    ty,
+                    " fill=\"#d62728\"",
+                    String.format(Locale.ROOT, "%.2f", aucLow + f * (1 - aucLow)));
         }
         for (int e : ticks(first, last)) {
-            b.append("<text x=\"")
-                    .append(fmt(px(e, first, last)))
-                    .append("\" y=\"")
-                    .append(TOP + PLOT_H + 16)
-                    .append("\" text-anchor=\"middle\">")
-                    .append(e)
-                    .append("</text>\n");
+            Svg.text(b, px(e, first, last), TOP + PLOT_H + 16, " text-anchor=\"middle\"", String.valueOf(e));
         }
-        b.append("<text x=\"")
-                .append(LEFT + PLOT_W / 2)
-                .append("\" y=\"")
-                .append(TOP + PLOT_H + 34)
-                .append("\" text-anchor=\"middle\">epoch</text>\n");
-        b.append("<text transform=\"translate(14 ")
-                .append(TOP + PLOT_H / 2)
-                .append(") rotate(-90)\" text-anchor=\"middle\" fill=\"#1f77b4\">loss (BCE)</text>\n");
-        b.append("<text transform=\"translate(")
-                .append(WIDTH - 8)
-                .append(' ')
-                .append(TOP + PLOT_H / 2)
-                .append(") rotate(90)\" text-anchor=\"middle\" fill=\"#d62728\">macro ROC-AUC</text>\n");
+        Svg.text(b, LEFT + PLOT_W / 2, TOP + PLOT_H + 34, " text-anchor=\"middle\"", "epoch");
+        Svg.rotatedText(b, 14, TOP + PLOT_H / 2, -90, " fill=\"#1f77b4\"", "loss (BCE)");
+        Svg.rotatedText(b, WIDTH - 8, TOP + PLOT_H / 2, 90, " fill=\"#d62728\"", "macro ROC-AUC");
         // the restored epoch (not drawn when the provenance names one outside its history)
         boolean restoredDrawn = curve.bestEpoch() >= first && curve.bestEpoch() <= last;
         String rx = fmt(px(curve.bestEpoch(), first, last));
@@ -201,38 +150,18 @@ final class TrainingSvg {
         int lx = LEFT;
         for (int c = 0; c < CURVES.size(); c++) {
             String[] spec = CURVES.get(c);
-            b.append("<line x1=\"")
-                    .append(lx)
-                    .append("\" y1=\"")
-                    .append(ly - 4)
-                    .append("\" x2=\"")
-                    .append(lx + 20)
-                    .append("\" y2=\"")
-                    .append(ly - 4)
-                    .append("\" stroke=\"")
-                    .append(spec[2])
-                    .append("\" stroke-width=\"1.8\"");
-            if (spec[3] != null) {
-                b.append(" stroke-dasharray=\"").append(spec[3]).append('"');
-            }
-            b.append("/>\n<text x=\"")
-                    .append(lx + 24)
-                    .append("\" y=\"")
-                    .append(ly)
-                    .append("\">");
-            b.append(spec[1]).append("</text>\n");
+            String dash = spec[3] == null ? "" : " stroke-dasharray=\"" + spec[3] + "\"";
+            Svg.line(b, lx, ly - 4, lx + 20, ly - 4, " stroke=\"" + spec[2] + "\" stroke-width=\"1.8\"" + dash);
+            Svg.text(b, lx + 24, ly, "", spec[1]);
             lx += c == 2 ? 0 : 112;
         }
-        b.append("<text x=\"")
-                .append(LEFT)
-                .append("\" y=\"")
-                .append(ly + 16)
-                .append("\" fill=\"#2ca02c\">restored: epoch ")
-                .append(curve.bestEpoch())
-                .append(" of ")
-                .append(pts.size())
-                .append(restoredDrawn ? "" : " (not in the history)")
-                .append("</text>\n");
+        Svg.text(
+                b,
+                LEFT,
+                ly + 16,
+                " fill=\"#2ca02c\"",
+                "restored: epoch " + curve.bestEpoch() + " of " + pts.size()
+                        + (restoredDrawn ? "" : " (not in the history)"));
         return b.append("</svg>\n").toString();
     }
 
@@ -271,6 +200,6 @@ final class TrainingSvg {
     }
 
     private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+        return Svg.fmt(v);
     }
 }

@@ -50,13 +50,15 @@ public final class BearerProxy implements AutoCloseable {
             }
             HttpResponse<byte[]> r;
             try {
-                r = http.send(
-                        HttpRequest.newBuilder(URI.create(target + ex.getRequestURI()))
-                                .timeout(Duration.ofSeconds(30))
-                                .header("Authorization", authorization)
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target + ex.getRequestURI()))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", authorization);
+                // the browser's Accept, so that content negotiation sees what a browser asks for
+                String accept = ex.getRequestHeaders().getFirst("Accept");
+                if (accept != null) {
+                    req.header("Accept", accept);
+                }
+                r = http.send(req.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ex.sendResponseHeaders(502, -1);

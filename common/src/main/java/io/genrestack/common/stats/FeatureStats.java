@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -148,7 +149,12 @@ public final class FeatureStats {
             }
             return s;
         } catch (IOException e) {
-            throw new IllegalArgumentException("truncated statistics file: " + e.getMessage(), e);
+            // an EOFException has no message: say how long the file is and how long its header says it must be
+            String expected = bytes.length >= 8
+                    ? ", its header announces " + ByteBuffer.wrap(bytes, 4, 4).getInt() + " features = "
+                            + (16L + 32L * ByteBuffer.wrap(bytes, 4, 4).getInt()) + " bytes"
+                    : "";
+            throw new IllegalArgumentException("truncated statistics file: " + bytes.length + " bytes" + expected, e);
         }
     }
 }

@@ -3,11 +3,13 @@ package io.genrestack.common.stats;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Welford/Chan statistics against a double-precision two-pass reference. */
@@ -108,6 +110,20 @@ class FeatureStatsTest {
             assertEquals(whole.missing(j), merged.missing(j));
         }
         assertEquals(whole.vectors(), merged.vectors());
+    }
+
+    @Test
+    void aTruncatedFileSaysHowShortItIs() {
+        FeatureStats s = new FeatureStats(6);
+        data(10, 6, 5).forEach(s::add);
+        byte[] full = s.toBytes();
+        assertEquals(16 + 32 * 6, full.length);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> FeatureStats.fromBytes(Arrays.copyOf(full, 100)));
+        assertEquals(
+                "truncated statistics file: 100 bytes, its header announces 6 features = 208 bytes", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FeatureStats.fromBytes(new byte[0]));
+        assertEquals("truncated statistics file: 0 bytes", e.getMessage());
     }
 
     @Test
