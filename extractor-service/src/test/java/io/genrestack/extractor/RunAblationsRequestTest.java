@@ -2,6 +2,7 @@ package io.genrestack.extractor;
 
 import io.genrestack.common.Roles;
 import io.genrestack.common.model.RunConfig;
+import io.genrestack.common.model.Study;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.platform.Infrastructure;
@@ -49,6 +50,15 @@ class RunAblationsRequestTest {
                 .post("/runs");
     }
 
+    private Response postStudy(Map<String, Object> body) throws Exception {
+        return given().auth()
+                .oauth2(TestTokens.token(Roles.OPERATOR))
+                .contentType("application/json")
+                .body(Json.MAPPER.writeValueAsString(body))
+                .when()
+                .post("/studies");
+    }
+
     private Map<String, Object> request(String runId, Object ablations) {
         Map<String, Object> b = new HashMap<>(
                 Map.of("runId", runId, "inputs", List.of(tmp.toString()), "groundTruth", List.of(tmp.toString())));
@@ -85,6 +95,23 @@ class RunAblationsRequestTest {
                     error);
             assertFalse(infra.store().exists(RunPaths.runJson(bad)), "a refused request writes no run");
         }
+
+        // a study carries them to every run, and refuses a bad one like POST /runs
+        String st = "abl-st-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> study = request(st, List.of("leave-one-out"));
+        study.remove("runId");
+        study.put("studyId", st);
+        study.put("seeds", List.of(1, 2));
+        Response accepted = postStudy(study);
+        assertEquals(202, accepted.statusCode(), accepted.asString());
+        Study written = infra.store().getJson(RunPaths.studyJson(st), Study.class);
+        assertEquals(List.of("leave-one-out"), written.config().ablations());
+        assertEquals(2, written.runIds().size());
+        study.put("studyId", st + "-bad");
+        study.put("ablations", List.of("mine"));
+        Response badStudy = postStudy(study);
+        assertEquals(400, badStudy.statusCode(), badStudy.asString());
+        assertTrue(badStudy.asString().contains("unknown value 'mine'"), badStudy.asString());
 
         // no field (and a run.json from before it): no ablations
         Response none = post(request("abl-none-" + UUID.randomUUID().toString().substring(0, 8), null));
