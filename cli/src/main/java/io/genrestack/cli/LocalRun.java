@@ -43,6 +43,7 @@ public final class LocalRun {
      * @param stackedMaxEpochs caps the stacked models' epochs ({@code --stacked-max-epochs}; null: 100)
      * @param shape the synthetic data's shape ({@code --shape})
      * @param preset the feature preset of the run ({@code --preset}; null: the extractor's default, {@code paper})
+     * @param ablations the run's ablations ({@code --ablations}; empty: none; {@code RunConfig.ablations})
      */
     record Options(
             int tracks,
@@ -58,8 +59,48 @@ public final class LocalRun {
             String runId,
             int portOffset,
             Shape shape,
-            String preset) {
-        /** Options with the default feature preset. */
+            String preset,
+            List<String> ablations) {
+
+        Options {
+            ablations = ablations == null ? List.of() : List.copyOf(ablations);
+        }
+
+        /** Options without ablations. */
+        Options(
+                int tracks,
+                long seed,
+                List<String> data,
+                List<String> groundTruth,
+                Integer maxEpochs,
+                Integer stackedMaxEpochs,
+                Path work,
+                int timeoutMinutes,
+                boolean keep,
+                boolean givenSplit,
+                String runId,
+                int portOffset,
+                Shape shape,
+                String preset) {
+            this(
+                    tracks,
+                    seed,
+                    data,
+                    groundTruth,
+                    maxEpochs,
+                    stackedMaxEpochs,
+                    work,
+                    timeoutMinutes,
+                    keep,
+                    givenSplit,
+                    runId,
+                    portOffset,
+                    shape,
+                    preset,
+                    List.of());
+        }
+
+        /** Options with the default feature preset and no ablations. */
         Options(
                 int tracks,
                 long seed,
@@ -88,7 +129,8 @@ public final class LocalRun {
                     runId,
                     portOffset,
                     shape,
-                    null);
+                    null,
+                    List.of());
         }
     }
 
@@ -509,6 +551,9 @@ public final class LocalRun {
         }
         if (opts.stackedMaxEpochs() != null) {
             body.put("stackedMaxEpochs", opts.stackedMaxEpochs());
+        }
+        if (!opts.ablations().isEmpty()) {
+            body.put("ablations", opts.ablations());
         }
         return body;
     }

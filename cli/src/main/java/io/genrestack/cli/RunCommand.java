@@ -2,6 +2,7 @@ package io.genrestack.cli;
 
 import io.genrestack.cli.synth.Shape;
 import io.genrestack.common.features.FeatureManifest;
+import io.genrestack.common.model.Ablations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,6 +72,14 @@ final class RunCommand implements Callable<Integer> {
             paramLabel = "N",
             description = "cap the stacked models' epochs (default: 100)")
     Integer stackedMaxEpochs;
+
+    @Option(
+            names = "--ablations",
+            paramLabel = "A",
+            split = ",",
+            description = "stacked models also trained on subsets of the base models' activations, in the report per"
+                    + " source: own, leave-one-out, or sources joined by + (allmusic+discogs) (default: none)")
+    List<String> ablations = new ArrayList<>();
 
     @Option(
             names = "--data",
@@ -151,6 +160,9 @@ final class RunCommand implements Callable<Integer> {
         if (data.isEmpty() != groundTruth.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--data and --ground-truth go together");
         }
+        Ablations.problem(ablations).ifPresent(p -> {
+            throw new ParameterException(spec.commandLine(), "--" + p);
+        });
         return new LocalRun.Options(
                 tracks,
                 seed,
@@ -165,7 +177,8 @@ final class RunCommand implements Callable<Integer> {
                 runId,
                 portOffset,
                 shape,
-                preset(spec.commandLine(), "--preset", preset));
+                preset(spec.commandLine(), "--preset", preset),
+                List.copyOf(ablations));
     }
 
     @Override

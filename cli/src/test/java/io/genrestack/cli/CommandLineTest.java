@@ -246,6 +246,9 @@ class CommandLineTest {
         Result data = cli("run", "--data", "/nowhere");
         assertEquals(2, data.code());
         assertTrue(data.err().contains("--data and --ground-truth go together"), data.err());
+        Result ablations = cli("run", "--ablations", "own,leave-two-out");
+        assertEquals(2, ablations.code());
+        assertTrue(ablations.err().contains("--ablations: unknown value 'leave-two-out'"), ablations.err());
         Result synth = cli("synth", "--tracks", "5");
         assertEquals(2, synth.code());
         assertTrue(synth.err().contains("Missing required option: '--out=DIR'"), synth.err());

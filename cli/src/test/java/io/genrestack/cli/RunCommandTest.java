@@ -103,4 +103,18 @@ class RunCommandTest {
         assertEquals(null, o.maxEpochs());
         assertEquals(3, o.stackedMaxEpochs());
     }
+
+    @Test
+    void ablationsAreCommaSeparatedRepeatableAndChecked() {
+        assertEquals(List.of(), parse().ablations());
+        assertEquals(
+                List.of("own", "leave-one-out", "allmusic+discogs"),
+                parse("--ablations", "own,leave-one-out", "--ablations", "allmusic+discogs")
+                        .ablations());
+        picocli.CommandLine.ParameterException bad = org.junit.jupiter.api.Assertions.assertThrows(
+                picocli.CommandLine.ParameterException.class, () -> parse("--ablations", "own,leave-two-out"));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                bad.getMessage().startsWith("--ablations: unknown value 'leave-two-out'; expected own, leave-one-out"),
+                bad.getMessage());
+    }
 }

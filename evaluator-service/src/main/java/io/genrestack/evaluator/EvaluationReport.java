@@ -1,5 +1,6 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.model.AblationReport;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.TrainingCurve;
 
@@ -27,6 +28,8 @@ import java.util.Map;
  * @param training per source, per model ({@code base}, {@code stacked}): the training curve read from the model's
  *        provenance.json (restored epoch, per-epoch losses and validation macro AUC); a model whose provenance is
  *        missing or has no history is absent
+ * @param ablations per source, the stacker's ablations ({@code runs/<run>/ablations/<source>.json}) when the run
+ *        asked for some ({@link RunConfig#ablations()}); empty otherwise
  */
 public record EvaluationReport(
         String runId,
@@ -39,12 +42,42 @@ public record EvaluationReport(
         Map<String, String> objects,
         Map<String, String> files,
         RunConfig config,
-        Map<String, Map<String, TrainingCurve>> training) {
+        Map<String, Map<String, TrainingCurve>> training,
+        Map<String, AblationReport> ablations) {
 
     public static final String COMPLETE = "complete";
 
     public EvaluationReport {
         training = training == null ? Map.of() : training;
+        ablations = ablations == null ? Map.of() : ablations;
+    }
+
+    /** A report without ablations. */
+    public EvaluationReport(
+            String runId,
+            Instant generatedAt,
+            String status,
+            Counts counts,
+            Map<String, SourceReport> sources,
+            List<String> sourcesWithoutPredictions,
+            Protocol protocol,
+            Map<String, String> objects,
+            Map<String, String> files,
+            RunConfig config,
+            Map<String, Map<String, TrainingCurve>> training) {
+        this(
+                runId,
+                generatedAt,
+                status,
+                counts,
+                sources,
+                sourcesWithoutPredictions,
+                protocol,
+                objects,
+                files,
+                config,
+                training,
+                null);
     }
 
     /** Whether the run is on generated data ({@link RunConfig#synthetic}): its AUCs are not the paper's kind. */

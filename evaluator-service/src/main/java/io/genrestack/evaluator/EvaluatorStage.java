@@ -4,6 +4,7 @@ import io.genrestack.common.Sources;
 import io.genrestack.common.Topics;
 import io.genrestack.common.io.PathTrees;
 import io.genrestack.common.kafka.RangeReader;
+import io.genrestack.common.model.AblationReport;
 import io.genrestack.common.model.LabelVocabulary;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.RunConfig;
@@ -136,7 +137,8 @@ public class EvaluatorStage extends StageTemplate {
                 withoutPredictions,
                 new java.util.TreeMap<>(job.objects()),
                 job.config(),
-                training(job, evaluations));
+                training(job, evaluations),
+                ablations(job, evaluations));
         String prefix = RunPaths.reports(run);
         List<String> names = new ArrayList<>(built.files().keySet());
         names.remove(ReportBuilder.JSON);
@@ -305,6 +307,30 @@ public class EvaluatorStage extends StageTemplate {
             }
             if (!models.isEmpty()) {
                 out.put(e.source(), models);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The stacker's ablations of the evaluated sources ({@link RunPaths#ablations}) when the run asked for some; one
+     * that is missing or unreadable is left out (logged, and the report says so), it does not fail the report.
+     */
+    private Map<String, AblationReport> ablations(StageJob job, List<SourceEvaluation> evaluations) {
+        Map<String, AblationReport> out = new LinkedHashMap<>();
+        if (job.config() == null || job.config().ablations().isEmpty()) {
+            return out;
+        }
+        for (SourceEvaluation e : evaluations) {
+            String key = RunPaths.ablations(job.runId(), e.source());
+            try {
+                infra().store()
+                        .getJsonIfExists(key, AblationReport.class)
+                        .ifPresentOrElse(
+                                a -> out.put(e.source(), a),
+                                () -> LOG.warnf("[%s] ablations asked but %s is missing", job.runId(), key));
+            } catch (RuntimeException ex) {
+                LOG.warnf("[%s] cannot read the ablations %s: %s", job.runId(), key, ex.getMessage());
             }
         }
         return out;

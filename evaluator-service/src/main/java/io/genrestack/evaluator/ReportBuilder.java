@@ -1,6 +1,7 @@
 package io.genrestack.evaluator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.genrestack.common.model.AblationReport;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.TrainingCurve;
 import io.genrestack.common.serde.Json;
@@ -54,6 +55,20 @@ public final class ReportBuilder {
             Map<String, String> objects,
             RunConfig config,
             Map<String, Map<String, TrainingCurve>> training) {
+        return build(runId, generatedAt, predictions, sources, withoutPredictions, objects, config, training, null);
+    }
+
+    /** As above, with each source's ablations ({@code runs/<run>/ablations/<source>.json}; null or empty: none). */
+    public static Built build(
+            String runId,
+            Instant generatedAt,
+            long predictions,
+            List<SourceEvaluation> sources,
+            List<String> withoutPredictions,
+            Map<String, String> objects,
+            RunConfig config,
+            Map<String, Map<String, TrainingCurve>> training,
+            Map<String, AblationReport> ablations) {
         String prefix = RunPaths.reports(runId);
         Map<String, SourceReport> reports = new LinkedHashMap<>();
         long train = 0;
@@ -83,7 +98,8 @@ public final class ReportBuilder {
                 new LinkedHashMap<>(objects),
                 fileKeys,
                 config,
-                training == null ? Map.of() : new LinkedHashMap<>(training));
+                training == null ? Map.of() : new LinkedHashMap<>(training),
+                ablations == null ? Map.of() : new LinkedHashMap<>(ablations));
 
         Map<String, ReportFile> files = new LinkedHashMap<>();
         files.put(JSON, new ReportFile(json(report), "application/json"));

@@ -219,6 +219,7 @@ final class ReportHtml {
         }
         b.append("</div>\n");
         training(b, r, s);
+        ablations(b, r, s);
 
         ModelReport base = sr.base();
         b.append("<h3>Skipped labels</h3>\n<p class=\"skipped\" id=\"skipped-")
@@ -272,6 +273,37 @@ final class ReportHtml {
                     .append("</li>\n");
         }
         b.append("</ul>\n</section>\n");
+    }
+
+    /** The source's ablation table ({@link AblationTable}, id {@code ablations-<s>}), when the run asked for some. */
+    static void ablations(StringBuilder b, EvaluationReport r, String s) {
+        io.genrestack.common.model.AblationReport a = r.ablations().get(s);
+        String missing = AblationTable.missing(r.config(), r.runId(), s, a);
+        if (missing != null) {
+            b.append("<h3>Ablations</h3>\n<p class=\"ablations-missing\">")
+                    .append(xml(missing))
+                    .append("</p>\n");
+        }
+        if (a == null) {
+            return;
+        }
+        b.append("<h3>Ablations</h3>\n<table class=\"ablations\" id=\"ablations-")
+                .append(xml(s))
+                .append("\">\n<thead><tr>");
+        AblationTable.HEADER.forEach(h -> b.append("<th>").append(xml(h)).append("</th>"));
+        b.append("</tr></thead>\n<tbody>\n");
+        for (List<String> row : AblationTable.rows(a)) {
+            b.append("<tr>");
+            for (int i = 0; i < row.size(); i++) {
+                b.append(i < 2 ? "<td>" : "<td class=\"n\">")
+                        .append(xml(row.get(i)))
+                        .append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table>\n<p class=\"meta\">")
+                .append(xml(AblationTable.note(a)))
+                .append("</p>\n");
     }
 
     /** The training curves of a source's two models (from their provenance), with the restored epoch marked. */

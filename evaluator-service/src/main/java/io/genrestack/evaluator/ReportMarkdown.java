@@ -84,6 +84,7 @@ final class ReportMarkdown {
         for (Map.Entry<String, SourceReport> e : r.sources().entrySet()) {
             source(b, r.synthetic(), e.getKey(), e.getValue());
             training(b, r, e.getKey());
+            ablations(b, r, e.getKey());
         }
         if (!r.sourcesWithoutPredictions().isEmpty()) {
             b.append("\nSources with a vocabulary but no predictions: ")
@@ -201,6 +202,31 @@ final class ReportMarkdown {
                     .append(" |\n");
         }
         b.append("\nThe curves (per-epoch losses and validation macro ROC-AUC) are drawn in report.html.\n");
+    }
+
+    /** The source's ablation table ({@link AblationTable}), when the run asked for ablations. */
+    private static void ablations(StringBuilder b, EvaluationReport r, String s) {
+        io.genrestack.common.model.AblationReport a = r.ablations().get(s);
+        String missing = AblationTable.missing(r.config(), r.runId(), s, a);
+        if (missing != null) {
+            b.append("\n### Ablations (")
+                    .append(s)
+                    .append(")\n\n")
+                    .append(md(missing))
+                    .append("\n");
+        }
+        if (a == null) {
+            return;
+        }
+        b.append("\n### Ablations (").append(s).append(")\n\n| ");
+        b.append(String.join(" | ", AblationTable.HEADER)).append(" |\n|---|---|");
+        b.append("---:|".repeat(AblationTable.HEADER.size() - 2)).append("\n");
+        for (List<String> row : AblationTable.rows(a)) {
+            b.append("| ")
+                    .append(String.join(" | ", row.stream().map(Text::md).toList()))
+                    .append(" |\n");
+        }
+        b.append("\n").append(md(AblationTable.note(a))).append("\n");
     }
 
     private static void aucRow(

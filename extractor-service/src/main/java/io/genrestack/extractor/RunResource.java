@@ -4,6 +4,7 @@ import io.genrestack.common.Roles;
 import io.genrestack.common.Topics;
 import io.genrestack.common.features.FeatureManifest;
 import io.genrestack.common.kafka.JobWorker;
+import io.genrestack.common.model.Ablations;
 import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
@@ -67,6 +68,8 @@ public class RunResource {
      * settings ({@code preset=paper}, seed 42, 80/20 joint split, 100 epochs, patience 4). {@code maxEpochs},
      * {@code patience} and {@code batchSize} apply to the base models (and patience/batch to the stacked ones);
      * {@code stackedMaxEpochs} caps the stacked models (default 100: they are cheap, a linear layer on 1024 inputs).
+     * {@code ablations} ({@link Ablations}) asks the stacker for models on subsets of the activations; an unknown
+     * value is 400.
      */
     @Schema(
             description =
@@ -127,7 +130,14 @@ public class RunResource {
                     description = "the inputs are generated (synthetic) data: the report then does not set the"
                             + " run's AUCs against the paper's as if comparable",
                     defaultValue = "false")
-            Boolean synthetic) {}
+            Boolean synthetic,
+
+            @Schema(
+                    description = "stacked models also trained on subsets of the base models' activations, reported"
+                            + " per source next to the full one: own (the source's own 256-d block), leave-one-out"
+                            + " (all but one other source, for each), or sources joined by '+' (allmusic+discogs);"
+                            + " default none (docs/metrics.md, Ablations)")
+            List<String> ablations) {}
 
     /** The answer to an accepted {@code POST /runs}: the run's id and its full configuration. */
     public record Accepted(String runId, RunConfig config) {}
@@ -155,7 +165,7 @@ public class RunResource {
     @APIResponse(
             responseCode = "400",
             description = "inputs or groundTruth missing or not found on the extractor, an s3:// location outside"
-                    + " genrestack.extractor.input-buckets, malformed runId, unknown preset",
+                    + " genrestack.extractor.input-buckets, malformed runId, unknown preset, unknown ablations value",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     @APIResponse(
@@ -222,6 +232,10 @@ public class RunResource {
         }
         if (req.preset() != null && !FeatureManifest.PRESETS.contains(req.preset())) {
             return bad("preset must be one of " + FeatureManifest.PRESETS);
+        }
+        java.util.Optional<String> ablations = Ablations.problem(req.ablations());
+        if (ablations.isPresent()) {
+            return bad(ablations.get());
         }
         // every location is judged before any is said to be missing: the answer never depends on what exists
         // outside the roots
@@ -290,7 +304,8 @@ public class RunResource {
                 stacked,
                 Boolean.TRUE.equals(req.synthetic()),
                 null,
-                req.modelSeed());
+                req.modelSeed(),
+                req.ablations());
     }
 
     void submit(String runId, RunConfig cfg) {

@@ -36,6 +36,13 @@ public interface StackerSettings {
     int latestRunCacheSeconds();
 
     /**
+     * Bootstrap resamples of a source's validation tracks for the ablations' paired 95 % intervals against the full
+     * stacked model ({@code RunConfig.ablations}; the evaluator's {@code bootstrap-resamples} default); 0: none.
+     */
+    @WithDefault("1000")
+    int ablationResamples();
+
+    /**
      * Fault injection for tests and drills: the first attempt of a run's publishing fails after this many predictions
      * (the job is retried and resumes after the last committed chunk). Unset in production.
      */

@@ -208,6 +208,8 @@ public class StackerStage extends StageTemplate {
                 for (int m = 0; m < sources.size(); m++) {
                     models[m] = trainOrReuse(run, config, data, m, ranges);
                     open.add(models[m]);
+                    // the run's ablations of this source (RunConfig.ablations; reused when already written)
+                    AblationTrainer.runIfAsked(run, config, data, m, models[m], ranges, infra().store(), settings);
                     // the decision thresholds prediction runs use (derived, deterministic: a retry rewrites them)
                     String key = RunPaths.thresholds(run, sources.get(m));
                     if (!infra().store().exists(key)) {

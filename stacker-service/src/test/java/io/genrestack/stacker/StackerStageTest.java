@@ -8,7 +8,9 @@ import io.genrestack.common.kafka.JobWorker;
 import io.genrestack.common.kafka.KafkaClients;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.kafka.TopicScan;
+import io.genrestack.common.metrics.Bootstrap;
 import io.genrestack.common.metrics.RocAuc;
+import io.genrestack.common.model.AblationReport;
 import io.genrestack.common.model.ModelKind;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.RunConfig;
@@ -32,7 +34,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,6 +212,10 @@ class StackerStageTest {
     }
 
     void submit(String runId, Map<String, TopicRange> ranges) {
+        submit(runId, ranges, config());
+    }
+
+    void submit(String runId, Map<String, TopicRange> ranges, RunConfig config) {
         Map<String, String> objects = objects(runId);
         for (String s : Sources.ALL) {
             JobWorker.submit(
@@ -215,7 +224,7 @@ class StackerStageTest {
                             runId,
                             Topics.STAGE_STACKER,
                             s,
-                            config(),
+                            config,
                             Map.of(StageJob.ACTIVATIONS, ranges.get(s)),
                             objects));
         }
@@ -410,6 +419,126 @@ class StackerStageTest {
             sum += done.counts().get(src + ".train") + done.counts().get(src + ".validation");
         }
         assertEquals(tagged, sum, "per-source counts balance");
+    }
+
+    /**
+     * A run that asks for ablations ({@code own}, {@code leave-one-out} and an explicit pair): each source's
+     * {@code ablations/<source>.json} has every subset, trained on only its blocks (256 × its sources inputs); the
+     * full model's row is the stacked provenance's AUC, and its bootstrap interval is the one recomputed here from the
+     * published validation predictions in MBID order with the run's seed (the evaluator's resamples). Every model's
+     * hidden vector is an independent noisy view of the same latent labels, so one view (own) must do worse than
+     * four. The injected crash makes the job retry: the ablations are not trained again.
+     */
+    @Test
+    void ablationsTrainEveryRequestedSubsetAndCompareItWithTheFullModel() throws Exception {
+        String runId = "stacker-ablate-" + UUID.randomUUID();
+        Synthetic s = generate(runId, 600, 13);
+        Map<String, TopicRange> ranges = publish(s);
+        RunConfig config = config().withAblations(List.of("own", "leave-one-out", "allmusic+discogs"));
+        submit(runId, ranges, config);
+        StageJob evaluator = findEvaluatorJob(runId, 600_000);
+        assertNotNull(evaluator, "no evaluator job for " + runId + " within 600 s");
+        assertEquals(config, evaluator.config());
+        Map<String, TrackPredictions> got = new HashMap<>();
+        RangeReader.read(infra.bootstrap(), evaluator.predictions(), rec -> {
+            TrackPredictions p = Json.read(rec.value(), TrackPredictions.class);
+            if (p.runId().equals(runId)) {
+                got.put(p.source() + "/" + p.mbid(), p);
+            }
+        });
+        List<RunEvent> ev = events(runId);
+        Instant retried = ev.stream()
+                .filter(e -> e.type().equals(RunEvent.STAGE_STARTED))
+                .map(RunEvent::time)
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
+        for (String src : Sources.ALL) {
+            var report = infra.store().getJson(RunPaths.ablations(runId, src), AblationReport.class);
+            StackedProvenance prov =
+                    infra.store().getJson(RunPaths.provenance(runId, src, "stacked"), StackedProvenance.class);
+            assertEquals(src, report.source());
+            assertEquals(config.ablations(), report.requested());
+            assertEquals(ranges, report.inputs());
+            assertEquals(1000, report.resamples());
+            assertEquals(config.seed(), report.seed());
+            assertTrue(report.finished().isBefore(retried), "written once, before the retry: " + report.finished());
+            assertEquals(prov.counts().get("validation"), (long) report.validationTracks());
+
+            // the reference: the run's stacked model itself
+            var full = report.full();
+            assertEquals("full", full.name());
+            assertEquals(Sources.ALL, full.inputModels());
+            assertEquals(4 * HIDDEN, full.inputDim());
+            assertEquals(prov.stackedValMacroAuc(), full.valMacroAuc(), 1e-6, src + " full = stacked provenance");
+
+            // its interval, recomputed from the published validation scores (MBID order, the run's seed)
+            List<String> val = new ArrayList<>();
+            for (int t = 0; t < s.mbids().size(); t++) {
+                if (s.labels()[t].containsKey(src) && s.split()[t] == Split.VALIDATION) {
+                    val.add(s.mbids().get(t));
+                }
+            }
+            Collections.sort(val);
+            float[][] scores = new float[val.size()][];
+            boolean[][] truth = new boolean[val.size()][LABELS];
+            for (int i = 0; i < val.size(); i++) {
+                TrackPredictions p = got.get(src + "/" + val.get(i));
+                scores[i] = p.stackedScores();
+                for (int l : p.labels()) {
+                    truth[i][l] = true;
+                }
+            }
+            double[] resampled = Bootstrap.macros(
+                    scores, truth, Bootstrap.weights(Bootstrap.indices(config.seed(), val.size(), 1000), val.size()));
+            var expected = Bootstrap.compare(resampled, resampled, 0.95).base();
+            assertEquals(expected.low(), full.interval().low(), 1e-3, src + " full interval low");
+            assertEquals(expected.high(), full.interval().high(), 1e-3, src + " full interval high");
+
+            // every requested subset, in the order asked
+            List<String> others =
+                    Sources.ALL.stream().filter(x -> !x.equals(src)).toList();
+            List<String> names = new ArrayList<>(List.of("own"));
+            others.forEach(o -> names.add("without-" + o));
+            names.add("allmusic+discogs");
+            assertEquals(
+                    names,
+                    report.subsets().stream().map(AblationReport.Model::name).toList());
+            for (var a : report.subsets()) {
+                String what = src + " " + a.name();
+                assertEquals(null, a.skipped(), what);
+                List<String> inputs = a.name().equals("own")
+                        ? List.of(src)
+                        : a.name().startsWith("without-")
+                                ? Sources.ALL.stream()
+                                        .filter(x -> !x.equals(a.name().substring(8)))
+                                        .toList()
+                                : List.of("allmusic", "discogs");
+                assertEquals(inputs, a.inputModels(), what);
+                assertEquals(HIDDEN * inputs.size(), a.inputDim(), what);
+                assertTrue(a.valMacroAuc() > 0.6 && a.valMacroAuc() <= 1, what + ": " + a.valMacroAuc());
+                assertTrue(a.bestEpoch() >= 1 && a.bestEpoch() <= a.epochs() && a.epochs() <= 15, what);
+                assertEquals(a.epochs(), a.history().size(), what);
+                assertEquals(a.valMacroAuc(), a.history().get(a.bestEpoch() - 1).validationMacroAuc(), 1e-6, what);
+                assertEquals(
+                        a.valMacroAuc() - full.valMacroAuc(), a.difference().observed(), 1e-12, what);
+                assertTrue(a.interval().low() <= a.interval().high(), what);
+                assertTrue(a.difference().low() <= a.difference().high(), what);
+                assertTrue(a.difference().wins() >= 0 && a.difference().wins() <= 1, what);
+                assertEquals(1000, a.validResamples(), what);
+                System.out.printf(
+                        "%s: %s AUC %.4f (full %.4f), difference %.4f [%.4f, %.4f]%n",
+                        src,
+                        a.name(),
+                        a.valMacroAuc(),
+                        full.valMacroAuc(),
+                        a.difference().observed(),
+                        a.difference().low(),
+                        a.difference().high());
+            }
+            var own = report.subset("own");
+            assertTrue(own.difference().observed() < 0, src + ": one view must do worse than four: " + own);
+            assertTrue(own.difference().high() < 0, src + ": significantly: " + own.difference());
+        }
     }
 
     RunEvent awaitFailure(String runId) throws Exception {

@@ -25,6 +25,10 @@ import java.util.List;
  * @param modelSeed seed of the models' weight init, dropout and shuffling (trainer and stacker); null (the
  *        default, and every run.json written before the field existed) means the same as {@code seed}, so
  *        {@link #trainingSeed()} is what the training uses. A study varies it with the split held fixed
+ * @param ablations the stacker's ablations ({@link Ablations}): stacked models also trained on subsets of the base
+ *        models' activations ({@code own}, {@code leave-one-out}, explicit subsets like {@code allmusic+discogs}),
+ *        reported next to the full one. Empty (the default, and every run.json written before the field existed):
+ *        none
  */
 public record RunConfig(
         List<String> inputs,
@@ -38,7 +42,8 @@ public record RunConfig(
         TrainParams stacked,
         boolean synthetic,
         String modelRun,
-        Long modelSeed) {
+        Long modelSeed,
+        List<String> ablations) {
 
     /** A training run's configuration of real (not generated) data, its models seeded like its split. */
     public RunConfig(
@@ -97,6 +102,36 @@ public record RunConfig(
                 null);
     }
 
+    /** As the canonical constructor without ablations. */
+    public RunConfig(
+            List<String> inputs,
+            List<String> groundTruth,
+            boolean givenSplit,
+            String preset,
+            List<String> exclusions,
+            double trainFraction,
+            long seed,
+            TrainParams base,
+            TrainParams stacked,
+            boolean synthetic,
+            String modelRun,
+            Long modelSeed) {
+        this(
+                inputs,
+                groundTruth,
+                givenSplit,
+                preset,
+                exclusions,
+                trainFraction,
+                seed,
+                base,
+                stacked,
+                synthetic,
+                modelRun,
+                modelSeed,
+                null);
+    }
+
     public RunConfig {
         inputs = inputs == null ? List.of() : List.copyOf(inputs);
         groundTruth = groundTruth == null ? List.of() : List.copyOf(groundTruth);
@@ -106,6 +141,7 @@ public record RunConfig(
         base = base == null ? TrainParams.paperBase() : base;
         stacked = stacked == null ? TrainParams.paperStacked() : stacked;
         modelRun = modelRun == null || modelRun.isBlank() ? null : modelRun;
+        ablations = ablations == null ? List.of() : List.copyOf(ablations);
     }
 
     /** A prediction run: the unlabelled {@code inputs}, predicted with the models of run {@code modelRun}. */
@@ -144,7 +180,8 @@ public record RunConfig(
                 stacked,
                 synthetic,
                 modelRun,
-                s);
+                s,
+                ablations);
     }
 
     /** This configuration with the synthetic-data flag set as given. */
@@ -161,6 +198,25 @@ public record RunConfig(
                 stacked,
                 on,
                 modelRun,
-                modelSeed);
+                modelSeed,
+                ablations);
+    }
+
+    /** This configuration with the given ablations ({@link Ablations}; null or empty: none). */
+    public RunConfig withAblations(List<String> a) {
+        return new RunConfig(
+                inputs,
+                groundTruth,
+                givenSplit,
+                preset,
+                exclusions,
+                trainFraction,
+                seed,
+                base,
+                stacked,
+                synthetic,
+                modelRun,
+                modelSeed,
+                a);
     }
 }

@@ -111,6 +111,14 @@ public final class RunPaths {
         return model(runId, source, "stacked") + "thresholds.json";
     }
 
+    /**
+     * The ablations of one target source's stacked model ({@code RunConfig.ablations}): the stacker's subsets, their
+     * validation macro ROC-AUCs and the paired bootstrap against the full stacked model.
+     */
+    public static String ablations(String runId, String source) {
+        return run(runId) + "ablations/" + source + ".json";
+    }
+
     /** Folder of a prediction run's output. */
     public static String predictions(String runId) {
         return run(runId) + "predictions/";
