@@ -47,13 +47,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The stacker's jobs. The trainer sends one job per source once that source's base model has published the hidden
- * activations of every track of the run. Each job is recorded under {@code state/stacker/<source>/input.json}; when
- * every source of the run (the job's {@code labels.*} objects) has one, the run is stacked: the activations are
- * materialised on disk ({@link StackingInputs}), one {@code Dropout → Dense(n)} model per source is trained on the
- * L2-normalised, concatenated activations of all base models (train tracks tagged by the source, early stopping on
- * its validation tracks), saved with provenance, and one {@link TrackPredictions} per source × tagged track is
- * published exactly once, followed in the last transaction by the evaluator's job. Each stacked model's decision
- * thresholds (the evaluator's rule on its train predictions, {@link Thresholds}) are stored for prediction runs.
+ * activations of every track of the run. Each job is recorded under {@code state/stacker/<source>/input.json}; the
+ * one that finds every source of the run (the job's {@code labels.*} objects) recorded hands over one model job per
+ * source ({@link StageJob#stackModelUnit}), spread over the {@code stacker-jobs} partitions so that up to four
+ * instances train a run's models at once. A model job materialises the activations on disk ({@link StackingInputs}),
+ * trains (or reuses) its source's {@code Dropout → Dense(n)} model on the L2-normalised, concatenated activations of
+ * all base models (train tracks tagged by the source, early stopping on its validation tracks), saves it with
+ * provenance and decision thresholds (the evaluator's rule on its train predictions, {@link Thresholds}, for
+ * prediction runs), records it done ({@link StackedModelDone}) and sends a publish job. The first publish job that
+ * finds every model done loads them and publishes one {@link TrackPredictions} per source × tagged track exactly
+ * once, followed in the last transaction by the evaluator's job.
  *
  * <p>A prediction run's job (unit {@link StageJob#PREDICT}, {@link RunConfig#predicting()}) instead scores the run's
  * unlabelled {@code track-features} with another run's models and writes its MediaEval submission files
@@ -224,7 +227,6 @@ public class StackerStage extends StageTemplate {
             StageJob combined = combined(jobs);
             Map<String, TopicRange> ranges = ranges(jobs);
             StackingInputs data = acquireInputs(run, combined, ranges);
-            boolean keep = false;
             try {
                 try (MlpModel model = trainOrReuse(run, combined.config(), data, m, ranges)) {
                     // the decision thresholds prediction runs use (derived, deterministic: a retry rewrites them)
@@ -247,9 +249,8 @@ public class StackerStage extends StageTemplate {
                                         RunPaths.modelParams(run, source, ModelKind.STACKED),
                                         Instances.id(),
                                         Instant.now()));
-                keep = true;
             } finally {
-                releaseInputs(run, ranges, data, keep);
+                releaseInputs(run, ranges, data, true); // for this instance's next job of the run, or a retry
             }
             out.handOver(
                     StageJob.of(run, stage(), StageJob.ALL, combined.config(), Map.of(), combined.objects()),
@@ -294,6 +295,7 @@ public class StackerStage extends StageTemplate {
             StageJob combined = combined(jobs).withObjects(job.objects());
             StackingInputs data = acquireInputs(run, combined, ranges);
             List<MlpModel> models = new ArrayList<>();
+            boolean published = false;
             try {
                 for (int m = 0; m < sources.size(); m++) {
                     String key = RunPaths.modelParams(run, sources.get(m), ModelKind.STACKED);
@@ -303,9 +305,10 @@ public class StackerStage extends StageTemplate {
                             TrainConfig.resolveDevice(settings.device())));
                 }
                 publish(run, data, models.toArray(new MlpModel[0]), combined, out, t0);
+                published = true;
             } finally {
                 models.forEach(MlpModel::close);
-                releaseInputs(run, ranges, data, false);
+                releaseInputs(run, ranges, data, !published); // kept for a retry, deleted once published
             }
         }
     }
@@ -341,7 +344,11 @@ public class StackerStage extends StageTemplate {
         return StackingInputs.build(infra().bootstrap(), run, inputs, dir);
     }
 
-    /** Keeps {@code data} for this instance's next job of the run ({@code keep}), or deletes it. */
+    /**
+     * Keeps {@code data} for this instance's next job of the run ({@code keep}: deleted after
+     * {@code keep-inputs-seconds} without one, or when this instance materialises another run or runs a prediction
+     * job), or deletes it now.
+     */
     private void releaseInputs(String run, Map<String, TopicRange> ranges, StackingInputs data, boolean keep) {
         int seconds = settings.keepInputsSeconds();
         if (keep && seconds > 0) {
