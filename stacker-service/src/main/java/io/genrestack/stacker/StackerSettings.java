@@ -9,8 +9,10 @@ import java.util.OptionalLong;
 @ConfigMapping(prefix = "genrestack.stacker")
 public interface StackerSettings {
     /**
-     * Where the stacked models train: {@code cpu}, {@code gpu} / {@code gpu:N} (no GPU visible: an error),
-     * {@code auto}.
+     * Where the stacked models train and the run's predictions are computed: {@code cpu} (default), {@code gpu} or
+     * {@code gpu:N} (a job fails when that GPU is not visible), or {@code auto} (the first GPU, else the CPU). The
+     * device actually used is logged and written to the provenance. A GPU needs CUDA natives (the stacker image has
+     * the CPU ones only; docs/deployment.md, "CUDA image").
      */
     @WithDefault("cpu")
     String device();
@@ -18,6 +20,13 @@ public interface StackerSettings {
     /** PyTorch intra-op threads for training (0 = engine default, one per core; 1 is fastest on a shared node). */
     @WithDefault("0")
     int threads();
+
+    /**
+     * Seconds an instance keeps a run's materialised stacking inputs after a model job, for its next job of the same
+     * run (another source's model, the publish job); 0 deletes them after every job.
+     */
+    @WithDefault("120")
+    int keepInputsSeconds();
 
     /** Published predictions per exactly-once chunk (one Kafka transaction + progress mark). */
     @WithDefault("5000")

@@ -25,6 +25,7 @@ import io.genrestack.ml.TrainConfig;
 import io.genrestack.ml.TrainResult;
 import io.genrestack.platform.StageRun;
 import io.genrestack.platform.StageTemplate;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -39,16 +40,23 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The stacker's jobs. The trainer sends one job per source once that source's base model has published the hidden
- * activations of every track of the run. Each job is recorded under {@code state/stacker/<source>/input.json}; when
- * every source of the run (the job's {@code labels.*} objects) has one, the run is stacked: the activations are
- * materialised on disk ({@link StackingInputs}), one {@code Dropout → Dense(n)} model per source is trained on the
- * L2-normalised, concatenated activations of all base models (train tracks tagged by the source, early stopping on
- * its validation tracks), saved with provenance, and one {@link TrackPredictions} per source × tagged track is
- * published exactly once, followed in the last transaction by the evaluator's job. Each stacked model's decision
- * thresholds (the evaluator's rule on its train predictions, {@link Thresholds}) are stored for prediction runs.
+ * activations of every track of the run. Each job is recorded under {@code state/stacker/<source>/input.json}; the
+ * one that finds every source of the run (the job's {@code labels.*} objects) recorded hands over one model job per
+ * source ({@link StageJob#stackModelUnit}), spread over the {@code stacker-jobs} partitions so that up to four
+ * instances train a run's models at once. A model job materialises the activations on disk ({@link StackingInputs}),
+ * trains (or reuses) its source's {@code Dropout → Dense(n)} model on the L2-normalised, concatenated activations of
+ * all base models (train tracks tagged by the source, early stopping on its validation tracks), saves it with
+ * provenance and decision thresholds (the evaluator's rule on its train predictions, {@link Thresholds}, for
+ * prediction runs), records it done ({@link StackedModelDone}) and sends a publish job. The first publish job that
+ * finds every model done loads them and publishes one {@link TrackPredictions} per source × tagged track exactly
+ * once, followed in the last transaction by the evaluator's job.
  *
  * <p>A prediction run's job (unit {@link StageJob#PREDICT}, {@link RunConfig#predicting()}) instead scores the run's
  * unlabelled {@code track-features} with another run's models and writes its MediaEval submission files
@@ -65,7 +73,28 @@ public class StackerStage extends StageTemplate {
     /** Exactly-once step of a prediction run (unit {@link StageJob#PREDICT}). */
     public static final String PREDICT_STEP = "submission";
 
+    /** Exactly-once step of the hand-over of a run's model jobs (unit {@code all}). */
+    public static final String MODELS_STEP = "model-jobs";
+
+    /** Exactly-once step of a model job (unit {@code model-<source>}). */
+    public static final String MODEL_STEP = "model";
+
+    /** File name of a model recorded done under {@link RunPaths#stageState} ({@link StackedModelDone}). */
+    public static final String MODEL = "model.json";
+
     static final int PREDICT_CHUNK = 1024;
+
+    /** One run's materialised inputs kept between this instance's jobs of the run. */
+    private record Cached(String run, Map<String, TopicRange> ranges, StackingInputs data) {}
+
+    private final Object cacheLock = new Object();
+    private Cached cached;
+    private final AtomicInteger builds = new AtomicInteger();
+    private final ScheduledExecutorService evictor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stacker-inputs-evictor");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Inject
     StackerSettings settings;
@@ -80,9 +109,26 @@ public class StackerStage extends StageTemplate {
     @Override
     public void handle(StageJob job) throws Exception {
         if (job.config() != null && job.config().predicting()) {
+            dropCachedInputs();
             predict(job);
             return;
         }
+        String source = StageJob.stackModelSource(job.unit());
+        if (source != null) {
+            model(job, source);
+        } else if (StageJob.ALL.equals(job.unit())) {
+            publish(job);
+        } else {
+            record(job);
+        }
+    }
+
+    /**
+     * An input job (unit = a source, from the trainer): recorded under {@code state/stacker/<source>/input.json};
+     * when every source of the run has one, one model job per source is handed over, once (step {@link #MODELS_STEP}
+     * of unit {@code all}). Input jobs of a run share its home slot, so one instance takes them one after the other.
+     */
+    private void record(StageJob job) {
         String run = job.runId();
         String unit = job.unit();
         job.activations(); // required
@@ -91,12 +137,37 @@ public class StackerStage extends StageTemplate {
             throw new IllegalArgumentException("stacker job " + job.key() + " is for source '" + unit
                     + "' but the run's label vocabularies are " + expected);
         }
-        ObjectStore store = infra().store();
-        store.putJson(RunPaths.stageState(run, stage(), unit, INPUT), job);
+        infra().store().putJson(RunPaths.stageState(run, stage(), unit, INPUT), job);
         Map<String, StageJob> jobs = new LinkedHashMap<>();
+        List<String> waiting = recorded(run, expected, job, jobs);
+        if (!waiting.isEmpty()) {
+            LOG.infof("[%s] stacker input of %s recorded; waiting for %s", run, unit, waiting);
+            return;
+        }
+        try (StageRun out = open(job, StageJob.ALL, MODELS_STEP)) {
+            if (out.alreadyDone()) {
+                return;
+            }
+            StageJob combined = combined(jobs);
+            List<StageJob> models = new ArrayList<>();
+            for (String s : jobs.keySet()) {
+                models.add(StageJob.of(
+                        run, stage(), StageJob.stackModelUnit(s), combined.config(), Map.of(), combined.objects()));
+            }
+            LOG.infof("[%s] every stacker input recorded; handing over the model jobs of %s", run, jobs.keySet());
+            out.handOver(models, ProgressMark.items(models.size()));
+        }
+    }
+
+    /**
+     * The recorded input jobs of {@code expected} into {@code jobs} ({@code job} for its own source); returns the
+     * sources that have none yet.
+     */
+    private List<String> recorded(String run, List<String> expected, StageJob job, Map<String, StageJob> jobs) {
+        ObjectStore store = infra().store();
         List<String> waiting = new ArrayList<>();
         for (String s : expected) {
-            Optional<StageJob> j = s.equals(unit)
+            Optional<StageJob> j = job != null && s.equals(job.unit())
                     ? Optional.of(job)
                     : store.getJsonIfExists(RunPaths.stageState(run, stage(), s, INPUT), StageJob.class);
             if (j.isPresent()) {
@@ -105,11 +176,228 @@ public class StackerStage extends StageTemplate {
                 waiting.add(s);
             }
         }
-        if (!waiting.isEmpty()) {
-            LOG.infof("[%s] stacker input of %s recorded; waiting for %s", run, unit, waiting);
-            return;
+        return waiting;
+    }
+
+    /** Every recorded input job of the run (a model or publish job comes only after all are recorded). */
+    private Map<String, StageJob> recorded(StageJob job) {
+        Map<String, StageJob> jobs = new LinkedHashMap<>();
+        List<String> missing = recorded(job.runId(), expectedSources(job), null, jobs);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("stacker job " + job.key() + ": no recorded input of " + missing + " under "
+                    + RunPaths.stageState(job.runId(), stage(), missing.get(0), INPUT));
         }
-        stack(run, job, jobs);
+        return jobs;
+    }
+
+    /** The input jobs' objects merged (the same for every source but its own base model), the config of the first. */
+    private static StageJob combined(Map<String, StageJob> jobs) {
+        Map<String, String> merged = new TreeMap<>();
+        jobs.values().forEach(j -> merged.putAll(j.objects()));
+        return jobs.values().iterator().next().withObjects(merged);
+    }
+
+    /** The activations range of each source's input job, in source order. */
+    private static Map<String, TopicRange> ranges(Map<String, StageJob> jobs) {
+        Map<String, TopicRange> ranges = new LinkedHashMap<>();
+        jobs.forEach((s, j) -> ranges.put(s, j.activations()));
+        return ranges;
+    }
+
+    /**
+     * A model job ({@code model-<source>}): the run's inputs materialised (or this instance's copy from its previous
+     * job of the run), the source's stacked model trained or reused ({@link #trainOrReuse}), its ablations when the
+     * run asks for them ({@link AblationTrainer}), its thresholds stored,
+     * the model recorded done ({@code state/stacker/<source>/model.json}), and a publish job (unit {@code all})
+     * handed over in the step's one transaction. Every model job sends one; the first that finds every model recorded
+     * publishes, the others do nothing.
+     */
+    private void model(StageJob job, String source) throws Exception {
+        String run = job.runId();
+        try (StageRun out = open(job, MODEL_STEP)) {
+            if (out.alreadyDone()) {
+                return;
+            }
+            Map<String, StageJob> jobs = recorded(job);
+            List<String> sources = new ArrayList<>(jobs.keySet());
+            int m = sources.indexOf(source);
+            if (m < 0) {
+                throw new IllegalArgumentException("stacker job " + job.key() + " is for source '" + source
+                        + "' but the run's label vocabularies are " + sources);
+            }
+            StageJob combined = combined(jobs);
+            Map<String, TopicRange> ranges = ranges(jobs);
+            StackingInputs data = acquireInputs(run, combined, ranges);
+            try {
+                try (MlpModel model = trainOrReuse(run, combined.config(), data, m, ranges)) {
+                    // the run's ablations of this source (RunConfig.ablations; reused when already written)
+                    AblationTrainer.runIfAsked(
+                            run, combined.config(), data, m, model, ranges, infra().store(), settings);
+                    // the decision thresholds prediction runs use (derived, deterministic: a retry rewrites them)
+                    String key = RunPaths.thresholds(run, source);
+                    if (!infra().store().exists(key)) {
+                        infra().store()
+                                .putJson(
+                                        key,
+                                        Thresholds.tune(
+                                                run, data, m, model, data.dir().resolve("thresholds")));
+                    }
+                }
+                infra().store()
+                        .putJson(
+                                RunPaths.stageState(run, stage(), source, MODEL),
+                                new StackedModelDone(
+                                        run,
+                                        source,
+                                        ranges,
+                                        RunPaths.modelParams(run, source, ModelKind.STACKED),
+                                        Instances.id(),
+                                        Instant.now()));
+            } finally {
+                releaseInputs(run, ranges, data, true); // for this instance's next job of the run, or a retry
+            }
+            out.handOver(
+                    StageJob.of(run, stage(), StageJob.ALL, combined.config(), Map.of(), combined.objects()),
+                    ProgressMark.items(1));
+        }
+    }
+
+    /**
+     * A publish job (unit {@code all}, sent by every model job, on the run's home slot): when every source's model is
+     * recorded done for the run's inputs, the saved models are loaded and the predictions and the evaluator's job
+     * published exactly once (step {@link #STEP}, resuming after its last committed chunk); before that it does
+     * nothing (a later publish job publishes).
+     */
+    private void publish(StageJob job) throws Exception {
+        String run = job.runId();
+        try (StageRun out = open(job, StageJob.ALL, STEP)) {
+            if (out.alreadyDone()) {
+                return;
+            }
+            Map<String, StageJob> jobs = recorded(job);
+            Map<String, TopicRange> ranges = ranges(jobs);
+            List<String> sources = new ArrayList<>(jobs.keySet());
+            List<String> pending = new ArrayList<>();
+            List<String> instances = new ArrayList<>();
+            for (String s : sources) {
+                Optional<StackedModelDone> done = infra().store()
+                        .getJsonIfExists(RunPaths.stageState(run, stage(), s, MODEL), StackedModelDone.class);
+                if (done.isEmpty() || !ranges.equals(done.get().inputs())) {
+                    pending.add(s);
+                } else {
+                    instances.add(s + "@" + done.get().instance());
+                }
+            }
+            if (!pending.isEmpty()) {
+                LOG.infof("[%s] stacked models of %s not done yet; a later publish job publishes", run, pending);
+                return;
+            }
+            ProgressMark resume = out.resumePoint();
+            long t0 = System.nanoTime();
+            out.started("stacking " + sources + " (models " + instances + ")"
+                    + (resume != null ? " (resuming after " + resume.position() + ")" : ""));
+            StageJob combined = combined(jobs).withObjects(job.objects());
+            StackingInputs data = acquireInputs(run, combined, ranges);
+            List<MlpModel> models = new ArrayList<>();
+            boolean published = false;
+            try {
+                for (int m = 0; m < sources.size(); m++) {
+                    String key = RunPaths.modelParams(run, sources.get(m), ModelKind.STACKED);
+                    models.add(MlpModel.load(
+                            spec(combined.config(), data, m),
+                            infra().store().get(key),
+                            TrainConfig.resolveDevice(settings.device())));
+                }
+                publish(run, data, models.toArray(new MlpModel[0]), combined, out, t0);
+                published = true;
+            } finally {
+                models.forEach(MlpModel::close);
+                releaseInputs(run, ranges, data, !published); // kept for a retry, deleted once published
+            }
+        }
+    }
+
+    /** The stacked model's shape for source {@code m}: {@code Dropout → Dense(n)} on the stacked input. */
+    private static MlpSpec spec(RunConfig config, StackingInputs data, int m) {
+        return MlpSpec.stacked(data.inputDim(), data.sources[m].nLabels)
+                .withDropout(config.stacked().dropout());
+    }
+
+    /**
+     * The run's stacking inputs: the copy this instance kept from its previous job of the same run and inputs
+     * ({@code keep-inputs-seconds}), else materialised now ({@link StackingInputs}). The caller owns it until
+     * {@link #releaseInputs}.
+     */
+    private StackingInputs acquireInputs(String run, StageJob combined, Map<String, TopicRange> ranges)
+            throws Exception {
+        synchronized (cacheLock) {
+            if (cached != null && cached.run().equals(run) && cached.ranges().equals(ranges)) {
+                StackingInputs data = cached.data();
+                cached = null;
+                LOG.infof("[%s] stacker inputs: reusing this instance's materialised copy", run);
+                return data;
+            }
+        }
+        dropCachedInputs(); // another run's: one copy at most, on disk and in heap
+        List<StackingInputs.ModelInput> inputs = new ArrayList<>();
+        for (Map.Entry<String, TopicRange> e : ranges.entrySet()) {
+            inputs.add(new StackingInputs.ModelInput(
+                    e.getKey(), e.getValue(), vocabulary(combined, e.getKey()).size()));
+        }
+        Path dir = infra().workDir().resolve(run).resolve(stage()).resolve("inputs-" + builds.incrementAndGet());
+        return StackingInputs.build(infra().bootstrap(), run, inputs, dir);
+    }
+
+    /**
+     * Keeps {@code data} for this instance's next job of the run ({@code keep}: deleted after
+     * {@code keep-inputs-seconds} without one, or when this instance materialises another run or runs a prediction
+     * job), or deletes it now.
+     */
+    private void releaseInputs(String run, Map<String, TopicRange> ranges, StackingInputs data, boolean keep) {
+        int seconds = settings.keepInputsSeconds();
+        if (keep && seconds > 0) {
+            Cached c = new Cached(run, ranges, data);
+            Cached old;
+            synchronized (cacheLock) {
+                old = cached;
+                cached = c;
+            }
+            if (old != null) {
+                old.data().close();
+            }
+            evictor.schedule(
+                    () -> {
+                        synchronized (cacheLock) {
+                            if (cached != c) {
+                                return;
+                            }
+                            cached = null;
+                        }
+                        LOG.infof("[%s] stacker inputs: no further job of the run within %d s; deleted", run, seconds);
+                        c.data().close();
+                    },
+                    seconds,
+                    TimeUnit.SECONDS);
+        } else {
+            data.close();
+        }
+    }
+
+    private void dropCachedInputs() {
+        Cached old;
+        synchronized (cacheLock) {
+            old = cached;
+            cached = null;
+        }
+        if (old != null) {
+            old.data().close();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        evictor.shutdownNow();
+        dropCachedInputs();
     }
 
     /**
@@ -177,60 +465,6 @@ public class StackerStage extends StageTemplate {
         return out;
     }
 
-    private void stack(String run, StageJob trigger, Map<String, StageJob> jobs) throws Exception {
-        RunConfig config = trigger.config();
-        try (StageRun out = open(trigger, StageJob.ALL, STEP)) {
-            if (out.alreadyDone()) {
-                return;
-            }
-            ProgressMark resume = out.resumePoint();
-            long t0 = System.nanoTime();
-            List<String> sources = new ArrayList<>(jobs.keySet());
-            out.started("stacking " + sources + (resume != null ? " (resuming after " + resume.position() + ")" : ""));
-            Map<String, String> merged = new TreeMap<>();
-            jobs.values().forEach(j -> merged.putAll(j.objects()));
-            StageJob combined = trigger.withObjects(merged).withObjects(trigger.objects());
-            List<StackingInputs.ModelInput> inputs = new ArrayList<>();
-            Map<String, TopicRange> ranges = new LinkedHashMap<>();
-            for (String s : sources) {
-                TopicRange range = jobs.get(s).activations();
-                ranges.put(s, range);
-                inputs.add(new StackingInputs.ModelInput(
-                        s, range, vocabulary(combined, s).size()));
-            }
-            List<MlpModel> open = new ArrayList<>();
-            try (StackingInputs data = StackingInputs.build(
-                    infra().bootstrap(),
-                    run,
-                    inputs,
-                    infra().workDir().resolve(run).resolve(stage()))) {
-                MlpModel[] models = new MlpModel[sources.size()];
-                for (int m = 0; m < sources.size(); m++) {
-                    models[m] = trainOrReuse(run, config, data, m, ranges);
-                    open.add(models[m]);
-                    // the run's ablations of this source (RunConfig.ablations; reused when already written)
-                    AblationTrainer.runIfAsked(run, config, data, m, models[m], ranges, infra().store(), settings);
-                    // the decision thresholds prediction runs use (derived, deterministic: a retry rewrites them)
-                    String key = RunPaths.thresholds(run, sources.get(m));
-                    if (!infra().store().exists(key)) {
-                        infra().store()
-                                .putJson(
-                                        key,
-                                        Thresholds.tune(
-                                                run,
-                                                data,
-                                                m,
-                                                models[m],
-                                                data.dir().resolve("thresholds")));
-                    }
-                }
-                publish(run, data, models, combined, out, t0);
-            } finally {
-                open.forEach(MlpModel::close);
-            }
-        }
-    }
-
     /** Trains source {@code m}'s stacked model, or loads the one an earlier attempt saved for the same inputs. */
     private MlpModel trainOrReuse(
             String run, RunConfig config, StackingInputs data, int m, Map<String, TopicRange> ranges) throws Exception {
@@ -238,7 +472,7 @@ public class StackerStage extends StageTemplate {
         String source = rows.source;
         ObjectStore store = infra().store();
         TrainParams p = config.stacked();
-        MlpSpec spec = MlpSpec.stacked(data.inputDim(), rows.nLabels).withDropout(p.dropout());
+        MlpSpec spec = spec(config, data, m);
         String paramsKey = RunPaths.modelParams(run, source, ModelKind.STACKED);
         String provKey = RunPaths.provenance(run, source, ModelKind.STACKED);
         Optional<StackedProvenance> earlier = store.getJsonIfExists(provKey, StackedProvenance.class);

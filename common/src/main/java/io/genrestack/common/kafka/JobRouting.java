@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  * partitions, hence on different instances of the stage's consumer group. The parts of a scaler job split over
  * instances ({@code <step>-<g>-of-<n>}, {@code genrestack.scaler.parts}) and the extraction units of a run split over
  * extractor instances ({@code extract-<g>-of-<n>}, {@code genrestack.extractor.units}) are spread over all partitions
- * instead.
+ * instead, and so are the stacker's model jobs ({@code model-<source>}, {@link StageJob#stackModelUnit}): the i-th
+ * of a run's n sources goes to partition {@code (homeSlot + i·RUN_SLOTS/n) mod RUN_SLOTS}, so with four stacker
+ * instances each trains one of a run's four stacked models, with two each trains two, and with one it trains them in
+ * turn.
  *
  * <p>
  * {@code trainer-jobs} has one partition per source and slot, laid out source-major
@@ -70,6 +73,12 @@ public final class JobRouting {
         if (Topics.STAGE_TRAINER.equals(job.stage())) {
             return Math.max(0, Sources.ALL.indexOf(job.unit())) * RUN_SLOTS + slot;
         }
+        if (Topics.STAGE_STACKER.equals(job.stage())) {
+            String source = StageJob.stackModelSource(job.unit());
+            if (source != null) {
+                return stackModelSlot(job, source, slot);
+            }
+        }
         if (Topics.STAGE_SCALER.equals(job.stage()) || Topics.STAGE_EXTRACTOR.equals(job.stage())) {
             java.util.regex.Matcher m = PART_UNIT.matcher(job.unit());
             if (m.matches()) {
@@ -85,10 +94,29 @@ public final class JobRouting {
     }
 
     /**
+     * The slot of a stacker model job: the run's sources (its {@code labels.<source>} objects) in {@link Sources#ALL}
+     * order spread evenly over the slots from the home slot on, so the range assignor hands them to different members.
+     */
+    private static int stackModelSlot(StageJob job, String source, int home) {
+        List<String> sources = new ArrayList<>();
+        for (String s : Sources.ALL) {
+            if (job.labels(s) != null) {
+                sources.add(s);
+            }
+        }
+        int i = sources.indexOf(source);
+        if (i < 0) {
+            i = Math.max(0, Sources.ALL.indexOf(source));
+            sources = Sources.ALL;
+        }
+        return (home + i * RUN_SLOTS / sources.size()) % RUN_SLOTS;
+    }
+
+    /**
      * The partitions of {@code jobs}, in order: trainer jobs to the least loaded slot of their source
      * ({@link #leastLoadedSlot}; unfinished jobs counted from the group's committed offsets, none when the count
      * cannot be taken),
-     * every other job to its home partition.
+     * stacker model jobs spread over the slots ({@link #stackModelSlot}), every other job to its home partition.
      */
     public static List<Integer> route(String bootstrap, List<StageJob> jobs) {
         boolean trainer = jobs.stream().anyMatch(j -> Topics.STAGE_TRAINER.equals(j.stage()));

@@ -8,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * Topic {@code <stage>-jobs}. One unit of work for a stage: run the stage for {@code runId} on {@code unit} (a source
- * for the trainer and stacker, {@code all} otherwise). Jobs are consumed by the stage's consumer group, so several
+ * for the trainer and the stacker's input jobs, {@code model-<source>} for the stacker's model jobs, {@code all}
+ * otherwise). Jobs are consumed by the stage's consumer group, so several
  * instances of a stage share the units; a job's offset is committed only after the work has finished, so a killed
  * instance's job is taken over.
  *
@@ -38,6 +39,13 @@ public record StageJob(
      * {@link #FEATURES} and writes the submission files with the models of {@link RunConfig#modelRun()}.
      */
     public static final String PREDICT = "predict";
+
+    /**
+     * Prefix of the stacker's unit that trains one source's stacked model ({@code model-<source>}, {@link
+     * #stackModelUnit}): once every source's input job is recorded, one such job per source is handed over, routed
+     * to different {@code stacker-jobs} partitions so that several stacker instances train a run's models at once.
+     */
+    public static final String STACK_MODEL_PREFIX = "model-";
 
     /** Input: the run's feature records ({@code track-features} for the scaler, {@code scaled-features}, trainer). */
     public static final String FEATURES = "features";
@@ -88,6 +96,18 @@ public record StageJob(
     /** Object name of a source's label vocabulary. */
     public static String labelsName(String source) {
         return LABELS_PREFIX + source;
+    }
+
+    /** The stacker's unit that trains {@code source}'s stacked model: {@code model-<source>}. */
+    public static String stackModelUnit(String source) {
+        return STACK_MODEL_PREFIX + source;
+    }
+
+    /** The source of a stacker unit {@code model-<source>} ({@link #stackModelUnit}), or null for any other unit. */
+    public static String stackModelSource(String unit) {
+        return unit != null && unit.startsWith(STACK_MODEL_PREFIX) && unit.length() > STACK_MODEL_PREFIX.length()
+                ? unit.substring(STACK_MODEL_PREFIX.length())
+                : null;
     }
 
     /** Object name of a model's parameters. */

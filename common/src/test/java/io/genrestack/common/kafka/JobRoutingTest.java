@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Job routing on a real broker: trainer jobs of two runs submitted together land on partitions that a consumer group
  * of eight (range assignor, as the job workers use) hands to different members; one run's four jobs are held by four
- * different members of a group of four; the unfinished-job count follows commits; old job topics are grown.
+ * different members of a group of four; a run's four stacker model jobs are held by four members of a group of four
+ * and two by each of a group of two; the unfinished-job count follows commits; old job topics are grown.
  */
 class JobRoutingTest {
     static String bootstrap;
@@ -143,6 +144,51 @@ class JobRoutingTest {
     }
 
     @Test
+    void aRunsStackerModelJobsGoToDifferentMembers() throws Exception {
+        for (int size : new int[] {4, 2}) {
+            String topic = "routing-test-" + UUID.randomUUID();
+            String group = "routing-test-" + UUID.randomUUID();
+            create(topic, JobRouting.partitions(Topics.STAGE_STACKER));
+            List<KafkaConsumer<String, byte[]>> members = new ArrayList<>();
+            try (KafkaProducer<String, byte[]> producer = KafkaClients.producer(bootstrap, "routing-test")) {
+                for (int i = 0; i < size; i++) {
+                    members.add(KafkaClients.groupConsumer(bootstrap, group, "routing-" + i));
+                }
+                Map<Integer, Integer> owner = join(members, topic);
+                for (int run = 0; run < 8; run++) {
+                    List<StageJob> four = stackerModelJobs("stack-" + run, Sources.ALL);
+                    List<Integer> parts = submit(producer, topic, group, four);
+                    Map<Integer, Long> perMember =
+                            parts.stream().collect(Collectors.groupingBy(owner::get, Collectors.counting()));
+                    assertEquals(size, perMember.size(), size + " members: partitions " + parts + " owners " + owner);
+                    perMember.values().forEach(n -> assertEquals(4 / size, n, "models per member: " + perMember));
+                    String id = four.get(0).runId();
+                    assertEquals(
+                            JobRouting.homeSlot(id), (int) parts.get(0), "the first source on the run's home slot");
+                    List<Integer> two = JobRouting.route(
+                            stackerModelJobs("stack-two-" + run, List.of("discogs", "tagtraum")), Map.of());
+                    assertNotEquals(owner.get(two.get(0)), owner.get(two.get(1)), "two sources, " + two);
+                    // the run's other stacker jobs (input, publish) stay on its home slot
+                    StageJob publish = StageJob.of(
+                            id, Topics.STAGE_STACKER, StageJob.ALL, four.get(0).config(), Map.of(), Map.of());
+                    StageJob input = StageJob.of(
+                            id,
+                            Topics.STAGE_STACKER,
+                            "lastfm",
+                            four.get(0).config(),
+                            Map.of(),
+                            four.get(0).objects());
+                    assertEquals(
+                            List.of(JobRouting.homeSlot(id), JobRouting.homeSlot(id)),
+                            JobRouting.route(List.of(publish, input), Map.of()));
+                }
+            } finally {
+                members.forEach(KafkaConsumer::close);
+            }
+        }
+    }
+
+    @Test
     void aJobTopicCreatedWithFewerPartitionsIsGrown() throws Exception {
         String topic = "routing-test-" + UUID.randomUUID();
         create(topic, 1);
@@ -158,6 +204,17 @@ class JobRoutingTest {
         String id = run + "-" + UUID.randomUUID();
         return Sources.ALL.stream()
                 .map(s -> StageJob.of(id, Topics.STAGE_TRAINER, s, cfg, Map.of(), Map.of()))
+                .toList();
+    }
+
+    /** A run's stacker model jobs for {@code sources} (each job names the run's label vocabularies). */
+    private static List<StageJob> stackerModelJobs(String run, List<String> sources) {
+        RunConfig cfg = RunConfig.defaults(List.of(), List.of());
+        String id = run + "-" + UUID.randomUUID();
+        Map<String, String> labels = new HashMap<>();
+        sources.forEach(s -> labels.put(StageJob.labelsName(s), "runs/" + id + "/labels/" + s + ".json"));
+        return sources.stream()
+                .map(s -> StageJob.of(id, Topics.STAGE_STACKER, StageJob.stackModelUnit(s), cfg, Map.of(), labels))
                 .toList();
     }
 

@@ -80,6 +80,15 @@ class StageJobTest {
     }
 
     @Test
+    void stackerModelUnitsNameTheirSourceAndNothingElseDoes() {
+        assertEquals("model-lastfm", StageJob.stackModelUnit("lastfm"));
+        assertEquals("lastfm", StageJob.stackModelSource(StageJob.stackModelUnit("lastfm")));
+        for (String unit : new String[] {"lastfm", StageJob.ALL, StageJob.PREDICT, "model-", "", null}) {
+            assertNull(StageJob.stackModelSource(unit), String.valueOf(unit));
+        }
+    }
+
+    @Test
     void itemsConsumedIsThePositionOfANonKafkaInput() {
         ProgressMark m = new ProgressMark("r1", "extractor", "all", "publish", ProgressMark.items(42), Map.of(), false);
         ProgressMark back = Json.read(Json.bytes(m), ProgressMark.class);
