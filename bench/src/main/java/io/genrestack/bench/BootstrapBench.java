@@ -3,14 +3,12 @@ package io.genrestack.bench;
 import io.genrestack.common.metrics.Bootstrap;
 import io.genrestack.common.metrics.BootstrapColumn;
 import io.genrestack.common.metrics.LabelColumn;
+import io.genrestack.common.metrics.ResampleFile;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -32,56 +30,6 @@ import java.util.SplittableRandom;
  */
 public final class BootstrapBench {
     private BootstrapBench() {}
-
-    /** The mapped multiplicities, as the evaluator's ResampleFile (one row of resamples bytes per track). */
-    static final class MappedWeights implements Bootstrap.Weights {
-        final MappedByteBuffer buf;
-        final int tracks;
-        final int resamples;
-        int max;
-
-        MappedWeights(Path file, long seed, int tracks, int resamples) throws Exception {
-            this.tracks = tracks;
-            this.resamples = resamples;
-            try (FileChannel ch = FileChannel.open(
-                    file,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.READ,
-                    StandardOpenOption.WRITE)) {
-                buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, (long) tracks * resamples);
-            }
-            int[] counts = new int[tracks];
-            Bootstrap.draw(seed, tracks, resamples, (b, idx) -> {
-                max = Math.max(max, Bootstrap.counts(idx, tracks, counts));
-                for (int t = 0; t < tracks; t++) {
-                    if (counts[t] != 0) {
-                        buf.put(t * resamples + b, (byte) counts[t]);
-                    }
-                }
-            });
-        }
-
-        @Override
-        public int tracks() {
-            return tracks;
-        }
-
-        @Override
-        public int resamples() {
-            return resamples;
-        }
-
-        @Override
-        public int maxWeight() {
-            return max;
-        }
-
-        @Override
-        public void row(int track, byte[] out) {
-            buf.get(track * resamples, out, 0, resamples);
-        }
-    }
 
     static void column(int label, int tracks, boolean stacked, float[] s, boolean[] t) {
         SplittableRandom r = new SplittableRandom(label * 2L + 1);
@@ -114,7 +62,7 @@ public final class BootstrapBench {
         Path file = out.resolve("resamples.u8");
         long c0 = mx.getCurrentThreadCpuTime();
         long w0 = System.nanoTime();
-        MappedWeights weights = new MappedWeights(file, 42, tracks, resamples);
+        ResampleFile weights = ResampleFile.draw(file, 42, tracks, resamples); // the evaluator's draw and file
         double drawCpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
         double drawWall = (System.nanoTime() - w0) / 1e9;
 
@@ -160,7 +108,8 @@ public final class BootstrapBench {
             resampled[m] = sums.macros();
         }
         Bootstrap.Comparison cmp = Bootstrap.compare(resampled[0], resampled[1], 0.95);
-        Files.deleteIfExists(file);
+        int maxWeight = weights.maxWeight();
+        weights.close(); // unmaps and deletes the file
 
         double scale = (double) labels / measured;
         double exactBoth = (exactCpu[0] + exactCpu[1]) * scale;
@@ -186,7 +135,7 @@ public final class BootstrapBench {
                 stride,
                 resamples,
                 (double) positives * stride / tracks,
-                weights.maxWeight(),
+                maxWeight,
                 drawCpu,
                 drawWall,
                 exactCpu[0],

@@ -1,5 +1,6 @@
 package io.genrestack.evaluator;
 
+import io.genrestack.common.io.MappedFile;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.model.TrackPredictions;
 

@@ -1,11 +1,13 @@
 package io.genrestack.evaluator;
 
 import io.genrestack.common.Sources;
+import io.genrestack.common.io.MappedFile;
 import io.genrestack.common.metrics.Bootstrap;
 import io.genrestack.common.metrics.BootstrapColumn;
 import io.genrestack.common.metrics.LabelColumn;
 import io.genrestack.common.metrics.MediaEvalMetrics;
 import io.genrestack.common.metrics.MicroAuc;
+import io.genrestack.common.metrics.ResampleFile;
 import io.genrestack.common.metrics.RocAuc;
 import io.genrestack.evaluator.EvaluationReport.LabelAuc;
 import io.genrestack.evaluator.EvaluationReport.MediaEval;

@@ -3,6 +3,7 @@ package io.genrestack.stacker;
 import io.genrestack.common.io.PathTrees;
 import io.genrestack.common.metrics.Bootstrap;
 import io.genrestack.common.metrics.BootstrapColumn;
+import io.genrestack.common.metrics.ResampleFile;
 import io.genrestack.common.model.AblationReport;
 import io.genrestack.common.model.Ablations;
 import io.genrestack.common.model.RunConfig;
@@ -40,7 +41,7 @@ import java.util.Optional;
  * <p>Bounded memory: a subset's input columns are copied, for the source's tagged tracks only, into a scratch
  * {@link FloatRowStore} (tagged tracks × 256 × subset sources floats) that is deleted after its model; the
  * validation predictions go to another scratch store; the resamples' multiplicities lie in a mapped file
- * ({@link ResampleWeights}, validation tracks × resamples bytes). The heap holds {@value #BLOCK} score and truth
+ * ({@link ResampleFile}, validation tracks × resamples bytes). The heap holds {@value #BLOCK} score and truth
  * columns of the validation tracks at a time.
  */
 final class AblationTrainer {
@@ -110,9 +111,9 @@ final class AblationTrainer {
         Path dir = data.dir().resolve("ablations-" + source);
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        try (ResampleWeights weights = resamples == 0
+        try (ResampleFile weights = resamples == 0
                 ? null
-                : ResampleWeights.draw(dir.resolve("resamples.u8"), config.seed(), rows.validation.length, resamples)) {
+                : ResampleFile.draw(dir.resolve("resamples.u8"), config.seed(), rows.validation.length, resamples)) {
             int[] validationTracks = rows.trackRows(rows.validation);
             Scored reference = score(
                     rows,
@@ -177,7 +178,7 @@ final class AblationTrainer {
             int m,
             Ablations.Subset subset,
             Scored reference,
-            ResampleWeights weights,
+            ResampleFile weights,
             Path dir,
             StackerSettings settings)
             throws Exception {
@@ -285,7 +286,7 @@ final class AblationTrainer {
     private record Scored(ColumnAuc.MacroAuc auc, double[] resampled) {}
 
     /** Scores the source's validation tracks with {@code predictor} into a scratch store, then its AUCs. */
-    private static Scored score(SourceRows rows, Path path, ResampleWeights weights, Predictor predictor)
+    private static Scored score(SourceRows rows, Path path, ResampleFile weights, Predictor predictor)
             throws IOException {
         int nv = rows.validation.length;
         try {

@@ -1,4 +1,4 @@
-package io.genrestack.evaluator;
+package io.genrestack.common.io;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -16,9 +16,10 @@ import java.util.List;
  * A file of fixed-size units (a block of rows, a sorted run, a track's bit row) memory-mapped in chunks of whole
  * units of at most 1 GiB each, so a unit never straddles two mappings and files may exceed 2 GiB. Native byte order.
  * {@link #close} unmaps at once (where the JDK allows it), so a deleted file's disk space is freed without waiting for
- * a garbage collection; nothing may read a view after that.
+ * a garbage collection; nothing may read a view after that. Used for the evaluator's column store and sorted runs and
+ * for the bootstrap's resample multiplicities ({@link io.genrestack.common.metrics.ResampleFile}).
  */
-final class MappedFile implements AutoCloseable {
+public final class MappedFile implements AutoCloseable {
     private static final long CHUNK = 1L << 30;
     private final long unitBytes;
     private final long unitsPerChunk;
@@ -39,14 +40,14 @@ final class MappedFile implements AutoCloseable {
     }
 
     /** Maps an existing file of {@code units} units read-only. */
-    static MappedFile read(Path file, long units, long unitBytes) throws IOException {
+    public static MappedFile read(Path file, long units, long unitBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return new MappedFile(ch, FileChannel.MapMode.READ_ONLY, units, unitBytes);
         }
     }
 
     /** Creates (or truncates) a zero-filled file of {@code units} units, mapped read-write. */
-    static MappedFile create(Path file, long units, long unitBytes) throws IOException {
+    public static MappedFile create(Path file, long units, long unitBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(
                 file,
                 StandardOpenOption.CREATE,
@@ -58,24 +59,24 @@ final class MappedFile implements AutoCloseable {
     }
 
     /** A view of unit {@code unit}: position 0 = its first byte, limit = its size. */
-    ByteBuffer unit(long unit) {
+    public ByteBuffer unit(long unit) {
         ByteBuffer c = chunks.get((int) (unit / unitsPerChunk));
         int from = (int) ((unit % unitsPerChunk) * unitBytes);
         return c.slice(from, (int) unitBytes).order(ByteOrder.nativeOrder());
     }
 
     /** Byte {@code offset} of unit {@code unit} (no view is made). */
-    byte get(long unit, int offset) {
+    public byte get(long unit, int offset) {
         return chunks.get((int) (unit / unitsPerChunk)).get((int) ((unit % unitsPerChunk) * unitBytes) + offset);
     }
 
     /** Sets byte {@code offset} of unit {@code unit} (no view is made). */
-    void put(long unit, int offset, byte value) {
+    public void put(long unit, int offset, byte value) {
         chunks.get((int) (unit / unitsPerChunk)).put((int) ((unit % unitsPerChunk) * unitBytes) + offset, value);
     }
 
     /** Copies the first {@code out.length} bytes of unit {@code unit} into {@code out} (no view is made). */
-    void get(long unit, byte[] out) {
+    public void get(long unit, byte[] out) {
         chunks.get((int) (unit / unitsPerChunk)).get((int) ((unit % unitsPerChunk) * unitBytes), out, 0, out.length);
     }
 
@@ -116,7 +117,7 @@ final class MappedFile implements AutoCloseable {
         }
     }
 
-    static void deleteQuietly(Path p) {
+    public static void deleteQuietly(Path p) {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {

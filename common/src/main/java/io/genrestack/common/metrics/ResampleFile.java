@@ -1,6 +1,6 @@
-package io.genrestack.evaluator;
+package io.genrestack.common.metrics;
 
-import io.genrestack.common.metrics.Bootstrap;
+import io.genrestack.common.io.MappedFile;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,9 +11,10 @@ import java.nio.file.Path;
  * unsigned byte per resample, so a label column's weighted pass ({@link
  * io.genrestack.common.metrics.BootstrapColumn}) reads one contiguous row per track. Disk: tracks × resamples bytes;
  * heap: 4 bytes per track while the file is filled. Shared read-only by the workers once filled; {@link #close}
- * unmaps and deletes it.
+ * unmaps and deletes it. The evaluator's bootstrap intervals and the stacker's ablations draw the same resamples
+ * (same seed, same tracks in MBID order) through it.
  */
-final class ResampleFile implements Bootstrap.Weights, AutoCloseable {
+public final class ResampleFile implements Bootstrap.Weights, AutoCloseable {
     private final Path path;
     private final MappedFile file;
     private final int tracks;
@@ -29,7 +30,7 @@ final class ResampleFile implements Bootstrap.Weights, AutoCloseable {
     }
 
     /** Draws {@code resamples} resamples of {@code tracks} tracks with {@code seed} into {@code path}. */
-    static ResampleFile draw(Path path, long seed, int tracks, int resamples) throws IOException {
+    public static ResampleFile draw(Path path, long seed, int tracks, int resamples) throws IOException {
         MappedFile file = MappedFile.create(path, Math.max(1, tracks), Math.max(1, resamples));
         try {
             int[] counts = new int[tracks];
