@@ -66,40 +66,6 @@ public final class LocalRun {
             ablations = ablations == null ? List.of() : List.copyOf(ablations);
         }
 
-        /** Options without ablations. */
-        Options(
-                int tracks,
-                long seed,
-                List<String> data,
-                List<String> groundTruth,
-                Integer maxEpochs,
-                Integer stackedMaxEpochs,
-                Path work,
-                int timeoutMinutes,
-                boolean keep,
-                boolean givenSplit,
-                String runId,
-                int portOffset,
-                Shape shape,
-                String preset) {
-            this(
-                    tracks,
-                    seed,
-                    data,
-                    groundTruth,
-                    maxEpochs,
-                    stackedMaxEpochs,
-                    work,
-                    timeoutMinutes,
-                    keep,
-                    givenSplit,
-                    runId,
-                    portOffset,
-                    shape,
-                    preset,
-                    List.of());
-        }
-
         /** Options with the default feature preset and no ablations. */
         Options(
                 int tracks,

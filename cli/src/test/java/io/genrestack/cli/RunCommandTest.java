@@ -56,7 +56,8 @@ class RunCommandTest {
                         "my-run",
                         20,
                         Shape.REAL,
-                        "common-layout"),
+                        "common-layout",
+                        List.of()),
                 parse(
                         "--tracks",
                         "500",

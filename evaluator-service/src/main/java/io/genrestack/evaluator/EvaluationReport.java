@@ -52,34 +52,6 @@ public record EvaluationReport(
         ablations = ablations == null ? Map.of() : ablations;
     }
 
-    /** A report without ablations. */
-    public EvaluationReport(
-            String runId,
-            Instant generatedAt,
-            String status,
-            Counts counts,
-            Map<String, SourceReport> sources,
-            List<String> sourcesWithoutPredictions,
-            Protocol protocol,
-            Map<String, String> objects,
-            Map<String, String> files,
-            RunConfig config,
-            Map<String, Map<String, TrainingCurve>> training) {
-        this(
-                runId,
-                generatedAt,
-                status,
-                counts,
-                sources,
-                sourcesWithoutPredictions,
-                protocol,
-                objects,
-                files,
-                config,
-                training,
-                null);
-    }
-
     /** Whether the run is on generated data ({@link RunConfig#synthetic}): its AUCs are not the paper's kind. */
     public boolean synthetic() {
         return config != null && config.synthetic();

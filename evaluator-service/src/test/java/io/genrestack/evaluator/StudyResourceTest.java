@@ -276,6 +276,7 @@ class StudyResourceTest {
                 Map.of(),
                 Map.of(),
                 config,
+                Map.of(),
                 Map.of());
     }
 
