@@ -1,6 +1,8 @@
 package io.genrestack.common.features;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,8 +26,10 @@ import java.util.Map;
  * the wrong JSON type, a non-finite number (or one outside float range) and a key/scale string outside the
  * vocabulary all throw {@link FeatureException}. Flat key names ({@code Bb}) are mapped to sharps ({@code A#}).
  *
- * <p>The manifest's pointers are compiled once into a trie of path segments, so each document is walked once,
- * with one map lookup per trie edge and no string building per leaf.
+ * <p>The manifest's pointers are compiled once into a trie of path segments. A document given as bytes is read in
+ * one streaming pass of parser tokens against the trie (one map lookup per key, values outside the manifest skipped
+ * unparsed, no tree built); a document that pass does not take goes through the tree path, which alone reports
+ * errors, so both give the same vector or the same error for every document ({@code FlattenerStreamingTest}).
  */
 public final class Flattener {
 
@@ -39,6 +43,7 @@ public final class Flattener {
 
     private final FeatureManifest manifest;
     private final Node root;
+    private final int nodeCount;
 
     /** Compiles the manifest's pointers. */
     public Flattener(FeatureManifest manifest) {
@@ -78,7 +83,7 @@ public final class Flattener {
                 leaf.oneHotIndex[v] = i;
             }
         }
-        root.freeze();
+        nodeCount = root.freeze(0);
         for (Node section : root.children) {
             if (section.isLeaf()) {
                 throw new IllegalArgumentException("a column reads a whole top-level value: " + section.pointer);
@@ -91,8 +96,20 @@ public final class Flattener {
         return manifest;
     }
 
-    /** Parses {@code json} (default Jackson: NaN/Infinity tokens rejected) and flattens it. */
+    /**
+     * Parses {@code json} (default Jackson: NaN/Infinity tokens rejected) and flattens it. A well-formed document is
+     * read in one streaming pass ({@link #streamed}); any document that pass does not take as it is (invalid JSON,
+     * a rule broken, a key of the manifest given twice) is parsed into a tree and flattened by
+     * {@link #flatten(JsonNode)}, which gives the same vector for every document the streaming pass takes and is the
+     * only path that reports errors, so values and error messages do not depend on the path.
+     */
     public float[] flatten(byte[] json) {
+        float[] streamed = streamed(json);
+        return streamed != null ? streamed : treeFlatten(json);
+    }
+
+    /** The tree path of {@link #flatten(byte[])}: parse into a tree, then {@link #flatten(JsonNode)}. */
+    float[] treeFlatten(byte[] json) {
         JsonNode doc;
         try {
             doc = MAPPER.readTree(json);
@@ -123,6 +140,111 @@ public final class Flattener {
             walkObject(section, s, out);
         }
         return out;
+    }
+
+    /**
+     * One streaming pass over {@code json} (Jackson tokens, no tree), reading only the manifest's leaves and skipping
+     * everything else. Returns null, leaving the document to the tree path, whenever the pass would not give exactly
+     * what the tree path gives: invalid JSON, a top-level value that is not an object, a missing or non-object
+     * section, a value of the wrong type, a number outside float range, an unknown category, or a key of the manifest
+     * that occurs twice in one object (the tree keeps the last). For every document it returns a vector for, the
+     * tree path returns the same floats: numbers become doubles as the tree's number nodes make them.
+     */
+    float[] streamed(byte[] json) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            float[] out = new float[manifest.size()];
+            Arrays.fill(out, Float.NaN);
+            boolean[] seen = new boolean[nodeCount];
+            int sections = 0;
+            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+                Node s = root.childMap.get(p.currentName());
+                JsonToken v = p.nextToken();
+                if (s == null) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (v != JsonToken.START_OBJECT || seen[s.id] || !streamObject(s, p, out, seen)) {
+                    return null;
+                }
+                seen[s.id] = true;
+                sections++;
+            }
+            return sections == root.children.length ? out : null;
+        } catch (IOException e) { // invalid JSON (JsonProcessingException) included: the tree path reports it
+            return null;
+        }
+    }
+
+    /** Reads the object whose START_OBJECT is the current token against trie node {@code n}; false: not taken. */
+    private static boolean streamObject(Node n, JsonParser p, float[] out, boolean[] seen) throws IOException {
+        for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+            Node c = n.childMap.get(p.currentName());
+            JsonToken v = p.nextToken();
+            if (c == null) {
+                p.skipChildren();
+                continue;
+            }
+            if (seen[c.id]) {
+                return false; // a key given twice: the tree keeps the last value, let it decide
+            }
+            seen[c.id] = true;
+            if (v != JsonToken.VALUE_NULL && !streamValue(c, v, p, out, seen)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the array whose START_ARRAY is the current token against trie node {@code n}; false: not taken. */
+    private static boolean streamArray(Node n, JsonParser p, float[] out, boolean[] seen) throws IOException {
+        int i = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken(), i++) {
+            if (t == null) {
+                return false;
+            }
+            Node c = i < n.byIndex.length ? n.byIndex[i] : null;
+            if (c == null) {
+                p.skipChildren();
+            } else if (t != JsonToken.VALUE_NULL && !streamValue(c, t, p, out, seen)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the value starting at token {@code v} (not null) into trie node {@code n}; false: not taken. */
+    private static boolean streamValue(Node n, JsonToken v, JsonParser p, float[] out, boolean[] seen)
+            throws IOException {
+        if (n.isLeaf()) {
+            if (n.vocabulary != null) {
+                return v == JsonToken.VALUE_STRING && setCategory(n, p.getText(), out);
+            }
+            double d;
+            if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+                d = p.getDoubleValue(); // as the tree's DoubleNode holds it (same parser, same fast-double setting)
+            } else if (v == JsonToken.VALUE_NUMBER_INT) {
+                d = switch (p.getNumberType()) { // as the tree's IntNode / LongNode / BigIntegerNode.doubleValue()
+                    case INT -> p.getIntValue();
+                    case LONG -> (double) p.getLongValue();
+                    default -> p.getBigIntegerValue().doubleValue();
+                };
+            } else {
+                return false;
+            }
+            float f = (float) d;
+            if (!Float.isFinite(f)) {
+                return false;
+            }
+            out[n.numericIndex] = f;
+            return true;
+        }
+        if (v == JsonToken.START_OBJECT) {
+            return streamObject(n, p, out, seen);
+        }
+        return v == JsonToken.START_ARRAY && streamArray(n, p, out, seen);
     }
 
     private static void walk(Node n, JsonNode j, float[] out) {
@@ -175,10 +297,17 @@ public final class Flattener {
         if (!j.isTextual()) {
             throw new FeatureException(n.pointer, "expected a string, found " + describe(j));
         }
-        String canonical = OneHotVocabulary.canonical(n.vocabulary, j.textValue());
-        if (canonical == null) {
+        if (!setCategory(n, j.textValue(), out)) {
             throw new FeatureException(
                     n.pointer, "unknown value '" + j.textValue() + "', expected one of " + n.vocabulary);
+        }
+    }
+
+    /** Sets the one-hot block of leaf {@code n} for {@code value}; false when it is outside the vocabulary. */
+    private static boolean setCategory(Node n, String value, float[] out) {
+        String canonical = OneHotVocabulary.canonical(n.vocabulary, value);
+        if (canonical == null) {
+            return false;
         }
         int hot = n.vocabulary.indexOf(canonical);
         for (int v = 0; v < n.oneHotIndex.length; v++) {
@@ -187,6 +316,7 @@ public final class Flattener {
                 out[idx] = v == hot ? 1f : 0f;
             }
         }
+        return true;
     }
 
     private static String describe(JsonNode j) {
@@ -221,6 +351,11 @@ public final class Flattener {
         final int arrayIndex;
         private final Map<String, Node> childMap = new LinkedHashMap<>();
         Node[] children = new Node[0];
+        /** The children that an array element at each index reads (null where none); empty when none. */
+        Node[] byIndex = new Node[0];
+        /** Position in a document's "seen" marks (duplicate keys). */
+        int id;
+
         int numericIndex = -1;
         List<String> vocabulary;
         int[] oneHotIndex;
@@ -242,11 +377,23 @@ public final class Flattener {
             return children.length == 0 && childMap.isEmpty();
         }
 
-        void freeze() {
+        /** Fixes the children, numbers this subtree's nodes from {@code firstId}; returns the next free id. */
+        int freeze(int firstId) {
+            id = firstId;
+            int next = firstId + 1;
             children = new ArrayList<>(childMap.values()).toArray(new Node[0]);
+            int maxIndex = -1;
             for (Node c : children) {
-                c.freeze();
+                next = c.freeze(next);
+                maxIndex = Math.max(maxIndex, c.arrayIndex);
             }
+            byIndex = new Node[maxIndex + 1];
+            for (Node c : children) {
+                if (c.arrayIndex >= 0) {
+                    byIndex[c.arrayIndex] = c;
+                }
+            }
+            return next;
         }
 
         private static int parseIndex(String s) {
