@@ -462,8 +462,14 @@ public class ExtractorStage extends StageTemplate {
     }
 
     /** One input item as the publishing thread sees it: the item and its record or refusal (null: skipped). */
-    private record Built(InputItem item, TrackBuilder.Outcome outcome) {
-        static final Built SKIPPED = new Built(null, null);
+    /** One item's outcome; {@code record} is its track's serialised record (made on the worker), else null. */
+    private record Built(InputItem item, TrackBuilder.Outcome outcome, byte[] record) {
+        static final Built SKIPPED = new Built(null, null, null);
+
+        /** The outcome of a document built on a worker, serialised there too (the publisher only sends). */
+        static Built of(InputItem.JsonDoc doc, TrackBuilder.Outcome outcome) {
+            return new Built(doc, outcome, outcome.track() == null ? null : Json.bytes(outcome.track()));
+        }
     }
 
     /** Scans some inputs, item by item, into a sink (the whole run's, or a unit's segments). */
@@ -561,14 +567,14 @@ public class ExtractorStage extends StageTemplate {
      */
     private static OrderedPipeline.Step<Built> prepare(TrackBuilder tracks, InputItem item) {
         if (item instanceof InputItem.BadItem bad) {
-            return OrderedPipeline.Step.done(new Built(bad, new TrackBuilder.Outcome(null, bad.reason())));
+            return OrderedPipeline.Step.done(new Built(bad, new TrackBuilder.Outcome(null, bad.reason()), null));
         }
         InputItem.JsonDoc doc = (InputItem.JsonDoc) item;
         TrackBuilder.Outcome duplicate = tracks.claim(doc);
         if (duplicate != null) {
-            return OrderedPipeline.Step.done(new Built(doc, duplicate));
+            return OrderedPipeline.Step.done(new Built(doc, duplicate, null));
         }
-        return OrderedPipeline.Step.work(() -> new Built(doc, tracks.assemble(doc)));
+        return OrderedPipeline.Step.work(() -> Built.of(doc, tracks.assemble(doc)));
     }
 
     /** Publishes one item; returns null, or the dead-letter reason. */
@@ -580,7 +586,7 @@ public class ExtractorStage extends StageTemplate {
             key = doc.mbid();
             payload = doc.bytes();
             if (built.outcome().track() != null) {
-                publish(built.outcome().track(), writer);
+                publish(built.outcome().track(), built.record(), writer);
                 return null;
             }
         }
@@ -591,8 +597,8 @@ public class ExtractorStage extends StageTemplate {
         return reason;
     }
 
-    private static void publish(TrackFeatures t, ExactlyOnceWriter writer) {
-        writer.send(Topics.TRACK_FEATURES, t.mbid(), Json.bytes(t));
+    private static void publish(TrackFeatures t, byte[] record, ExactlyOnceWriter writer) {
+        writer.send(Topics.TRACK_FEATURES, t.mbid(), record);
         writer.count("published", 1);
         String side = t.split() == null ? "unlabelled" : t.split() == Split.TRAIN ? "train" : "validation";
         writer.count(side, 1);
