@@ -19,6 +19,9 @@ if ! scripts/local-infra.sh status >/dev/null 2>&1; then scripts/local-infra.sh 
 trap '[ "$started" = true ] && scripts/local-infra.sh stop >/dev/null' EXIT
 eval "$(scripts/local-infra.sh env)"
 export GENRESTACK_KAFKA_BOOTSTRAP
+# the broker's pid, for the CPU breakdown of the publishing pass (the local broker shares the cores)
+GENRESTACK_BENCH_BROKER_PID="$(cat "${GENRESTACK_INFRA_WORK:-$ROOT/.work/infra}/kafka.pid" 2>/dev/null || true)"
+export GENRESTACK_BENCH_BROKER_PID
 java -Xmx1g -cp "bench/target/bench.jar:$(cat bench/target/classpath.txt)" io.genrestack.bench.ExtractorBench \
   "$SAMPLES" "$ROOT/.work/bench/extractor-files" "$N" "$T" "$ROOT/bench/extractor/peer.py"
 python3 bench/load.py warn # the load again, after the measurement

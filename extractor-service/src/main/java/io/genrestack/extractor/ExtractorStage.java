@@ -461,8 +461,10 @@ public class ExtractorStage extends StageTemplate {
         return c;
     }
 
-    /** One input item as the publishing thread sees it: the item and its record or refusal (null: skipped). */
-    /** One item's outcome; {@code record} is its track's serialised record (made on the worker), else null. */
+    /**
+     * One input item as the publishing thread sees it: the item and its record or refusal (null: skipped);
+     * {@code record} is its track's serialised record (made on the worker), else null.
+     */
     private record Built(InputItem item, TrackBuilder.Outcome outcome, byte[] record) {
         static final Built SKIPPED = new Built(null, null, null);
 
