@@ -209,15 +209,32 @@ public final class ExactlyOnceWriter implements AutoCloseable {
         return all.get(key);
     }
 
-    /** Latest committed marks whose key matches. */
+    /**
+     * Latest committed marks whose key matches: every mark committed before this call is seen. A read_committed
+     * reader's end offset is the last stable offset, which an open transaction of any other writer on
+     * {@code stage-progress} holds back, hiding marks committed after that transaction began; so the read goes on to
+     * the partition's high watermark as it is when the call starts, waiting for such a transaction to commit or abort
+     * (a mark is sent just before its commit, so that is normally milliseconds; a writer that died between the two is
+     * aborted by the broker after its transaction timeout, or at once when its step is reopened).
+     */
     public static Map<String, ProgressMark> readMarks(String bootstrap, java.util.function.Predicate<String> keys) {
         Map<String, ProgressMark> latest = new HashMap<>();
+        TopicPartition tp = new TopicPartition(Topics.STAGE_PROGRESS, 0);
+        long end = KafkaClients.highWatermark(bootstrap, tp);
+        long waitingSince = System.nanoTime();
+        long warnedAt = 0;
         try (KafkaConsumer<String, byte[]> c = KafkaClients.reader(bootstrap, "progress-reader")) {
-            TopicPartition tp = new TopicPartition(Topics.STAGE_PROGRESS, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
             while (c.position(tp) < end) {
+                long waited = (System.nanoTime() - waitingSince) / 1_000_000_000L;
+                if (waited >= warnedAt + 30) {
+                    warnedAt = waited;
+                    LOG.warnf(
+                            "reading progress marks: at offset %d of %d after %d s; an open transaction on %s holds"
+                                    + " the rest back (waiting for it to commit or abort)",
+                            c.position(tp), end, waited, Topics.STAGE_PROGRESS);
+                }
                 ConsumerRecords<String, byte[]> rs = c.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, byte[]> r : rs) {
                     if (r.key() != null && keys.test(r.key())) {

@@ -5,11 +5,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -86,6 +88,19 @@ public final class KafkaClients {
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * The high watermark of {@code tp}: the offset after its last record, committed or not (a read_uncommitted
+     * consumer's end offset; a read_committed one's stops at the first open transaction).
+     */
+    public static long highWatermark(String bootstrap, TopicPartition tp) {
+        Properties p = consumerProperties(bootstrap, "high-watermark");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            return c.endOffsets(List.of(tp)).get(tp);
+        }
     }
 
     /** Session timeout of job consumers unless configured: a killed instance's job moves on after this long. */

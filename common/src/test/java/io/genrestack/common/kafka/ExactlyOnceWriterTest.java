@@ -4,6 +4,8 @@ import io.genrestack.common.Topics;
 import io.genrestack.common.model.ProgressMark;
 import io.genrestack.common.model.TopicRange;
 import io.genrestack.testkit.LocalInfra;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +99,40 @@ class ExactlyOnceWriterTest {
         try (ExactlyOnceWriter third = ExactlyOnceWriter.open(bootstrap, run, "test", "all", "copy")) {
             assertTrue(third.resumePoint().done());
             assertEquals(total, third.outputRange(Topics.SCALED_FEATURES).expectedRecords());
+        }
+    }
+
+    /**
+     * A mark committed while another writer's transaction on {@code stage-progress} is open (its record before the
+     * mark) is still read: the read waits for that transaction instead of stopping at the last stable offset and
+     * returning the older mark (which a resuming writer would have resumed from, publishing a chunk twice).
+     */
+    @Test
+    void aMarkCommittedBehindAnOpenTransactionIsRead() throws Exception {
+        String run = "eos-lso-" + UUID.randomUUID();
+        String key = ProgressMark.key(run, "test", "all", "copy");
+        try (ExactlyOnceWriter w = ExactlyOnceWriter.open(bootstrap, run, "test", "all", "copy");
+                KafkaProducer<String, byte[]> other =
+                        KafkaClients.transactionalProducer(bootstrap, "genrestack-test-open-" + run)) {
+            w.count("items", 10);
+            w.checkpoint(ProgressMark.items(10L));
+            other.initTransactions();
+            other.beginTransaction();
+            other.send(new ProducerRecord<>(Topics.STAGE_PROGRESS, 0, "unrelated-" + run, new byte[] {'{', '}'}));
+            other.flush(); // its record is in the log, its transaction open
+            w.count("items", 10);
+            w.checkpoint(ProgressMark.items(20L)); // committed after the open transaction's record
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            try {
+                Future<ProgressMark> read = reader.submit(() -> ExactlyOnceWriter.latestMark(bootstrap, key));
+                Thread.sleep(1500);
+                assertFalse(read.isDone(), "the read must wait for the open transaction, not stop before it");
+                other.commitTransaction();
+                ProgressMark mark = read.get(60, TimeUnit.SECONDS);
+                assertEquals(20L, mark.itemsConsumed(), "the mark committed behind the open transaction");
+            } finally {
+                reader.shutdownNow();
+            }
         }
     }
 }
