@@ -9,7 +9,10 @@ Service + Deployment of one GenreStack service. Argument: a dict with
 {{- $svc := .svc -}}
 {{- $name := .name -}}
 {{- $isTrainer := eq .module "trainer-service" -}}
-{{- $gpu := and $isTrainer $svc.gpu $svc.gpu.enabled -}}
+{{- $isStacker := and (eq .module "stacker-service") .worker -}}
+{{- /* The trainer and the job-running stacker may get a GPU; the REST-only /predict tier stays on the CPU. */ -}}
+{{- $gpuCapable := or $isTrainer $isStacker -}}
+{{- $gpu := and $gpuCapable $svc.gpu $svc.gpu.enabled -}}
 {{- $djl := or $isTrainer (eq .module "stacker-service") -}}
 {{- $kafkaClient := include "genrestack.kafkaClient" $root | fromYaml -}}
 {{- $truststore := and (ne $kafkaClient.protocol "PLAINTEXT") $kafkaClient.truststore -}}
@@ -46,7 +49,7 @@ spec:
   # The input volume is ReadWriteOnce: stop the old pod before the new one mounts it.
   strategy:
     type: Recreate
-  {{- else if $isTrainer }}
+  {{- else if or $isTrainer $gpu }}
   # Never needs a spare GPU to roll: one old pod goes before its replacement starts.
   strategy:
     type: RollingUpdate
@@ -78,6 +81,8 @@ spec:
       {{- if $isTrainer }}
       # Leaves time to finish the current epoch's checkpoint; an interrupted job resumes from it on another pod.
       terminationGracePeriodSeconds: {{ $svc.terminationGracePeriodSeconds }}
+      {{- end }}
+      {{- if $gpuCapable }}
       {{- with $svc.runtimeClassName }}
       runtimeClassName: {{ . }}
       {{- end }}
@@ -93,7 +98,8 @@ spec:
       affinity:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      {{- if $svc.topologySpread.enabled }}
+      {{- end }}
+      {{- if and $isTrainer $svc.topologySpread.enabled }}
       topologySpreadConstraints:
         - maxSkew: {{ $svc.topologySpread.maxSkew }}
           topologyKey: {{ $svc.topologySpread.topologyKey }}
@@ -102,7 +108,6 @@ spec:
             matchLabels:
               app.kubernetes.io/name: {{ $name }}
               app.kubernetes.io/instance: {{ $root.Release.Name }}
-      {{- end }}
       {{- end }}
       containers:
         - name: {{ .module }}
@@ -117,6 +122,10 @@ spec:
             {{- if $isTrainer }}
             - configMapRef:
                 name: genrestack-trainer
+            {{- end }}
+            {{- if $isStacker }}
+            - configMapRef:
+                name: genrestack-stacker
             {{- end }}
           env:
             {{- include "genrestack.s3Env" $root | nindent 12 }}

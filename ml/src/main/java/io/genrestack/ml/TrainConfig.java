@@ -136,8 +136,9 @@ public record TrainConfig(
         }
         if (id >= gpus) {
             throw new IllegalStateException("device '" + spec + "' was requested (setting device: "
-                    + "genrestack.trainer.device / GENRESTACK_TRAINER_DEVICE, genrestack.stacker.device for the "
-                    + "stacker) but the engine sees " + gpus + " GPU(s). Run the CUDA image with a GPU passed to the "
+                    + "genrestack.trainer.device / GENRESTACK_TRAINER_DEVICE for the trainer, "
+                    + "genrestack.stacker.device / GENRESTACK_STACKER_DEVICE for the stacker) but the engine sees "
+                    + gpus + " GPU(s). Run the service's CUDA image (Dockerfile.cuda) with a GPU passed to the "
                     + "container (NVIDIA Container Toolkit; nvidia.com/gpu on Kubernetes), or set the device to "
                     + "'auto' (GPU when there is one, else CPU) or 'cpu'");
         }

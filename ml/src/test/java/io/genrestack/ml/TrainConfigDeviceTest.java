@@ -20,6 +20,7 @@ class TrainConfigDeviceTest {
             IllegalStateException e =
                     assertThrows(IllegalStateException.class, () -> TrainConfig.resolveDevice(spec, 0));
             assertTrue(e.getMessage().contains("GENRESTACK_TRAINER_DEVICE"), e.getMessage());
+            assertTrue(e.getMessage().contains("GENRESTACK_STACKER_DEVICE"), e.getMessage());
             assertTrue(e.getMessage().contains("genrestack.trainer.device"), e.getMessage());
             assertTrue(e.getMessage().contains("'auto'"), "the message names the fallback setting: " + e.getMessage());
         }
@@ -48,6 +49,7 @@ class TrainConfigDeviceTest {
         if (gpus == 0) {
             IllegalStateException e = assertThrows(IllegalStateException.class, gpu::resolveDevice);
             assertTrue(e.getMessage().contains("GENRESTACK_TRAINER_DEVICE"), e.getMessage());
+            assertTrue(e.getMessage().contains("GENRESTACK_STACKER_DEVICE"), e.getMessage());
             assertEquals(Device.cpu(), auto.resolveDevice());
         } else {
             assertEquals(Device.gpu(0), gpu.resolveDevice());

@@ -11,8 +11,8 @@ public interface StackerSettings {
     /**
      * Where the stacked models train and the run's predictions are computed: {@code cpu} (default), {@code gpu} or
      * {@code gpu:N} (a job fails when that GPU is not visible), or {@code auto} (the first GPU, else the CPU). The
-     * device actually used is logged and written to the provenance. A GPU needs CUDA natives (the stacker image has
-     * the CPU ones only; docs/deployment.md, "CUDA image").
+     * device actually used is logged and written to the provenance. A GPU needs the CUDA image
+     * ({@code src/main/docker/Dockerfile.cuda}, which sets {@code gpu}; docs/deployment.md, "CUDA images").
      */
     @WithDefault("cpu")
     String device();

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * docker-compose.yml and docker-compose.cpu.yml against the code: every service built from its own Dockerfile,
  * probed on the port its application.properties declares, given only variables its code reads, Kafka and MinIO
- * healthy first, only the trainer on a GPU, credentials only as required variables without a default, host ports
- * on 127.0.0.1 only, the debugging UIs only in the opt-in docker-compose.debug.yml behind logins without defaults.
+ * healthy first, only the trainer and the stacker on a GPU, credentials only as required variables without a
+ * default, host ports on 127.0.0.1 only, the debugging UIs only in the opt-in docker-compose.debug.yml behind logins
+ * without defaults.
  */
 class ComposeFileTest {
     private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)(/\\S*)");
@@ -158,8 +159,13 @@ class ComposeFileTest {
         }
     }
 
+    /** The services that train on a GPU in docker-compose.yml, each with its device variable. */
+    static final Map<String, String> GPU_SERVICES = Map.of(
+            "trainer-service", "GENRESTACK_TRAINER_DEVICE",
+            "stacker-service", "GENRESTACK_STACKER_DEVICE");
+
     @Test
-    void onlyTheTrainerGetsAGpuAndTheCpuOverrideTakesItAway() {
+    void theTrainerAndTheStackerGetAGpuAndTheCpuOverrideTakesItAway() {
         for (var it = compose.path("services").fields(); it.hasNext(); ) {
             var e = it.next();
             JsonNode devices = e.getValue()
@@ -167,8 +173,8 @@ class ComposeFileTest {
                     .path("resources")
                     .path("reservations")
                     .path("devices");
-            if (e.getKey().equals("trainer-service")) {
-                assertEquals(1, devices.size(), "trainer: one device request");
+            if (GPU_SERVICES.containsKey(e.getKey())) {
+                assertEquals(1, devices.size(), e.getKey() + ": one device request");
                 JsonNode d = devices.get(0);
                 assertEquals("nvidia", d.path("driver").asText());
                 assertEquals(1, d.path("count").asInt());
@@ -178,31 +184,39 @@ class ComposeFileTest {
                 assertFalse(e.getValue().toString().contains("\"gpu\""), e.getKey() + " mentions a gpu");
             }
         }
-        JsonNode trainer = service("trainer-service");
-        assertEquals(
-                "trainer-service/src/main/docker/Dockerfile.cuda",
-                trainer.path("build").path("dockerfile").asText());
-        assertEquals("gpu", environment(trainer).get("GENRESTACK_TRAINER_DEVICE"));
-
-        // docker-compose.cpu.yml overrides only existing services, and for the trainer: JVM image, no GPU, cpu.
+        // docker-compose.cpu.yml overrides only existing services.
         for (var it = cpu.path("services").fieldNames(); it.hasNext(); ) {
             String name = it.next();
             assertTrue(compose.path("services").has(name), "override names unknown service " + name);
         }
-        JsonNode t = cpu.path("services").path("trainer-service");
-        String dockerfile = t.path("build").path("dockerfile").asText();
-        assertEquals("trainer-service/src/main/docker/Dockerfile.jvm", dockerfile);
-        assertTrue(Files.isRegularFile(root.resolve(dockerfile)));
-        assertEquals("cpu", environment(t).get("GENRESTACK_TRAINER_DEVICE"));
-        JsonNode devices =
-                t.path("deploy").path("resources").path("reservations").path("devices");
-        assertTrue(devices.isArray() && devices.isEmpty(), "override must reset the device reservation: " + devices);
+        for (var g : GPU_SERVICES.entrySet()) {
+            String m = g.getKey();
+            JsonNode gpu = service(m);
+            assertEquals(
+                    m + "/src/main/docker/Dockerfile.cuda",
+                    gpu.path("build").path("dockerfile").asText(),
+                    m + ": the CUDA image");
+            assertTrue(resolved(gpu.path("image").asText()).endsWith("-cuda"), m + ": " + gpu.path("image"));
+            assertEquals("gpu", environment(gpu).get(g.getValue()), m);
+
+            // ... and for it docker-compose.cpu.yml: JVM image, no GPU, cpu.
+            JsonNode t = cpu.path("services").path(m);
+            String dockerfile = t.path("build").path("dockerfile").asText();
+            assertEquals(m + "/src/main/docker/Dockerfile.jvm", dockerfile, m + " in docker-compose.cpu.yml");
+            assertTrue(Files.isRegularFile(root.resolve(dockerfile)));
+            assertEquals("cpu", environment(t).get(g.getValue()), m + " in docker-compose.cpu.yml");
+            JsonNode devices =
+                    t.path("deploy").path("resources").path("reservations").path("devices");
+            assertTrue(
+                    devices.isArray() && devices.isEmpty(),
+                    m + ": override must reset the device reservation: " + devices);
+            assertFalse(
+                    t.path("image").asText().equals(gpu.path("image").asText()),
+                    m + ": CPU image must not overwrite the CUDA image's tag");
+        }
         assertTrue(
                 DeployFiles.read(root.resolve("docker-compose.cpu.yml")).contains("devices: !reset []"),
                 "the reset needs the !reset tag, or compose merges the device lists");
-        assertFalse(
-                t.path("image").asText().equals(trainer.path("image").asText()),
-                "CPU trainer image must not overwrite the CUDA image's tag");
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.genrestack.deploy.checks;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The services' Dockerfiles against the build and the code: built from source (a Maven stage with a cache mount
  * building the module, the build context the repository root with a .dockerignore keeping target/ out), a JRE 17
  * runtime stage with the fast-jar copied from the build stage in layers, the declared port exposed, a numeric
- * non-root user, no HEALTHCHECK, no credentials, only variables the code reads, and for the trainer's CUDA image a
- * libtorch of the PyTorch version the poms use.
+ * non-root user, no HEALTHCHECK, no credentials, only variables the code reads, and for the trainer's and the
+ * stacker's CUDA images a libtorch of the PyTorch version the poms use.
  */
 class DockerfilesTest {
     private static final Pattern ROOT_PYTORCH = Pattern.compile("<pytorch.version>([^<]+)</pytorch.version>");
@@ -251,11 +253,14 @@ class DockerfilesTest {
         }
     }
 
-    @Test
-    void theTrainerCudaImagePointsDjlAtTheInstalledLibtorch() {
-        Path f = root.resolve("trainer-service/src/main/docker/Dockerfile.cuda");
+    /** The trainer's and the stacker's CUDA images (ComposeFileTest.GPU_SERVICES: module, device variable). */
+    @ParameterizedTest
+    @CsvSource({"trainer-service,GENRESTACK_TRAINER_DEVICE", "stacker-service,GENRESTACK_STACKER_DEVICE"})
+    void theCudaImagesPointDjlAtTheInstalledLibtorch(String module, String deviceVariable) {
+        assertEquals(deviceVariable, ComposeFileTest.GPU_SERVICES.get(module), "a GPU service in docker-compose.yml");
+        Path f = root.resolve(module + "/src/main/docker/Dockerfile.cuda");
         List<String> problems = new ArrayList<>();
-        checkCommon("trainer-service", f, problems);
+        checkCommon(module, f, problems);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         List<Instruction> ins = parse(f);
         Map<String, String> env = env(ins);
@@ -276,7 +281,7 @@ class DockerfilesTest {
                         && i.args().contains("librdmacm1"));
         assertTrue(excluded || installed, "Dockerfile.cuda: libcufile_rdma.so.1 would fail to load");
         assertEquals("true", env.get("DJL_OFFLINE"));
-        assertEquals("gpu", env.get("GENRESTACK_TRAINER_DEVICE"));
+        assertEquals("gpu", env.get(deviceVariable), f + ": the device");
         String cudaBase = ins.stream()
                 .filter(i -> i.keyword().equals("ARG") && i.args().startsWith("CUDA_IMAGE="))
                 .map(i -> i.args().substring("CUDA_IMAGE=".length()))

@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Helm chart deploy/helm/genrestack, linted and rendered by Helm's own library (helm-java), with its default
  * values (CPU) and values-gpu.yaml, and the rendered manifests checked like the kustomize tree: every service on its
  * declared port with the health probes, only variables the code reads, references that exist, fully qualified Kafka
- * addresses, headless StatefulSet services, no replicas on autoscaled Deployments, the GPU only for the trainer,
+ * addresses, headless StatefulSet services, no replicas on autoscaled Deployments, the GPU only for the trainer and
+ * the job-running stacker (never the /predict tier),
  * PodDisruptionBudgets, the ConfigMap checksum, and the Strimzi topics equal to TopicAdmin's plan.
  */
 class HelmChartTest {
@@ -319,6 +320,14 @@ class HelmChartTest {
         JsonNode trainer = container(find(rs, "Deployment", "trainer-service").doc(), "trainer-service");
         assertEquals("genrestack/trainer-service:0.1.0", trainer.path("image").asText(), "JVM image");
         assertEquals("cpu", environmentIn(rs, trainer).get("GENRESTACK_TRAINER_DEVICE"));
+        JsonNode stacker = container(find(rs, "Deployment", "stacker-service").doc(), "stacker-service");
+        assertEquals("genrestack/stacker-service:0.1.0", stacker.path("image").asText(), "stacker: JVM image");
+        assertEquals("cpu", environmentIn(rs, stacker).get("GENRESTACK_STACKER_DEVICE"));
+        assertTrue(
+                Kustomize.podSpec(find(rs, "Deployment", "stacker-service").doc())
+                        .path("nodeSelector")
+                        .isMissingNode(),
+                "stacker: no GPU placement by default");
         assertEquals(
                 1,
                 find(rs, "Deployment", "trainer-service")
@@ -351,7 +360,42 @@ class HelmChartTest {
     void gpuValuesPutTheTrainerOnGpuNodesWithTheCudaImage() {
         List<Resource> rs = gpu();
         checkInstallation(rs, "values-gpu.yaml");
-        assertEquals(List.of("trainer-service/trainer-service"), gpuContainers(rs), "only the trainer gets a GPU");
+        assertEquals(
+                List.of("trainer-service/trainer-service", "stacker-service/stacker-service"),
+                gpuContainers(rs),
+                "only the trainer and the job-running stacker get a GPU");
+        for (var g : ComposeFileTest.GPU_SERVICES.entrySet()) {
+            String m = g.getKey();
+            Resource d = find(rs, "Deployment", m);
+            JsonNode p = Kustomize.podSpec(d.doc());
+            JsonNode gc = container(d.doc(), m);
+            assertEquals("genrestack/" + m + ":0.1.0-cuda", gc.path("image").asText());
+            assertEquals(1, gc.path("resources").path("limits").path(GPU).asInt(), m);
+            assertEquals("gpu", environmentIn(rs, gc).get(g.getValue()), m + ": device");
+            assertEquals(
+                    "true",
+                    p.path("nodeSelector").path("nvidia.com/gpu.present").asText(),
+                    m);
+            assertTrue(p.path("tolerations").toString().contains(GPU), m + ": GPU toleration");
+            assertEquals("nvidia", p.path("runtimeClassName").asText(), m);
+            assertEquals(
+                    0,
+                    d.doc()
+                            .path("spec")
+                            .path("strategy")
+                            .path("rollingUpdate")
+                            .path("maxSurge")
+                            .asInt(-1),
+                    m + ": rolls without a spare GPU");
+        }
+        // The REST-only /predict tier, made from the stacker's values, stays on the JVM image and the CPU.
+        List<Resource> withPredict = render(List.of("values-gpu.yaml"), Map.of("autoscaling.predict.enabled", "true"));
+        assertEquals(2, gpuContainers(withPredict).size(), "the /predict tier asks for no GPU");
+        Resource predict = find(withPredict, "Deployment", "stacker-predict");
+        JsonNode pc = container(predict.doc(), "stacker-service");
+        assertEquals("genrestack/stacker-service:0.1.0", pc.path("image").asText(), "/predict: JVM image");
+        assertTrue(Kustomize.podSpec(predict.doc()).path("nodeSelector").isMissingNode(), "/predict: no GPU nodes");
+        assertEquals("cpu", environmentIn(withPredict, pc).getOrDefault("GENRESTACK_STACKER_DEVICE", "cpu"));
         Resource dep = find(rs, "Deployment", "trainer-service");
         JsonNode pod = Kustomize.podSpec(dep.doc());
         JsonNode c = container(dep.doc(), "trainer-service");

@@ -29,9 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The kustomize tree under deploy/ against the code: every YAML parses, every kustomization names existing files,
  * one Deployment + Service per service module on its declared port with probes on the real health endpoints,
- * resources requested and limited, only the trainer on a GPU (and not in the cpu overlay), every referenced
- * ConfigMap / Secret / key / claim defined, every configuration variable read by the code, credentials only from
- * files the user provides, and the autoscaling examples matching the job topic and its consumer group.
+ * resources requested and limited, only the trainer and the stacker on a GPU (and not in the cpu overlay), every
+ * referenced ConfigMap / Secret / key / claim defined, every configuration variable read by the code, credentials
+ * only from files the user provides, and the autoscaling examples matching the job topic and its consumer group.
  */
 class KubernetesManifestsTest {
     private static final String GPU = "nvidia.com/gpu";
@@ -395,15 +395,32 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void onlyTheTrainerAsksForAGpu() {
+    void onlyTheTrainerAndTheStackerAskForAGpu() {
         List<String> gpuUsers = gpuContainers(base);
-        assertEquals(List.of("trainer-service/trainer-service"), gpuUsers);
+        assertEquals(List.of("trainer-service/trainer-service", "stacker-service/stacker-service"), gpuUsers);
+        for (var g : ComposeFileTest.GPU_SERVICES.entrySet()) {
+            String m = g.getKey();
+            JsonNode dep = find(base, "Deployment", m).doc();
+            JsonNode c = container(dep, m);
+            assertEquals(1, c.path("resources").path("limits").path(GPU).asInt(), m);
+            assertTrue(c.path("image").asText().endsWith("-cuda"), m + ": the CUDA image, got " + c.path("image"));
+            assertEquals("gpu", environment(c).get(g.getValue()), m + ": device");
+            JsonNode pod = Kustomize.podSpec(dep);
+            assertFalse(pod.path("nodeSelector").isEmpty(), m + ": GPU nodeSelector example");
+            assertTrue(pod.path("tolerations").toString().contains(GPU), m + ": GPU toleration example");
+            // One GPU per pod: a rolling update must not need a spare one.
+            assertEquals(
+                    0,
+                    dep.path("spec")
+                            .path("strategy")
+                            .path("rollingUpdate")
+                            .path("maxSurge")
+                            .asInt(-1),
+                    m + ": maxSurge 0");
+        }
         JsonNode trainer = find(base, "Deployment", "trainer-service").doc();
         JsonNode c = container(trainer, "trainer-service");
-        assertEquals(1, c.path("resources").path("limits").path(GPU).asInt());
         JsonNode pod = Kustomize.podSpec(trainer);
-        assertFalse(pod.path("nodeSelector").isEmpty(), "trainer: GPU nodeSelector example");
-        assertTrue(pod.path("tolerations").toString().contains(GPU), "trainer: GPU toleration example");
         // The work directory the trainer is told to use is a sized emptyDir.
         String workDir = environment(c).getOrDefault("GENRESTACK_PLATFORM_WORK_DIR", "");
         assertFalse(workDir.isEmpty(), "trainer: GENRESTACK_PLATFORM_WORK_DIR");
@@ -419,6 +436,7 @@ class KubernetesManifestsTest {
                 assertTrue(v.path("emptyDir").has("sizeLimit"), "trainer: work volume must be a sized emptyDir");
             }
         }
+        // The /predict tier (autoscaling) and the examples stay on the CPU.
         for (String dir : List.of("autoscaling", "examples")) {
             for (Path f : DeployFiles.yamlFiles(deploy.resolve(dir))) {
                 assertFalse(DeployFiles.read(f).contains(GPU + ":"), f + " requests a GPU");
@@ -431,23 +449,20 @@ class KubernetesManifestsTest {
         List<Resource> cpu = Kustomize.build(deploy.resolve("overlays/cpu"));
         assertEquals(base.size(), cpu.size());
         assertEquals(List.of(), gpuContainers(cpu));
-        JsonNode pod =
-                Kustomize.podSpec(find(cpu, "Deployment", "trainer-service").doc());
-        assertTrue(
-                pod.path("nodeSelector").isMissingNode()
-                        && pod.path("tolerations").isMissingNode(),
-                "cpu overlay: no GPU placement");
-        JsonNode c = container(find(cpu, "Deployment", "trainer-service").doc(), "trainer-service");
-        assertEquals("cpu", environmentIn(cpu, c).get("GENRESTACK_TRAINER_DEVICE"));
-        assertEquals(
-                "gpu",
-                environment(container(
-                                find(base, "Deployment", "trainer-service").doc(), "trainer-service"))
-                        .get("GENRESTACK_TRAINER_DEVICE"));
-        assertFalse(
-                c.path("image").asText().endsWith("-cuda"), "cpu overlay: JVM trainer image, got " + c.path("image"));
+        for (var g : ComposeFileTest.GPU_SERVICES.entrySet()) {
+            String m = g.getKey();
+            JsonNode pod = Kustomize.podSpec(find(cpu, "Deployment", m).doc());
+            assertTrue(
+                    pod.path("nodeSelector").isMissingNode()
+                            && pod.path("tolerations").isMissingNode(),
+                    m + ": cpu overlay: no GPU placement");
+            JsonNode c = container(find(cpu, "Deployment", m).doc(), m);
+            assertEquals("cpu", environmentIn(cpu, c).get(g.getValue()), m + ": cpu overlay device");
+            assertFalse(
+                    c.path("image").asText().endsWith("-cuda"), m + ": cpu overlay: JVM image, got " + c.path("image"));
+        }
         for (String m : DeployFiles.serviceModules(root)) {
-            if (!m.equals("trainer-service")) {
+            if (!ComposeFileTest.GPU_SERVICES.containsKey(m)) {
                 assertEquals(
                         find(base, "Deployment", m).doc(),
                         find(cpu, "Deployment", m).doc(),
@@ -661,11 +676,14 @@ class KubernetesManifestsTest {
         JsonNode predict =
                 container(find(scaling, "Deployment", "stacker-predict").doc(), "stacker-service");
         assertTrue(predict.path("resources").path("requests").has("cpu"), "a CPU HPA needs a CPU request");
+        // The stacker's JVM image (the job-running stacker has the CUDA one): /predict runs on the CPU.
         assertEquals(
                 container(find(base, "Deployment", "stacker-service").doc(), "stacker-service")
-                        .path("image"),
-                predict.path("image"),
-                "the /predict tier runs the stacker's image");
+                        .path("image")
+                        .asText()
+                        .replaceFirst("-cuda$", ""),
+                predict.path("image").asText(),
+                "the /predict tier runs the stacker's JVM image");
     }
 
     /** With kubectl installed, the real kustomize must render each kustomization, with the GPU where expected. */
@@ -673,7 +691,7 @@ class KubernetesManifestsTest {
     void kubectlKustomizeRendersEveryKustomization() throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl not installed: skipped");
         Map<String, Integer> gpuContainers =
-                Map.of("base", 1, "overlays/cpu", 0, "overlays/strimzi-secure", 1, "autoscaling", 0);
+                Map.of("base", 2, "overlays/cpu", 0, "overlays/strimzi-secure", 2, "autoscaling", 0);
         // A copy of deploy/ with the credential files a user creates (the real build fails without them).
         Path copy = Files.createTempDirectory("deploy-copy");
         try (var walk = Files.walk(deploy)) {
