@@ -122,8 +122,13 @@ public final class ExtractorBench {
         ArchiveBench.Result archive = ArchiveBench.measure(dir, files);
         System.out.printf(
                 "archive read (extractor)    %8.0f tracks/s  %8.0f per CPU-second  (%d entries, %.1f MB out of bzip2,"
-                        + " 1 thread)%n",
+                        + " commons-compress, 1 thread)%n",
                 archive.scannerRate(), archive.scannerCpuRate(), archive.entries(), archive.tarBytes() / 1e6);
+        System.out.printf(
+                "archive read (ext., native) %8.0f tracks/s  %8.0f per CPU-second  (%s; CPU incl. the child)%n",
+                archive.nativeRate(),
+                archive.nativeCpuRate(),
+                archive.nativeCommand().isEmpty() ? "no lbzip2/pbzip2/bzip2 on PATH" : archive.nativeCommand());
         System.out.printf(
                 "bzip2 -dc of the archive    %8.0f tracks/s  %8.0f per CPU-second  (1 core)%n",
                 archive.bzip2Rate(), archive.bzip2CpuRate());
@@ -137,9 +142,10 @@ public final class ExtractorBench {
                     + " x: outside load shares the cores per thread, not a speed-up;" + " measure on a quiet machine)");
         }
         target("archive reading vs bzip2 -dc, per CPU-second", archive.scannerCpuRate() / archive.bzip2CpuRate(), 1.0);
+        target("archive reading, native, vs bzip2 -dc, per CPU", archive.nativeCpuRate() / archive.bzip2CpuRate(), 1.0);
         System.out.printf(
-                "(archive reading vs bzip2 -dc, wall clock: %.2f; all other ratios are wall clock)%n",
-                archive.scannerRate() / archive.bzip2Rate());
+                "(archive reading vs bzip2 -dc, wall clock: %.2f, native %.2f; all other ratios are wall clock)%n",
+                archive.scannerRate() / archive.bzip2Rate(), archive.nativeRate() / archive.bzip2Rate());
         long peak = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {

@@ -78,4 +78,14 @@ public interface ExtractorSettings {
      * credentials); unset (the default): none, every {@code s3://} location is refused with 400 ({@code S3Inputs}).
      */
     Optional<List<String>> inputBuckets();
+
+    /**
+     * How {@code .tar.bz2} archives are decompressed ({@code Bzip2}): {@code auto} (the default) runs the first of
+     * {@code lbzip2 -dc -n 1}, {@code pbzip2 -dc -p1}, {@code bzip2 -dc} found on {@code PATH} as a child process per
+     * archive (single-threaded), and commons-compress in the JVM when none is; {@code java} always uses
+     * commons-compress; anything else is a command line that decompresses standard input to standard output. Items and
+     * dead letters are the same either way (the wording of a damaged archive's reason names the decompressor).
+     */
+    @WithDefault("auto")
+    String bzip2();
 }

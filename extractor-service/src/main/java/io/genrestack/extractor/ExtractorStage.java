@@ -16,6 +16,7 @@ import io.genrestack.common.model.TrackFeatures;
 import io.genrestack.common.serde.Json;
 import io.genrestack.common.storage.RunPaths;
 import io.genrestack.extractor.groundtruth.GroundTruth;
+import io.genrestack.extractor.input.Bzip2;
 import io.genrestack.extractor.input.InputItem;
 import io.genrestack.extractor.input.InputRoots;
 import io.genrestack.extractor.input.InputScanner;
@@ -65,6 +66,7 @@ public class ExtractorStage extends StageTemplate {
     ExtractorSettings settings;
 
     private volatile S3Inputs s3;
+    private Bzip2 bzip2;
 
     /** The reader of {@code s3://} inputs (one client per allowed bucket, kept for the service's life). */
     private synchronized S3Inputs s3() {
@@ -72,6 +74,15 @@ public class ExtractorStage extends StageTemplate {
             s3 = new S3Inputs(infra().store().config(), settings.inputBuckets().orElse(List.of()));
         }
         return s3;
+    }
+
+    /** The archive decompressor of {@code genrestack.extractor.bzip2}, resolved (and logged) once. */
+    private synchronized Bzip2 bzip2() {
+        if (bzip2 == null) {
+            bzip2 = Bzip2.of(settings.bzip2());
+            LOG.infof("archives are decompressed by %s", bzip2.describe());
+        }
+        return bzip2;
     }
 
     @PreDestroy
@@ -178,7 +189,7 @@ public class ExtractorStage extends StageTemplate {
             if (writer.resumePoint() == null) {
                 groundTruthProblems(run, setup, writer);
             }
-            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3());
+            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3(), bzip2());
             List<String> inputs = cfg.inputs();
             publishTracks(
                     job,
@@ -270,7 +281,7 @@ public class ExtractorStage extends StageTemplate {
             RunSetup setup = RunSetup.forRun(run, cfg, roots, infra().store(), s3());
             setup.store(infra().store(), run, cfg);
             infra().store().put(RunPaths.extractorSetup(run), setup.snapshotBytes(), "application/gzip");
-            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3());
+            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3(), bzip2());
             ExtractionUnits units = ExtractionUnits.plan(cfg.inputs(), wanted, scanner);
             infra().store().putJson(RunPaths.extractorUnits(run), units);
             out.started("extracting " + cfg.inputs() + " in " + units.size() + " units"
@@ -307,7 +318,7 @@ public class ExtractorStage extends StageTemplate {
             RunSetup setup = RunSetup.fromSnapshot(infra().store().get(RunPaths.extractorSetup(run)));
             out.started("extracting unit " + (part + 1) + " of " + parts + ": " + unit.segments());
             InputScanner scanner =
-                    new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3());
+                    new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3(), bzip2());
             Map<String, String> earlier = units.earlierDocuments(part, scanner);
             java.util.Set<String> claimed = publishTracks(
                     job,

@@ -4,10 +4,8 @@ import io.genrestack.extractor.input.BombGuard.CountingStream;
 import io.genrestack.extractor.input.InputItem.BadItem;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.jboss.logging.Logger;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,15 +15,22 @@ import java.util.function.Consumer;
 /**
  * Streams the entries of one {@code .tar.bz2} archive (bzip2 then tar, through the {@link BombGuard}) as items named
  * {@code <archive>!/<entry path>}. A damaged archive ends with one {@link BadItem} named after the archive, after the
- * items read before the damage.
+ * items read before the damage. The bzip2 stage is {@link Bzip2}: commons-compress or a native decompressor process.
  */
 final class ArchiveStream {
     private static final Logger LOG = Logger.getLogger(ArchiveStream.class);
 
     private final DocumentReader reader;
+    private final Bzip2 bzip2;
 
+    /** With the decompressor of the system property {@link Bzip2#PROPERTY} (default {@code auto}). */
     ArchiveStream(DocumentReader reader) {
+        this(reader, Bzip2.fromSystemProperty());
+    }
+
+    ArchiveStream(DocumentReader reader, Bzip2 bzip2) {
         this.reader = reader;
+        this.bzip2 = bzip2;
     }
 
     /** Opens the compressed bytes of an archive (a local file, an object in object storage). */
@@ -43,16 +48,27 @@ final class ArchiveStream {
      * archive) is not turned into a dead letter: it propagates and fails the job attempt.
      */
     void scan(Source source, String archiveName, Consumer<InputItem> sink) {
+        Bzip2.Decoding decoding;
         TarArchiveInputStream tar;
         try {
-            tar = openTarBz2(source);
+            InputStream raw = source.open();
+            try {
+                CountingStream compressed = new CountingStream(raw, null);
+                decoding = bzip2.open(compressed, archiveName);
+                tar = new TarArchiveInputStream(new CountingStream(decoding.stream(), compressed));
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             StorageReadFailure.rethrowIfCause(e);
             sink.accept(new BadItem(archiveName, InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e)));
             return;
         }
         int entries = 0;
-        try (tar) {
+        // closing the decoding kills a native decompressor and joins its threads: every exit path (the end, damage,
+        // a sink exception) passes here
+        try (decoding) {
             while (true) {
                 InputItem item;
                 try {
@@ -75,21 +91,6 @@ final class ArchiveStream {
                     sink.accept(item);
                 }
             }
-        } catch (IOException closeFailure) {
-            LOG.debugf("closing %s: %s", archiveName, closeFailure);
-        }
-    }
-
-    private static TarArchiveInputStream openTarBz2(Source source) throws IOException {
-        InputStream raw = source.open();
-        try {
-            CountingStream compressed = new CountingStream(raw, null);
-            BZip2CompressorInputStream bz =
-                    new BZip2CompressorInputStream(new BufferedInputStream(compressed, DocumentReader.CHUNK), true);
-            return new TarArchiveInputStream(new CountingStream(bz, compressed));
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
         }
     }
 

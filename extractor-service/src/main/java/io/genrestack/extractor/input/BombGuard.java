@@ -17,7 +17,7 @@ final class BombGuard {
     /** Counts the bytes read through it; see {@link BombGuard}. */
     static final class CountingStream extends FilterInputStream {
         private final CountingStream compressed;
-        long count;
+        volatile long count; // written by one thread (a native decompressor's pump), read by the reader
 
         CountingStream(InputStream in, CountingStream compressed) {
             super(in);

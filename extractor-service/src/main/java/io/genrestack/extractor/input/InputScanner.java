@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  *
  * <p>The pieces: {@link FolderWalk} (the folder rules, shared with {@link #countCandidates}), {@link ArchiveStream}
  * (tar.bz2 entries), {@link BombGuard} (expansion limit), {@link DocumentReader} (size limit, reading) and
- * {@link InputNames} (name rules). Exceptions thrown by the sink are not caught. Not thread-safe; use one instance
- * per scan.
+ * {@link InputNames} (name rules); {@link Bzip2} decompresses (commons-compress or a native process). Exceptions
+ * thrown by the sink are not caught. Not thread-safe; use one instance per scan.
  */
 public final class InputScanner {
 
@@ -103,12 +103,20 @@ public final class InputScanner {
      * location is a bad item, as every other location outside the roots).
      */
     public InputScanner(long maxBytes, InputRoots roots, S3Inputs s3) {
+        this(maxBytes, roots, s3, Bzip2.fromSystemProperty());
+    }
+
+    /**
+     * A scanner that decompresses archives with {@code bzip2} ({@link Bzip2}; the other constructors take the system
+     * property {@link Bzip2#PROPERTY}, default {@code auto}).
+     */
+    public InputScanner(long maxBytes, InputRoots roots, S3Inputs s3, Bzip2 bzip2) {
         if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("maxBytes must be in 1.." + (Integer.MAX_VALUE - 16) + ": " + maxBytes);
         }
         this.maxBytes = maxBytes;
         this.reader = new DocumentReader(maxBytes);
-        this.archives = new ArchiveStream(reader);
+        this.archives = new ArchiveStream(reader, bzip2);
         this.roots = roots;
         this.s3 = s3;
     }
