@@ -46,15 +46,43 @@ final class ArchiveStream {
     /**
      * Streams the archive that {@code source} opens. A {@link StorageReadFailure} (object storage failed, not the
      * archive) is not turned into a dead letter: it propagates and fails the job attempt.
+     *
+     * <p>When a native decompressor meets damage (or the bomb guard stops it), the archive is opened again and read
+     * on with commons-compress after the entries already handed over, so that a damaged archive gives exactly what
+     * the Java path gives — the same items before the damage and the same reason — whichever decompressor ran (a
+     * failing native decompressor hands over a varying part of its last output, and words its errors its own way).
      */
     void scan(Source source, String archiveName, Consumer<InputItem> sink) {
+        Damage damage = pass(bzip2, source, archiveName, sink, 0);
+        if (damage != null && bzip2.isNative()) {
+            LOG.debugf(
+                    "archive %s: %s stopped after %d entries (%s); reading on with commons-compress",
+                    archiveName,
+                    bzip2.describe(),
+                    damage.entriesDone(),
+                    damage.item().reason());
+            damage = pass(Bzip2.java(), source, archiveName, sink, damage.entriesDone());
+        }
+        if (damage != null) {
+            sink.accept(damage.item());
+        }
+    }
+
+    /** Where a pass stopped: the dead letter it would give and the tar entries fully handled before. */
+    private record Damage(BadItem item, int entriesDone) {}
+
+    /**
+     * One pass over the archive with {@code decoder}, the first {@code skip} tar entries passed over unread (a
+     * resumed pass); returns null at the archive's end, else the damage.
+     */
+    private Damage pass(Bzip2 decoder, Source source, String archiveName, Consumer<InputItem> sink, int skip) {
         Bzip2.Decoding decoding;
         TarArchiveInputStream tar;
         try {
             InputStream raw = source.open();
             try {
                 CountingStream compressed = new CountingStream(raw, null);
-                decoding = bzip2.open(compressed, archiveName);
+                decoding = decoder.open(compressed, archiveName);
                 tar = new TarArchiveInputStream(new CountingStream(decoding.stream(), compressed));
             } catch (IOException | RuntimeException e) {
                 raw.close();
@@ -62,8 +90,7 @@ final class ArchiveStream {
             }
         } catch (IOException | RuntimeException e) {
             StorageReadFailure.rethrowIfCause(e);
-            sink.accept(new BadItem(archiveName, InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e)));
-            return;
+            return new Damage(new BadItem(archiveName, InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e)), 0);
         }
         int entries = 0;
         // closing the decoding kills a native decompressor and joins its threads: every exit path (the end, damage,
@@ -74,19 +101,25 @@ final class ArchiveStream {
                 try {
                     TarArchiveEntry entry = tar.getNextEntry();
                     if (entry == null) {
-                        break;
+                        return null;
                     }
-                    entries++;
+                    if (entries < skip) {
+                        entries++;
+                        continue; // handed over by the pass before
+                    }
                     item = entryItem(archiveName, entry, tar);
                 } catch (IOException | RuntimeException e) {
                     // RuntimeException: commons-compress reports some malformed headers as IllegalArgumentException.
                     StorageReadFailure.rethrowIfCause(e);
                     LOG.debugf("archive %s damaged after %d entries: %s", archiveName, entries, e);
-                    sink.accept(new BadItem(
-                            archiveName,
-                            BombGuard.bombMessage(e).orElse(InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e))));
-                    return;
+                    return new Damage(
+                            new BadItem(
+                                    archiveName,
+                                    BombGuard.bombMessage(e)
+                                            .orElse(InputScanner.CORRUPT_ARCHIVE + InputScanner.message(e))),
+                            entries);
                 }
+                entries++;
                 if (item != null) {
                     sink.accept(item);
                 }
