@@ -84,7 +84,7 @@ public interface ExtractorSettings {
      * {@code lbzip2 -dc -n 1}, {@code pbzip2 -dc -p1}, {@code bzip2 -dc} found on {@code PATH} as a child process per
      * archive (single-threaded), and commons-compress in the JVM when none is; {@code java} always uses
      * commons-compress; anything else is a command line that decompresses standard input to standard output. Items and
-     * dead letters are the same either way (the wording of a damaged archive's reason names the decompressor).
+     * dead letters are the same either way (after a native decompressor fails, commons-compress reads on).
      */
     @WithDefault("auto")
     String bzip2();

@@ -165,5 +165,10 @@ public final class ExtractorInstanceProbe {
         public Optional<List<String>> inputBuckets() {
             return Optional.empty();
         }
+
+        @Override
+        public String bzip2() {
+            return "auto";
+        }
     }
 }
