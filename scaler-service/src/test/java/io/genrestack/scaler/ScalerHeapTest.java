@@ -1,6 +1,7 @@
 package io.genrestack.scaler;
 
 import io.genrestack.common.kafka.KafkaClients;
+import io.genrestack.common.kafka.TopicAdmin;
 import io.genrestack.common.model.Split;
 import io.genrestack.common.model.TopicRange;
 import io.genrestack.common.model.TrackFeatures;
@@ -53,6 +54,7 @@ class ScalerHeapTest {
         try (Admin admin = Admin.create(KafkaClients.base(bootstrap, "scaler-heap-admin"))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         }
+        TopicAdmin.awaitLeaders(bootstrap, List.of(topic)); // before the idempotent producer's first batches
         Map<Integer, long[]> offsets = new TreeMap<>();
         Random rnd = new Random(n);
         try (KafkaProducer<String, byte[]> p = KafkaClients.producer(bootstrap, "scaler-heap-producer")) {

@@ -65,6 +65,7 @@ public final class TopicAdmin {
                     }
                 }
             }
+            awaitLeaders(bootstrap, missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -111,6 +112,23 @@ public final class TopicAdmin {
                     throw ex; // InvalidPartitions: another instance grew it first, fine
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until the broker leads every partition of {@code topics} (a list-offsets request to each partition's
+     * leader answers): right after a topic is created its metadata can name a leader that is not leading yet, and
+     * an idempotent producer writing at once may then get NOT_LEADER_OR_FOLLOWER and, retrying its first batches out
+     * of order, never recover (OutOfOrderSequenceException until its delivery timeout).
+     */
+    public static void awaitLeaders(String bootstrap, java.util.Collection<String> topics) {
+        try (var c = KafkaClients.reader(bootstrap, "genrestack-await-leaders")) {
+            List<org.apache.kafka.common.TopicPartition> tps = new ArrayList<>();
+            for (String t : topics) {
+                c.partitionsFor(t, java.time.Duration.ofSeconds(30))
+                        .forEach(i -> tps.add(new org.apache.kafka.common.TopicPartition(t, i.partition())));
+            }
+            c.endOffsets(tps, java.time.Duration.ofSeconds(60)); // retried until each partition's leader answers
         }
     }
 
