@@ -20,8 +20,7 @@ import java.util.Map;
  * (or a {@code .json} input, or an {@code s3://} document) of the same recording ({@link #earlierDocuments}, from the
  * folder walk or listing alone, nothing is read), with the reason one instance gives. A first copy inside an archive
  * of an earlier unit is not known to a later unit (listing an archive means decompressing it); each unit stores the
- * recordings it claimed and the hand-over counts those claimed by two units ({@code duplicatesAcrossUnits} in the
- * summary, a warning).
+ * recordings it claimed and the hand-over drops the later copies ({@link UnitDuplicates}).
  *
  * @param units the units, in input order
  */

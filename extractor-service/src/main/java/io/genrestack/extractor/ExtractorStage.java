@@ -320,7 +320,7 @@ public class ExtractorStage extends StageTemplate {
             InputScanner scanner =
                     new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3(), bzip2());
             Map<String, String> earlier = units.earlierDocuments(part, scanner);
-            java.util.Set<String> claimed = publishTracks(
+            Map<String, String> claimed = publishTracks(
                     job,
                     setup,
                     out,
@@ -334,47 +334,12 @@ public class ExtractorStage extends StageTemplate {
                     "extract " + run + " unit " + (part + 1) + "/" + parts,
                     earlier);
             out.writer().flush();
-            infra().store().put(RunPaths.extractorUnitClaims(run, part), mbids(claimed), "application/gzip");
+            infra().store()
+                    .put(RunPaths.extractorUnitClaims(run, part), UnitDuplicates.claims(claimed), "application/gzip");
             out.handOver(
                     StageJob.of(run, Topics.STAGE_EXTRACTOR, finishName(parts), job.config(), Map.of(), job.objects()),
                     ProgressMark.items(out.writer().count("items")));
         }
-    }
-
-    /** Recording MBIDs, sorted, one a line, gzipped. */
-    private static byte[] mbids(java.util.Set<String> claimed) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.Writer w = new java.io.OutputStreamWriter(
-                new java.util.zip.GZIPOutputStream(bytes), java.nio.charset.StandardCharsets.UTF_8)) {
-            for (String m : new TreeSet<>(claimed)) {
-                w.write(m);
-                w.write('\n');
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /** Recordings claimed by more than one unit ({@link ExtractionUnits}: a first copy in an earlier archive). */
-    private long duplicatesAcrossUnits(String run, int parts) {
-        Set<String> seen = new java.util.HashSet<>();
-        long twice = 0;
-        for (int g = 0; g < parts; g++) {
-            byte[] gz = infra().store().get(RunPaths.extractorUnitClaims(run, g));
-            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz)),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    if (!line.isEmpty() && !seen.add(line)) {
-                        twice++;
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        return twice;
     }
 
     /** Items of a unit when cheap to know (no archive, no {@code s3://} segment), else -1. */
@@ -403,7 +368,7 @@ public class ExtractorStage extends StageTemplate {
      * the next stage's job, exactly once. Finish jobs that come earlier (not all units done) or later (already done)
      * do nothing; they all queue on one partition, so one instance takes them one after the other.
      */
-    private void finish(StageJob job, int parts) {
+    private void finish(StageJob job, int parts) throws Exception {
         String run = job.runId();
         try (StageRun out = open(job, STEP_FINISH)) {
             if (out.alreadyDone()) {
@@ -444,21 +409,59 @@ public class ExtractorStage extends StageTemplate {
             }
             Map<Integer, TopicRange.OffsetRange> ranges = new TreeMap<>();
             offsets.forEach((p, r) -> ranges.put(p, new TopicRange.OffsetRange(r[0], r[1] + 1)));
+            String features = "out:" + Topics.TRACK_FEATURES;
+            TopicRange merged = new TopicRange(Topics.TRACK_FEATURES, ranges, counts.getOrDefault(features, 0L));
+            List<UnitDuplicates.Dropped> dropped = dropDuplicates(out, run, parts, merged, counts);
             TopicRange range = new TopicRange(
-                    Topics.TRACK_FEATURES, ranges, counts.getOrDefault("out:" + Topics.TRACK_FEATURES, 0L));
+                    Topics.TRACK_FEATURES,
+                    ranges,
+                    merged.expectedRecords() - dropped.size(),
+                    UnitDuplicates.offsets(dropped));
             Map<String, String> objects = job.objects(); // the plan step's: manifest, run.json, vocabularies
             Map<String, Long> summary = summaryCounts(counts);
-            long across = duplicatesAcrossUnits(run, parts);
-            if (across > 0) {
-                summary.put("duplicatesAcrossUnits", across);
-                LOG.warnf(
-                        "[%s] %d recordings were claimed by two units (a first copy inside an archive of an earlier"
-                                + " unit): their later copies were published too",
-                        run, across);
-            }
             out.handOver(nextJob(job, range, objects), ProgressMark.items(counts.getOrDefault("items", 0L)));
             finished(out, run, range, summary, objects);
         }
+    }
+
+    /**
+     * The later copies of recordings that two units published ({@link UnitDuplicates}), dead-lettered in the
+     * hand-over's transaction as one instance dead-letters a duplicate, with {@code counts} corrected to match.
+     */
+    private List<UnitDuplicates.Dropped> dropDuplicates(
+            StageRun out, String run, int parts, TopicRange merged, Map<String, Long> counts) throws Exception {
+        ExtractionUnits units = infra().store().getJson(RunPaths.extractorUnits(run), ExtractionUnits.class);
+        InputScanner scanner =
+                new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3(), bzip2());
+        List<UnitDuplicates.Dropped> dropped = UnitDuplicates.find(
+                infra().bootstrap(),
+                run,
+                parts,
+                g -> UnitDuplicates.readClaims(infra().store().get(RunPaths.extractorUnitClaims(run, g))),
+                merged,
+                units,
+                scanner);
+        for (UnitDuplicates.Dropped d : dropped) {
+            TrackFeatures t = d.track();
+            out.writer()
+                    .send(
+                            Topics.DEAD_LETTERS,
+                            t.mbid(),
+                            Json.bytes(
+                                    DeadLetter.of(run, stage(), t.mbid(), t.sourceFile(), d.reason(), d.document())));
+            counts.merge("deadLetters", 1L, Long::sum);
+            counts.merge("out:" + Topics.TRACK_FEATURES, -1L, Long::sum); // the summary's "published"
+            for (String key : publishedCounts(t)) {
+                counts.merge(key, -1L, Long::sum);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            LOG.infof(
+                    "[%s] %d later copies of recordings that two units published (a first copy inside an archive of"
+                            + " an earlier unit) dead-lettered as duplicates",
+                    run, dropped.size());
+        }
+        return dropped;
     }
 
     private static Map<String, Long> summaryCounts(Map<String, Long> writerCounts) {
@@ -493,9 +496,10 @@ public class ExtractorStage extends StageTemplate {
 
     /**
      * Publishes what {@code scan} reads; {@code earlier}: the recordings of earlier units (their later copies here are
-     * duplicates). Returns the recordings this scan claimed (not those of {@code earlier}).
+     * duplicates). Returns the recordings this scan claimed, with the items it claimed them from (not those of
+     * {@code earlier}).
      */
-    private java.util.Set<String> publishTracks(
+    private Map<String, String> publishTracks(
             StageJob job,
             RunSetup setup,
             StageRun out,
@@ -569,8 +573,8 @@ public class ExtractorStage extends StageTemplate {
             }
         });
         LOG.info(progress.line());
-        java.util.Set<String> mine = new java.util.HashSet<>(tracks.claimed());
-        mine.removeAll(earlier.keySet());
+        Map<String, String> mine = new java.util.HashMap<>(tracks.claimed());
+        mine.keySet().removeAll(earlier.keySet());
         return mine;
     }
 
@@ -612,12 +616,19 @@ public class ExtractorStage extends StageTemplate {
 
     private static void publish(TrackFeatures t, byte[] record, ExactlyOnceWriter writer) {
         writer.send(Topics.TRACK_FEATURES, t.mbid(), record);
-        writer.count("published", 1);
-        String side = t.split() == null ? "unlabelled" : t.split() == Split.TRAIN ? "train" : "validation";
-        writer.count(side, 1);
-        for (String s : t.labels().keySet()) {
-            writer.count("source." + s + "." + side, 1);
+        for (String key : publishedCounts(t)) {
+            writer.count(key, 1);
         }
+    }
+
+    /** The summary counts a published track adds one to: published, its side, its side per source. */
+    private static List<String> publishedCounts(TrackFeatures t) {
+        String side = t.split() == null ? "unlabelled" : t.split() == Split.TRAIN ? "train" : "validation";
+        List<String> keys = new ArrayList<>(List.of("published", side));
+        for (String s : t.labels().keySet()) {
+            keys.add("source." + s + "." + side);
+        }
+        return keys;
     }
 
     static List<String> sources() {

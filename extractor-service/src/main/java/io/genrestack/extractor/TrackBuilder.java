@@ -47,9 +47,9 @@ final class TrackBuilder {
         earlier.forEach(seen::putIfAbsent);
     }
 
-    /** The recordings claimed so far (those of {@link #rememberEarlier} included). */
-    java.util.Set<String> claimed() {
-        return seen.keySet();
+    /** The recordings claimed so far with the items they were first seen in (those of {@link #rememberEarlier} too). */
+    Map<String, String> claimed() {
+        return seen;
     }
 
     /** Notes a document that was published before a restart, without parsing it, so duplicates are still found. */
@@ -70,7 +70,7 @@ final class TrackBuilder {
     Outcome claim(InputItem.JsonDoc doc) {
         String first = seen.putIfAbsent(doc.mbid(), doc.name());
         if (first != null) {
-            return refused("duplicate recording MBID " + doc.mbid() + " (first seen in " + first + ")");
+            return refused(duplicateReason(doc.mbid(), first));
         }
         return null;
     }
@@ -122,6 +122,11 @@ final class TrackBuilder {
             return refused("cannot flatten: " + e);
         }
         return new Outcome(new TrackFeatures(run, doc.mbid(), split, releaseGroup, doc.name(), labels, features), null);
+    }
+
+    /** The reason a second copy of recording {@code mbid} is refused ({@code first}: the item it was first seen in). */
+    static String duplicateReason(String mbid, String first) {
+        return "duplicate recording MBID " + mbid + " (first seen in " + first + ")";
     }
 
     private static Outcome refused(String reason) {

@@ -79,6 +79,28 @@ final class SharedRunFixture {
                 }
             }
         }
+        // recordings whose first copy is inside an archive and a later copy in the last folder (another unit): one
+        // is a real document in both places, the other's archive copy cannot be flattened
+        List<String> early = List.of(new UUID(9, 1).toString(), new UUID(9, 2).toString());
+        mbids.addAll(early);
+        Path earlyArchive = tmp.resolve("early.tar.bz2");
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                new org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream(
+                        Files.newOutputStream(earlyArchive)))) {
+            byte[][] bodies = {Files.readAllBytes(real.get(1)), "{}".getBytes(StandardCharsets.UTF_8)};
+            for (int i = 0; i < early.size(); i++) {
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(
+                        "early/" + early.get(i) + ".json");
+                entry.setSize(bodies[i].length);
+                tar.putArchiveEntry(entry);
+                tar.write(bodies[i]);
+                tar.closeArchiveEntry();
+            }
+        }
+        Path again = Files.createDirectories(tmp.resolve("again"));
+        for (int i = 0; i < early.size(); i++) {
+            Files.copy(real.get(2 + i), again.resolve(early.get(i) + ".json"));
+        }
         Path gt = Files.createDirectories(tmp.resolve("gt"));
         StringBuilder tsv = new StringBuilder("recordingmbid\treleasegroupmbid\tgenre1\tgenre2\n");
         for (int i = 0; i < mbids.size(); i++) {
@@ -95,9 +117,11 @@ final class SharedRunFixture {
                 data.resolve("lowlevel").toString(),
                 data.resolve("lowlevel-edge").toString(),
                 data.resolve("archives").toString(),
+                earlyArchive.toString(),
                 hostile.folder().toString(),
                 hostile.archive().toString(),
-                many.toString());
+                many.toString(),
+                again.toString());
         return new RunConfig(inputs, List.of(gt.toString()), false, "paper", List.of(), 0.8, 42, null, null);
     }
 
@@ -141,6 +165,27 @@ final class SharedRunFixture {
         assertEquals(ra, rb, "the run's records per partition (sorted)");
         assertEquals(deadLetters(whole), deadLetters(shared), "dead letters (sorted)");
         assertEquals(summary(whole), summary(shared), "summary");
+        assertEquals(2, claimedTwice(shared), "recordings whose first copy is in an earlier unit's archive");
+    }
+
+    /**
+     * Recordings claimed by two units of run {@code shared}: the later copies the hand-over must drop (the copies in
+     * the last folder of the recordings first seen in the archive {@code early.tar.bz2}, when that is in an earlier
+     * unit).
+     */
+    int claimedTwice(String shared) {
+        int units = infra.store()
+                .getJson(RunPaths.extractorUnits(shared), ExtractionUnits.class)
+                .size();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int twice = 0;
+        for (int g = 0; g < units; g++) {
+            for (String mbid : UnitDuplicates.readClaims(infra.store().get(RunPaths.extractorUnitClaims(shared, g)))
+                    .keySet()) {
+                twice += seen.add(mbid) ? 0 : 1;
+            }
+        }
+        return twice;
     }
 
     /** The run's records in the scaler job's range, per partition, sorted, with the run id replaced. */

@@ -77,7 +77,7 @@ final class PartitionStatistics {
             throws Exception {
         Map<Integer, FeatureStats> partials = new TreeMap<>();
         long[] counts = new long[2]; // run records, undecodable
-        RangeReader.read(bootstrap, only(input, partitions), r -> {
+        RangeReader.read(bootstrap, input.only(partitions), r -> {
             TrackFeatures t;
             try {
                 t = Json.read(r.value(), TrackFeatures.class);
@@ -99,17 +99,6 @@ final class PartitionStatistics {
             }
         });
         return new PartitionStatistics(partitions, partials, counts[0], counts[1]);
-    }
-
-    /** The sub-range of {@code input} on {@code partitions} (its expected count is not known per partition: 0). */
-    static TopicRange only(TopicRange input, Set<Integer> partitions) {
-        Map<Integer, TopicRange.OffsetRange> parts = new TreeMap<>();
-        input.partitions().forEach((p, r) -> {
-            if (partitions.contains(p)) {
-                parts.put(p, r);
-            }
-        });
-        return new TopicRange(input.topic(), parts, 0);
     }
 
     /**

@@ -151,7 +151,7 @@ public class ScalerStage extends StageTemplate {
             infra().store().put(RunPaths.scalerPartial(run, unit.part()), part.toBytes(), "application/octet-stream");
             out.handOver(
                     job.next(Topics.STAGE_SCALER, ScalerUnit.merge(unit.parts()).name(), StageJob.FEATURES, input),
-                    ExactlyOncePass.end(PartitionStatistics.only(input, group)));
+                    ExactlyOncePass.end(input.only(group)));
         }
     }
 
@@ -195,7 +195,7 @@ public class ScalerStage extends StageTemplate {
     private void scalePart(StageJob job, ScalerUnit unit) throws Exception {
         TopicRange input = job.features();
         Set<Integer> group = PartitionStatistics.groups(input, unit.parts()).get(unit.part());
-        TopicRange mine = PartitionStatistics.only(input, group);
+        TopicRange mine = input.only(group);
         try (StageRun out = open(job, STEP)) {
             if (out.alreadyDone()) {
                 return;

@@ -16,7 +16,8 @@ import java.util.Map;
  * Reads exactly the committed records of a {@link TopicRange}, partition by partition range [from, to), without a
  * consumer group (assign + seek), so any stage can re-read its input as often as it needs (two passes for the scaler,
  * materialise + infer for the trainer) and a restarted stage reads the same records again. The caller filters by
- * run id (records of other runs may be interleaved in the range).
+ * run id (records of other runs may be interleaved in the range); offsets the range {@linkplain TopicRange#excluded
+ * excludes} are skipped.
  */
 public final class RangeReader {
     /** Receives records; {@link #next} gives the position to resume from after this record. */
@@ -71,7 +72,7 @@ public final class RangeReader {
                 ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
                 for (ConsumerRecord<String, byte[]> r : records) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() < end.get(tp)) {
+                    if (r.offset() < end.get(tp) && !range.isExcluded(r.partition(), r.offset())) {
                         sink.accept(r);
                         delivered++;
                     }

@@ -11,7 +11,7 @@ package io.genrestack.common.storage;
  * runs/&lt;run&gt;/extractor/summary.json            counts: read, published, dead-lettered, per split/source
  * runs/&lt;run&gt;/extractor/units.json              the run's extraction units (genrestack.extractor.units above 1)
  * runs/&lt;run&gt;/extractor/setup.json.gz           split, rows, vocabularies, manifest the units share (same)
- * runs/&lt;run&gt;/extractor/units/&lt;g&gt;.mbids.gz        recordings unit g claimed (same)
+ * runs/&lt;run&gt;/extractor/units/&lt;g&gt;.claims.gz     recordings unit g claimed, with the item (same)
  * runs/&lt;run&gt;/scaler/stats.bin, stats.md          mean/std/counts/missing (binary) + human summary (scaler)
  * runs/&lt;run&gt;/scaler/partials/&lt;n&gt;.bin            per-partition statistics of scaler part n (parts > 1)
  * runs/&lt;run&gt;/models/&lt;source&gt;/base/params         base model parameters (trainer)
@@ -66,7 +66,7 @@ public final class RunPaths {
 
     /** The recordings extraction unit {@code part} claimed, sorted, one a line, gzipped. */
     public static String extractorUnitClaims(String runId, int part) {
-        return run(runId) + "extractor/units/" + part + ".mbids.gz";
+        return run(runId) + "extractor/units/" + part + ".claims.gz";
     }
 
     public static String scalerStats(String runId) {

@@ -89,6 +89,7 @@ class ExactlyOnceWriterTest {
             assertTrue(seen.values().stream().allMatch(c -> c == 1), "no duplicates");
             assertTrue(ExactlyOnceWriter.latestMark(bootstrap, ProgressMark.key(run, "test", "all", "copy"))
                     .done());
+            assertExcludedOffsetsAreSkipped(range, total);
         }
         try {
             first.close();
@@ -100,6 +101,33 @@ class ExactlyOnceWriterTest {
             assertTrue(third.resumePoint().done());
             assertEquals(total, third.outputRange(Topics.SCALED_FEATURES).expectedRecords());
         }
+    }
+
+    /**
+     * The range with two offsets of its first partition {@linkplain TopicRange#excluded excluded}, through JSON (as a
+     * job carries it) and {@link TopicRange#only}: the reader skips exactly those two records.
+     */
+    private static void assertExcludedOffsetsAreSkipped(TopicRange range, int total) throws Exception {
+        int p = range.partitions().keySet().iterator().next();
+        long from = range.partitions().get(p).from();
+        TopicRange less = io.genrestack.common.serde.Json.read(
+                io.genrestack.common.serde.Json.bytes(new TopicRange(
+                        range.topic(), range.partitions(), total - 2, Map.of(p, List.of(from, from + 2)))),
+                TopicRange.class);
+        assertEquals(
+                Map.of(p, List.of(from, from + 2)),
+                less.only(range.partitions().keySet()).excluded());
+        List<String> skipped = new ArrayList<>();
+        RangeReader.read(bootstrap, range, r -> {
+            if (r.partition() == p && (r.offset() == from || r.offset() == from + 2)) {
+                skipped.add(r.key());
+            }
+        });
+        assertEquals(2, skipped.size());
+        List<String> read = new ArrayList<>();
+        assertEquals(total - 2, RangeReader.read(bootstrap, less, r -> read.add(r.key())));
+        assertEquals(total - 2, read.size());
+        assertTrue(read.stream().noneMatch(skipped::contains), "excluded records skipped: " + skipped);
     }
 
     /**
