@@ -15,14 +15,13 @@ import io.genrestack.common.storage.RunPaths;
 import io.genrestack.common.storage.StorageConfig;
 import io.genrestack.platform.Infrastructure;
 import io.genrestack.testkit.InfraTestResource;
+import io.genrestack.testkit.ProbeProcesses;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -106,8 +105,11 @@ class ExtractorInstancesTest {
             // the reference while the second JVM starts: one instance, one job
             ExtractorStage.Tuning tuning = new ExtractorStage.Tuning(2, 4, CHECKPOINT_EVERY);
             assertEquals(0, fixture.handleRetrying(job(whole, cfg), tuning, 1), "no fault injected");
-            awaitReady(probe, log);
-            awaitMembers(2);
+            ProbeProcesses.awaitLine(probe, log, "extractor-instance ready");
+            ProbeProcesses.awaitMembers(
+                    KafkaClients.base(infra.bootstrap(), "extractor-instances-test"),
+                    "genrestack-" + Topics.STAGE_EXTRACTOR,
+                    2);
 
             fixture.handleRetrying(job(shared, cfg), tuning, UNITS); // plans: the units run on the two instances
             ExtractionUnits plan = infra.store().getJson(RunPaths.extractorUnits(shared), ExtractionUnits.class);
@@ -118,10 +120,12 @@ class ExtractorInstancesTest {
             long deadline = System.currentTimeMillis() + 120_000;
             while (killed == null) {
                 if (!probe.isAlive()) {
-                    throw new AssertionError("second instance exited " + probe.exitValue() + ":\n" + tail(log));
+                    throw new AssertionError(
+                            "second instance exited " + probe.exitValue() + ":\n" + ProbeProcesses.tail(log));
                 }
                 if (System.currentTimeMillis() > deadline) {
-                    throw new AssertionError("the second instance was never seen mid-unit:\n" + tail(log));
+                    throw new AssertionError(
+                            "the second instance was never seen mid-unit:\n" + ProbeProcesses.tail(log));
                 }
                 String unit = workingOn(log, shared);
                 if (unit != null) {
@@ -234,43 +238,6 @@ class ExtractorInstancesTest {
         return pb.start();
     }
 
-    static void awaitReady(Process probe, Path log) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains("extractor-instance ready")) {
-                return;
-            }
-            if (!probe.isAlive()) {
-                throw new AssertionError("second instance exited " + probe.exitValue() + ":\n" + tail(log));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("second instance not ready within 120 s:\n" + tail(log));
-    }
-
-    /** Waits until the extractor group has {@code n} members, each holding job partitions. */
-    void awaitMembers(int n) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        String group = "genrestack-" + Topics.STAGE_EXTRACTOR;
-        try (Admin admin = Admin.create(KafkaClients.base(infra.bootstrap(), "extractor-instances-test"))) {
-            while (System.currentTimeMillis() < deadline) {
-                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
-                        .all()
-                        .get(10, TimeUnit.SECONDS)
-                        .get(group);
-                long holding = d.members().stream()
-                        .map(MemberDescription::assignment)
-                        .filter(x -> !x.topicPartitions().isEmpty())
-                        .count();
-                if (d.members().size() == n && holding == n) {
-                    return;
-                }
-                Thread.sleep(500);
-            }
-        }
-        throw new AssertionError("the extractor group did not reach " + n + " members holding partitions");
-    }
-
     /** Waits until the extractor group has committed past every job of {@code run} on {@code extractor-jobs}. */
     void awaitJobsTaken(String run) throws Exception {
         String topic = Topics.jobs(Topics.STAGE_EXTRACTOR);
@@ -302,15 +269,6 @@ class ExtractorInstancesTest {
                 }
                 Thread.sleep(300);
             }
-        }
-    }
-
-    static String tail(Path log) {
-        try {
-            String s = Files.readString(log, StandardCharsets.UTF_8);
-            return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
-        } catch (Exception e) {
-            return "(no log: " + e + ")";
         }
     }
 }

@@ -15,15 +15,12 @@ import io.genrestack.common.storage.RunPaths;
 import io.genrestack.platform.Infrastructure;
 import io.genrestack.testkit.InfraTestResource;
 import io.genrestack.testkit.LocalInfra;
+import io.genrestack.testkit.ProbeProcesses;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,12 +76,17 @@ class StackerInstancesTest {
         String other = "stacker-probe-" + tag;
         Process probe = startProbe(other, log);
         try {
-            awaitReady(probe, log);
-            awaitMembers(2);
+            ProbeProcesses.awaitLine(probe, log, "stacker-instance ready");
+            ProbeProcesses.awaitMembers(
+                    KafkaClients.base(infra.bootstrap(), "stacker-instances-test"),
+                    "genrestack-" + Topics.STAGE_STACKER,
+                    2);
 
             helper.submit(shared, helper.publish(StackerStageTest.generate(shared, TRACKS, SEED)));
             StageJob sharedJob = helper.findEvaluatorJob(shared, 300_000);
-            assertNotNull(sharedJob, "run " + shared + " not stacked within 300 s; second instance:\n" + tail(log));
+            assertNotNull(
+                    sharedJob,
+                    "run " + shared + " not stacked within 300 s; second instance:\n" + ProbeProcesses.tail(log));
 
             Map<String, String> trainedBy = new TreeMap<>();
             for (String s : Sources.ALL) {
@@ -190,51 +192,5 @@ class StackerInstancesTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("GENRESTACK_INSTANCE", instance);
         return pb.start();
-    }
-
-    void awaitReady(Process probe, Path log) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains("stacker-instance ready")) {
-                return;
-            }
-            if (!probe.isAlive()) {
-                throw new AssertionError("second instance exited " + probe.exitValue() + ":\n" + tail(log));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("second instance not ready within 120 s:\n" + tail(log));
-    }
-
-    /** Waits until the stacker group has {@code n} members, each holding job partitions. */
-    void awaitMembers(int n) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        String group = "genrestack-" + Topics.STAGE_STACKER;
-        try (Admin admin = Admin.create(KafkaClients.base(infra.bootstrap(), "stacker-instances-test"))) {
-            while (System.currentTimeMillis() < deadline) {
-                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group))
-                        .all()
-                        .get(10, TimeUnit.SECONDS)
-                        .get(group);
-                long holding = d.members().stream()
-                        .map(MemberDescription::assignment)
-                        .filter(a -> !a.topicPartitions().isEmpty())
-                        .count();
-                if (d.members().size() == n && holding == n) {
-                    return;
-                }
-                Thread.sleep(500);
-            }
-        }
-        throw new AssertionError("the stacker group did not reach " + n + " members holding partitions");
-    }
-
-    static String tail(Path log) {
-        try {
-            String s = Files.readString(log, StandardCharsets.UTF_8);
-            return s.length() > 6000 ? s.substring(s.length() - 6000) : s;
-        } catch (Exception e) {
-            return "(no log: " + e + ")";
-        }
     }
 }
