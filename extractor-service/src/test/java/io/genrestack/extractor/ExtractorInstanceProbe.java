@@ -41,7 +41,8 @@ public final class ExtractorInstanceProbe {
         ExactlyOnceWriter.chunkPause(Duration.ofMillis(Long.parseLong(args[8])));
         ExtractorStage stage = new ExtractorStage();
         stage.settings = new Settings(List.of(args[6].split(",")), Integer.parseInt(args[7]));
-        stage.platform(new Infra(bootstrap, store, events, Path.of(args[5])), new Metrics());
+        stage.platform(
+                new Infrastructure.Given(bootstrap, store, events, Path.of(args[5])), new StageMetrics.Dropped());
         JobWorker.Handler handler = job -> {
             say("unit", job);
             try {
@@ -73,49 +74,6 @@ public final class ExtractorInstanceProbe {
     private static synchronized void say(String what, StageJob job) {
         System.out.println("extractor-instance " + what + " " + job.runId() + "/" + job.unit());
         System.out.flush();
-    }
-
-    /** The connections {@link ExtractorStage} uses, without the Quarkus start-up. */
-    @Vetoed
-    static final class Infra extends Infrastructure {
-        private final String bootstrap;
-        private final ObjectStore store;
-        private final EventPublisher events;
-        private final Path workDir;
-
-        Infra(String bootstrap, ObjectStore store, EventPublisher events, Path workDir) {
-            this.bootstrap = bootstrap;
-            this.store = store;
-            this.events = events;
-            this.workDir = workDir;
-        }
-
-        @Override
-        public String bootstrap() {
-            return bootstrap;
-        }
-
-        @Override
-        public synchronized ObjectStore store() {
-            return store;
-        }
-
-        @Override
-        public synchronized EventPublisher events() {
-            return events;
-        }
-
-        @Override
-        public Path workDir() {
-            return workDir;
-        }
-    }
-
-    /** No Prometheus registry here: the counters are dropped. */
-    @Vetoed
-    static final class Metrics extends StageMetrics {
-        @Override
-        public void add(String stage, String kind, double n) {}
     }
 
     /** {@code genrestack.extractor.*}: the defaults, with the test's input roots, one thread and small chunks. */

@@ -15,6 +15,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -218,5 +219,45 @@ public class Infrastructure {
     /** A quick broker round trip (describeCluster within 3 s). */
     public boolean kafkaReachable() {
         return KafkaClients.clusterAnswers(bootstrap, "genrestack-health", 3000);
+    }
+
+    /**
+     * Given connections instead of configured ones, for a stage run outside Quarkus: a second service instance in its
+     * own JVM (the extractor's and the stacker's instance tests), with no topic creation, health or job worker of its
+     * own.
+     */
+    @Vetoed
+    public static final class Given extends Infrastructure {
+        private final String givenBootstrap;
+        private final ObjectStore givenStore;
+        private final EventPublisher givenEvents;
+        private final Path givenWorkDir;
+
+        public Given(String bootstrap, ObjectStore store, EventPublisher events, Path workDir) {
+            this.givenBootstrap = bootstrap;
+            this.givenStore = store;
+            this.givenEvents = events;
+            this.givenWorkDir = workDir;
+        }
+
+        @Override
+        public String bootstrap() {
+            return givenBootstrap;
+        }
+
+        @Override
+        public ObjectStore store() {
+            return givenStore;
+        }
+
+        @Override
+        public EventPublisher events() {
+            return givenEvents;
+        }
+
+        @Override
+        public Path workDir() {
+            return givenWorkDir;
+        }
     }
 }

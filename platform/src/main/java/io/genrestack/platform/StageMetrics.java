@@ -3,6 +3,7 @@ package io.genrestack.platform;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 
 /**
@@ -24,5 +25,12 @@ public class StageMetrics {
 
     public void add(String stage, String kind, double n) {
         records(stage, kind).increment(n);
+    }
+
+    /** Counters dropped: a stage run outside Quarkus, with no registry ({@link Infrastructure.Given}). */
+    @Vetoed
+    public static final class Dropped extends StageMetrics {
+        @Override
+        public void add(String stage, String kind, double n) {}
     }
 }

@@ -32,7 +32,8 @@ public final class StackerInstanceProbe {
         EventPublisher events = new EventPublisher(bootstrap, "genrestack-events-" + Instances.id());
         StackerStage stage = new StackerStage();
         stage.settings = new Settings();
-        stage.platform(new Infra(bootstrap, store, events, Path.of(args[5])), new Metrics());
+        stage.platform(
+                new Infrastructure.Given(bootstrap, store, events, Path.of(args[5])), new StageMetrics.Dropped());
         try (JobWorker worker = new JobWorker(bootstrap, Topics.STAGE_STACKER, stage::handle, 3, events).start()) {
             long deadline = System.currentTimeMillis() + 120_000;
             while (!worker.isConnected() && System.currentTimeMillis() < deadline) {
@@ -49,49 +50,6 @@ public final class StackerInstanceProbe {
             events.close();
             store.close();
         }
-    }
-
-    /** The connections {@link StackerStage} uses, without the Quarkus start-up. */
-    @Vetoed
-    static final class Infra extends Infrastructure {
-        private final String bootstrap;
-        private final ObjectStore store;
-        private final EventPublisher events;
-        private final Path workDir;
-
-        Infra(String bootstrap, ObjectStore store, EventPublisher events, Path workDir) {
-            this.bootstrap = bootstrap;
-            this.store = store;
-            this.events = events;
-            this.workDir = workDir;
-        }
-
-        @Override
-        public String bootstrap() {
-            return bootstrap;
-        }
-
-        @Override
-        public synchronized ObjectStore store() {
-            return store;
-        }
-
-        @Override
-        public synchronized EventPublisher events() {
-            return events;
-        }
-
-        @Override
-        public Path workDir() {
-            return workDir;
-        }
-    }
-
-    /** No Prometheus registry here: the counters are dropped. */
-    @Vetoed
-    static final class Metrics extends StageMetrics {
-        @Override
-        public void add(String stage, String kind, double n) {}
     }
 
     /** The test profile's {@code genrestack.stacker.*} (stacker-service application.properties, {@code %test}). */
