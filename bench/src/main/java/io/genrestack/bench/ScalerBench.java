@@ -40,6 +40,9 @@ import java.util.concurrent.TimeUnit;
  * object store).
  */
 public final class ScalerBench {
+    /** Tracks of the warm-up run before each measured one. */
+    static final int WARM_UP = 4000;
+
     private ScalerBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -61,11 +64,17 @@ public final class ScalerBench {
                 one / two, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Seconds to scale a fresh run of n tracks with {@code instances} scaler processes and as many parts. */
+    /**
+     * Seconds to scale a fresh run of n tracks with {@code instances} scaler processes and as many parts, after a
+     * warm-up run of {@value #WARM_UP} tracks on the same processes (each JVM's code compiled, as in a running
+     * service: measured cold, the second instance paid its own JIT warm-up on the same two cores).
+     */
     static double scale(Path repo, Path work, String bootstrap, int n, int cols, int instances) throws Exception {
-        String run =
+        String tag =
                 "bench-scaler-" + instances + "-" + UUID.randomUUID().toString().substring(0, 8);
-        TopicRange input = publish(bootstrap, run, n, cols);
+        String warm = tag + "-warm";
+        TopicRange warmInput = publish(bootstrap, warm, Math.min(WARM_UP, n), cols);
+        TopicRange input = publish(bootstrap, tag, n, cols);
         List<Process> scalers = new ArrayList<>();
         try {
             for (int i = 0; i < instances; i++) {
@@ -75,26 +84,8 @@ public final class ScalerBench {
                 awaitReady(scalers.get(i), port(i), work.resolve("scaler-" + i + ".log"));
             }
             Thread.sleep(5000); // let the consumer group settle: every instance holds job partitions
-            StageJob job = StageJob.of(
-                    run,
-                    Topics.STAGE_SCALER,
-                    StageJob.ALL,
-                    RunConfig.defaults(List.of(), List.of()),
-                    Map.of(StageJob.FEATURES, input),
-                    Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(run, "lastfm")));
-            long t0 = System.nanoTime();
-            try (EventPublisher publisher = new EventPublisher(bootstrap, "bench-scaler")) {
-                JobWorker.submit(publisher, job);
-            }
-            while (trainerJobs(bootstrap, run) == 0) {
-                for (Process p : scalers) {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException("a scaler instance exited; see " + work);
-                    }
-                }
-                Thread.sleep(250);
-            }
-            return (System.nanoTime() - t0) / 1e9;
+            scaleOnce(bootstrap, work, scalers, warm, warmInput);
+            return scaleOnce(bootstrap, work, scalers, tag, input);
         } finally {
             for (Process p : scalers) {
                 p.destroy();
@@ -105,6 +96,31 @@ public final class ScalerBench {
                 }
             }
         }
+    }
+
+    /** Seconds from submitting {@code run}'s scaler job to its trainer jobs being on {@code trainer-jobs}. */
+    private static double scaleOnce(String bootstrap, Path work, List<Process> scalers, String run, TopicRange input)
+            throws Exception {
+        StageJob job = StageJob.of(
+                run,
+                Topics.STAGE_SCALER,
+                StageJob.ALL,
+                RunConfig.defaults(List.of(), List.of()),
+                Map.of(StageJob.FEATURES, input),
+                Map.of(StageJob.labelsName("lastfm"), RunPaths.labels(run, "lastfm")));
+        long t0 = System.nanoTime();
+        try (EventPublisher publisher = new EventPublisher(bootstrap, "bench-scaler")) {
+            JobWorker.submit(publisher, job);
+        }
+        while (trainerJobs(bootstrap, run) == 0) {
+            for (Process p : scalers) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("a scaler instance exited; see " + work);
+                }
+            }
+            Thread.sleep(250);
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     static long trainerJobs(String bootstrap, String run) throws Exception {
