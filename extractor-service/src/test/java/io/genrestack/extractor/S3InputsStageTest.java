@@ -3,6 +3,7 @@ package io.genrestack.extractor;
 import io.genrestack.common.Roles;
 import io.genrestack.common.kafka.RangeReader;
 import io.genrestack.common.model.DeadLetter;
+import io.genrestack.common.model.RunConfig;
 import io.genrestack.common.model.RunEvent;
 import io.genrestack.common.model.StageJob;
 import io.genrestack.common.model.TrackFeatures;
@@ -59,6 +60,9 @@ class S3InputsStageTest {
     @Inject
     Infrastructure infra;
 
+    @Inject
+    ExtractorStage stage;
+
     @TempDir
     Path tmp;
 
@@ -83,16 +87,7 @@ class S3InputsStageTest {
 
         String prefix = "allowed/" + UUID.randomUUID().toString().substring(0, 8);
         String root = "s3://" + S3InputBucketsTestResource.BUCKET + "/" + prefix;
-        StorageConfig c = infra.store().config();
-        try (ObjectStore bucket = new ObjectStore(new StorageConfig(
-                c.endpoint(),
-                c.accessKey(),
-                c.secretKey(),
-                S3InputBucketsTestResource.BUCKET,
-                c.region(),
-                3,
-                100,
-                c.caFile()))) {
+        try (ObjectStore bucket = bucket()) {
             bucket.ensureBucket();
             for (String f : FOLDERS) {
                 upload(bucket, data.resolve(f), prefix + "/" + f);
@@ -149,6 +144,64 @@ class S3InputsStageTest {
                         name + " (" + reason + ") not dead-lettered: " + s3Letters);
             }
         });
+    }
+
+    /**
+     * The shared-run corpus ({@link SharedRunFixture#inputs}; its hostile folder stays out: links do not travel to a
+     * bucket) uploaded to the bucket and extracted in four units by this service's job worker publishes what one job
+     * publishes on the same {@code s3://} inputs: same records per partition, dead letters, summary and count, the
+     * later copies of recordings first seen inside an earlier unit's archive dropped (their documents read again from
+     * the bucket for the dead letters).
+     */
+    @Test
+    void bucketInputsInUnitsPublishWhatOneJobPublishes() throws Exception {
+        ExtractorStageTest.awaitReady();
+        RunConfig local = SharedRunFixture.inputs(Files.createDirectories(tmp.resolve("units")));
+        String prefix = "allowed/" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> inputs = new ArrayList<>();
+        try (ObjectStore bucket = bucket()) {
+            bucket.ensureBucket();
+            for (String in : local.inputs()) {
+                Path p = Path.of(in);
+                String key = prefix + "/" + p.getFileName();
+                if (Files.isRegularFile(p)) {
+                    bucket.putFile(key, p, "application/x-bzip2");
+                } else if (hasLinks(p)) {
+                    continue;
+                } else {
+                    upload(bucket, p, key);
+                }
+                inputs.add("s3://" + S3InputBucketsTestResource.BUCKET + "/" + key);
+            }
+        }
+        RunConfig cfg = new RunConfig(inputs, local.groundTruth(), false, "paper", List.of(), 0.8, 42, null, null);
+        SharedRunFixture fixture = new SharedRunFixture(infra, stage);
+        ExtractorStage.Tuning tuning = new ExtractorStage.Tuning(2, 4, 20);
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String whole = "s3one-" + id;
+        String shared = "s3units-" + id;
+        fixture.handleRetrying(SharedRunFixture.job(whole, cfg), tuning, 1);
+        fixture.handleRetrying(SharedRunFixture.job(shared, cfg), tuning, 4); // plans; this service's worker extracts
+        fixture.assertSameAsOneInstance(whole, fixture.awaitScalerJob(whole), shared, fixture.awaitScalerJob(shared));
+    }
+
+    private static boolean hasLinks(Path folder) throws Exception {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.anyMatch(Files::isSymbolicLink);
+        }
+    }
+
+    private ObjectStore bucket() {
+        StorageConfig c = infra.store().config();
+        return new ObjectStore(new StorageConfig(
+                c.endpoint(),
+                c.accessKey(),
+                c.secretKey(),
+                S3InputBucketsTestResource.BUCKET,
+                c.region(),
+                3,
+                100,
+                c.caFile()));
     }
 
     private static void upload(ObjectStore store, Path folder, String prefix) throws Exception {
