@@ -31,7 +31,13 @@ public record ExtractionUnits(List<Unit> units) {
     /**
      * Candidates {@code [from, to)} of one input location ({@code to < 0}: to its end; {@code 0, -1}: all of it).
      */
-    public record Segment(String location, long from, long to) {}
+    public record Segment(String location, long from, long to) {
+        /** Its candidates among {@code all}, its location's in scan order ({@link InputScanner#candidates}). */
+        public List<InputScanner.Candidate> of(List<InputScanner.Candidate> all) {
+            int end = to < 0 ? all.size() : (int) Math.min(to, all.size());
+            return all.subList((int) Math.min(Math.max(0, from), end), end);
+        }
+    }
 
     /** One unit: its segments in input order and its planned weight. */
     public record Unit(List<Segment> segments, long weight) {
@@ -59,10 +65,7 @@ public record ExtractionUnits(List<Unit> units) {
         Map<String, List<InputScanner.Candidate>> listed = new HashMap<>();
         for (int g = 0; g < part; g++) {
             for (Segment s : units.get(g).segments()) {
-                List<InputScanner.Candidate> cs = listed.computeIfAbsent(s.location(), scanner::candidates);
-                long to = s.to() < 0 ? cs.size() : Math.min(s.to(), cs.size());
-                for (long i = Math.max(0, s.from()); i < to; i++) {
-                    InputScanner.Candidate c = cs.get((int) i);
+                for (InputScanner.Candidate c : s.of(listed.computeIfAbsent(s.location(), scanner::candidates))) {
                     if (c.document()) {
                         first.putIfAbsent(c.mbid(), c.name());
                     }

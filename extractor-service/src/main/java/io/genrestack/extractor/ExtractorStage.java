@@ -189,7 +189,7 @@ public class ExtractorStage extends StageTemplate {
             if (writer.resumePoint() == null) {
                 groundTruthProblems(run, setup, writer);
             }
-            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3(), bzip2());
+            InputScanner scanner = scanner(roots);
             List<String> inputs = cfg.inputs();
             publishTracks(
                     job,
@@ -281,7 +281,7 @@ public class ExtractorStage extends StageTemplate {
             RunSetup setup = RunSetup.forRun(run, cfg, roots, infra().store(), s3());
             setup.store(infra().store(), run, cfg);
             infra().store().put(RunPaths.extractorSetup(run), setup.snapshotBytes(), "application/gzip");
-            InputScanner scanner = new InputScanner(settings.maxDocumentBytes(), roots, s3(), bzip2());
+            InputScanner scanner = scanner(roots);
             ExtractionUnits units = ExtractionUnits.plan(cfg.inputs(), wanted, scanner);
             infra().store().putJson(RunPaths.extractorUnits(run), units);
             out.started("extracting " + cfg.inputs() + " in " + units.size() + " units"
@@ -317,8 +317,7 @@ public class ExtractorStage extends StageTemplate {
             ExtractionUnits.Unit unit = units.units().get(part);
             RunSetup setup = RunSetup.fromSnapshot(infra().store().get(RunPaths.extractorSetup(run)));
             out.started("extracting unit " + (part + 1) + " of " + parts + ": " + unit.segments());
-            InputScanner scanner =
-                    new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3(), bzip2());
+            InputScanner scanner = scanner(new InputRoots(settings.inputRoots()));
             Map<String, String> earlier = units.earlierDocuments(part, scanner);
             Map<String, String> claimed = publishTracks(
                     job,
@@ -349,14 +348,11 @@ public class ExtractorStage extends StageTemplate {
             if (io.genrestack.extractor.input.S3Location.isS3(seg.location())) {
                 return -1; // not listed twice for a progress total
             }
-            List<InputScanner.Candidate> cs = scanner.candidates(seg.location());
-            long to = seg.to() < 0 ? cs.size() : Math.min(seg.to(), cs.size());
-            for (long i = seg.from(); i < to; i++) {
-                if (cs.get((int) i).archive()) {
-                    return -1;
-                }
+            List<InputScanner.Candidate> mine = seg.of(scanner.candidates(seg.location()));
+            if (mine.stream().anyMatch(InputScanner.Candidate::archive)) {
+                return -1;
             }
-            total += Math.max(0, to - seg.from());
+            total += mine.size();
         }
         return total;
     }
@@ -431,8 +427,7 @@ public class ExtractorStage extends StageTemplate {
     private List<UnitDuplicates.Dropped> dropDuplicates(
             StageRun out, String run, int parts, TopicRange merged, Map<String, Long> counts) throws Exception {
         ExtractionUnits units = infra().store().getJson(RunPaths.extractorUnits(run), ExtractionUnits.class);
-        InputScanner scanner =
-                new InputScanner(settings.maxDocumentBytes(), new InputRoots(settings.inputRoots()), s3(), bzip2());
+        InputScanner scanner = scanner(new InputRoots(settings.inputRoots()));
         List<UnitDuplicates.Dropped> dropped = UnitDuplicates.find(
                 infra().bootstrap(),
                 run,
@@ -443,12 +438,7 @@ public class ExtractorStage extends StageTemplate {
                 scanner);
         for (UnitDuplicates.Dropped d : dropped) {
             TrackFeatures t = d.track();
-            out.writer()
-                    .send(
-                            Topics.DEAD_LETTERS,
-                            t.mbid(),
-                            Json.bytes(
-                                    DeadLetter.of(run, stage(), t.mbid(), t.sourceFile(), d.reason(), d.document())));
+            deadLetter(out.writer(), run, t.mbid(), t.sourceFile(), d.reason(), d.document());
             counts.merge("deadLetters", 1L, Long::sum);
             counts.merge("out:" + Topics.TRACK_FEATURES, -1L, Long::sum); // the summary's "published"
             for (String key : publishedCounts(t)) {
@@ -608,10 +598,20 @@ public class ExtractorStage extends StageTemplate {
             }
         }
         String reason = built.outcome().reason();
-        writer.send(
-                Topics.DEAD_LETTERS, key, Json.bytes(DeadLetter.of(run, stage(), key, item.name(), reason, payload)));
+        deadLetter(writer, run, key, item.name(), reason, payload);
         writer.count("deadLetters", 1);
         return reason;
+    }
+
+    /** An input item's dead letter, keyed by its MBID (a bad item's: its name), in the writer's current chunk. */
+    private void deadLetter(
+            ExactlyOnceWriter writer, String run, String key, String name, String reason, byte[] document) {
+        writer.send(Topics.DEAD_LETTERS, key, Json.bytes(DeadLetter.of(run, stage(), key, name, reason, document)));
+    }
+
+    /** The scanner of this service's settings over {@code roots}. */
+    private InputScanner scanner(InputRoots roots) {
+        return new InputScanner(settings.maxDocumentBytes(), roots, s3(), bzip2());
     }
 
     private static void publish(TrackFeatures t, byte[] record, ExactlyOnceWriter writer) {

@@ -176,10 +176,10 @@ final class UnitDuplicates {
         Map<String, byte[]> out = new HashMap<>();
         for (int g : holders) {
             for (ExtractionUnits.Segment s : units.units().get(g).segments()) {
-                List<InputScanner.Candidate> cs = scanner.candidates(s.location());
-                long to = s.to() < 0 ? cs.size() : Math.min(s.to(), cs.size());
-                for (long i = Math.max(0, s.from()); i < to; i++) {
-                    if (holds(cs.get((int) i), names)) {
+                List<InputScanner.Candidate> mine = s.of(scanner.candidates(s.location()));
+                for (int k = 0; k < mine.size(); k++) {
+                    long i = s.from() + k;
+                    if (holds(mine.get(k), names)) {
                         scanner.scanSegment(s.location(), i, i + 1, item -> {
                             if (item instanceof InputItem.JsonDoc d && names.contains(d.name())) {
                                 out.putIfAbsent(d.name(), d.bytes());

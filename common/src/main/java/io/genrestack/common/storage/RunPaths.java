@@ -64,7 +64,7 @@ public final class RunPaths {
         return run(runId) + "extractor/setup.json.gz";
     }
 
-    /** The recordings extraction unit {@code part} claimed, sorted, one a line, gzipped. */
+    /** The recordings extraction unit {@code part} claimed, sorted, a line {@code mbid<TAB>item name} each, gzipped. */
     public static String extractorUnitClaims(String runId, int part) {
         return run(runId) + "extractor/units/" + part + ".claims.gz";
     }
